@@ -1,0 +1,318 @@
+//! Emitting: IR → Rust source files. Each submodule writes one kind of file; this module holds what they
+//! share: type spelling, rustdoc, and formatting through prettyplease.
+
+mod crate_files;
+mod resources;
+mod tests;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::error::Error;
+use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
+use crate::Settings;
+
+/// Every file of the generated crate, by path relative to the crate root. Sorted, so output order and
+/// bytes never depend on hash order.
+pub type Files = BTreeMap<String, String>;
+
+pub fn emit(api: &Api, settings: &Settings) -> Result<Files, Error> {
+    let index = TypeIndex::new(&api.types);
+    let mut files = Files::new();
+    crate_files::emit(api, settings, &mut files)?;
+    types::emit(api, &mut files)?;
+    resources::emit(api, &index, &mut files)?;
+    tests::emit(api, &index, &mut files)?;
+    Ok(files)
+}
+
+/// Looks up named types while emitting (to tell enums from structs, follow aliases, ...).
+pub struct TypeIndex<'a> {
+    by_name: BTreeMap<&'a str, &'a TypeDef>,
+}
+
+impl<'a> TypeIndex<'a> {
+    fn new(types: &'a [TypeDef]) -> Self {
+        TypeIndex { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
+    }
+
+    /// Follows aliases to the type that is really used.
+    pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
+                    Some(TypeKind::Alias { target }) => current = target,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// Whether values of the type print as a plain query/header/path/form value (via `Display`).
+    pub fn is_display(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty) {
+            TypeRef::String | TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean | TypeRef::DateTime => true,
+            TypeRef::Named(name) => matches!(self.by_name.get(name.as_str()).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
+            _ => false,
+        }
+    }
+
+    pub fn is_string(&self, ty: &TypeRef) -> bool {
+        matches!(self.resolve(ty), TypeRef::String)
+    }
+}
+
+/// Spells a type reference with the short names the generated modules import.
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::UnsignedInteger => quote!(u64),
+        TypeRef::Float => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::DateTime => quote!(Timestamp),
+        // Inside JSON documents, binary data travels as a (base64 or raw) string.
+        TypeRef::Binary => quote!(String),
+        TypeRef::Json => quote!(Value),
+        TypeRef::JsonObject => quote!(Map<String, Value>),
+        TypeRef::Named(name) => ident(name).into_token_stream(),
+        TypeRef::List(item) => {
+            let item = type_tokens(item);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value);
+            quote!(BTreeMap<String, #value>)
+        }
+    }
+}
+
+use quote::ToTokens;
+
+/// The imports a set of type references needs: the named types, plus std/serde/runtime names.
+#[derive(Default)]
+pub struct Imports {
+    pub named: BTreeSet<String>,
+    pub timestamp: bool,
+    pub value: bool,
+    pub map: bool,
+    pub btree_map: bool,
+}
+
+impl Imports {
+    pub fn add(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::DateTime => self.timestamp = true,
+            TypeRef::Json => self.value = true,
+            TypeRef::JsonObject => {
+                self.value = true;
+                self.map = true;
+            }
+            TypeRef::Named(name) => {
+                self.named.insert(name.clone());
+            }
+            TypeRef::List(item) => self.add(item),
+            TypeRef::Map(value) => {
+                self.btree_map = true;
+                self.add(value);
+            }
+            _ => {}
+        }
+    }
+
+    /// `use` items for std and serde_json (runtime and type imports are the caller's).
+    pub fn std_tokens(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        if self.btree_map {
+            out.extend(quote!(use std::collections::BTreeMap;));
+        }
+        match (self.map, self.value) {
+            (true, _) => out.extend(quote!(use serde_json::{Map, Value};)),
+            (false, true) => out.extend(quote!(use serde_json::Value;)),
+            _ => {}
+        }
+        out
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    // Names come from `naming`, so they are valid identifiers; raw identifiers are never needed.
+    format_ident!("{}", name)
+}
+
+/// Turns spec prose into `#[doc]` attributes that rustdoc renders as the author meant and does not
+/// misread: no doctests from code blocks or indented text, no broken intra-doc links from `[x]`, no
+/// HTML from `<x>`, bare URLs wrapped, CR removed.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let text = escape_doc(text);
+    let lines: Vec<TokenStream> = text
+        .lines()
+        .map(|line| {
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            quote!(#[doc = #line])
+        })
+        .collect();
+    quote!(#(#lines)*)
+}
+
+/// Joins a summary and a description into one doc text (paragraphs separated by a blank line).
+pub fn doc_text(parts: &[Option<&str>]) -> Option<String> {
+    let parts: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let mut deduped: Vec<&str> = Vec::new();
+    for part in parts {
+        if !deduped.iter().any(|seen| seen.trim_end_matches('.') == part.trim_end_matches('.')) {
+            deduped.push(part);
+        }
+    }
+    (!deduped.is_empty()).then(|| deduped.join("\n\n"))
+}
+
+pub fn escape_doc(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            // Code fences become plain text blocks: spec examples are not Rust doctests.
+            out.push_str(if in_fence { "```" } else { "```text" });
+            out.push('\n');
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+        } else {
+            // Indentation would make an indented code block (a doctest); markdown lists keep a little.
+            let indent = (line.len() - trimmed.len()).min(2);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&escape_inline(trimmed));
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_string()
+}
+
+/// Escapes markdown that rustdoc would misread, outside inline code spans.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code {
+            if let Some(url_len) = bare_url_len(rest) {
+                if !out.ends_with('<') && !out.ends_with('(') {
+                    out.push('<');
+                    out.push_str(&rest[..url_len]);
+                    out.push('>');
+                    rest = &rest[url_len..];
+                    continue;
+                }
+            }
+            match c {
+                '[' | ']' | '<' | '>' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    if in_code {
+        // An unbalanced backtick would swallow the next line's text; escape it instead.
+        if let Some(pos) = out.rfind('`') {
+            out.replace_range(pos..pos + 1, "\\`");
+        }
+    }
+    out
+}
+
+fn bare_url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':']);
+    Some(url.len())
+}
+
+/// Parses generated tokens and pretty-prints them; a parse failure is a generator bug, reported as such.
+pub fn format_file(file: &str, header: &str, tokens: TokenStream) -> Result<String, Error> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: file.to_string(), message: e.to_string() })?;
+    let body = space_items(&prettyplease::unparse(&parsed));
+    Ok(format!("{header}{body}"))
+}
+
+/// Puts a blank line between items, as people write them (prettyplease packs them together): after
+/// every line that closes a block, and after the `use` block, before the next item or its docs.
+fn space_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous = "";
+    for line in code.lines() {
+        let current = line.trim_start();
+        let closes_block = matches!(previous.trim_start(), "}" | "};") && previous.len() - previous.trim_start().len() == line.len() - current.len();
+        let ends_uses = previous.trim_start().starts_with("use ") && !current.starts_with("use ") || previous.starts_with("//!") && !current.starts_with("//!");
+        const ITEM_STARTS: &[&str] = &[
+            "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "type ", "const ", "mod ", "use ", "crate::runtime::",
+        ];
+        let starts_item = ITEM_STARTS.iter().any(|start| current.starts_with(start));
+        if (closes_block || ends_uses) && starts_item {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
+}
+
+/// The first line of every generated Rust file.
+pub const GENERATED_HEADER: &str = "// @generated by openapi-sdkgen from the OpenAPI spec. Do not edit: change the spec or the generator.\n\n";
+
+/// A string literal token.
+pub fn lit(s: &str) -> proc_macro2::Literal {
+    proc_macro2::Literal::string(s)
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn escapes_what_rustdoc_misreads() {
+        assert_eq!(escape_doc("see [docs] and <b>x</b>"), "see \\[docs\\] and \\<b\\>x\\</b\\>");
+        assert_eq!(escape_doc("code `a[0] <T>` ok"), "code `a[0] <T>` ok");
+        assert_eq!(escape_doc("go to https://x.io/a. now"), "go to <https://x.io/a>. now");
+        assert_eq!(escape_doc("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(escape_doc("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
+        assert_eq!(escape_doc("        indented"), "  indented");
+        assert_eq!(escape_doc("odd ` tick"), "odd \\` tick");
+    }
+
+    #[test]
+    fn doc_text_drops_repeated_summary() {
+        assert_eq!(doc_text(&[Some("Get a pet."), Some("Get a pet")]).as_deref(), Some("Get a pet."));
+        assert_eq!(doc_text(&[None, Some(" ")]), None);
+    }
+}

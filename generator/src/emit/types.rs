@@ -1,0 +1,303 @@
+//! `src/types.rs`: every named type (structs, open enums, unions, aliases).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, format_file, ident, lit, type_tokens, Files, Imports, GENERATED_HEADER};
+use crate::error::Error;
+use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+
+pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
+    let mut imports = Imports::default();
+    let mut has_enum = false;
+    let mut has_union = false;
+    let mut items = TokenStream::new();
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct { fields } => fields.iter().for_each(|f| imports.add(&f.ty)),
+            TypeKind::Union { variants, .. } => {
+                has_union = true;
+                imports.value = true;
+                variants.iter().for_each(|v| imports.add(&v.ty));
+            }
+            TypeKind::Alias { target } => imports.add(target),
+            TypeKind::Enum { .. } => has_enum = true,
+        }
+        items.extend(type_def(def));
+    }
+    let std_imports = imports.std_tokens();
+    let mut uses = quote! {
+        #std_imports
+    };
+    if has_enum {
+        uses.extend(quote!(use std::convert::Infallible; use std::fmt; use std::str::FromStr;));
+    }
+    if has_union || has_enum {
+        uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
+    } else if !api.types.is_empty() {
+        uses.extend(quote!(use serde::{Deserialize, Serialize};));
+    }
+    if imports.timestamp {
+        uses.extend(quote!(use crate::runtime::Timestamp;));
+    }
+    let tokens = quote! {
+        //! Data types of the API: request and response bodies and everything they contain.
+        #uses
+        #items
+    };
+    files.insert("src/types.rs".into(), format_file("src/types.rs", GENERATED_HEADER, tokens)?);
+    Ok(())
+}
+
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let text = def.description.clone().unwrap_or_else(|| format!("The `{}` object.", def.name));
+    doc_attrs(&text)
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    match &def.kind {
+        TypeKind::Struct { fields } => struct_def(&name, doc, fields),
+        TypeKind::Enum { values } => enum_def(&name, doc, values),
+        TypeKind::Union { variants, discriminator } => union_def(&name, doc, variants, discriminator.as_deref()),
+        TypeKind::Alias { target } => {
+            let target = type_tokens(target);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
+    let all_optional = fields.iter().all(|f| !f.required);
+    let fields = fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let mut ty = type_tokens(&f.ty);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = doc_attrs(f.description.as_deref().unwrap_or(&format!("The `{}` field.", f.wire_name)));
+        let rename = (f.rust_name != f.wire_name).then(|| {
+            let wire = lit(&f.wire_name);
+            quote!(rename = #wire,)
+        });
+        if f.required {
+            let attr = rename.map(|r| quote!(#[serde(#r)]));
+            quote! {
+                #doc
+                #attr
+                pub #field_name: #ty,
+            }
+        } else {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #field_name: Option<#ty>,
+            }
+        }
+    });
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, values: &[EnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = doc_attrs(v.description.as_deref().unwrap_or(&format!("`{}`", v.wire)));
+        quote!(#doc #variant,)
+    });
+    let as_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = lit(&v.wire);
+        quote!(Self::#variant => #wire,)
+    });
+    let from_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = lit(&v.wire);
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl FromStr for #name {
+            type Err = Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Infallible> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
+    let variant_defs = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let mut ty = type_tokens(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = match (v.tags.as_slice(), &v.ty) {
+            ([], TypeRef::Named(n)) => format!("A [`{n}`]."),
+            ([], _) => format!("The `{}` form.", v.rust_name),
+            (tags, _) => format!("`{}` = {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
+        };
+        let doc = doc_attrs(&doc);
+        quote!(#doc #variant(#ty),)
+    });
+    let serialize_body = match discriminator {
+        // Variants may leave the tag property out; the union knows it, so it is always written.
+        Some(property) => {
+            let property = lit(property);
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                match v.tags.first() {
+                    Some(tag) => quote!(Self::#variant(value) => (serde_json::to_value(value), Some(#tag)),),
+                    None => quote!(Self::#variant(value) => (serde_json::to_value(value), None),),
+                }
+            });
+            quote! {
+                let (value, tag) = match self {
+                    #(#arms)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let (Some(tag), Value::Object(map)) = (tag, &mut value) {
+                    map.entry(#property).or_insert_with(|| Value::from(tag));
+                }
+                value.serialize(serializer)
+            }
+        }
+        None => {
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                quote!(Self::#variant(value) => value.serialize(serializer),)
+            });
+            quote! {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+    };
+    let decode = |v: &Variant| {
+        let variant = ident(&v.rust_name);
+        if v.boxed {
+            quote!(Self::#variant(Box::new(Deserialize::deserialize(&value).map_err(serde::de::Error::custom)?)))
+        } else {
+            quote!(Self::#variant(Deserialize::deserialize(&value).map_err(serde::de::Error::custom)?))
+        }
+    };
+    let deserialize_body = match discriminator {
+        Some(property) => {
+            let property = lit(property);
+            let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+                let tags = v.tags.iter().map(|t| lit(t));
+                let decode = decode(v);
+                quote!(#(Some(#tags))|* => #decode,)
+            });
+            quote! {
+                let tag = value.get(#property).and_then(Value::as_str).map(str::to_owned);
+                Ok(match tag.as_deref() {
+                    #(#arms)*
+                    _ => Self::Unknown(value),
+                })
+            }
+        }
+        None => {
+            let attempts = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let construct = if v.boxed { quote!(Self::#variant(Box::new(parsed))) } else { quote!(Self::#variant(parsed)) };
+                quote! {
+                    if let Ok(parsed) = Deserialize::deserialize(&value) {
+                        return Ok(#construct);
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                Ok(Self::Unknown(value))
+            }
+        }
+    };
+    let unknown_doc = match discriminator {
+        Some(property) => format!("A variant this version of the SDK does not know (an unknown `{property}`), kept as raw JSON."),
+        None => "A value matching none of the known variants, kept as raw JSON.".to_string(),
+    };
+    let unknown_doc = doc_attrs(&unknown_doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variant_defs)*
+            #unknown_doc
+            Unknown(Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize_body
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                #deserialize_body
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The intermediate representation: plain data describing the SDK to emit.
+//!
+//! Lowering (`lower`) fills it from the spec; emitting (`emit`) turns it into Rust. Every name in here is
+//! already final (Rust-safe, unique), so the emitter never invents or fixes up names.
+
+use serde::Serialize;
+
+/// The whole SDK.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// Cargo package name, e.g. `llama-cloud`.
+    pub crate_name: String,
+    /// The client type, e.g. `LlamaCloud`.
+    pub client_name: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    pub env_api_key: Option<String>,
+    pub env_base_url: Option<String>,
+    pub auth: Auth,
+    /// The root resource: its operations are methods on the client itself.
+    pub root: Resource,
+    /// Every named type, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Paginated response types and how to page through them (one entry per type).
+    pub page_types: Vec<PageImpl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Auth {
+    None,
+    Bearer,
+    Header(String),
+    Query(String),
+}
+
+/// A node of the resource tree (`beta` → `directories` → `files`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// Accessor method name (`files`); empty for the root.
+    pub accessor: String,
+    /// Handle type name (`Files`); the client name for the root.
+    pub type_name: String,
+    /// Module path from `resources` (`["beta", "directories", "files"]`).
+    pub module_path: Vec<String>,
+    pub operations: Vec<Operation>,
+    pub children: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Where it came from: `#/paths/~1pets/get`.
+    pub pointer: String,
+    pub operation_id: String,
+    /// Method on the resource handle (`upload`).
+    pub method_name: String,
+    /// The request builder type (`FilesUploadRequest`).
+    pub builder_name: String,
+    pub http_method: HttpMethod,
+    /// Path template with `{name}` placeholders using the wire names.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Every input, in the order: required ones (constructor arguments) first, then optional setters.
+    pub inputs: Vec<Input>,
+    pub body: RequestBody,
+    pub response: ResponseKind,
+    /// The documented JSON response, used to generate tests.
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// One input of an operation: a parameter, a JSON body field or a multipart form field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    /// Rust name of the argument / setter / struct field.
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    pub location: Location,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Optional JSON body field that may be sent as explicit `null` (gets an extra `*_null()` setter).
+    pub nullable: bool,
+    pub description: Option<String>,
+    /// A value the spec documents (`example`) or one synthesised from the schema, for generated tests.
+    pub sample: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Body,
+    /// A multipart text field.
+    Form,
+    /// A multipart file field.
+    FormFile,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum RequestBody {
+    None,
+    /// The JSON body is an object whose properties are the `Body` inputs.
+    JsonFields,
+    /// The JSON body is a single value of this type, passed whole (the input named `body`).
+    JsonValue,
+    /// `multipart/form-data` built from the `Form`/`FormFile` inputs.
+    Multipart,
+    /// `application/x-www-form-urlencoded` built from the `Form` inputs.
+    FormUrlEncoded,
+    /// Any other content type: the `body` input's bytes, sent as they are.
+    Raw { content_type: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum ResponseKind {
+    Empty,
+    Json(TypeRef),
+    /// Raw bytes (any non-JSON content type).
+    Bytes,
+    Paginated {
+        page: TypeRef,
+        item: TypeRef,
+        scheme: PageScheme,
+    },
+    EventStream(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PageScheme {
+    QueryCursor { param: String },
+    BodyCursor { param: String },
+    Offset { param: String },
+}
+
+/// How a paginated response type exposes its items, cursor and total.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageImpl {
+    pub page_type: String,
+    pub item: TypeRef,
+    pub items_field: FieldAccess,
+    pub next_field: Option<FieldAccess>,
+    pub total_field: Option<FieldAccess>,
+}
+
+/// A struct field as seen from generated accessor code.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldAccess {
+    pub rust_name: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}
+
+/// A reference to a type, as used in a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum TypeRef {
+    String,
+    Integer,
+    UnsignedInteger,
+    Float,
+    Boolean,
+    DateTime,
+    /// A file or byte payload (`format: binary`).
+    Binary,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    JsonObject,
+    Named(String),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// A string enum that keeps unknown values.
+    Enum { values: Vec<EnumValue> },
+    Union { variants: Vec<Variant>, discriminator: Option<String> },
+    Alias { target: TypeRef },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    /// Present in every valid value and never null: the field is not an `Option`.
+    pub required: bool,
+    /// Boxed to break a recursive cycle.
+    pub boxed: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    pub rust_name: String,
+    pub wire: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// For a discriminated union: the tag value(s) selecting this variant.
+    pub tags: Vec<String>,
+    pub boxed: bool,
+}

@@ -1,0 +1,671 @@
+//! Lowering: spec → IR. Reads the SDK layout from the spec's `x-` extensions (falling back to tags and
+//! operationIds), lowers every schema through the TypeSpace, and describes each operation's inputs,
+//! body and response.
+
+use heck::ToKebabCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as SpecRequestBody,
+    Response, SecurityScheme, StatusCode,
+};
+use serde_json::{json, Value};
+
+use crate::error::{pointer_push, SpecError};
+use crate::ir::*;
+use crate::naming::{snake_name, type_name, Namespace};
+use crate::schema::{SchemaRef, TypeSpace};
+use crate::Settings;
+
+/// Builder methods every request builder has; inputs are renamed rather than shadow them.
+const BUILDER_RESERVED: &[&str] = &[
+    "client", "options", "send", "with_response", "items", "into_future", "timeout", "max_retries", "extra_header",
+    "extra_query",
+];
+
+/// Methods the client type has before any operation or resource is added.
+const CLIENT_RESERVED: &[&str] = &["builder", "from_env", "client", "from", "clone", "fmt"];
+
+pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
+    let sdk = spec.extensions.get("x-sdk");
+    let ext_str = |key: &str| sdk.and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_string);
+    let env_str = |key: &str| sdk.and_then(|s| s.get("env")).and_then(|e| e.get(key)).and_then(Value::as_str).map(str::to_string);
+
+    let crate_name = settings
+        .crate_name
+        .clone()
+        .or_else(|| ext_str("crate"))
+        .unwrap_or_else(|| format!("{}-sdk", spec.info.title.to_kebab_case()));
+    let client_base = settings.client_name.clone().or_else(|| ext_str("client")).unwrap_or_else(|| format!("{}Client", type_name(&spec.info.title)));
+
+    let mut types = TypeSpace::new(spec);
+    types.lower_components()?;
+    let client_name = types.claim(&type_name(&client_base));
+
+    let schemes = pagination_schemes(spec)?;
+    let mut lowerer = OperationLowerer { spec, types, schemes, page_impls: IndexMap::new() };
+    let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], operations: vec![], children: vec![] };
+    let mut method_owners: IndexMap<(Vec<String>, String), String> = IndexMap::new();
+
+    for (path, item) in spec.paths.paths.iter() {
+        let item_pointer = pointer_push("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(SpecError::new(item_pointer, "path item references are not supported; inline the path item"));
+            }
+        };
+        for (method, op) in item.iter() {
+            let pointer = pointer_push(&item_pointer, method);
+            let resource_path = resource_path(op, &pointer)?;
+            let method_name = method_name(op, method, path, &pointer)?;
+            let key = (resource_path.clone(), method_name.clone());
+            if let Some(first) = method_owners.get(&key) {
+                return Err(SpecError::new(
+                    pointer,
+                    format!("duplicate method name `{method_name}` in resource `{}` (also defined at {first})", display_path(&resource_path)),
+                ));
+            }
+            method_owners.insert(key, pointer.clone());
+            let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
+            if resource.children.iter().any(|c| c.accessor == method_name)
+                || (resource.module_path.is_empty() && CLIENT_RESERVED.contains(&method_name.as_str()))
+            {
+                return Err(SpecError::new(pointer, format!("method name `{method_name}` collides with a resource accessor or client method")));
+            }
+            let builder_prefix = if resource.module_path.is_empty() { String::new() } else { resource.type_name.clone() };
+            let operation = lowerer.operation(path, method, op, &item.parameters, &pointer, method_name, &builder_prefix)?;
+            let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
+            resource.operations.push(operation);
+        }
+    }
+
+    let OperationLowerer { types, page_impls, .. } = lowerer;
+    Ok(Api {
+        crate_name,
+        client_name,
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_url: spec.servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
+        env_api_key: env_str("api-key"),
+        env_base_url: env_str("base-url"),
+        auth: auth(spec),
+        root,
+        types: types.finish(),
+        page_types: page_impls.into_values().collect(),
+    })
+}
+
+fn display_path(path: &[String]) -> String {
+    if path.is_empty() {
+        "<client>".into()
+    } else {
+        path.join(".")
+    }
+}
+
+/// `x-sdk-resource: beta.directories.files`, else the first tag, else the client itself.
+fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>, SpecError> {
+    match op.extensions.get("x-sdk-resource") {
+        Some(Value::String(path)) => {
+            let segments: Vec<String> = path.split('.').map(snake_name).collect();
+            if path.split('.').any(str::is_empty) {
+                return Err(SpecError::new(pointer_push(pointer, "x-sdk-resource"), format!("invalid resource path {path:?}")));
+            }
+            Ok(segments)
+        }
+        Some(other) => Err(SpecError::new(pointer_push(pointer, "x-sdk-resource"), format!("expected a dotted string, found {other}"))),
+        None => Ok(op.tags.first().map(|t| vec![snake_name(t)]).unwrap_or_default()),
+    }
+}
+
+/// `x-sdk-method`, else the operationId, else the HTTP method and the path's literal segments.
+fn method_name(op: &openapiv3::Operation, method: &str, path: &str, pointer: &str) -> Result<String, SpecError> {
+    match op.extensions.get("x-sdk-method") {
+        Some(Value::String(name)) if !name.is_empty() => Ok(snake_name(name)),
+        Some(other) => Err(SpecError::new(pointer_push(pointer, "x-sdk-method"), format!("expected a method name, found {other}"))),
+        None => Ok(match &op.operation_id {
+            Some(id) => snake_name(id),
+            None => {
+                let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+                snake_name(&format!("{method} {}", words.join(" ")))
+            }
+        }),
+    }
+}
+
+fn auth(spec: &OpenAPI) -> Auth {
+    let Some(components) = &spec.components else { return Auth::None };
+    let requirement_names: Vec<&String> = spec.security.iter().flatten().flat_map(|r| r.keys()).collect();
+    let scheme = requirement_names
+        .iter()
+        .find_map(|name| components.security_schemes.get(*name))
+        .or_else(|| components.security_schemes.values().next());
+    match scheme {
+        Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
+        Some(ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. })) => match location {
+            openapiv3::APIKeyLocation::Header => Auth::Header(name.clone()),
+            openapiv3::APIKeyLocation::Query => Auth::Query(name.clone()),
+            openapiv3::APIKeyLocation::Cookie => Auth::None,
+        },
+        Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. })) | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => Auth::Bearer,
+        _ => Auth::None,
+    }
+}
+
+/// A named pagination scheme from the root `x-pagination` map.
+#[derive(Debug, Clone)]
+struct SchemeSpec {
+    scheme: PageScheme,
+    items: String,
+    next: Option<String>,
+    total: Option<String>,
+}
+
+fn pagination_schemes(spec: &OpenAPI) -> Result<IndexMap<String, SchemeSpec>, SpecError> {
+    let mut out = IndexMap::new();
+    let Some(map) = spec.extensions.get("x-pagination") else { return Ok(out) };
+    let Some(map) = map.as_object() else {
+        return Err(SpecError::new("#/x-pagination", "expected a map of scheme name to scheme"));
+    };
+    for (name, scheme) in map {
+        let pointer = pointer_push("#/x-pagination", name);
+        let field = |key: &str| scheme.get(key).and_then(Value::as_str).map(str::to_string);
+        let required = |key: &str| field(key).ok_or_else(|| SpecError::new(pointer.clone(), format!("pagination scheme needs `{key}`")));
+        let param = required("param")?;
+        let kind = required("kind")?;
+        let location = field("in").unwrap_or_else(|| "query".into());
+        let page_scheme = match (kind.as_str(), location.as_str()) {
+            ("cursor", "query") => PageScheme::QueryCursor { param },
+            ("cursor", "body") => PageScheme::BodyCursor { param },
+            ("offset", "query") => PageScheme::Offset { param },
+            _ => {
+                return Err(SpecError::new(
+                    pointer,
+                    format!("unsupported pagination scheme kind {kind:?} in {location:?} (expected cursor in query/body, or offset in query)"),
+                ))
+            }
+        };
+        let next = field("next");
+        let total = field("total");
+        if matches!(page_scheme, PageScheme::Offset { .. }) && total.is_none() {
+            return Err(SpecError::new(pointer, "an offset scheme needs `total` (the response field with the total count)"));
+        }
+        if !matches!(page_scheme, PageScheme::Offset { .. }) && next.is_none() {
+            return Err(SpecError::new(pointer, "a cursor scheme needs `next` (the response field with the next cursor)"));
+        }
+        out.insert(name.clone(), SchemeSpec { scheme: page_scheme, items: required("items")?, next, total });
+    }
+    Ok(out)
+}
+
+struct OperationLowerer<'a> {
+    spec: &'a OpenAPI,
+    types: TypeSpace<'a>,
+    schemes: IndexMap<String, SchemeSpec>,
+    page_impls: IndexMap<String, PageImpl>,
+}
+
+impl<'a> OperationLowerer<'a> {
+    fn resource_mut<'r>(&mut self, root: &'r mut Resource, path: &[String], pointer: &str) -> Result<&'r mut Resource, SpecError> {
+        let mut node = root;
+        for segment in path {
+            if node.operations.iter().any(|op| &op.method_name == segment) || (node.module_path.is_empty() && CLIENT_RESERVED.contains(&segment.as_str())) {
+                return Err(SpecError::new(pointer, format!("resource `{segment}` collides with a method of the same name")));
+            }
+            let index = match node.children.iter().position(|c| &c.accessor == segment) {
+                Some(i) => i,
+                None => {
+                    let mut module_path = node.module_path.clone();
+                    module_path.push(segment.clone());
+                    let type_name = self.types.claim(&type_name(segment));
+                    node.children.push(Resource { accessor: segment.clone(), type_name, module_path, operations: vec![], children: vec![] });
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[index];
+        }
+        Ok(node)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &'a openapiv3::Operation,
+        item_params: &'a [ReferenceOr<Parameter>],
+        pointer: &str,
+        method_name: String,
+        builder_prefix: &str,
+    ) -> Result<Operation, SpecError> {
+        let builder_name = self.types.claim(&type_name(&format!("{builder_prefix} {method_name} Request")));
+        let http_method = match method {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            _ => HttpMethod::Trace,
+        };
+        let mut names = Namespace::with_reserved(BUILDER_RESERVED);
+        let mut inputs = self.parameters(path, op, item_params, pointer, &builder_name, &mut names)?;
+        let body = self.request_body(op, pointer, &builder_name, &mut names, &mut inputs)?;
+        // Constructor arguments first (path order, then the rest as declared), then optional setters.
+        inputs.sort_by_key(|input| !input.required);
+        let (response, example) = self.response(op, pointer, &builder_name)?;
+        Ok(Operation {
+            pointer: pointer.to_string(),
+            operation_id: op.operation_id.clone().unwrap_or_else(|| method_name.clone()),
+            method_name,
+            builder_name,
+            http_method,
+            path: path.to_string(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            inputs,
+            body,
+            response,
+            example,
+        })
+    }
+
+    fn parameters(
+        &mut self,
+        path: &str,
+        op: &'a openapiv3::Operation,
+        item_params: &'a [ReferenceOr<Parameter>],
+        pointer: &str,
+        builder_name: &str,
+        names: &mut Namespace,
+    ) -> Result<Vec<Input>, SpecError> {
+        // Operation parameters override path-item ones with the same name and location.
+        let mut params: IndexMap<(String, &'static str), (&'a Parameter, String)> = IndexMap::new();
+        let sources = item_params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, pointer_push(&pointer_push(pointer.rsplit_once('/').map_or(pointer, |(item, _)| item), "parameters"), &i.to_string())))
+            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(&pointer_push(pointer, "parameters"), &i.to_string()))));
+        for (param, param_pointer) in sources {
+            let param = self.resolve_parameter(param, &param_pointer)?;
+            let location = match param {
+                Parameter::Path { .. } => "path",
+                Parameter::Query { .. } => "query",
+                Parameter::Header { .. } => "header",
+                Parameter::Cookie { .. } => {
+                    return Err(SpecError::new(param_pointer, "cookie parameters are not supported"));
+                }
+            };
+            params.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
+        }
+        // Path parameters in the order the template uses them.
+        let template_order: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+        for name in &template_order {
+            if !params.contains_key(&(name.to_string(), "path")) {
+                return Err(SpecError::new(pointer, format!("path template {path:?} uses `{{{name}}}` but no path parameter declares it")));
+            }
+        }
+        params.sort_by_cached_key(|(name, location), _| match *location {
+            "path" => (0, template_order.iter().position(|n| n == name).unwrap_or(usize::MAX)),
+            "query" => (1, 0),
+            _ => (2, 0),
+        });
+
+        let mut inputs = Vec::with_capacity(params.len());
+        for ((wire, location), (param, param_pointer)) in params {
+            let data = param.parameter_data_ref();
+            let location = match location {
+                "path" => Location::Path,
+                "query" => Location::Query,
+                _ => Location::Header,
+            };
+            if location == Location::Path && !template_order.contains(&wire.as_str()) {
+                return Err(SpecError::new(param_pointer, format!("path parameter `{wire}` does not appear in the path template {path:?}")));
+            }
+            let hint = format!("{builder_name}{}", type_name(&wire));
+            let (schema, schema_pointer) = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),
+                ParameterSchemaOrContent::Content(content) => (
+                    content.values().next().and_then(|m| m.schema.as_ref()).map(SchemaRef::from),
+                    pointer_push(&param_pointer, "content"),
+                ),
+            };
+            let (ty, sample) = match schema {
+                Some(schema) => {
+                    let lowered = self.types.lower(schema, &hint, &schema_pointer)?;
+                    let sample = data.example.clone().unwrap_or_else(|| self.sample(schema, &schema_pointer, 0));
+                    (lowered.ty, sample)
+                }
+                None => (TypeRef::String, json!("string")),
+            };
+            inputs.push(Input {
+                rust_name: claim_input_name(names, &wire, location),
+                wire_name: wire,
+                location,
+                ty,
+                required: data.required || location == Location::Path,
+                nullable: false,
+                description: data.description.clone(),
+                sample,
+            });
+        }
+        Ok(inputs)
+    }
+
+    fn resolve_parameter(&self, param: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, SpecError> {
+        match param {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
+                    SpecError::new(pointer, format!("parameter reference {reference:?} must point into #/components/parameters"))
+                })?;
+                match self.spec.components.as_ref().and_then(|c| c.parameters.get(name)) {
+                    Some(ReferenceOr::Item(p)) => Ok(p),
+                    _ => Err(SpecError::new(pointer, format!("unresolvable parameter reference {reference:?}"))),
+                }
+            }
+        }
+    }
+
+    fn request_body(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &str,
+        builder_name: &str,
+        names: &mut Namespace,
+        inputs: &mut Vec<Input>,
+    ) -> Result<RequestBody, SpecError> {
+        let Some(body) = &op.request_body else { return Ok(RequestBody::None) };
+        let body_pointer = pointer_push(pointer, "requestBody");
+        let body: &SpecRequestBody = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or_default();
+                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => return Err(SpecError::new(body_pointer, format!("unresolvable request body reference {reference:?}"))),
+                }
+            }
+        };
+        let content_pointer = pointer_push(&body_pointer, "content");
+        let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(ct, _)| pred(&ct.to_ascii_lowercase()));
+        let (content_type, media) = if let Some(found) = pick(&|ct| is_json(ct)) {
+            found
+        } else if let Some(found) = pick(&|ct| ct.starts_with("multipart/form-data") || ct.starts_with("application/x-www-form-urlencoded")) {
+            found
+        } else if let Some(found) = body.content.first() {
+            found
+        } else {
+            return Err(SpecError::new(content_pointer, "request body declares no content type"));
+        };
+        let media_pointer = pointer_push(&content_pointer, content_type);
+        let schema_pointer = pointer_push(&media_pointer, "schema");
+        let schema = media.schema.as_ref().map(SchemaRef::from);
+        let content_type = content_type.to_ascii_lowercase();
+
+        if is_json(&content_type) {
+            let Some(schema) = schema else {
+                self.push_body_input(names, inputs, TypeRef::Json, json!({}), body.required, body.description.clone());
+                return Ok(RequestBody::JsonValue);
+            };
+            let mut props = IndexMap::new();
+            let (mut required, mut additional) = (Vec::new(), None);
+            let is_object = self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
+            if !is_object || props.is_empty() {
+                let lowered = self.types.lower(schema, &format!("{builder_name}Body"), &schema_pointer)?;
+                let sample = self.sample(schema, &schema_pointer, 0);
+                self.push_body_input(names, inputs, lowered.ty, sample, body.required, body.description.clone());
+                return Ok(RequestBody::JsonValue);
+            }
+            for (wire, (prop, prop_pointer)) in props {
+                let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
+                let resolved = self.types.resolve(prop, &prop_pointer)?;
+                inputs.push(Input {
+                    rust_name: claim_input_name(names, wire, Location::Body),
+                    wire_name: wire.clone(),
+                    location: Location::Body,
+                    ty: lowered.ty,
+                    required: required.contains(wire),
+                    nullable: lowered.nullable,
+                    description: resolved.schema_data.description.clone(),
+                    sample: self.sample(prop, &prop_pointer, 0),
+                });
+            }
+            return Ok(RequestBody::JsonFields);
+        }
+
+        let form = content_type.starts_with("multipart/form-data") || content_type.starts_with("application/x-www-form-urlencoded");
+        if form {
+            let multipart = content_type.starts_with("multipart/");
+            let mut props = IndexMap::new();
+            let (mut required, mut additional) = (Vec::new(), None);
+            if let Some(schema) = schema {
+                self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
+            }
+            for (wire, (prop, prop_pointer)) in props {
+                let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
+                let is_file = lowered.ty == TypeRef::Binary;
+                if is_file && !multipart {
+                    return Err(SpecError::new(prop_pointer, "binary fields are only supported in multipart/form-data bodies"));
+                }
+                let resolved = self.types.resolve(prop, &prop_pointer)?;
+                inputs.push(Input {
+                    rust_name: claim_input_name(names, wire, Location::Form),
+                    wire_name: wire.clone(),
+                    location: if is_file { Location::FormFile } else { Location::Form },
+                    ty: lowered.ty,
+                    required: required.contains(wire),
+                    nullable: false,
+                    description: resolved.schema_data.description.clone(),
+                    sample: if is_file { json!("file contents") } else { self.sample(prop, &prop_pointer, 0) },
+                });
+            }
+            return Ok(if multipart { RequestBody::Multipart } else { RequestBody::FormUrlEncoded });
+        }
+
+        // Any other content type: the caller supplies the raw bytes.
+        inputs.push(Input {
+            rust_name: names.claim("body"),
+            wire_name: "body".into(),
+            location: Location::Body,
+            ty: TypeRef::Binary,
+            required: true,
+            nullable: false,
+            description: body.description.clone(),
+            sample: json!("body"),
+        });
+        Ok(RequestBody::Raw { content_type })
+    }
+
+    fn push_body_input(&mut self, names: &mut Namespace, inputs: &mut Vec<Input>, ty: TypeRef, sample: Value, _required: bool, description: Option<String>) {
+        // The whole body is one argument; an optional body is still sent (as given) when the builder is.
+        inputs.push(Input {
+            rust_name: names.claim("body"),
+            wire_name: "body".into(),
+            location: Location::Body,
+            ty,
+            required: true,
+            nullable: false,
+            description,
+            sample,
+        });
+    }
+
+    /// The success response: the first 2xx (then 1xx/3xx) response, else `default`.
+    fn response(&mut self, op: &'a openapiv3::Operation, pointer: &str, builder_name: &str) -> Result<(ResponseKind, Option<Value>), SpecError> {
+        let responses_pointer = pointer_push(pointer, "responses");
+        let success = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+            .map(|(code, r)| (code.to_string(), r))
+            .next()
+            .or_else(|| op.responses.default.as_ref().map(|r| ("default".to_string(), r)));
+        let Some((code, response)) = success else { return Ok((ResponseKind::Empty, None)) };
+        let response_pointer = pointer_push(&responses_pointer, &code);
+        let response: &Response = match response {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/").unwrap_or_default();
+                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+                    Some(ReferenceOr::Item(r)) => r,
+                    _ => return Err(SpecError::new(response_pointer, format!("unresolvable response reference {reference:?}"))),
+                }
+            }
+        };
+        let content_pointer = pointer_push(&response_pointer, "content");
+        let find = |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(ct, _)| pred(&ct.to_ascii_lowercase()));
+        let hint = format!("{}Response", builder_name.strip_suffix("Request").unwrap_or(builder_name));
+
+        if let Some((ct, media)) = find(&|ct| ct.starts_with("text/event-stream")) {
+            let schema_pointer = pointer_push(&pointer_push(&content_pointer, ct), "schema");
+            let ty = match &media.schema {
+                Some(schema) => self.types.lower(schema.into(), &format!("{hint}Event"), &schema_pointer)?.ty,
+                None => TypeRef::Json,
+            };
+            return Ok((ResponseKind::EventStream(ty), None));
+        }
+        let Some((ct, media)) = find(&|ct| is_json(ct)).or_else(|| response.content.first()) else {
+            return Ok((ResponseKind::Empty, None));
+        };
+        if !is_json(&ct.to_ascii_lowercase()) {
+            return Ok((ResponseKind::Bytes, None));
+        }
+        let media_pointer = pointer_push(&content_pointer, ct);
+        let example = media_example(media);
+        let ty = match &media.schema {
+            Some(schema) => self.types.lower(schema.into(), &hint, &pointer_push(&media_pointer, "schema"))?.ty,
+            None => TypeRef::Json,
+        };
+        match op.extensions.get("x-pagination") {
+            None => Ok((ResponseKind::Json(ty), example)),
+            Some(scheme_name) => {
+                let ext_pointer = pointer_push(pointer, "x-pagination");
+                let scheme_name = scheme_name.as_str().ok_or_else(|| SpecError::new(&ext_pointer, "expected a pagination scheme name"))?;
+                let scheme = self
+                    .schemes
+                    .get(scheme_name)
+                    .ok_or_else(|| SpecError::new(&ext_pointer, format!("unknown pagination scheme {scheme_name:?}: declare it in the root `x-pagination` map")))?
+                    .clone();
+                let page_impl = self.page_impl(&ty, &scheme, &media_pointer)?;
+                let item = page_impl.item.clone();
+                self.page_impls.entry(page_impl.page_type.clone()).or_insert(page_impl);
+                Ok((ResponseKind::Paginated { page: ty, item, scheme: scheme.scheme }, example))
+            }
+        }
+    }
+
+    /// Checks that a paginated response has the scheme's fields and records how to read them.
+    fn page_impl(&self, page: &TypeRef, scheme: &SchemeSpec, pointer: &str) -> Result<PageImpl, SpecError> {
+        let TypeRef::Named(page_type) = page else {
+            return Err(SpecError::new(pointer, "a paginated response must be an object with the scheme's fields"));
+        };
+        let fields = self.types.struct_fields(page_type).ok_or_else(|| SpecError::new(pointer, "a paginated response must be an object with the scheme's fields"))?;
+        let find = |wire: &str| fields.iter().find(|f| f.wire_name == wire);
+        let items = find(&scheme.items).ok_or_else(|| SpecError::new(pointer, format!("paginated response has no `{}` field", scheme.items)))?;
+        let TypeRef::List(item) = &items.ty else {
+            return Err(SpecError::new(pointer, format!("paginated response field `{}` must be an array", scheme.items)));
+        };
+        let access = |wire: &Option<String>, what: &str| -> Result<Option<FieldAccess>, SpecError> {
+            match wire {
+                None => Ok(None),
+                Some(wire) => match find(wire) {
+                    Some(f) => Ok(Some(FieldAccess { rust_name: f.rust_name.clone(), optional: !f.required })),
+                    None if what == "total" && !matches!(scheme.scheme, PageScheme::Offset { .. }) => Ok(None),
+                    None => Err(SpecError::new(pointer, format!("paginated response has no `{wire}` field ({what})"))),
+                },
+            }
+        };
+        Ok(PageImpl {
+            page_type: page_type.clone(),
+            item: (**item).clone(),
+            items_field: FieldAccess { rust_name: items.rust_name.clone(), optional: !items.required },
+            next_field: access(&scheme.next, "next cursor")?,
+            total_field: access(&scheme.total, "total")?,
+        })
+    }
+
+    /// A JSON value valid for the schema: its example, else one built from its type (for generated tests).
+    fn sample(&self, schema: SchemaRef<'a>, pointer: &str, depth: usize) -> Value {
+        use openapiv3::{SchemaKind, Type};
+        let Ok(resolved) = self.types.resolve(schema, pointer) else { return Value::Null };
+        if let Some(example) = &resolved.schema_data.example {
+            return example.clone();
+        }
+        if depth > 8 {
+            return Value::Null;
+        }
+        match &resolved.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if let Some(Some(first)) = s.enumeration.first() {
+                    return json!(first);
+                }
+                match &s.format {
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => json!("2024-01-01T00:00:00Z"),
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => json!("2024-01-01"),
+                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => json!("00000000-0000-0000-0000-000000000000"),
+                    _ => json!("string"),
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => json!(i.minimum.unwrap_or(1).max(1)),
+            SchemaKind::Type(Type::Number(n)) => json!(n.minimum.unwrap_or(1.0).max(1.0)),
+            SchemaKind::Type(Type::Boolean(_)) => json!(true),
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => json!([self.sample(items.into(), pointer, depth + 1)]),
+                None => json!([]),
+            },
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members.first().map(|m| self.sample(m.into(), pointer, depth + 1)).unwrap_or(Value::Null)
+            }
+            _ => {
+                let mut props = IndexMap::new();
+                let (mut required, mut additional) = (Vec::new(), None);
+                if self.types.collect_properties(schema, pointer, &mut props, &mut required, &mut additional).unwrap_or(false) {
+                    let object = props
+                        .into_iter()
+                        .filter(|(name, _)| required.contains(name))
+                        .map(|(name, (s, p))| (name.clone(), self.sample(s, &p, depth + 1)))
+                        .collect();
+                    Value::Object(object)
+                } else {
+                    json!({})
+                }
+            }
+        }
+    }
+}
+
+fn media_example(media: &MediaType) -> Option<Value> {
+    media.example.clone().or_else(|| {
+        media.examples.values().find_map(|e| match e {
+            ReferenceOr::Item(example) => example.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        })
+    })
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The input's snake_case name, or, when another input already has it, the name prefixed with its
+/// location (`body_directory_id` beside the path's `directory_id`).
+fn claim_input_name(names: &mut Namespace, wire: &str, location: Location) -> String {
+    let base = snake_name(wire);
+    if !names.is_taken(&base) {
+        return names.claim(&base);
+    }
+    let prefix = match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Body => "body",
+        Location::Form | Location::FormFile => "form",
+    };
+    names.claim(&format!("{prefix}_{}", base.trim_end_matches('_')))
+}

@@ -1,0 +1,3 @@
+//! The SDK runtime templates, embedded at build time by `build.rs`.
+
+include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
