@@ -1,0 +1,92 @@
+//! `Nullable` and `Timestamp` serde behaviour.
+
+use std::collections::HashSet;
+
+use sdk_runtime::runtime::chrono::{DateTime, Utc};
+use sdk_runtime::runtime::{Nullable, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+struct UpdateThing {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Nullable<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<Nullable<u32>>,
+}
+
+#[test]
+fn nullable_tells_absent_null_and_value_apart() {
+    let absent = UpdateThing::default();
+    assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
+    let null = UpdateThing { description: Some(Nullable::Null), limit: None };
+    assert_eq!(serde_json::to_value(&null).unwrap(), json!({"description": null}));
+    let value = UpdateThing { description: Some("new".to_owned().into()), limit: Some(Nullable::Value(3)) };
+    assert_eq!(serde_json::to_value(&value).unwrap(), json!({"description": "new", "limit": 3}));
+
+    // Deserializing a bare Nullable.
+    assert_eq!(serde_json::from_value::<Nullable<u32>>(json!(null)).unwrap(), Nullable::Null);
+    assert_eq!(serde_json::from_value::<Nullable<u32>>(json!(7)).unwrap(), Nullable::Value(7));
+    assert!(serde_json::from_value::<Nullable<u32>>(json!("x")).is_err());
+    let round: UpdateThing = serde_json::from_value(json!({"description": "d", "limit": 2})).unwrap();
+    assert_eq!(round, UpdateThing { description: Some(Nullable::Value("d".into())), limit: Some(Nullable::Value(2)) });
+}
+
+#[test]
+fn nullable_helpers() {
+    let n: Nullable<u8> = 5.into();
+    assert_eq!(n.value(), Some(&5));
+    assert_eq!(n.map(|v| v * 2), Nullable::Value(10));
+    assert!(Nullable::<u8>::Null.is_null());
+    assert_eq!(Nullable::<u8>::default(), Nullable::Null);
+    assert_eq!(Nullable::from_option(None::<u8>), Nullable::Null);
+    assert_eq!(Nullable::from_option(Some(1)).into_option(), Some(1));
+    assert_eq!(Nullable::Value(String::from("a")).as_ref(), Nullable::Value(&String::from("a")));
+}
+
+#[test]
+fn timestamp_accepts_rfc3339_and_offsetless_forms() {
+    let cases = [
+        ("2024-05-01T12:30:00Z", "2024-05-01T12:30:00Z"),
+        ("2024-05-01T14:30:00+02:00", "2024-05-01T12:30:00Z"),
+        ("2024-05-01T12:30:00.123456Z", "2024-05-01T12:30:00.123456Z"),
+        ("2024-05-01T12:30:00.5-01:00", "2024-05-01T13:30:00.500Z"),
+        ("2024-05-01T12:30:00", "2024-05-01T12:30:00Z"),
+        ("2024-05-01T12:30:00.123456", "2024-05-01T12:30:00.123456Z"),
+        ("2024-05-01 12:30:00", "2024-05-01T12:30:00Z"),
+        ("2024-05-01T12:30:00+0000", "2024-05-01T12:30:00Z"),
+        ("2024-05-01", "2024-05-01T00:00:00Z"),
+    ];
+    for (input, expected) in cases {
+        let t: Timestamp = serde_json::from_value(json!(input)).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(t.to_string(), expected, "{input}");
+        assert_eq!(serde_json::to_value(t).unwrap(), json!(expected));
+        // Round trip through the serialized form.
+        let again: Timestamp = serde_json::from_value(serde_json::to_value(t).unwrap()).unwrap();
+        assert_eq!(again, t);
+        assert_eq!(input.parse::<Timestamp>().unwrap(), t);
+    }
+    for bad in ["", "yesterday", "2024-13-01T00:00:00Z", "12:30"] {
+        assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        assert!(serde_json::from_value::<Timestamp>(json!(bad)).is_err(), "{bad}");
+    }
+    let err = "nope".parse::<Timestamp>().unwrap_err();
+    assert!(err.to_string().contains("nope"));
+    assert!(serde_json::from_value::<Timestamp>(json!(12)).is_err());
+}
+
+#[test]
+fn timestamp_traits() {
+    let a: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+    let b: Timestamp = "2024-01-02T00:00:00Z".parse().unwrap();
+    assert!(a < b);
+    assert_eq!(a.max(b), b);
+    let set: HashSet<Timestamp> = [a, b, a].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    let chrono_value: DateTime<Utc> = a.into();
+    assert_eq!(Timestamp::from(chrono_value), a);
+    assert_eq!(a.into_datetime(), chrono_value);
+    assert_eq!(a.as_datetime().timestamp(), 1_704_067_200);
+    assert!(format!("{a:?}").contains("2024"));
+}
+
