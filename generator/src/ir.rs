@@ -31,8 +31,8 @@ pub struct Api {
 pub enum Auth {
     None,
     Bearer,
+    /// The key as the value of this header.
     Header(String),
-    Query(String),
 }
 
 /// A node of the resource tree (`beta` → `directories` → `files`).

@@ -34,7 +34,7 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
     normalise(&mut raw, false);
     check_refs(&raw, &raw, "#")?;
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
+        let pointer = locate(&raw, path_to_pointer(e.path()));
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
     })?;
     Ok(LoadedSpec { openapi, raw })
@@ -196,6 +196,27 @@ fn decode_pointer(pointer: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| pointer.to_string())
+}
+
+/// openapiv3 flattens some maps (paths, components), which hides the path below them from
+/// serde_path_to_error. Re-parse each entry of such a map on its own to find the failing one.
+fn locate(raw: &Value, pointer: String) -> String {
+    fn first_failure<T: serde::de::DeserializeOwned>(map: Option<&Value>, base: &str) -> Option<String> {
+        map?.as_object()?.iter().find_map(|(key, node)| {
+            serde_path_to_error::deserialize::<_, T>(node).err().map(|e| format!("{}{}", pointer_push(base, key), &path_to_pointer(e.path())[1..]))
+        })
+    }
+    let refined = match pointer.as_str() {
+        "#/paths" => first_failure::<openapiv3::PathItem>(raw.get("paths"), "#/paths"),
+        "#/components" | "#/components/schemas" => {
+            first_failure::<openapiv3::ReferenceOr<openapiv3::Schema>>(raw.pointer("/components/schemas"), "#/components/schemas")
+                .or_else(|| first_failure::<openapiv3::ReferenceOr<openapiv3::Parameter>>(raw.pointer("/components/parameters"), "#/components/parameters"))
+                .or_else(|| first_failure::<openapiv3::ReferenceOr<openapiv3::Response>>(raw.pointer("/components/responses"), "#/components/responses"))
+                .or_else(|| first_failure::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(raw.pointer("/components/requestBodies"), "#/components/requestBodies"))
+        }
+        _ => None,
+    };
+    refined.unwrap_or(pointer)
 }
 
 /// Turns serde_path_to_error's `paths./pets.get.responses` into `#/paths/~1pets/get/responses`.

@@ -145,8 +145,8 @@ fn auth(spec: &OpenAPI) -> Auth {
         Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
         Some(ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. })) => match location {
             openapiv3::APIKeyLocation::Header => Auth::Header(name.clone()),
-            openapiv3::APIKeyLocation::Query => Auth::Query(name.clone()),
-            openapiv3::APIKeyLocation::Cookie => Auth::None,
+            // A key in the query or a cookie has no client-level support: callers add it per request.
+            openapiv3::APIKeyLocation::Query | openapiv3::APIKeyLocation::Cookie => Auth::None,
         },
         Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. })) | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => Auth::Bearer,
         _ => Auth::None,
@@ -618,6 +618,7 @@ impl<'a> OperationLowerer<'a> {
                 Some(items) => json!([self.sample(items.into(), pointer, depth + 1)]),
                 None => json!([]),
             },
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.sample((&all_of[0]).into(), pointer, depth + 1),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.first().map(|m| self.sample(m.into(), pointer, depth + 1)).unwrap_or(Value::Null)
             }

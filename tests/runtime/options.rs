@@ -145,3 +145,18 @@ fn request_options_debug_redacts_secrets() {
     assert!(!debug.contains("hunter2"), "{debug}");
     assert!(debug.contains("t1"), "{debug}");
 }
+
+#[tokio::test]
+async fn structured_query_and_repeated_headers_are_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(any()).and(path("/things")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let mut request = ApiRequest::new(Method::GET, "/things");
+    request.query_json("filter", &serde_json::json!({"name": ["a b", 2]})).expect("JSON encodes");
+    request.header_each("x-tag", ["one", "two"]);
+    client(&server).send_empty(request).await.expect("sent");
+    let received = &received(&server).await[0];
+    let filter = received.url.query_pairs().find(|(k, _)| k == "filter").map(|(_, v)| v.into_owned());
+    assert_eq!(filter.as_deref(), Some(r#"{"name":["a b",2]}"#));
+    let tags: Vec<&str> = received.headers.get_all("x-tag").iter().map(|v| v.to_str().expect("ascii")).collect();
+    assert_eq!(tags, ["one", "two"]);
+}

@@ -103,7 +103,6 @@ fn lib_rs(api: &Api) -> Result<String, Error> {
         Auth::None => quote!(AuthScheme::None),
         Auth::Bearer => quote!(AuthScheme::Bearer),
         Auth::Header(name) => quote!(AuthScheme::Header(#name)),
-        Auth::Query(name) => quote!(AuthScheme::Query(#name)),
     };
     let user_agent = lit(&format!("{}/", api.crate_name));
     let client_doc = doc_attrs(&format!(

@@ -66,9 +66,6 @@ impl<'a> TypeIndex<'a> {
         }
     }
 
-    pub fn is_string(&self, ty: &TypeRef) -> bool {
-        matches!(self.resolve(ty), TypeRef::String)
-    }
 }
 
 /// Spells a type reference with the short names the generated modules import.
@@ -161,6 +158,15 @@ pub fn doc_attrs(text: &str) -> TokenStream {
             quote!(#[doc = #line])
         })
         .collect();
+    quote!(#(#lines)*)
+}
+
+/// `#[doc]` attributes for text the generator writes itself (already valid markdown, with intra-doc links).
+pub fn doc_attrs_raw(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {line}");
+        quote!(#[doc = #line])
+    });
     quote!(#(#lines)*)
 }
 

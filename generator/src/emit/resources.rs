@@ -11,10 +11,10 @@ use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
-    emit_resource(api, &api.root, index, files)
+    emit_resource(&api.root, index, files)
 }
 
-fn emit_resource(api: &Api, resource: &Resource, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
+fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
     let mut ctx = ModuleContext { index, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
@@ -107,7 +107,7 @@ fn emit_resource(api: &Api, resource: &Resource, index: &TypeIndex, files: &mut 
     };
     files.insert(path.clone(), format_file(&path, GENERATED_HEADER, tokens)?);
     for child in &resource.children {
-        emit_resource(api, child, index, files)?;
+        emit_resource(child, index, files)?;
     }
     Ok(())
 }
@@ -248,7 +248,8 @@ fn operation_method(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         if input.required {
             let (accepted, convert) = ctx.accepted(input, &name);
             params.push(quote!(#name: #accepted));
-            let init = if convert.to_string() == name.to_string() { quote!(#name,) } else { quote!(#name: #convert,) };
+            let shorthand = name == convert.to_string();
+            let init = if shorthand { quote!(#name,) } else { quote!(#name: #convert,) };
             if is_json_body_field(op, input) {
                 body_inits.push(init);
             } else {
@@ -410,7 +411,7 @@ fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            crate::runtime::request_options!();
+            crate::runtime::request_options!(timeout: timeout, max_retries: max_retries, header: extra_header, query: extra_query);
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#output> {
@@ -450,8 +451,7 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         ctx.runtime.insert("path_param");
         let name = ident(&input.rust_name);
         let wire = lit(&input.wire_name);
-        let value = if index.is_string(&input.ty) { quote!(&self.#name) } else { quote!(&self.#name.to_string()) };
-        path_locals.push(quote!(let #name = path_param(#wire, #value)?;));
+        path_locals.push(quote!(let #name = path_param(#wire, &self.#name)?;));
     }
     let mut format_string = String::new();
     let mut rest = op.path.as_str();

@@ -83,6 +83,12 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
 
     let examples = quote! {
         //! Every documented response example decodes into its response type and encodes back unchanged.
+        #[allow(unused_imports)]
+        use std::collections::BTreeMap;
+        #[allow(unused_imports)]
+        use serde_json::{Map, Value};
+        #[allow(unused_imports)]
+        use #crate_ident::types::*;
         mod support;
         #(#example_tests)*
     };
@@ -94,6 +100,10 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
         //! Every operation, called through the SDK against a mock server of the spec (`MOCK_SERVER_URL`),
         //! which rejects requests that break the spec and answers with the documented examples.
         #stream_import
+        #[allow(unused_imports)]
+        use std::collections::BTreeMap;
+        #[allow(unused_imports)]
+        use serde_json::{Map, Value};
         #[allow(unused_imports)]
         use #crate_ident::types::*;
         #[allow(unused_imports)]

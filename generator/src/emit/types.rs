@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, format_file, ident, lit, type_tokens, Files, Imports, GENERATED_HEADER};
+use super::{doc_attrs, doc_attrs_raw, format_file, ident, lit, type_tokens, Files, Imports, GENERATED_HEADER};
 use crate::error::Error;
-use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
     let mut imports = Imports::default();
@@ -25,6 +25,9 @@ pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
         }
         items.extend(type_def(def));
     }
+    for page in &api.page_types {
+        items.extend(page_impl(page));
+    }
     let std_imports = imports.std_tokens();
     let mut uses = quote! {
         #std_imports
@@ -37,8 +40,11 @@ pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
     } else if !api.types.is_empty() {
         uses.extend(quote!(use serde::{Deserialize, Serialize};));
     }
-    if imports.timestamp {
-        uses.extend(quote!(use crate::runtime::Timestamp;));
+    match (imports.timestamp, !api.page_types.is_empty()) {
+        (true, true) => uses.extend(quote!(use crate::runtime::{PageResponse, Timestamp};)),
+        (true, false) => uses.extend(quote!(use crate::runtime::Timestamp;)),
+        (false, true) => uses.extend(quote!(use crate::runtime::PageResponse;)),
+        (false, false) => {}
     }
     let tokens = quote! {
         //! Data types of the API: request and response bodies and everything they contain.
@@ -194,7 +200,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
             ([], _) => format!("The `{}` form.", v.rust_name),
             (tags, _) => format!("`{}` = {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
         };
-        let doc = doc_attrs(&doc);
+        let doc = doc_attrs_raw(&doc);
         quote!(#doc #variant(#ty),)
     });
     let serialize_body = match discriminator {
@@ -280,6 +286,8 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
     let unknown_doc = doc_attrs(&unknown_doc);
     quote! {
         #doc
+        // Variants hold API objects of very different sizes; boxing them would only burden users.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variant_defs)*
@@ -298,6 +306,57 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 let value = Value::deserialize(deserializer)?;
                 #deserialize_body
             }
+        }
+    }
+}
+
+/// How the runtime reads a paginated response: its items, next cursor and total.
+fn page_impl(page: &PageImpl) -> TokenStream {
+    let name = ident(&page.page_type);
+    let item = type_tokens(&page.item);
+    let items = ident(&page.items_field.rust_name);
+    let (items_ref, into_items) = if page.items_field.optional {
+        (quote!(self.#items.as_deref().unwrap_or_default()), quote!(self.#items.unwrap_or_default()))
+    } else {
+        (quote!(&self.#items), quote!(self.#items))
+    };
+    let next_cursor = page.next_field.as_ref().map(|field| {
+        let field = ident(&field.rust_name);
+        let value = if page.next_field.as_ref().is_some_and(|f| f.optional) { quote!(self.#field.as_deref()) } else { quote!(Some(&self.#field)) };
+        quote! {
+            fn next_cursor(&self) -> Option<&str> {
+                #value
+            }
+        }
+    });
+    let total_size = page.total_field.as_ref().map(|field| {
+        let optional = field.optional;
+        let field = ident(&field.rust_name);
+        let value = if optional {
+            quote!(self.#field.and_then(|total| u64::try_from(total).ok()))
+        } else {
+            quote!(u64::try_from(self.#field).ok())
+        };
+        quote! {
+            fn total_size(&self) -> Option<u64> {
+                #value
+            }
+        }
+    });
+    quote! {
+        impl PageResponse for #name {
+            type Item = #item;
+
+            fn items(&self) -> &[#item] {
+                #items_ref
+            }
+
+            fn into_items(self) -> Vec<#item> {
+                #into_items
+            }
+
+            #next_cursor
+            #total_size
         }
     }
 }

@@ -141,10 +141,10 @@ impl Error {
         Error::Connection { message, source: Some(source) }
     }
 
-    /// The error for a request body (or form field) that cannot be serialized: an
+    /// The error for a request input (body, form field, structured query value) that cannot be serialized: an
     /// [`Error::InvalidRequest`].
     pub fn serialize(err: serde_json::Error) -> Error {
-        Error::InvalidRequest(format!("failed to serialize the request body: {err}"))
+        Error::InvalidRequest(format!("failed to serialize a request input as JSON: {err}"))
     }
 
     /// A decode error from `serde_path_to_error`, keeping the raw `body` text.

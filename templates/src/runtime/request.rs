@@ -301,6 +301,30 @@ impl ApiRequest {
         self
     }
 
+    /// Adds one header `name` per element of `values`.
+    pub fn header_each<I>(&mut self, name: &str, values: I) -> &mut Self
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        for value in values {
+            self.header(name, value);
+        }
+        self
+    }
+
+    /// Adds a query parameter whose value is `value` encoded as JSON text (for structured values).
+    pub fn query_json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self> {
+        let text = serde_json::to_string(value).map_err(Error::serialize)?;
+        Ok(self.query(name, text))
+    }
+
+    /// Adds a header whose value is `value` encoded as JSON text (for structured values).
+    pub fn header_json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self> {
+        let text = serde_json::to_string(value).map_err(Error::serialize)?;
+        Ok(self.header(name, text))
+    }
+
     /// Sets a JSON body. Fails with [`Error::InvalidRequest`] when `body` cannot be serialized.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<&mut Self> {
         let value = serde_json::to_value(body).map_err(Error::serialize)?;

@@ -1,0 +1,55 @@
+# Set-up on a fresh machine: `make generate` (regenerate the SDK from spec/openapi.yaml), `make test`.
+SPEC      ?= spec/openapi.yaml
+SDK       ?= generated-sdk
+VENV      ?= .venv
+GENERATOR  = cargo run --quiet --release -p openapi-sdkgen --
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: generate check lint build clippy doc unit-test mock-test corpus test bench clean
+
+generate:
+	$(GENERATOR) generate --spec $(SPEC) --out $(SDK)
+
+# Drift: fails and names every file that differs when the checked-in SDK is stale.
+check:
+	$(GENERATOR) check --spec $(SPEC) --out $(SDK)
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/openapi-spec-validator $(SPEC)
+
+# The SDK builds, lints and documents without a single warning.
+build:
+	RUSTFLAGS="-D warnings" cargo build --quiet -p llama-cloud --all-targets
+clippy:
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
+doc:
+	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p llama-cloud
+
+unit-test:
+	cargo test --workspace
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Every operation through the SDK against Prism serving the spec.
+mock-test: node_modules/.installed
+	scripts/with-prism.sh $(SPEC) cargo test -p llama-cloud --features mock-server-tests --test mock_server
+
+# Generate and compile an SDK for every real-world spec in ../shared/specs.
+corpus:
+	scripts/corpus.sh
+
+test: lint check build clippy doc unit-test mock-test corpus
+
+bench:
+	scripts/bench.sh
+
+clean:
+	cargo clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,503 @@
+// Copied by openapi-sdkgen from templates/src/runtime/client.rs. Edit the template, not this file.
+
+//! The HTTP client: configuration ([`ClientDefaults`], [`ClientBuilder`]), authentication
+//! ([`AuthScheme`]), and sending requests with retries ([`Client`]).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::runtime::error::{Error, Result};
+use crate::runtime::pagination::{ItemStream, Page, PageResponse, PageScheme};
+use crate::runtime::request::{decode_json, ApiRequest, Body, RawResponse, Response};
+use crate::runtime::retry::{should_retry, RetryPolicy};
+use crate::runtime::sse::{EventStream, SseStream};
+
+/// The default timeout of each attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How the API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key as the value of the named header (`x-api-key: <key>`).
+    Header(&'static str),
+    /// No authentication: no API key is needed.
+    None,
+}
+
+/// The SDK-specific defaults of a client, defined once by the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientDefaults {
+    /// The base URL used when neither the builder nor the environment sets one.
+    pub base_url: &'static str,
+    /// The environment variable holding the API key, if any.
+    pub api_key_env: Option<&'static str>,
+    /// The environment variable overriding the base URL, if any.
+    pub base_url_env: Option<&'static str>,
+    /// How the API key is sent.
+    pub auth: AuthScheme,
+    /// The `User-Agent` header sent with every request.
+    pub user_agent: &'static str,
+}
+
+/// Configures and builds a client of type `C` (the generated client, which wraps [`Client`]).
+///
+/// The API key and base URL fall back to the environment variables named in
+/// [`ClientDefaults`], then (for the base URL) to its default.
+pub struct ClientBuilder<C> {
+    defaults: ClientDefaults,
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    headers: Vec<(String, String)>,
+    http_client: Option<reqwest::Client>,
+    _client: PhantomData<fn() -> C>,
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder with the SDK's defaults: 60 s timeout, 2 retries.
+    pub fn new(defaults: ClientDefaults) -> Self {
+        ClientBuilder {
+            defaults,
+            api_key: None,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            headers: Vec::new(),
+            http_client: None,
+            _client: PhantomData,
+        }
+    }
+
+    /// Sets the API key (instead of reading it from the environment).
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the base URL (instead of the environment's or the default). A path in it is kept
+    /// as a prefix of every request path.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets the timeout of each attempt (default 60 s). For event streams it bounds the wait
+    /// for the response headers, not the whole stream.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets how many times a failed request is retried (default 2; `0` disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the delay before the first retry, doubled for each further retry (default 500 ms).
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry.base_delay = delay;
+        self
+    }
+
+    /// Sets the cap of the retry backoff (default 8 s).
+    pub fn retry_max_delay(mut self, delay: Duration) -> Self {
+        self.retry.max_delay = delay;
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
+        self.headers.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Uses this `reqwest` client (for proxies, custom TLS, connection pools, ...). Timeouts
+    /// and retries are still applied by the SDK.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::Config`] when the API key is missing (and the
+    /// API needs one), or the base URL or a default header is invalid.
+    pub fn build(self) -> Result<C> {
+        let defaults = self.defaults;
+        let from_env = |name: Option<&'static str>| {
+            name.and_then(|n| std::env::var(n).ok()).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+        };
+
+        let mut headers = HeaderMap::new();
+        let user_agent = HeaderValue::from_str(defaults.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
+        headers.insert(USER_AGENT, user_agent);
+        for (name, value) in &self.headers {
+            let (name, value) = header_pair(name, value).map_err(Error::Config)?;
+            headers.insert(name, value);
+        }
+
+        let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| from_env(defaults.api_key_env));
+        let auth_header = match defaults.auth {
+            AuthScheme::None => None,
+            scheme => {
+                let key = api_key.ok_or_else(|| {
+                    Error::Config(match defaults.api_key_env {
+                        Some(env) => format!(
+                            "no API key: pass one to `.api_key(...)` on the client builder or set the `{env}` environment variable"
+                        ),
+                        None => "no API key: pass one to `.api_key(...)` on the client builder".to_owned(),
+                    })
+                })?;
+                let (name, value) = match scheme {
+                    AuthScheme::Header(name) => (
+                        HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|_| Error::Config(format!("invalid authentication header name `{name}`")))?,
+                        HeaderValue::from_str(&key),
+                    ),
+                    _ => (AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}"))),
+                };
+                let mut value = value.map_err(|_| {
+                    Error::Config("the API key contains characters that are not allowed in an HTTP header".to_owned())
+                })?;
+                value.set_sensitive(true);
+                Some((name, value))
+            }
+        };
+
+        let base_url = self.base_url.or_else(|| from_env(defaults.base_url_env)).unwrap_or_else(|| defaults.base_url.to_owned());
+        let base_url = parse_base_url(&base_url)?;
+
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("failed to create the HTTP client: {e}")))?,
+        };
+
+        Ok(C::from(Client {
+            inner: Arc::new(ClientInner { http, base_url, auth_header, headers, timeout: self.timeout, retry: self.retry }),
+        }))
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("default_headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url> {
+    let invalid = |why: &str| Error::Config(format!("invalid base URL `{}`: {why}", text.trim()));
+    let url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.cannot_be_a_base() || url.host_str().is_none() {
+        return Err(invalid("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+fn header_pair(name: &str, value: &str) -> std::result::Result<(HeaderName, HeaderValue), String> {
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+    let mut header_value =
+        HeaderValue::from_str(value).map_err(|_| format!("invalid value for header `{name}`"))?;
+    if crate::runtime::request::is_sensitive_header(name) {
+        header_value.set_sensitive(true);
+    }
+    Ok((header_name, header_value))
+}
+
+/// The HTTP client shared by all resources of an SDK. Cheap to clone (the state is shared).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    http: reqwest::Client,
+    base_url: Url,
+    auth_header: Option<(HeaderName, HeaderValue)>,
+    headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &redacted_url(&inner.base_url))
+            .field("api_key", &inner.auth_header.as_ref().map(|_| "[redacted]"))
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+fn redacted_url(url: &Url) -> String {
+    let mut url = url.clone();
+    if url.password().is_some() {
+        let _ = url.set_password(Some("redacted"));
+    }
+    url.to_string()
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Success(Sent),
+    Failure { status: StatusCode, headers: HeaderMap, body: bytes::Bytes },
+}
+
+enum Sent {
+    Buffered(RawResponse),
+    Streaming(reqwest::Response),
+}
+
+impl Client {
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// The timeout of each attempt.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// How many times a failed request is retried.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.retry.max_retries
+    }
+
+    /// The retry settings.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// Sends a request (with retries) and reads the whole body. Non-success statuses become the
+    /// matching [`Error`] variant.
+    pub async fn execute(&self, request: ApiRequest) -> Result<RawResponse> {
+        match self.send(&request, "application/json", false).await? {
+            Sent::Buffered(raw) => Ok(raw),
+            Sent::Streaming(_) => Err(Error::InvalidRequest("unexpected streaming response".to_owned())),
+        }
+    }
+
+    /// Sends a request and decodes the JSON response.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<T>> {
+        let raw = self.execute(request).await?;
+        let data = decode_json(&raw.body)?;
+        Ok(Response { status: raw.status, headers: raw.headers, data })
+    }
+
+    /// Sends a request and returns the raw response body (for binary downloads).
+    pub async fn send_bytes(&self, request: ApiRequest) -> Result<Response<bytes::Bytes>> {
+        let raw = match self.send(&request, "*/*", false).await? {
+            Sent::Buffered(raw) => raw,
+            Sent::Streaming(_) => return Err(Error::InvalidRequest("unexpected streaming response".to_owned())),
+        };
+        Ok(Response { status: raw.status, headers: raw.headers, data: raw.body })
+    }
+
+    /// Sends a request and ignores the response body.
+    pub async fn send_empty(&self, request: ApiRequest) -> Result<Response<()>> {
+        let raw = self.execute(request).await?;
+        Ok(Response { status: raw.status, headers: raw.headers, data: () })
+    }
+
+    /// Sends a request for one page of a paginated list.
+    pub async fn send_page<P: PageResponse>(&self, request: ApiRequest, scheme: PageScheme) -> Result<Response<Page<P>>> {
+        let raw = self.execute(request.clone()).await?;
+        let page: P = decode_json(&raw.body)?;
+        Ok(Response { status: raw.status, headers: raw.headers, data: Page::new(page, self.clone(), request, scheme) })
+    }
+
+    /// Every item of a paginated list, fetching the pages lazily, one at a time.
+    pub fn stream_items<P: PageResponse>(&self, request: ApiRequest, scheme: PageScheme) -> ItemStream<P> {
+        ItemStream::new(self.clone(), request, scheme)
+    }
+
+    /// Sends a request answered with `text/event-stream` and decodes each event's data as `E`.
+    /// The timeout bounds the wait for the response headers, not the stream.
+    pub async fn send_event_stream<E: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<EventStream<E>>> {
+        Ok(self.send_sse(request).await?.map(EventStream::new))
+    }
+
+    /// Sends a request answered with `text/event-stream` and returns the raw events.
+    pub async fn send_sse(&self, request: ApiRequest) -> Result<Response<SseStream>> {
+        match self.send(&request, "text/event-stream", true).await? {
+            Sent::Streaming(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                Ok(Response { status, headers, data: SseStream::from_byte_stream(response.bytes_stream()) })
+            }
+            Sent::Buffered(_) => Err(Error::InvalidRequest("unexpected buffered response".to_owned())),
+        }
+    }
+
+    /// Sends `request` with retries; `stream` leaves the body of a success unread.
+    async fn send(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
+        let span = tracing::debug_span!("api_request", method = %request.method, path = %request.path);
+        self.send_inner(request, accept, stream).instrument(span).await
+    }
+
+    async fn send_inner(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
+        let url = self.url(request)?;
+        let headers = self.headers(request, accept)?;
+        let fixed_body = match request.body.fixed_bytes()? {
+            Some((content_type, data)) => Some((
+                HeaderValue::from_str(&content_type)
+                    .map_err(|_| Error::InvalidRequest(format!("invalid content type `{content_type}`")))?,
+                data,
+            )),
+            None => None,
+        };
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+        let policy = RetryPolicy {
+            max_retries: request.options.max_retries.unwrap_or(self.inner.retry.max_retries),
+            ..self.inner.retry
+        };
+        let replayable = request.body.is_replayable();
+
+        let mut retry = 0u32;
+        loop {
+            let attempt = retry;
+            let result = self.attempt(request, &url, &headers, fixed_body.as_ref(), attempt, timeout, stream).await;
+            let can_retry = replayable && retry < policy.max_retries;
+            let delay = match result {
+                Ok(Attempt::Success(sent)) => {
+                    tracing::debug!(attempt, "request succeeded");
+                    return Ok(sent);
+                }
+                Ok(Attempt::Failure { status, headers, body }) => {
+                    let retryable = should_retry(status, &headers);
+                    tracing::debug!(attempt, status = status.as_u16(), retryable, "request failed");
+                    if !(can_retry && retryable) {
+                        return Err(Error::from_response(status, headers, &body));
+                    }
+                    policy.delay(retry, Some(&headers))
+                }
+                Err(err) => {
+                    let retryable = err.is_connection() || err.is_timeout();
+                    tracing::debug!(attempt, error = %err, retryable, "request failed");
+                    if !(can_retry && retryable) {
+                        return Err(err);
+                    }
+                    policy.delay(retry, None)
+                }
+            };
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        url: &Url,
+        headers: &HeaderMap,
+        fixed_body: Option<&(HeaderValue, bytes::Bytes)>,
+        attempt: u32,
+        timeout: Duration,
+        stream: bool,
+    ) -> Result<Attempt> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(headers.clone())
+            .header("x-retry-count", attempt);
+        if let Some((content_type, data)) = fixed_body {
+            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(data.clone());
+        } else if let Body::Multipart(form) = &request.body {
+            builder = builder.multipart(form.to_reqwest().await?);
+        }
+        let http_request = builder.build().map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let http = &self.inner.http;
+        let exchange = async {
+            let response = http.execute(http_request).await.map_err(|e| Error::from_reqwest(e, timeout))?;
+            let status = response.status();
+            if status.is_success() && stream {
+                return Ok(Attempt::Success(Sent::Streaming(response)));
+            }
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| Error::from_reqwest(e, timeout))?;
+            if status.is_success() {
+                Ok(Attempt::Success(Sent::Buffered(RawResponse { status, headers, body })))
+            } else {
+                Ok(Attempt::Failure { status, headers, body })
+            }
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { after: timeout }),
+        }
+    }
+
+    /// The full URL of a request: base URL (with its path prefix) + path + query.
+    fn url(&self, request: &ApiRequest) -> Result<Url> {
+        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let path = &request.path;
+        let separator = if path.starts_with('/') || path.is_empty() { "" } else { "/" };
+        let mut url = Url::parse(&format!("{base}{separator}{path}"))
+            .map_err(|e| Error::InvalidRequest(format!("invalid request path `{path}`: {e}")))?;
+        let overridden = |name: &str| request.options.query.iter().any(|(n, _)| n == name);
+        let pairs: Vec<&(String, String)> =
+            request.query.iter().filter(|(n, _)| !overridden(n)).chain(request.options.query.iter()).collect();
+        if !pairs.is_empty() {
+            let mut query = url.query_pairs_mut();
+            for (name, value) in pairs {
+                query.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// The headers of every attempt of a request (without `x-retry-count`).
+    fn headers(&self, request: &ApiRequest, accept: &'static str) -> Result<HeaderMap> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        if let Some((name, value)) = &self.inner.auth_header {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &self.inner.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        for list in [&request.headers, &request.options.headers] {
+            let mut seen: Vec<HeaderName> = Vec::new();
+            for (name, value) in list {
+                let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
+                if seen.contains(&name) {
+                    headers.append(name, value);
+                } else {
+                    headers.insert(name.clone(), value);
+                    seen.push(name);
+                }
+            }
+        }
+        Ok(headers)
+    }
+}

@@ -1,0 +1,46 @@
+// Copied by openapi-sdkgen from templates/src/runtime/mod.rs. Edit the template, not this file.
+
+//! The HTTP runtime of the SDK: client configuration, requests with retries and timeouts,
+//! errors, pagination, server-sent events, multipart uploads and shared value types.
+//!
+//! - [`Client`] / [`ClientBuilder`]: API key and base URL (from the builder or the environment),
+//!   timeout (60 s), retries (2, with exponential backoff and `Retry-After` support).
+//! - [`Error`]: one error type; API errors by status carry an [`ApiError`].
+//! - [`Page`] / [`ItemStream`]: one page at a time, or every item as a `Stream`.
+//! - [`EventStream`]: typed server-sent events.
+//! - [`Upload`] / [`MultipartForm`]: file uploads from bytes, paths or async readers.
+//! - [`Nullable`] / [`Timestamp`]: explicit nulls in request bodies, lenient timestamps.
+//!
+//! Every request runs in a `tracing` span `api_request` (method, path) with a debug event per
+//! attempt (attempt number, status, retry delay). Headers and the API key are never logged.
+
+pub mod client;
+pub mod error;
+pub mod multipart;
+pub mod pagination;
+pub mod request;
+pub mod retry;
+pub mod sse;
+pub mod types;
+
+pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults, DEFAULT_TIMEOUT};
+pub use error::{ApiError, BoxError, Error, Result};
+pub use multipart::{MultipartForm, Upload};
+pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
+pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
+pub use retry::RetryPolicy;
+pub use sse::{EventStream, SseEvent, SseParser, SseStream};
+pub use types::{Nullable, ParseTimestampError, Timestamp};
+
+/// The date-time library behind [`Timestamp`].
+pub use chrono;
+/// The HTTP client library, for [`ClientBuilder::http_client`].
+pub use reqwest;
+pub use reqwest::header::{HeaderMap, HeaderValue};
+
+/// A boxed, `Send` future: the `IntoFuture` type of generated request builders.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
+pub use reqwest::{Method, StatusCode};
+
+#[doc(inline)]
+pub use crate::request_options;

@@ -1,0 +1,211 @@
+// Copied by openapi-sdkgen from templates/src/runtime/types.rs. Edit the template, not this file.
+
+//! Value types shared by generated models: [`Nullable`] and [`Timestamp`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A value that may be explicitly `null`.
+///
+/// Request fields that the API lets you clear are `Option<Nullable<T>>` with
+/// `#[serde(skip_serializing_if = "Option::is_none")]`, which tells the three cases apart:
+///
+/// | field | JSON sent | meaning |
+/// |---|---|---|
+/// | `None` | field absent | leave unchanged |
+/// | `Some(Nullable::Null)` | `null` | clear the value |
+/// | `Some(Nullable::Value(v))` | `v` | set the value |
+///
+/// `Nullable::Null` serializes as JSON `null` and `Nullable::Value(v)` as `v`. Deserializing a
+/// `null` gives `Nullable::Null` (note that serde turns a `null` field of type
+/// `Option<Nullable<T>>` into `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Nullable<T> {
+    /// An explicit `null`.
+    #[default]
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether this is [`Nullable::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if any.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(v) => Some(v),
+        }
+    }
+
+    /// Converts into an `Option`, mapping `Null` to `None`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(v) => Some(v),
+        }
+    }
+
+    /// `Some(v)` becomes `Value(v)`, `None` becomes `Null`.
+    pub fn from_option(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Nullable::Value(v),
+            None => Nullable::Null,
+        }
+    }
+
+    /// Borrows the value.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(v),
+        }
+    }
+
+    /// Maps the value, keeping `Null`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(f(v)),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Null => serializer.serialize_none(),
+            Nullable::Value(v) => v.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::from_option)
+    }
+}
+
+/// A point in time, in UTC.
+///
+/// Deserializes RFC 3339 (`2024-05-01T12:30:00Z`, `2024-05-01T14:30:00.123+02:00`) and also
+/// timestamps without an offset (`2024-05-01T12:30:00.123456`, `2024-05-01 12:30:00`), which are
+/// taken as UTC, and bare dates (`2024-05-01`, midnight UTC). Serializes as RFC 3339 in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    /// The current time.
+    pub fn now() -> Self {
+        Timestamp(Utc::now())
+    }
+
+    /// The underlying `chrono` date-time.
+    pub fn as_datetime(&self) -> &DateTime<Utc> {
+        &self.0
+    }
+
+    /// Converts into the underlying `chrono` date-time.
+    pub fn into_datetime(self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// Parses any of the accepted formats (see the type's documentation).
+    pub fn parse(text: &str) -> Result<Self, ParseTimestampError> {
+        let text = text.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Timestamp(t.with_timezone(&Utc)));
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+            if let Ok(t) = DateTime::parse_from_str(text, format) {
+                return Ok(Timestamp(t.with_timezone(&Utc)));
+            }
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+                return Ok(Timestamp(t.and_utc()));
+            }
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            if let Some(t) = date.and_hms_opt(0, 0, 0) {
+                return Ok(Timestamp(t.and_utc()));
+            }
+        }
+        Err(ParseTimestampError { input: text.chars().take(64).collect() })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = ParseTimestampError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(s)
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(value: DateTime<Utc>) -> Self {
+        Timestamp(value)
+    }
+}
+
+impl From<Timestamp> for DateTime<Utc> {
+    fn from(value: Timestamp) -> Self {
+        value.0
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// The error of parsing a [`Timestamp`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseTimestampError {
+    input: String,
+}
+
+impl fmt::Display for ParseTimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid timestamp `{}`: expected RFC 3339 (like 2024-05-01T12:30:00Z)", self.input)
+    }
+}
+
+impl std::error::Error for ParseTimestampError {}

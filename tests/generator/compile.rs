@@ -1,0 +1,30 @@
+//! Every fixture's generated SDK compiles, tests included, without a warning.
+
+use std::process::Command;
+
+use super::{fixtures, generate_fixture, repo_root};
+
+#[test]
+fn every_fixture_sdk_compiles_without_warnings() {
+    let root = repo_root();
+    let workspace = root.join("target/fixture-sdks");
+    let _ = std::fs::remove_dir_all(&workspace);
+    let mut members = Vec::new();
+    for (name, path) in fixtures() {
+        let files = generate_fixture(&name, &path);
+        openapi_sdkgen::output::write(&files, &workspace.join(&name)).expect("fixture SDK written");
+        members.push(format!("{name:?}"));
+    }
+    std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
+        .expect("workspace manifest");
+    // The repository's lockfile pins the same dependency versions the checked-in SDK builds with.
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lockfile copied");
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--workspace", "--all-targets", "--quiet"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target/sdk-check-target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "fixture SDKs failed to compile:\n{}", String::from_utf8_lossy(&output.stderr));
+}
