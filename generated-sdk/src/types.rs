@@ -131,6 +131,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterEq {
     }
 }
 
+impl fmt::Display for AgentDataFilterEq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// The `AgentDataFilterExcludesItem` object.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +174,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterExcludesItem {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl fmt::Display for AgentDataFilterExcludesItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
     }
 }
 
@@ -201,6 +223,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterGt {
     }
 }
 
+impl fmt::Display for AgentDataFilterGt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// The `AgentDataFilterGte` object.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +266,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterGte {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl fmt::Display for AgentDataFilterGte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
     }
 }
 
@@ -271,6 +315,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterIncludesItem {
     }
 }
 
+impl fmt::Display for AgentDataFilterIncludesItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// The `AgentDataFilterLt` object.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -303,6 +358,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterLt {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl fmt::Display for AgentDataFilterLt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
     }
 }
 
@@ -341,6 +407,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterLte {
     }
 }
 
+impl fmt::Display for AgentDataFilterLte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// The `AgentDataFilterNe` object.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -373,6 +450,17 @@ impl<'de> Deserialize<'de> for AgentDataFilterNe {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl fmt::Display for AgentDataFilterNe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
     }
 }
 
@@ -3681,6 +3769,19 @@ for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
     }
 }
 
+impl fmt::Display
+for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Boolean(value) => fmt::Display::fmt(value, f),
+            Self::Number(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// Reranking configuration applied after hybrid search. Enabled by default.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RetrievalRetrieveRequestRerank {
@@ -5032,6 +5133,17 @@ impl<'de> Deserialize<'de> for ValidationErrorLocItem {
             return Ok(Self::Integer(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl fmt::Display for ValidationErrorLocItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(value) => fmt::Display::fmt(value, f),
+            Self::Integer(value) => fmt::Display::fmt(value, f),
+            Self::Unknown(Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => fmt::Display::fmt(value, f),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Files, Error> {
     let index = TypeIndex::new(&api.types);
     let mut files = Files::new();
     crate_files::emit(api, settings, &mut files)?;
-    types::emit(api, &mut files)?;
+    types::emit(api, &index, &mut files)?;
     resources::emit(api, &index, &mut files)?;
     tests::emit(api, &index, &mut files)?;
     Ok(files)
@@ -61,7 +61,12 @@ impl<'a> TypeIndex<'a> {
     pub fn is_display(&self, ty: &TypeRef) -> bool {
         match self.resolve(ty) {
             TypeRef::String | TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean | TypeRef::DateTime => true,
-            TypeRef::Named(name) => matches!(self.by_name.get(name.as_str()).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
+            TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
+                Some(TypeKind::Enum { .. }) => true,
+                // A union of plain values (an id or a name, say) prints as whichever it holds.
+                Some(TypeKind::Union { variants, .. }) => variants.iter().all(|v| !v.boxed && self.is_display(&v.ty)),
+                _ => false,
+            },
             _ => false,
         }
     }

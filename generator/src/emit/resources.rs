@@ -451,7 +451,12 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         ctx.runtime.insert("path_param");
         let name = ident(&input.rust_name);
         let wire = lit(&input.wire_name);
-        path_locals.push(quote!(let #name = path_param(#wire, &self.#name)?;));
+        let value = if index.is_display(&input.ty) {
+            quote!(&self.#name)
+        } else {
+            quote!(serde_json::to_string(&self.#name).map_err(crate::runtime::Error::serialize)?)
+        };
+        path_locals.push(quote!(let #name = path_param(#wire, #value)?;));
     }
     let mut format_string = String::new();
     let mut rest = op.path.as_str();

@@ -3,14 +3,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_attrs_raw, format_file, ident, lit, type_tokens, Files, Imports, GENERATED_HEADER};
+use super::{doc_attrs, doc_attrs_raw, format_file, ident, lit, type_tokens, Files, Imports, TypeIndex, GENERATED_HEADER};
 use crate::error::Error;
 use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
 
-pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
+pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
+    let mut has_display_union = false;
     let mut items = TokenStream::new();
     for def in &api.types {
         match &def.kind {
@@ -23,7 +24,10 @@ pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
             TypeKind::Alias { target } => imports.add(target),
             TypeKind::Enum { .. } => has_enum = true,
         }
-        items.extend(type_def(def));
+        items.extend(type_def(def, index));
+        if matches!(def.kind, TypeKind::Union { .. }) && index.is_display(&TypeRef::Named(def.name.clone())) {
+            has_display_union = true;
+        }
     }
     for page in &api.page_types {
         items.extend(page_impl(page));
@@ -34,6 +38,8 @@ pub fn emit(api: &Api, files: &mut Files) -> Result<(), Error> {
     };
     if has_enum {
         uses.extend(quote!(use std::convert::Infallible; use std::fmt; use std::str::FromStr;));
+    } else if has_display_union {
+        uses.extend(quote!(use std::fmt;));
     }
     if has_union || has_enum {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
@@ -60,13 +66,19 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     doc_attrs(&text)
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
     match &def.kind {
         TypeKind::Struct { fields } => struct_def(&name, doc, fields),
         TypeKind::Enum { values } => enum_def(&name, doc, values),
-        TypeKind::Union { variants, discriminator } => union_def(&name, doc, variants, discriminator.as_deref()),
+        TypeKind::Union { variants, discriminator } => {
+            let mut tokens = union_def(&name, doc, variants, discriminator.as_deref());
+            if index.is_display(&TypeRef::Named(def.name.clone())) {
+                tokens.extend(union_display(&name, variants));
+            }
+            tokens
+        }
         TypeKind::Alias { target } => {
             let target = type_tokens(target);
             quote! {
@@ -357,6 +369,25 @@ fn page_impl(page: &PageImpl) -> TokenStream {
 
             #next_cursor
             #total_size
+        }
+    }
+}
+
+/// `Display` for a union of plain values, so it can be a path, query or header value.
+fn union_display(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote!(Self::#variant(value) => fmt::Display::fmt(value, f),)
+    });
+    quote! {
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(Value::String(value)) => f.write_str(value),
+                    Self::Unknown(value) => fmt::Display::fmt(value, f),
+                }
+            }
         }
     }
 }
