@@ -1,8 +1,9 @@
 //! openapi-sdkgen: generates an idiomatic async Rust SDK crate from an OpenAPI 3.0 document.
 //!
 //! The pipeline reads top-down: [`load`] parses and checks the spec, [`lower`] builds the IR
-//! ([`ir::Api`], plain data), and `emit` writes the files, which [`output`] writes atomically or
-//! compares with what is on disk.
+//! ([`ir::Api`], plain data), [`emit`] turns it into files (Rust as token streams) and
+//! [`emit::format`] pretty-prints them; [`output`] writes them atomically or compares them with what
+//! is on disk.
 //!
 //! ```no_run
 //! let files = openapi_sdkgen::Generator::new().with_crate_version("0.2.0").generate_file("spec/openapi.yaml".as_ref())?;
@@ -10,7 +11,7 @@
 //! # Ok::<(), openapi_sdkgen::Error>(())
 //! ```
 
-mod emit;
+pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
@@ -75,6 +76,11 @@ impl Generator {
     }
 
     /// Builds the IR of a spec given as YAML or JSON text.
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     pub fn ir(&self, text: &str) -> Result<ir::Api, error::SpecError> {
         let spec = load::parse(text)?;
         lower::lower(&spec.openapi, &self.settings)
@@ -83,12 +89,12 @@ impl Generator {
     /// Generates every file of the SDK crate for the spec at `path`.
     pub fn generate_file(&self, path: &Path) -> Result<Files> {
         let api = self.ir_file(path)?;
-        emit::emit(&api, &self.settings)
+        emit::format(emit::emit(&api, &self.settings)?)
     }
 
     /// Generates every file of the SDK crate for a spec given as text (`name` labels errors).
     pub fn generate_str(&self, text: &str, name: &str) -> Result<Files> {
         let api = self.ir(text).map_err(|e| e.in_file(name))?;
-        emit::emit(&api, &self.settings)
+        emit::format(emit::emit(&api, &self.settings)?)
     }
 }

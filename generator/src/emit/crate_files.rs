@@ -1,20 +1,21 @@
 //! The crate around the modules: `Cargo.toml`, `src/lib.rs` (client type and defaults) and the runtime
 //! copied from the templates.
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_text, format_file, ident, lit, Files, GENERATED_HEADER};
+use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
 
-pub fn emit(api: &Api, settings: &Settings, files: &mut Files) -> Result<(), Error> {
-    files.insert("Cargo.toml".into(), cargo_toml(api, settings));
-    files.insert("src/lib.rs".into(), lib_rs(api)?);
+pub fn emit(api: &Api, settings: &Settings, files: &mut Emitted) -> Result<(), Error> {
+    files.insert("Cargo.toml".into(), Source::Text(cargo_toml(api, settings)));
+    files.insert("src/lib.rs".into(), Source::Rust(lib_rs(api)));
     for (name, text) in RUNTIME_FILES {
         let header = format!("// Copied by openapi-sdkgen from templates/src/runtime/{name}. Edit the template, not this file.\n\n");
-        files.insert(format!("src/runtime/{name}"), format!("{header}{text}"));
+        files.insert(format!("src/runtime/{name}"), Source::Text(format!("{header}{text}")));
     }
     Ok(())
 }
@@ -77,7 +78,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
     )
 }
 
-fn lib_rs(api: &Api) -> Result<String, Error> {
+fn lib_rs(api: &Api) -> TokenStream {
     let client = ident(&api.client_name);
     let crate_doc = doc_text(&[Some(&format!("# {}", api.title.trim())), api.description.as_deref()]).unwrap_or_default();
     let crate_doc = super::escape_doc(&crate_doc);
@@ -165,5 +166,5 @@ fn lib_rs(api: &Api) -> Result<String, Error> {
             }
         }
     };
-    format_file("src/lib.rs", GENERATED_HEADER, tokens)
+    tokens
 }

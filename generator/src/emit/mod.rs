@@ -19,9 +19,21 @@ use crate::Settings;
 /// bytes never depend on hash order.
 pub type Files = BTreeMap<String, String>;
 
-pub fn emit(api: &Api, settings: &Settings) -> Result<Files, Error> {
+/// A generated file before formatting.
+pub enum Source {
+    /// Rust code, pretty-printed by [`format`].
+    Rust(TokenStream),
+    /// Any other file, final as it is.
+    Text(String),
+}
+
+/// The emitted files, by path, before formatting.
+pub type Emitted = BTreeMap<String, Source>;
+
+/// Emits every file of the SDK crate for the IR.
+pub fn emit(api: &Api, settings: &Settings) -> Result<Emitted, Error> {
     let index = TypeIndex::new(&api.types);
-    let mut files = Files::new();
+    let mut files = Emitted::new();
     crate_files::emit(api, settings, &mut files)?;
     types::emit(api, &index, &mut files)?;
     resources::emit(api, &index, &mut files)?;
@@ -268,11 +280,22 @@ fn bare_url_len(text: &str) -> Option<usize> {
     Some(url.len())
 }
 
-/// Parses generated tokens and pretty-prints them; a parse failure is a generator bug, reported as such.
-pub fn format_file(file: &str, header: &str, tokens: TokenStream) -> Result<String, Error> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: file.to_string(), message: e.to_string() })?;
-    let body = space_items(&prettyplease::unparse(&parsed));
-    Ok(format!("{header}{body}"))
+/// Formats the emitted files: Rust is parsed and pretty-printed (a parse failure is a generator bug,
+/// reported as such), with the generated-file header.
+pub fn format(emitted: Emitted) -> Result<Files, Error> {
+    emitted
+        .into_iter()
+        .map(|(path, source)| {
+            let text = match source {
+                Source::Text(text) => text,
+                Source::Rust(tokens) => {
+                    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
+                    format!("{GENERATED_HEADER}{}", space_items(&prettyplease::unparse(&parsed)))
+                }
+            };
+            Ok((path, text))
+        })
+        .collect()
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them together): after

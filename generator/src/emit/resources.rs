@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_text, format_file, ident, lit, type_tokens, Files, Imports, TypeIndex, GENERATED_HEADER};
+use super::{doc_attrs, doc_text, ident, lit, type_tokens, Emitted, Source, Imports, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
-pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
+pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     emit_resource(&api.root, index, files)
 }
 
-fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
+fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
     let mut ctx = ModuleContext { index, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
@@ -105,7 +105,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Files) -> R
         #handle_impl
         #(#builders)*
     };
-    files.insert(path.clone(), format_file(&path, GENERATED_HEADER, tokens)?);
+    files.insert(path.clone(), Source::Rust(tokens));
     for child in &resource.children {
         emit_resource(child, index, files)?;
     }

@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{format_file, ident, lit, type_tokens, Files, TypeIndex, GENERATED_HEADER};
+use super::{ident, lit, type_tokens, Emitted, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, Resource, ResponseKind, TypeRef};
 
-pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
+pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let mut operations = Vec::new();
     collect(&api.root, &mut Vec::new(), &mut operations);
     let crate_ident = ident(&api.crate_name.replace('-', "_"));
@@ -79,7 +79,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
             }
         }
     };
-    files.insert("tests/support/mod.rs".into(), format_file("tests/support/mod.rs", GENERATED_HEADER, support)?);
+    files.insert("tests/support/mod.rs".into(), Source::Rust(support));
 
     let examples = quote! {
         //! Every documented response example decodes into its response type and encodes back unchanged.
@@ -92,7 +92,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
         mod support;
         #(#example_tests)*
     };
-    files.insert("tests/examples.rs".into(), format_file("tests/examples.rs", GENERATED_HEADER, examples)?);
+    files.insert("tests/examples.rs".into(), Source::Rust(examples));
 
     let needs_stream = operations.iter().any(|(_, op)| matches!(op.response, ResponseKind::EventStream(_)));
     let stream_import = needs_stream.then(|| quote!(use futures_util::StreamExt;));
@@ -111,7 +111,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
         mod support;
         #(#server_tests)*
     };
-    files.insert("tests/mock_server.rs".into(), format_file("tests/mock_server.rs", GENERATED_HEADER, mock)?);
+    files.insert("tests/mock_server.rs".into(), Source::Rust(mock));
     Ok(())
 }
 

@@ -3,11 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_attrs_raw, format_file, ident, lit, type_tokens, Files, Imports, TypeIndex, GENERATED_HEADER};
+use super::{doc_attrs, doc_attrs_raw, ident, lit, type_tokens, Emitted, Source, Imports, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
 
-pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error> {
+pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
@@ -57,7 +57,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Files) -> Result<(), Error
         #uses
         #items
     };
-    files.insert("src/types.rs".into(), format_file("src/types.rs", GENERATED_HEADER, tokens)?);
+    files.insert("src/types.rs".into(), Source::Rust(tokens));
     Ok(())
 }
 
