@@ -96,7 +96,7 @@ pub struct AgentDataFilter {
     pub ne: Option<AgentDataFilterNe>,
 }
 
-/// The `AgentDataFilterEq` object.
+/// `AgentDataFilterEq`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterEq {
@@ -142,7 +142,7 @@ impl fmt::Display for AgentDataFilterEq {
     }
 }
 
-/// The `AgentDataFilterExcludesItem` object.
+/// `AgentDataFilterExcludesItem`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterExcludesItem {
@@ -188,7 +188,7 @@ impl fmt::Display for AgentDataFilterExcludesItem {
     }
 }
 
-/// The `AgentDataFilterGt` object.
+/// `AgentDataFilterGt`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterGt {
@@ -234,7 +234,7 @@ impl fmt::Display for AgentDataFilterGt {
     }
 }
 
-/// The `AgentDataFilterGte` object.
+/// `AgentDataFilterGte`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterGte {
@@ -280,7 +280,7 @@ impl fmt::Display for AgentDataFilterGte {
     }
 }
 
-/// The `AgentDataFilterIncludesItem` object.
+/// `AgentDataFilterIncludesItem`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterIncludesItem {
@@ -326,7 +326,7 @@ impl fmt::Display for AgentDataFilterIncludesItem {
     }
 }
 
-/// The `AgentDataFilterLt` object.
+/// `AgentDataFilterLt`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterLt {
@@ -372,7 +372,7 @@ impl fmt::Display for AgentDataFilterLt {
     }
 }
 
-/// The `AgentDataFilterLte` object.
+/// `AgentDataFilterLte`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterLte {
@@ -418,7 +418,7 @@ impl fmt::Display for AgentDataFilterLte {
     }
 }
 
-/// The `AgentDataFilterNe` object.
+/// `AgentDataFilterNe`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AgentDataFilterNe {
@@ -1302,7 +1302,7 @@ pub struct BatchParseJobConfig {
     pub webhook_url: Option<String>,
 }
 
-/// The `BatchParseJobConfigImagesToSaveItem` object.
+/// The values of `BatchParseJobConfigImagesToSaveItem`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BatchParseJobConfigImagesToSaveItem {
     /// `screenshot`
@@ -1430,7 +1430,7 @@ impl<'de> Deserialize<'de> for BatchParseJobConfigPriority {
     }
 }
 
-/// The `BatchParseJobConfigType` object.
+/// The values of `BatchParseJobConfigType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BatchParseJobConfigType {
     /// `parse`
@@ -1540,7 +1540,7 @@ pub struct BatchParseJobRecordCreate {
     pub webhook_url: Option<String>,
 }
 
-/// The `BatchParseJobRecordCreateJobName` object.
+/// The values of `BatchParseJobRecordCreateJobName`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BatchParseJobRecordCreateJobName {
     /// `parse_raw_file_job`
@@ -2062,7 +2062,7 @@ pub struct ClassifyParsingConfiguration {
     pub target_pages: Option<Vec<i64>>,
 }
 
-/// The `DirectoriesListRequestType` object.
+/// The values of `DirectoriesListRequestType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DirectoriesListRequestType {
     /// `user`
@@ -2176,7 +2176,7 @@ pub struct DirectoryFile {
     pub updated_at: Option<Timestamp>,
 }
 
-/// The `DirectoryFileMetadataValue` object.
+/// `DirectoryFileMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DirectoryFileMetadataValue {
@@ -2404,7 +2404,7 @@ pub struct File {
     pub updated_at: Option<Timestamp>,
 }
 
-/// The `FilePermissionInfoValue` object.
+/// `FilePermissionInfoValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilePermissionInfoValue {
@@ -2457,7 +2457,7 @@ impl<'de> Deserialize<'de> for FilePermissionInfoValue {
     }
 }
 
-/// The `FileResourceInfoValue` object.
+/// `FileResourceInfoValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileResourceInfoValue {
@@ -2510,7 +2510,7 @@ impl<'de> Deserialize<'de> for FileResourceInfoValue {
     }
 }
 
-/// The `FilesAddRequestMetadataValue` object.
+/// `FilesAddRequestMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilesAddRequestMetadataValue {
@@ -2557,7 +2557,7 @@ impl<'de> Deserialize<'de> for FilesAddRequestMetadataValue {
     }
 }
 
-/// The `FilesUpdateRequestMetadataValue` object.
+/// `FilesUpdateRequestMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilesUpdateRequestMetadataValue {
@@ -2793,7 +2793,7 @@ pub struct ParseWebhookConfiguration {
     pub webhook_url: Option<String>,
 }
 
-/// The `ParseWebhookConfigurationWebhookEventsItem` object.
+/// The values of `ParseWebhookConfigurationWebhookEventsItem`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ParseWebhookConfigurationWebhookEventsItem {
     /// `extract.pending`
@@ -3424,7 +3424,7 @@ pub struct RetrievalReadResponse {
     pub content: String,
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValue` object.
+/// `RetrievalRetrieveRequestCustomFiltersValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveRequestCustomFiltersValue {
@@ -3468,7 +3468,7 @@ pub struct RetrievalRetrieveRequestCustomFiltersValueListItem {
     pub value: RetrievalRetrieveRequestCustomFiltersValueListItemValueModel,
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValueListItemOperator` object.
+/// The values of `RetrievalRetrieveRequestCustomFiltersValueListItemOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RetrievalRetrieveRequestCustomFiltersValueListItemOperator {
     /// `eq`
@@ -3551,7 +3551,7 @@ for RetrievalRetrieveRequestCustomFiltersValueListItemOperator {
     }
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValueListItemValueModel` object.
+/// `RetrievalRetrieveRequestCustomFiltersValueListItemValueModel`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveRequestCustomFiltersValueListItemValueModel {
@@ -3596,7 +3596,7 @@ pub struct RetrievalRetrieveRequestCustomFiltersValueVariant1 {
     pub value: RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel,
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValueVariant1Operator` object.
+/// The values of `RetrievalRetrieveRequestCustomFiltersValueVariant1Operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RetrievalRetrieveRequestCustomFiltersValueVariant1Operator {
     /// `eq`
@@ -3679,7 +3679,7 @@ for RetrievalRetrieveRequestCustomFiltersValueVariant1Operator {
     }
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel` object.
+/// `RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
@@ -3727,7 +3727,7 @@ for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
     }
 }
 
-/// The `RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem` object.
+/// `RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
@@ -3812,7 +3812,7 @@ pub struct RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileId {
     pub value: RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel,
 }
 
-/// The `RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdOperator` object.
+/// The values of `RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdOperator {
     /// `eq`
@@ -3896,7 +3896,7 @@ for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdOperator {
     }
 }
 
-/// The `RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel` object.
+/// `RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
@@ -3960,7 +3960,7 @@ pub struct RetrievalRetrieveResponseResultsItem {
     pub static_fields: Option<RetrievalRetrieveResponseResultsItemStaticFields>,
 }
 
-/// The `RetrievalRetrieveResponseResultsItemMetadataValue` object.
+/// `RetrievalRetrieveResponseResultsItemMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetrievalRetrieveResponseResultsItemMetadataValue {
@@ -4066,7 +4066,7 @@ pub struct RetrievalSearchResponseFilesItem {
     pub file_name: String,
 }
 
-/// The `SheetsGetResultTableRequestRegionType` object.
+/// The values of `SheetsGetResultTableRequestRegionType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SheetsGetResultTableRequestRegionType {
     /// `table`
@@ -4447,7 +4447,7 @@ pub struct SplitJobPage {
     pub total_size: Option<i64>,
 }
 
-/// The `SplitListRequestStatus` object.
+/// The values of `SplitListRequestStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SplitListRequestStatus {
     /// `pending`
@@ -4550,7 +4550,7 @@ pub struct StopEvent {
     pub type_: Option<StopEventType>,
 }
 
-/// The `StopEventType` object.
+/// The values of `StopEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StopEventType {
     /// `stop`
@@ -4631,7 +4631,7 @@ pub struct TextDeltaEvent {
     pub type_: Option<TextDeltaEventType>,
 }
 
-/// The `TextDeltaEventType` object.
+/// The values of `TextDeltaEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TextDeltaEventType {
     /// `text_delta`
@@ -4695,7 +4695,7 @@ pub struct TextEvent {
     pub type_: Option<TextEventType>,
 }
 
-/// The `TextEventType` object.
+/// The values of `TextEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TextEventType {
     /// `text`
@@ -4759,7 +4759,7 @@ pub struct ThinkingDeltaEvent {
     pub type_: Option<ThinkingDeltaEventType>,
 }
 
-/// The `ThinkingDeltaEventType` object.
+/// The values of `ThinkingDeltaEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThinkingDeltaEventType {
     /// `thinking_delta`
@@ -4823,7 +4823,7 @@ pub struct ThinkingEvent {
     pub type_: Option<ThinkingEventType>,
 }
 
-/// The `ThinkingEventType` object.
+/// The values of `ThinkingEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThinkingEventType {
     /// `thinking`
@@ -4891,7 +4891,7 @@ pub struct ToolCallEvent {
     pub type_: Option<ToolCallEventType>,
 }
 
-/// The `ToolCallEventType` object.
+/// The values of `ToolCallEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToolCallEventType {
     /// `tool_call`
@@ -4962,7 +4962,7 @@ pub struct ToolResultEvent {
     pub type_: Option<ToolResultEventType>,
 }
 
-/// The `ToolResultEventType` object.
+/// The values of `ToolResultEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToolResultEventType {
     /// `tool_result`
@@ -5035,7 +5035,7 @@ pub struct UserInputEvent {
     pub type_: Option<UserInputEventType>,
 }
 
-/// The `UserInputEventType` object.
+/// The values of `UserInputEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserInputEventType {
     /// `user_input`
@@ -5101,7 +5101,7 @@ pub struct ValidationError {
     pub type_: String,
 }
 
-/// The `ValidationErrorLocItem` object.
+/// `ValidationErrorLocItem`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidationErrorLocItem {

@@ -19,6 +19,9 @@ pub struct Api {
     pub env_api_key: Option<String>,
     pub env_base_url: Option<String>,
     pub auth: Auth,
+    /// `x-sdk.extra-files`: a directory (relative to the spec) of hand-written files copied into the
+    /// crate as they are, such as its README and examples.
+    pub extra_files: Option<String>,
     /// The root resource: its operations are methods on the client itself.
     pub root: Resource,
     /// Every named type, sorted by name.

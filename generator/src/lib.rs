@@ -86,10 +86,16 @@ impl Generator {
         lower::lower(&spec.openapi, &self.settings)
     }
 
-    /// Generates every file of the SDK crate for the spec at `path`.
+    /// Generates every file of the SDK crate for the spec at `path`, including the extra files its
+    /// `x-sdk.extra-files` directory (relative to the spec) holds.
     pub fn generate_file(&self, path: &Path) -> Result<Files> {
         let api = self.ir_file(path)?;
-        emit::format(emit::emit(&api, &self.settings)?)
+        let mut files = emit::format(emit::emit(&api, &self.settings)?)?;
+        if let Some(dir) = &api.extra_files {
+            let base = path.parent().unwrap_or(Path::new(".")).join(dir);
+            output::read_tree(&base, &mut files)?;
+        }
+        Ok(files)
     }
 
     /// Generates every file of the SDK crate for a spec given as text (`name` labels errors).

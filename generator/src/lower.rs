@@ -72,7 +72,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
             {
                 return Err(SpecError::new(pointer, format!("method name `{method_name}` collides with a resource accessor or client method")));
             }
-            let builder_prefix = if resource.module_path.is_empty() { String::new() } else { resource.type_name.clone() };
+            let builder_prefix = resource.accessor.clone();
             let operation = lowerer.operation(path, method, op, &item.parameters, &pointer, method_name, &builder_prefix)?;
             let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
             resource.operations.push(operation);
@@ -90,6 +90,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         env_api_key: env_str("api-key"),
         env_base_url: env_str("base-url"),
         auth: auth(spec),
+        extra_files: ext_str("extra-files"),
         root,
         types: types.finish(),
         page_types: page_impls.into_values().collect(),
@@ -218,7 +219,10 @@ impl<'a> OperationLowerer<'a> {
                 None => {
                     let mut module_path = node.module_path.clone();
                     module_path.push(segment.clone());
-                    let type_name = self.types.claim(&type_name(segment));
+                    // A resource named like a schema (`agent_data` beside `AgentData`) gets a suffix
+                    // rather than a number, since both are imported into the resource's module.
+                    let base = type_name(segment);
+                    let type_name = if self.types.is_taken(&base) { self.types.claim(&format!("{base}Resource")) } else { self.types.claim(&base) };
                     node.children.push(Resource { accessor: segment.clone(), type_name, module_path, operations: vec![], children: vec![] });
                     node.children.len() - 1
                 }

@@ -96,3 +96,30 @@ pub fn diff(files: &Files, dir: &Path) -> Result<Vec<Drift>> {
     drift.sort_by_key(|d| d.to_string());
     Ok(drift)
 }
+
+/// Adds every file under `dir` to `files`, keyed by its path relative to `dir` (`/`-separated, so
+/// the keys are the same on every platform).
+pub fn read_tree(dir: &Path, files: &mut Files) -> Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).map_err(io(&current))? {
+            let path = entry.map_err(io(&current))?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if files.contains_key(&key) {
+                return Err(Error::Spec {
+                    path: dir.display().to_string(),
+                    pointer: "#/x-sdk/extra-files".into(),
+                    message: format!("extra file `{key}` would replace a generated file"),
+                });
+            }
+            let text = fs::read_to_string(&path).map_err(io(&path))?;
+            files.insert(key, text);
+        }
+    }
+    Ok(())
+}

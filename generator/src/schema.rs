@@ -63,6 +63,10 @@ impl<'a> TypeSpace<'a> {
         TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), defs: BTreeMap::new() }
     }
 
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.names.is_taken(name)
+    }
+
     /// Claims a unique type name (also used for request builders, which share the namespace).
     pub fn claim(&mut self, base: &str) -> String {
         self.names.claim(base)

@@ -47,8 +47,8 @@ impl Beta {
     }
 
     /// Operations on `beta.agent_data`.
-    pub fn agent_data(&self) -> agent_data::AgentData2 {
-        agent_data::AgentData2::new(self.client.clone())
+    pub fn agent_data(&self) -> agent_data::AgentDataResource {
+        agent_data::AgentDataResource::new(self.client.clone())
     }
 
     /// Operations on `beta.sheets`.
@@ -62,8 +62,8 @@ impl Beta {
     }
 
     /// Operations on `beta.batch`.
-    pub fn batch(&self) -> batch::Batch2 {
-        batch::Batch2::new(self.client.clone())
+    pub fn batch(&self) -> batch::BatchResource {
+        batch::BatchResource::new(self.client.clone())
     }
 
     /// Operations on `beta.split`.

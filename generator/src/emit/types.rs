@@ -62,7 +62,12 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
 }
 
 fn type_doc(def: &TypeDef) -> TokenStream {
-    let text = def.description.clone().unwrap_or_else(|| format!("The `{}` object.", def.name));
+    let text = def.description.clone().unwrap_or_else(|| match &def.kind {
+        TypeKind::Struct { .. } => format!("The `{}` object.", def.name),
+        TypeKind::Enum { .. } => format!("The values of `{}`.", def.name),
+        TypeKind::Union { .. } => format!("`{}`: one of the shapes below.", def.name),
+        TypeKind::Alias { .. } => format!("The `{}` type.", def.name),
+    });
     doc_attrs(&text)
 }
 

@@ -18,11 +18,11 @@ use crate::types::{
 
 /// Operations on `beta.agent_data`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct AgentData2 {
+pub struct AgentDataResource {
     client: Client,
 }
 
-impl AgentData2 {
+impl AgentDataResource {
     pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
@@ -36,8 +36,8 @@ impl AgentData2 {
     /// # Arguments
     ///
     /// - `item_id`: ID of the item.
-    pub fn get(&self, item_id: impl Into<String>) -> AgentData2GetRequest {
-        AgentData2GetRequest {
+    pub fn get(&self, item_id: impl Into<String>) -> AgentDataGetRequest {
+        AgentDataGetRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             item_id: item_id.into(),
@@ -60,16 +60,14 @@ impl AgentData2 {
         &self,
         item_id: impl Into<String>,
         data: Map<String, Value>,
-    ) -> AgentData2UpdateRequest {
-        AgentData2UpdateRequest {
+    ) -> AgentDataUpdateRequest {
+        AgentDataUpdateRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             item_id: item_id.into(),
             organization_id: None,
             project_id: None,
-            body: AgentData2UpdateRequestBody {
-                data,
-            },
+            body: AgentDataUpdateRequestBody { data },
         }
     }
 
@@ -82,8 +80,8 @@ impl AgentData2 {
     /// # Arguments
     ///
     /// - `item_id`: ID of the item.
-    pub fn delete(&self, item_id: impl Into<String>) -> AgentData2DeleteRequest {
-        AgentData2DeleteRequest {
+    pub fn delete(&self, item_id: impl Into<String>) -> AgentDataDeleteRequest {
+        AgentDataDeleteRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             item_id: item_id.into(),
@@ -106,13 +104,13 @@ impl AgentData2 {
         &self,
         data: Map<String, Value>,
         deployment_name: impl Into<String>,
-    ) -> AgentData2CreateRequest {
-        AgentData2CreateRequest {
+    ) -> AgentDataCreateRequest {
+        AgentDataCreateRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             project_id: None,
-            body: AgentData2CreateRequestBody {
+            body: AgentDataCreateRequestBody {
                 data,
                 deployment_name: deployment_name.into(),
                 collection: None,
@@ -129,13 +127,13 @@ impl AgentData2 {
     /// # Arguments
     ///
     /// - `deployment_name`: The agent deployment's name to search within
-    pub fn search(&self, deployment_name: impl Into<String>) -> AgentData2SearchRequest {
-        AgentData2SearchRequest {
+    pub fn search(&self, deployment_name: impl Into<String>) -> AgentDataSearchRequest {
+        AgentDataSearchRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             project_id: None,
-            body: AgentData2SearchRequestBody {
+            body: AgentDataSearchRequestBody {
                 deployment_name: deployment_name.into(),
                 collection: None,
                 filter: None,
@@ -160,13 +158,13 @@ impl AgentData2 {
     pub fn aggregate(
         &self,
         deployment_name: impl Into<String>,
-    ) -> AgentData2AggregateRequest {
-        AgentData2AggregateRequest {
+    ) -> AgentDataAggregateRequest {
+        AgentDataAggregateRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             project_id: None,
-            body: AgentData2AggregateRequestBody {
+            body: AgentDataAggregateRequestBody {
                 deployment_name: deployment_name.into(),
                 collection: None,
                 count: None,
@@ -193,13 +191,13 @@ impl AgentData2 {
     pub fn delete_by_query(
         &self,
         deployment_name: impl Into<String>,
-    ) -> AgentData2DeleteByQueryRequest {
-        AgentData2DeleteByQueryRequest {
+    ) -> AgentDataDeleteByQueryRequest {
+        AgentDataDeleteByQueryRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             project_id: None,
-            body: AgentData2DeleteByQueryRequestBody {
+            body: AgentDataDeleteByQueryRequestBody {
                 deployment_name: deployment_name.into(),
                 collection: None,
                 filter: None,
@@ -211,7 +209,7 @@ impl AgentData2 {
 /// Request builder for `GET /api/v1/beta/agent-data/{item_id}` (Get Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2GetRequest {
+pub struct AgentDataGetRequest {
     client: Client,
     options: RequestOptions,
     item_id: String,
@@ -219,7 +217,7 @@ pub struct AgentData2GetRequest {
     project_id: Option<String>,
 }
 
-impl AgentData2GetRequest {
+impl AgentDataGetRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -260,7 +258,7 @@ impl AgentData2GetRequest {
     }
 }
 
-impl IntoFuture for AgentData2GetRequest {
+impl IntoFuture for AgentDataGetRequest {
     type Output = Result<AgentData>;
     type IntoFuture = BoxFuture<Result<AgentData>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -271,21 +269,21 @@ impl IntoFuture for AgentData2GetRequest {
 /// Request builder for `PUT /api/v1/beta/agent-data/{item_id}` (Update Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2UpdateRequest {
+pub struct AgentDataUpdateRequest {
     client: Client,
     options: RequestOptions,
     item_id: String,
     organization_id: Option<String>,
     project_id: Option<String>,
-    body: AgentData2UpdateRequestBody,
+    body: AgentDataUpdateRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct AgentData2UpdateRequestBody {
+struct AgentDataUpdateRequestBody {
     data: Map<String, Value>,
 }
 
-impl AgentData2UpdateRequest {
+impl AgentDataUpdateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -327,7 +325,7 @@ impl AgentData2UpdateRequest {
     }
 }
 
-impl IntoFuture for AgentData2UpdateRequest {
+impl IntoFuture for AgentDataUpdateRequest {
     type Output = Result<AgentData>;
     type IntoFuture = BoxFuture<Result<AgentData>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -338,7 +336,7 @@ impl IntoFuture for AgentData2UpdateRequest {
 /// Request builder for `DELETE /api/v1/beta/agent-data/{item_id}` (Delete Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2DeleteRequest {
+pub struct AgentDataDeleteRequest {
     client: Client,
     options: RequestOptions,
     item_id: String,
@@ -346,7 +344,7 @@ pub struct AgentData2DeleteRequest {
     project_id: Option<String>,
 }
 
-impl AgentData2DeleteRequest {
+impl AgentDataDeleteRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -387,7 +385,7 @@ impl AgentData2DeleteRequest {
     }
 }
 
-impl IntoFuture for AgentData2DeleteRequest {
+impl IntoFuture for AgentDataDeleteRequest {
     type Output = Result<BTreeMap<String, String>>;
     type IntoFuture = BoxFuture<Result<BTreeMap<String, String>>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -398,23 +396,23 @@ impl IntoFuture for AgentData2DeleteRequest {
 /// Request builder for `POST /api/v1/beta/agent-data` (Create Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2CreateRequest {
+pub struct AgentDataCreateRequest {
     client: Client,
     options: RequestOptions,
     organization_id: Option<String>,
     project_id: Option<String>,
-    body: AgentData2CreateRequestBody,
+    body: AgentDataCreateRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct AgentData2CreateRequestBody {
+struct AgentDataCreateRequestBody {
     data: Map<String, Value>,
     deployment_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
 }
 
-impl AgentData2CreateRequest {
+impl AgentDataCreateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -458,7 +456,7 @@ impl AgentData2CreateRequest {
     }
 }
 
-impl IntoFuture for AgentData2CreateRequest {
+impl IntoFuture for AgentDataCreateRequest {
     type Output = Result<AgentData>;
     type IntoFuture = BoxFuture<Result<AgentData>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -469,16 +467,16 @@ impl IntoFuture for AgentData2CreateRequest {
 /// Request builder for `POST /api/v1/beta/agent-data/:search` (Search Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2SearchRequest {
+pub struct AgentDataSearchRequest {
     client: Client,
     options: RequestOptions,
     organization_id: Option<String>,
     project_id: Option<String>,
-    body: AgentData2SearchRequestBody,
+    body: AgentDataSearchRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct AgentData2SearchRequestBody {
+struct AgentDataSearchRequestBody {
     deployment_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
@@ -496,7 +494,7 @@ struct AgentData2SearchRequestBody {
     page_token: Option<String>,
 }
 
-impl AgentData2SearchRequest {
+impl AgentDataSearchRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -602,7 +600,7 @@ impl AgentData2SearchRequest {
     }
 }
 
-impl IntoFuture for AgentData2SearchRequest {
+impl IntoFuture for AgentDataSearchRequest {
     type Output = Result<Page<AgentDataPage>>;
     type IntoFuture = BoxFuture<Result<Page<AgentDataPage>>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -613,16 +611,16 @@ impl IntoFuture for AgentData2SearchRequest {
 /// Request builder for `POST /api/v1/beta/agent-data/:aggregate` (Aggregate Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2AggregateRequest {
+pub struct AgentDataAggregateRequest {
     client: Client,
     options: RequestOptions,
     organization_id: Option<String>,
     project_id: Option<String>,
-    body: AgentData2AggregateRequestBody,
+    body: AgentDataAggregateRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct AgentData2AggregateRequestBody {
+struct AgentDataAggregateRequestBody {
     deployment_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
@@ -644,7 +642,7 @@ struct AgentData2AggregateRequestBody {
     page_token: Option<String>,
 }
 
-impl AgentData2AggregateRequest {
+impl AgentDataAggregateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -765,7 +763,7 @@ impl AgentData2AggregateRequest {
     }
 }
 
-impl IntoFuture for AgentData2AggregateRequest {
+impl IntoFuture for AgentDataAggregateRequest {
     type Output = Result<Page<AgentDataAggregatePage>>;
     type IntoFuture = BoxFuture<Result<Page<AgentDataAggregatePage>>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -776,16 +774,16 @@ impl IntoFuture for AgentData2AggregateRequest {
 /// Request builder for `POST /api/v1/beta/agent-data/:delete` (Delete Agent Data By Query). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AgentData2DeleteByQueryRequest {
+pub struct AgentDataDeleteByQueryRequest {
     client: Client,
     options: RequestOptions,
     organization_id: Option<String>,
     project_id: Option<String>,
-    body: AgentData2DeleteByQueryRequestBody,
+    body: AgentDataDeleteByQueryRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct AgentData2DeleteByQueryRequestBody {
+struct AgentDataDeleteByQueryRequestBody {
     deployment_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
@@ -793,7 +791,7 @@ struct AgentData2DeleteByQueryRequestBody {
     filter: Option<BTreeMap<String, AgentDataFilter>>,
 }
 
-impl AgentData2DeleteByQueryRequest {
+impl AgentDataDeleteByQueryRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -848,7 +846,7 @@ impl AgentData2DeleteByQueryRequest {
     }
 }
 
-impl IntoFuture for AgentData2DeleteByQueryRequest {
+impl IntoFuture for AgentDataDeleteByQueryRequest {
     type Output = Result<AgentDataDeleteByQueryResponse>;
     type IntoFuture = BoxFuture<Result<AgentDataDeleteByQueryResponse>>;
     fn into_future(self) -> Self::IntoFuture {

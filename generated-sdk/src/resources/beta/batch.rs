@@ -18,11 +18,11 @@ use crate::types::{
 pub mod job_items;
 /// Operations on `beta.batch`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Batch2 {
+pub struct BatchResource {
     client: Client,
 }
 
-impl Batch2 {
+impl BatchResource {
     pub(crate) fn new(client: Client) -> Self {
         Self { client }
     }
@@ -40,8 +40,8 @@ impl Batch2 {
     /// are paginated with configurable `limit` and `offset`.
     ///
     /// `GET /api/v1/beta/batch-processing`
-    pub fn list(&self) -> Batch2ListRequest {
-        Batch2ListRequest {
+    pub fn list(&self) -> BatchListRequest {
+        BatchListRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: None,
@@ -70,14 +70,14 @@ impl Batch2 {
     /// # Arguments
     ///
     /// - `job_config`: Job configuration — either a parse or classify config
-    pub fn create(&self, job_config: BatchJobConfig) -> Batch2CreateRequest {
-        Batch2CreateRequest {
+    pub fn create(&self, job_config: BatchJobConfig) -> BatchCreateRequest {
+        BatchCreateRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             project_id: None,
             temporal_namespace: None,
-            body: Batch2CreateRequestBody {
+            body: BatchCreateRequestBody {
                 job_config,
                 continue_as_new_threshold: None,
                 directory_id: None,
@@ -99,8 +99,8 @@ impl Batch2 {
     /// # Arguments
     ///
     /// - `job_id`: ID of the batch job.
-    pub fn get_status(&self, job_id: impl Into<String>) -> Batch2GetStatusRequest {
-        Batch2GetStatusRequest {
+    pub fn get_status(&self, job_id: impl Into<String>) -> BatchGetStatusRequest {
+        BatchGetStatusRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             job_id: job_id.into(),
@@ -121,15 +121,15 @@ impl Batch2 {
     /// # Arguments
     ///
     /// - `job_id`: ID of the batch job.
-    pub fn cancel(&self, job_id: impl Into<String>) -> Batch2CancelRequest {
-        Batch2CancelRequest {
+    pub fn cancel(&self, job_id: impl Into<String>) -> BatchCancelRequest {
+        BatchCancelRequest {
             client: self.client.clone(),
             options: RequestOptions::default(),
             job_id: job_id.into(),
             organization_id: None,
             project_id: None,
             temporal_namespace: None,
-            body: Batch2CancelRequestBody {
+            body: BatchCancelRequestBody {
                 reason: None,
             },
         }
@@ -139,7 +139,7 @@ impl Batch2 {
 /// Request builder for `GET /api/v1/beta/batch-processing` (List Batch Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Batch2ListRequest {
+pub struct BatchListRequest {
     client: Client,
     options: RequestOptions,
     directory_id: Option<String>,
@@ -151,7 +151,7 @@ pub struct Batch2ListRequest {
     status: Option<BatchJobStatus>,
 }
 
-impl Batch2ListRequest {
+impl BatchListRequest {
     /// Filter by directory ID
     pub fn directory_id(mut self, directory_id: impl Into<String>) -> Self {
         self.directory_id = Some(directory_id.into());
@@ -246,7 +246,7 @@ impl Batch2ListRequest {
     }
 }
 
-impl IntoFuture for Batch2ListRequest {
+impl IntoFuture for BatchListRequest {
     type Output = Result<Page<BatchJobPage>>;
     type IntoFuture = BoxFuture<Result<Page<BatchJobPage>>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -257,17 +257,17 @@ impl IntoFuture for Batch2ListRequest {
 /// Request builder for `POST /api/v1/beta/batch-processing` (Create Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Batch2CreateRequest {
+pub struct BatchCreateRequest {
     client: Client,
     options: RequestOptions,
     organization_id: Option<String>,
     project_id: Option<String>,
     temporal_namespace: Option<String>,
-    body: Batch2CreateRequestBody,
+    body: BatchCreateRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct Batch2CreateRequestBody {
+struct BatchCreateRequestBody {
     job_config: BatchJobConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     continue_as_new_threshold: Option<i64>,
@@ -279,7 +279,7 @@ struct Batch2CreateRequestBody {
     page_size: Option<i64>,
 }
 
-impl Batch2CreateRequest {
+impl BatchCreateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -351,7 +351,7 @@ impl Batch2CreateRequest {
     }
 }
 
-impl IntoFuture for Batch2CreateRequest {
+impl IntoFuture for BatchCreateRequest {
     type Output = Result<BatchJob>;
     type IntoFuture = BoxFuture<Result<BatchJob>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -362,7 +362,7 @@ impl IntoFuture for Batch2CreateRequest {
 /// Request builder for `GET /api/v1/beta/batch-processing/{job_id}` (Get Batch Job Status). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Batch2GetStatusRequest {
+pub struct BatchGetStatusRequest {
     client: Client,
     options: RequestOptions,
     job_id: String,
@@ -370,7 +370,7 @@ pub struct Batch2GetStatusRequest {
     project_id: Option<String>,
 }
 
-impl Batch2GetStatusRequest {
+impl BatchGetStatusRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -411,7 +411,7 @@ impl Batch2GetStatusRequest {
     }
 }
 
-impl IntoFuture for Batch2GetStatusRequest {
+impl IntoFuture for BatchGetStatusRequest {
     type Output = Result<BatchJobProgress>;
     type IntoFuture = BoxFuture<Result<BatchJobProgress>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -422,23 +422,23 @@ impl IntoFuture for Batch2GetStatusRequest {
 /// Request builder for `POST /api/v1/beta/batch-processing/{job_id}/cancel` (Cancel Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Batch2CancelRequest {
+pub struct BatchCancelRequest {
     client: Client,
     options: RequestOptions,
     job_id: String,
     organization_id: Option<String>,
     project_id: Option<String>,
     temporal_namespace: Option<String>,
-    body: Batch2CancelRequestBody,
+    body: BatchCancelRequestBody,
 }
 
 #[derive(Debug, Serialize)]
-struct Batch2CancelRequestBody {
+struct BatchCancelRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
 }
 
-impl Batch2CancelRequest {
+impl BatchCancelRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -493,7 +493,7 @@ impl Batch2CancelRequest {
     }
 }
 
-impl IntoFuture for Batch2CancelRequest {
+impl IntoFuture for BatchCancelRequest {
     type Output = Result<BatchCancelResponse>;
     type IntoFuture = BoxFuture<Result<BatchCancelResponse>>;
     fn into_future(self) -> Self::IntoFuture {
