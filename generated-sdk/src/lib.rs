@@ -5,12 +5,14 @@
 //! LlamaCloud API: indexes, retrieval, chat, agent data, spreadsheets, directories, batch processing and document splitting.
 //!
 //! Authenticate with an API key sent as `Authorization: Bearer <key>`.
-/*!
- Create a client with [`LlamaCloud::from_env`] or [`LlamaCloud::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.*/
+//!
+//! Create a client with [`LlamaCloud::from_env`] or [`LlamaCloud::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.
 #![deny(missing_docs)]
+
 pub mod resources;
 pub mod runtime;
 pub mod types;
+
 pub use runtime::{
     ClientBuilder, Error, EventStream, ItemStream, Nullable, Page, Response, Result,
     Timestamp, Upload,

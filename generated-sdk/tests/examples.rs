@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use llama_cloud::types::*;
 
 mod support;
+
 #[test]
 fn beta_indexes_get() {
     support::assert_example_round_trips::<

@@ -18,6 +18,7 @@ use llama_cloud::types::*;
 use llama_cloud::Upload;
 
 mod support;
+
 #[tokio::test]
 async fn beta_indexes_get() {
     let client = support::client();

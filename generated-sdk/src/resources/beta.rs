@@ -6,20 +6,28 @@ use crate::runtime::Client;
 
 /// Operations on `beta.indexes`.
 pub mod indexes;
+
 /// Operations on `beta.retrieval`.
 pub mod retrieval;
+
 /// Operations on `beta.chat`.
 pub mod chat;
+
 /// Operations on `beta.agent_data`.
 pub mod agent_data;
+
 /// Operations on `beta.sheets`.
 pub mod sheets;
+
 /// Operations on `beta.directories`.
 pub mod directories;
+
 /// Operations on `beta.batch`.
 pub mod batch;
+
 /// Operations on `beta.split`.
 pub mod split;
+
 /// Operations on `beta`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Beta {

@@ -6,8 +6,10 @@ use crate::LlamaCloud;
 
 /// Operations on `beta`.
 pub mod beta;
+
 /// Operations on `batches`.
 pub mod batches;
+
 impl LlamaCloud {
     /// Operations on `beta`.
     pub fn beta(&self) -> beta::Beta {

@@ -2,6 +2,7 @@
 
 //! Helpers shared by the generated tests.
 #![allow(dead_code)]
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;

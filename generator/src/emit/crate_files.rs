@@ -81,15 +81,15 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
 fn lib_rs(api: &Api) -> TokenStream {
     let client = ident(&api.client_name);
     let crate_doc = doc_text(&[Some(&format!("# {}", api.title.trim())), api.description.as_deref()]).unwrap_or_default();
-    let crate_doc = super::escape_doc(&crate_doc);
+    let crate_doc = format!(
+        "{}\n\nCreate a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.",
+        super::escape_doc(&crate_doc),
+        name = api.client_name
+    );
     let crate_doc_lines = crate_doc.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
     });
-    let usage = format!(
-        "\n Create a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.",
-        name = api.client_name
-    );
     let base_url = lit(&api.base_url);
     let opt = |v: &Option<String>| match v {
         Some(s) => {
@@ -117,7 +117,6 @@ fn lib_rs(api: &Api) -> TokenStream {
     });
     let tokens = quote! {
         #(#crate_doc_lines)*
-        #![doc = #usage]
         #![deny(missing_docs)]
 
         pub mod resources;

@@ -306,7 +306,15 @@ fn space_items(code: &str) -> String {
     for line in code.lines() {
         let current = line.trim_start();
         let closes_block = matches!(previous.trim_start(), "}" | "};") && previous.len() - previous.trim_start().len() == line.len() - current.len();
-        let ends_uses = previous.trim_start().starts_with("use ") && !current.starts_with("use ") || previous.starts_with("//!") && !current.starts_with("//!");
+        let group = |l: &str| match l {
+            l if l.starts_with("#![") => Some(0),
+            l if l.starts_with("mod ") || l.starts_with("pub mod ") => Some(1),
+            l if l.starts_with("use ") || l.starts_with("pub use ") => Some(2),
+            l if l.starts_with("//!") => Some(3),
+            _ => None,
+        };
+        let ends_group = group(previous).is_some() && group(previous) != group(line) && !current.is_empty();
+        let ends_uses = ends_group || previous.trim_start().starts_with("use ") && !current.starts_with("use ");
         const ITEM_STARTS: &[&str] = &[
             "///", "#[", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "type ", "const ", "mod ", "use ", "crate::runtime::",
         ];

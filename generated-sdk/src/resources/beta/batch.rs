@@ -16,6 +16,7 @@ use crate::types::{
 
 /// Operations on `beta.batch.job_items`.
 pub mod job_items;
+
 /// Operations on `beta.batch`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct BatchResource {

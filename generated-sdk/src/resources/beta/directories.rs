@@ -13,6 +13,7 @@ use crate::types::{DirectoriesListRequestType, Directory, DirectoryPage};
 
 /// Operations on `beta.directories.files`.
 pub mod files;
+
 /// Operations on `beta.directories`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Directories {
