@@ -360,18 +360,7 @@ impl<'a> OperationLowerer<'a> {
     }
 
     fn resolve_parameter(&self, param: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, SpecError> {
-        match param {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
-                    SpecError::new(pointer, format!("parameter reference {reference:?} must point into #/components/parameters"))
-                })?;
-                match self.spec.components.as_ref().and_then(|c| c.parameters.get(name)) {
-                    Some(ReferenceOr::Item(p)) => Ok(p),
-                    _ => Err(SpecError::new(pointer, format!("unresolvable parameter reference {reference:?}"))),
-                }
-            }
-        }
+        resolve_component(self.spec, param, "parameters", |c| &c.parameters, pointer)
     }
 
     fn request_body(
@@ -384,16 +373,7 @@ impl<'a> OperationLowerer<'a> {
     ) -> Result<RequestBody, SpecError> {
         let Some(body) = &op.request_body else { return Ok(RequestBody::None) };
         let body_pointer = pointer_push(pointer, "requestBody");
-        let body: &SpecRequestBody = match body {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or_default();
-                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => return Err(SpecError::new(body_pointer, format!("unresolvable request body reference {reference:?}"))),
-                }
-            }
-        };
+        let body: &SpecRequestBody = resolve_component(self.spec, body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
         let content_pointer = pointer_push(&body_pointer, "content");
         let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(ct, _)| pred(&ct.to_ascii_lowercase()));
         let (content_type, media) = if let Some(found) = pick(&|ct| is_json(ct)) {
@@ -511,16 +491,7 @@ impl<'a> OperationLowerer<'a> {
             .or_else(|| op.responses.default.as_ref().map(|r| ("default".to_string(), r)));
         let Some((code, response)) = success else { return Ok((ResponseKind::Empty, None)) };
         let response_pointer = pointer_push(&responses_pointer, &code);
-        let response: &Response = match response {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/").unwrap_or_default();
-                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
-                    Some(ReferenceOr::Item(r)) => r,
-                    _ => return Err(SpecError::new(response_pointer, format!("unresolvable response reference {reference:?}"))),
-                }
-            }
-        };
+        let response: &Response = resolve_component(self.spec, response, "responses", |c| &c.responses, &response_pointer)?;
         let content_pointer = pointer_push(&response_pointer, "content");
         let find = |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(ct, _)| pred(&ct.to_ascii_lowercase()));
         let hint = format!("{}Response", builder_name.strip_suffix("Request").unwrap_or(builder_name));
@@ -641,6 +612,28 @@ impl<'a> OperationLowerer<'a> {
                 }
             }
         }
+    }
+}
+
+/// Follows a reference into `#/components/<kind>` (one level: the target itself must be inline).
+fn resolve_component<'a, T>(
+    spec: &'a OpenAPI,
+    item: &'a ReferenceOr<T>,
+    kind: &str,
+    map: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    pointer: &str,
+) -> Result<&'a T, SpecError> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Ok(item),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let name = reference.strip_prefix(&format!("#/components/{kind}/")).ok_or_else(|| {
+        SpecError::new(pointer, format!("reference {reference:?} must point into #/components/{kind}"))
+    })?;
+    match spec.components.as_ref().and_then(|c| map(c).get(name)) {
+        Some(ReferenceOr::Item(target)) => Ok(target),
+        Some(ReferenceOr::Reference { .. }) => Err(SpecError::new(pointer, format!("reference {reference:?} points at another reference; chains are not supported here"))),
+        None => Err(SpecError::new(pointer, format!("unresolvable reference {reference:?}"))),
     }
 }
 
