@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = LlamaCloud::from_env()?;
     let config = BatchConfig { job: BatchConfigJob { configuration_id: configuration_id.clone(), type_: job_type } };
 
-    let response = match client.batches().create(config, directory_id).with_response().await {
+    let response = match client.batches().create(directory_id, config).with_response().await {
         Ok(response) => response,
         Err(Error::UnprocessableEntity(api)) => {
             // Validation errors: the body lists what was wrong.

@@ -46,13 +46,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `grep` takes a regular expression: escape the word so it matches literally.
     let word = query.split_whitespace().next().unwrap_or(query.as_str());
-    let grep = retrieval.grep(&file.file_id, index_id, escape_regex(word)).context_chars(40).limit(5).await?;
+    let grep = retrieval.grep(index_id, &file.file_id, escape_regex(word)).context_chars(40).limit(5).await?;
     println!("\n{} match(es) of {word:?} in {}:", grep.matches.len(), file.file_name);
     for m in &grep.matches {
         println!("  [{}..{}] {}", m.start_char, m.end_char, one_line(&m.content));
     }
 
-    let read = retrieval.read(&file.file_id, index_id).max_length(500).await?;
+    let read = retrieval.read(index_id, &file.file_id).max_length(500).await?;
     println!("\nstart of {}:\n{}", file.file_name, read.content);
     Ok(())
 }

@@ -131,6 +131,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterEq {
     }
 }
 
+impl From<f64> for AgentDataFilterEq {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterEq {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterEq {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
 impl fmt::Display for AgentDataFilterEq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -174,6 +192,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterExcludesItem {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<f64> for AgentDataFilterExcludesItem {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterExcludesItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterExcludesItem {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
     }
 }
 
@@ -223,6 +259,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterGt {
     }
 }
 
+impl From<f64> for AgentDataFilterGt {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterGt {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterGt {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
 impl fmt::Display for AgentDataFilterGt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -266,6 +320,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterGte {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<f64> for AgentDataFilterGte {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterGte {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterGte {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
     }
 }
 
@@ -315,6 +387,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterIncludesItem {
     }
 }
 
+impl From<f64> for AgentDataFilterIncludesItem {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterIncludesItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterIncludesItem {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
 impl fmt::Display for AgentDataFilterIncludesItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -358,6 +448,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterLt {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<f64> for AgentDataFilterLt {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterLt {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterLt {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
     }
 }
 
@@ -407,6 +515,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterLte {
     }
 }
 
+impl From<f64> for AgentDataFilterLte {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterLte {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterLte {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
 impl fmt::Display for AgentDataFilterLte {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -450,6 +576,24 @@ impl<'de> Deserialize<'de> for AgentDataFilterNe {
             return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<f64> for AgentDataFilterNe {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for AgentDataFilterNe {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for AgentDataFilterNe {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
     }
 }
 
@@ -702,6 +846,18 @@ impl<'de> Deserialize<'de> for BatchJobConfig {
             return Ok(Self::BatchParseJobRecordCreate(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<ClassifyJob> for BatchJobConfig {
+    fn from(value: ClassifyJob) -> Self {
+        Self::ClassifyJob(value)
+    }
+}
+
+impl From<BatchParseJobRecordCreate> for BatchJobConfig {
+    fn from(value: BatchParseJobRecordCreate) -> Self {
+        Self::BatchParseJobRecordCreate(value)
     }
 }
 
@@ -1870,6 +2026,54 @@ impl<'de> Deserialize<'de> for ChatEvent {
     }
 }
 
+impl From<ThinkingDeltaEvent> for ChatEvent {
+    fn from(value: ThinkingDeltaEvent) -> Self {
+        Self::ThinkingDelta(value)
+    }
+}
+
+impl From<TextDeltaEvent> for ChatEvent {
+    fn from(value: TextDeltaEvent) -> Self {
+        Self::TextDelta(value)
+    }
+}
+
+impl From<ThinkingEvent> for ChatEvent {
+    fn from(value: ThinkingEvent) -> Self {
+        Self::Thinking(value)
+    }
+}
+
+impl From<TextEvent> for ChatEvent {
+    fn from(value: TextEvent) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<ToolCallEvent> for ChatEvent {
+    fn from(value: ToolCallEvent) -> Self {
+        Self::ToolCall(value)
+    }
+}
+
+impl From<ToolResultEvent> for ChatEvent {
+    fn from(value: ToolResultEvent) -> Self {
+        Self::ToolResult(value)
+    }
+}
+
+impl From<StopEvent> for ChatEvent {
+    fn from(value: StopEvent) -> Self {
+        Self::Stop(value)
+    }
+}
+
+impl From<UserInputEvent> for ChatEvent {
+    fn from(value: UserInputEvent) -> Self {
+        Self::UserInput(value)
+    }
+}
+
 /// Token usage and status of a chat run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChatJobMetadata {
@@ -2223,6 +2427,36 @@ impl<'de> Deserialize<'de> for DirectoryFileMetadataValue {
     }
 }
 
+impl From<String> for DirectoryFileMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for DirectoryFileMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for DirectoryFileMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for DirectoryFileMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<Vec<String>> for DirectoryFileMetadataValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+
 /// A page of DirectoryFile items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DirectoryFilePage {
@@ -2295,6 +2529,30 @@ impl<'de> Deserialize<'de> for ErrorResponseDetail {
             return Ok(Self::Map(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<String> for ErrorResponseDetail {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for ErrorResponseDetail {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<Vec<ValidationError>> for ErrorResponseDetail {
+    fn from(value: Vec<ValidationError>) -> Self {
+        Self::List(value)
+    }
+}
+
+impl From<Map<String, Value>> for ErrorResponseDetail {
+    fn from(value: Map<String, Value>) -> Self {
+        Self::Map(value)
     }
 }
 
@@ -2457,6 +2715,42 @@ impl<'de> Deserialize<'de> for FilePermissionInfoValue {
     }
 }
 
+impl From<Map<String, Value>> for FilePermissionInfoValue {
+    fn from(value: Map<String, Value>) -> Self {
+        Self::Map(value)
+    }
+}
+
+impl From<Vec<Value>> for FilePermissionInfoValue {
+    fn from(value: Vec<Value>) -> Self {
+        Self::List(value)
+    }
+}
+
+impl From<String> for FilePermissionInfoValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for FilePermissionInfoValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for FilePermissionInfoValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for FilePermissionInfoValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
 /// `FileResourceInfoValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2510,6 +2804,42 @@ impl<'de> Deserialize<'de> for FileResourceInfoValue {
     }
 }
 
+impl From<Map<String, Value>> for FileResourceInfoValue {
+    fn from(value: Map<String, Value>) -> Self {
+        Self::Map(value)
+    }
+}
+
+impl From<Vec<Value>> for FileResourceInfoValue {
+    fn from(value: Vec<Value>) -> Self {
+        Self::List(value)
+    }
+}
+
+impl From<String> for FileResourceInfoValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for FileResourceInfoValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for FileResourceInfoValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for FileResourceInfoValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
 /// `FilesAddRequestMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2557,6 +2887,36 @@ impl<'de> Deserialize<'de> for FilesAddRequestMetadataValue {
     }
 }
 
+impl From<String> for FilesAddRequestMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for FilesAddRequestMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for FilesAddRequestMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for FilesAddRequestMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<Vec<String>> for FilesAddRequestMetadataValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+
 /// `FilesUpdateRequestMetadataValue`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2601,6 +2961,36 @@ impl<'de> Deserialize<'de> for FilesUpdateRequestMetadataValue {
             return Ok(Self::List(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<String> for FilesUpdateRequestMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for FilesUpdateRequestMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for FilesUpdateRequestMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for FilesUpdateRequestMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<Vec<String>> for FilesUpdateRequestMetadataValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
     }
 }
 
@@ -3459,6 +3849,20 @@ impl<'de> Deserialize<'de> for RetrievalRetrieveRequestCustomFiltersValue {
     }
 }
 
+impl From<RetrievalRetrieveRequestCustomFiltersValueVariant1>
+for RetrievalRetrieveRequestCustomFiltersValue {
+    fn from(value: RetrievalRetrieveRequestCustomFiltersValueVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+
+impl From<Vec<RetrievalRetrieveRequestCustomFiltersValueListItem>>
+for RetrievalRetrieveRequestCustomFiltersValue {
+    fn from(value: Vec<RetrievalRetrieveRequestCustomFiltersValueListItem>) -> Self {
+        Self::List(value)
+    }
+}
+
 /// The `RetrievalRetrieveRequestCustomFiltersValueListItem` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetrievalRetrieveRequestCustomFiltersValueListItem {
@@ -3584,6 +3988,18 @@ for RetrievalRetrieveRequestCustomFiltersValueListItemValueModel {
             return Ok(Self::List(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<f64> for RetrievalRetrieveRequestCustomFiltersValueListItemValueModel {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<Vec<f64>> for RetrievalRetrieveRequestCustomFiltersValueListItemValueModel {
+    fn from(value: Vec<f64>) -> Self {
+        Self::List(value)
     }
 }
 
@@ -3727,6 +4143,39 @@ for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
     }
 }
 
+impl From<String> for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<bool> for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<f64> for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<Vec<RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem>>
+for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
+    fn from(
+        value: Vec<RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem>,
+    ) -> Self {
+        Self::List(value)
+    }
+}
+
 /// `RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem`: one of the shapes below.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3766,6 +4215,33 @@ for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
             return Ok(Self::Number(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<String>
+for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str>
+for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<bool>
+for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<f64> for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
     }
 }
 
@@ -3932,6 +4408,27 @@ for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
     }
 }
 
+impl From<String>
+for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str>
+for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<Vec<String>>
+for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+
 /// Response containing retrieval results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetrievalRetrieveResponse {
@@ -4004,6 +4501,36 @@ impl<'de> Deserialize<'de> for RetrievalRetrieveResponseResultsItemMetadataValue
             return Ok(Self::List(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<String> for RetrievalRetrieveResponseResultsItemMetadataValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for RetrievalRetrieveResponseResultsItemMetadataValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<f64> for RetrievalRetrieveResponseResultsItemMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<bool> for RetrievalRetrieveResponseResultsItemMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl From<Vec<String>> for RetrievalRetrieveResponseResultsItemMetadataValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
     }
 }
 
@@ -5133,6 +5660,24 @@ impl<'de> Deserialize<'de> for ValidationErrorLocItem {
             return Ok(Self::Integer(parsed));
         }
         Ok(Self::Unknown(value))
+    }
+}
+
+impl From<String> for ValidationErrorLocItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for ValidationErrorLocItem {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
+impl From<i64> for ValidationErrorLocItem {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
     }
 }
 

@@ -300,9 +300,9 @@ async fn beta_agent_data_create() {
         .beta()
         .agent_data()
         .create(
+            "string",
             serde_json::from_str::<Map<String, Value>>("{}")
                 .expect("sample input decodes"),
-            "string",
         )
         .send()
         .await
@@ -778,11 +778,11 @@ async fn batches_create() {
     let value = client
         .batches()
         .create(
+            "string",
             serde_json::from_str::<
                 BatchConfig,
             >("{\"job\":{\"configuration_id\":\"string\",\"type\":\"parse_v2\"}}")
                 .expect("sample input decodes"),
-            "string",
         )
         .send()
         .await

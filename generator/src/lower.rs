@@ -346,7 +346,7 @@ impl<'a> OperationLowerer<'a> {
                 None => (TypeRef::String, json!("string")),
             };
             inputs.push(Input {
-                rust_name: claim_input_name(names, &wire, location),
+                rust_name: claim_input_name(names, sdk_name(&data.extensions).unwrap_or(&wire), location),
                 wire_name: wire,
                 location,
                 ty,
@@ -404,11 +404,11 @@ impl<'a> OperationLowerer<'a> {
                 self.push_body_input(names, inputs, lowered.ty, sample, body.required, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
-            for (wire, (prop, prop_pointer)) in props {
+            for (wire, (prop, prop_pointer)) in required_first(props, &required) {
                 let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
-                    rust_name: claim_input_name(names, wire, Location::Body),
+                    rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Body),
                     wire_name: wire.clone(),
                     location: Location::Body,
                     ty: lowered.ty,
@@ -429,7 +429,7 @@ impl<'a> OperationLowerer<'a> {
             if let Some(schema) = schema {
                 self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             }
-            for (wire, (prop, prop_pointer)) in props {
+            for (wire, (prop, prop_pointer)) in required_first(props, &required) {
                 let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
                 let is_file = lowered.ty == TypeRef::Binary;
                 if is_file && !multipart {
@@ -437,7 +437,7 @@ impl<'a> OperationLowerer<'a> {
                 }
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
-                    rust_name: claim_input_name(names, wire, Location::Form),
+                    rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Form),
                     wire_name: wire.clone(),
                     location: if is_file { Location::FormFile } else { Location::Form },
                     ty: lowered.ty,
@@ -476,6 +476,14 @@ impl<'a> OperationLowerer<'a> {
             description,
             sample,
         });
+    }
+
+    /// `x-sdk-name` on an inline property schema.
+    fn property_sdk_name(&self, prop: SchemaRef<'a>) -> Option<&'a str> {
+        match prop {
+            SchemaRef::Item(schema) => sdk_name(&schema.schema_data.extensions),
+            SchemaRef::Ref(_) => None,
+        }
     }
 
     /// The success response: the first 2xx (then 1xx/3xx) response, else `default`.
@@ -613,6 +621,19 @@ impl<'a> OperationLowerer<'a> {
             }
         }
     }
+}
+
+/// `x-sdk-name`: the name an input takes in the SDK, where the wire name would read badly or clash.
+fn sdk_name(extensions: &IndexMap<String, Value>) -> Option<&str> {
+    extensions.get("x-sdk-name").and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// Properties with the required ones first, in the order the `required` list gives (so a spec decides
+/// the order of constructor arguments), then the others in declaration order.
+fn required_first<'p, V>(props: IndexMap<&'p String, V>, required: &[String]) -> Vec<(&'p String, V)> {
+    let mut props: Vec<(&String, V)> = props.into_iter().collect();
+    props.sort_by_key(|(name, _)| required.iter().position(|r| r == *name).unwrap_or(usize::MAX));
+    props
 }
 
 /// Follows a reference into `#/components/<kind>` (one level: the target itself must be inline).

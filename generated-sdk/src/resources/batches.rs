@@ -29,12 +29,12 @@ impl Batches {
     ///
     /// # Arguments
     ///
-    /// - `config`: Batch configuration snapshot to apply to this source directory.
     /// - `source_directory_id`: Directory whose files should be processed.
+    /// - `config`: Batch configuration snapshot to apply to this source directory.
     pub fn create(
         &self,
-        config: BatchConfig,
         source_directory_id: impl Into<String>,
+        config: BatchConfig,
     ) -> BatchesCreateRequest {
         BatchesCreateRequest {
             client: self.client.clone(),
@@ -42,8 +42,8 @@ impl Batches {
             organization_id: None,
             project_id: None,
             body: BatchesCreateRequestBody {
-                config,
                 source_directory_id: source_directory_id.into(),
+                config,
             },
         }
     }
@@ -62,8 +62,8 @@ pub struct BatchesCreateRequest {
 
 #[derive(Debug, Serialize)]
 struct BatchesCreateRequestBody {
-    config: BatchConfig,
     source_directory_id: String,
+    config: BatchConfig,
 }
 
 impl BatchesCreateRequest {

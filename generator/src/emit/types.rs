@@ -79,6 +79,7 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
         TypeKind::Enum { values } => enum_def(&name, doc, values),
         TypeKind::Union { variants, discriminator } => {
             let mut tokens = union_def(&name, doc, variants, discriminator.as_deref());
+            tokens.extend(union_from_impls(&name, variants, index));
             if index.is_display(&TypeRef::Named(def.name.clone())) {
                 tokens.extend(union_display(&name, variants));
             }
@@ -395,4 +396,36 @@ fn union_display(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream
             }
         }
     }
+}
+
+/// `From` for each variant whose type no other variant shares, so `"paid".into()` or `record.into()`
+/// builds the union.
+fn union_from_impls(name: &proc_macro2::Ident, variants: &[Variant], index: &TypeIndex) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for v in variants {
+        // Aliases are the same Rust type as their target, so compare what they resolve to.
+        if variants.iter().filter(|other| index.resolve(&other.ty) == index.resolve(&v.ty)).count() > 1 {
+            continue;
+        }
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty);
+        let wrap = if v.boxed { quote!(Box::new(value)) } else { quote!(value) };
+        tokens.extend(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(#wrap)
+                }
+            }
+        });
+        if *index.resolve(&v.ty) == TypeRef::String {
+            tokens.extend(quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(value.to_string())
+                    }
+                }
+            });
+        }
+    }
+    tokens
 }

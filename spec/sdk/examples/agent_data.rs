@@ -36,11 +36,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Create two records.
     let first = agent_data
-        .create(object([("vendor", json!("ACME")), ("total", json!(120.5)), ("status", json!("open"))]), deployment)
+        .create(deployment, object([("vendor", json!("ACME")), ("total", json!(120.5)), ("status", json!("open"))]))
         .collection(collection)
         .await?;
     let second = agent_data
-        .create(object([("vendor", json!("Globex")), ("total", json!(80)), ("status", json!("paid"))]), deployment)
+        .create(deployment, object([("vendor", json!("Globex")), ("total", json!(80)), ("status", json!("paid"))]))
         .collection(collection)
         .await?;
     let (Some(first_id), Some(second_id)) = (first.id.clone(), second.id.clone()) else {

@@ -98,12 +98,12 @@ impl AgentDataResource {
     ///
     /// # Arguments
     ///
-    /// - `data`: the `data` body field
     /// - `deployment_name`: the `deployment_name` body field
+    /// - `data`: the `data` body field
     pub fn create(
         &self,
-        data: Map<String, Value>,
         deployment_name: impl Into<String>,
+        data: Map<String, Value>,
     ) -> AgentDataCreateRequest {
         AgentDataCreateRequest {
             client: self.client.clone(),
@@ -111,8 +111,8 @@ impl AgentDataResource {
             organization_id: None,
             project_id: None,
             body: AgentDataCreateRequestBody {
-                data,
                 deployment_name: deployment_name.into(),
+                data,
                 collection: None,
             },
         }
@@ -406,8 +406,8 @@ pub struct AgentDataCreateRequest {
 
 #[derive(Debug, Serialize)]
 struct AgentDataCreateRequestBody {
-    data: Map<String, Value>,
     deployment_name: String,
+    data: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
 }

@@ -94,13 +94,13 @@ impl Retrieval {
     ///
     /// # Arguments
     ///
-    /// - `file_id`: ID of the file to grep.
     /// - `index_id`: ID of the index the file belongs to.
+    /// - `file_id`: ID of the file to grep.
     /// - `pattern`: Regex pattern to search for.
     pub fn grep(
         &self,
-        file_id: impl Into<String>,
         index_id: impl Into<String>,
+        file_id: impl Into<String>,
         pattern: impl Into<String>,
     ) -> RetrievalGrepRequest {
         RetrievalGrepRequest {
@@ -109,8 +109,8 @@ impl Retrieval {
             organization_id: None,
             project_id: None,
             body: RetrievalGrepRequestBody {
-                file_id: file_id.into(),
                 index_id: index_id.into(),
+                file_id: file_id.into(),
                 pattern: pattern.into(),
                 context_chars: None,
                 limit: None,
@@ -126,12 +126,12 @@ impl Retrieval {
     ///
     /// # Arguments
     ///
-    /// - `file_id`: ID of the file to read.
     /// - `index_id`: ID of the index the file belongs to.
+    /// - `file_id`: ID of the file to read.
     pub fn read(
         &self,
-        file_id: impl Into<String>,
         index_id: impl Into<String>,
+        file_id: impl Into<String>,
     ) -> RetrievalReadRequest {
         RetrievalReadRequest {
             client: self.client.clone(),
@@ -139,8 +139,8 @@ impl Retrieval {
             organization_id: None,
             project_id: None,
             body: RetrievalReadRequestBody {
-                file_id: file_id.into(),
                 index_id: index_id.into(),
+                file_id: file_id.into(),
                 max_length: None,
                 offset: None,
             },
@@ -383,8 +383,8 @@ pub struct RetrievalGrepRequest {
 
 #[derive(Debug, Serialize)]
 struct RetrievalGrepRequestBody {
-    file_id: String,
     index_id: String,
+    file_id: String,
     pattern: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     context_chars: Option<i64>,
@@ -463,8 +463,8 @@ pub struct RetrievalReadRequest {
 
 #[derive(Debug, Serialize)]
 struct RetrievalReadRequestBody {
-    file_id: String,
     index_id: String,
+    file_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_length: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -155,12 +155,12 @@ impl Files {
     ///
     /// - `directory_id`: ID of the directory.
     /// - `directory_file_id`: ID of the directory file (the internal directory-file ID, not the file ID).
-    /// - `body_directory_id`: Directory the file belongs to; set it to another directory's ID to move the file there.
+    /// - `target_directory_id`: Directory the file belongs to; set it to another directory's ID to move the file there.
     pub fn update(
         &self,
         directory_id: impl Into<String>,
         directory_file_id: impl Into<String>,
-        body_directory_id: impl Into<String>,
+        target_directory_id: impl Into<String>,
     ) -> FilesUpdateRequest {
         FilesUpdateRequest {
             client: self.client.clone(),
@@ -170,7 +170,7 @@ impl Files {
             organization_id: None,
             project_id: None,
             body: FilesUpdateRequestBody {
-                body_directory_id: body_directory_id.into(),
+                target_directory_id: target_directory_id.into(),
                 display_name: None,
                 metadata: None,
                 unique_id: None,
@@ -643,7 +643,7 @@ pub struct FilesUpdateRequest {
 #[derive(Debug, Serialize)]
 struct FilesUpdateRequestBody {
     #[serde(rename = "directory_id")]
-    body_directory_id: String,
+    target_directory_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<Nullable<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
