@@ -177,6 +177,18 @@ async fn default_headers_are_sent_and_invalid_ones_rejected() {
 }
 
 #[tokio::test]
+async fn default_query_applies_unless_the_request_sets_the_name() {
+    let server = ok_server().await;
+    let TestClient(client) = builder(&server).default_query("project_id", "prj-default").build().unwrap();
+    client.send_empty(ApiRequest::new(Method::GET, "/a")).await.unwrap();
+    let mut own = ApiRequest::new(Method::GET, "/b");
+    own.query("project_id", "prj-own");
+    client.send_empty(own).await.unwrap();
+    let queries: Vec<Option<String>> = received(&server).await.iter().map(|r| r.url.query().map(str::to_owned)).collect();
+    assert_eq!(queries, [Some("project_id=prj-default".to_owned()), Some("project_id=prj-own".to_owned())]);
+}
+
+#[tokio::test]
 async fn custom_http_client_is_used() {
     let server = ok_server().await;
     let http = reqwest_client();

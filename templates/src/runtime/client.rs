@@ -57,6 +57,7 @@ pub struct ClientBuilder<C> {
     timeout: Duration,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
     _client: PhantomData<fn() -> C>,
 }
@@ -71,6 +72,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             headers: Vec::new(),
+            query: Vec::new(),
             http_client: None,
             _client: PhantomData,
         }
@@ -117,6 +119,13 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Adds a header sent with every request.
     pub fn default_header(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         self.headers.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter sent with every request that does not set it itself (for example
+    /// `project_id`, to scope every call to one project).
+    pub fn default_query(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
+        self.query.push((name.into(), value.to_string()));
         self
     }
 
@@ -183,7 +192,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
 
         Ok(C::from(Client {
-            inner: Arc::new(ClientInner { http, base_url, auth_header, headers, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(ClientInner { http, base_url, auth_header, headers, query: self.query, timeout: self.timeout, retry: self.retry }),
         }))
     }
 }
@@ -237,6 +246,8 @@ struct ClientInner {
     base_url: Url,
     auth_header: Option<(HeaderName, HeaderValue)>,
     headers: HeaderMap,
+    /// Default query parameters, added where a request does not set the same name.
+    query: Vec<(String, String)>,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -463,8 +474,14 @@ impl Client {
         let mut url = Url::parse(&format!("{base}{separator}{path}"))
             .map_err(|e| Error::InvalidRequest(format!("invalid request path `{path}`: {e}")))?;
         let overridden = |name: &str| request.options.query.iter().any(|(n, _)| n == name);
-        let pairs: Vec<&(String, String)> =
-            request.query.iter().filter(|(n, _)| !overridden(n)).chain(request.options.query.iter()).collect();
+        let set_by_request = |name: &str| overridden(name) || request.query.iter().any(|(n, _)| n == name);
+        let pairs: Vec<&(String, String)> = request
+            .query
+            .iter()
+            .filter(|(n, _)| !overridden(n))
+            .chain(request.options.query.iter())
+            .chain(self.inner.query.iter().filter(|(n, _)| !set_by_request(n)))
+            .collect();
         if !pairs.is_empty() {
             let mut query = url.query_pairs_mut();
             for (name, value) in pairs {
