@@ -1,6 +1,8 @@
 //! Behaviour of the generated LlamaCloud SDK through its public API, against a local wiremock server:
 //! what reaches the wire, and what comes back typed.
 
+mod readme;
+
 use futures::TryStreamExt;
 use llama_cloud::types::{BatchJobStatus, ChatEvent};
 use llama_cloud::{Error, LlamaCloud, Upload};
