@@ -1,0 +1,367 @@
+//! SDK benchmarks: decoding, request overhead, paging and server-sent events, each against the
+//! same work done with plain `reqwest` + `serde_json`, interleaved in one process.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use llama_cloud::runtime::{SseParser, SseStream};
+use llama_cloud::types::{AgentData, AgentDataPage, ChatEvent, TextDeltaEvent};
+use llama_cloud::{EventStream, LlamaCloud};
+
+use crate::server::{self, Content};
+use crate::util::{median, proc_status_kb};
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+pub fn client(url: &str) -> LlamaCloud {
+    LlamaCloud::builder().api_key("k").base_url(url).max_retries(0).build().expect("client")
+}
+
+/// A page of `n` agent-data items, as the API sends it (several MB for 10,000).
+pub fn big_page(n: u64) -> Vec<u8> {
+    let mut out = b"{\"items\":[".to_vec();
+    for i in 0..n {
+        if i > 0 {
+            out.push(b',');
+        }
+        use std::io::Write;
+        let _ = write!(
+            out,
+            "{{\"data\":{{\"title\":\"Invoice {i} for ACME Corporation\",\"amount\":{}.{:02},\"currency\":\"USD\",\"paid\":{},\"lines\":[{{\"sku\":\"A-{i}\",\"qty\":{},\"price\":12.5}},{{\"sku\":\"B-{i}\",\"qty\":1,\"price\":99.99}}],\"customer\":{{\"id\":\"cus_{i:06}\",\"name\":\"Customer number {i}\",\"country\":\"DE\"}},\"notes\":null}},\"deployment_name\":\"invoices-agent\",\"id\":\"6f1c2b9e-{i:04}-4c1e-9a8b-1234567890ab\",\"collection\":\"invoices\",\"created_at\":\"2024-05-01T12:34:56.789Z\",\"project_id\":\"4b0f8a47-2d7e-4c58-9d3e-8f0b1a2c3d4e\",\"updated_at\":\"2024-05-02T08:00:00Z\"}}",
+            i * 7 % 1000,
+            i % 100,
+            i % 3 == 0,
+            i % 5 + 1
+        );
+    }
+    out.extend_from_slice(b"],\"next_page_token\":\"tok\",\"total_size\":1000000}");
+    out
+}
+
+/// The SDK's decoding path (`runtime::request::decode_json`, crate-private): serde_path_to_error
+/// over a slice deserializer, then `end()`.
+fn sdk_decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> T {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).expect("decode");
+    de.end().expect("trailing");
+    value
+}
+
+pub struct DecodeResult {
+    pub bytes: usize,
+    pub value: f64,
+    pub typed: f64,
+    pub sdk: f64,
+}
+
+/// Decode throughput of one large page: `Value`, typed `from_slice`, and the SDK's decode path.
+pub fn decode(items: u64, rounds: usize) -> DecodeResult {
+    let body = big_page(items);
+    // Warm up and check.
+    let page: AgentDataPage = sdk_decode(&body);
+    assert_eq!(page.items.len() as u64, items);
+    drop(page);
+    let (mut v, mut t, mut s) = (vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        v.push(start.elapsed().as_secs_f64());
+        drop(value);
+        let start = Instant::now();
+        let page: AgentDataPage = serde_json::from_slice(&body).unwrap();
+        t.push(start.elapsed().as_secs_f64());
+        drop(page);
+        let start = Instant::now();
+        let page: AgentDataPage = sdk_decode(&body);
+        s.push(start.elapsed().as_secs_f64());
+        drop(page);
+    }
+    DecodeResult { bytes: body.len(), value: median(&mut v), typed: median(&mut t), sdk: median(&mut s) }
+}
+
+fn small_object() -> Bytes {
+    Bytes::from_static(
+        br#"{"data":{"title":"Invoice 1","amount":12.5,"paid":true},"deployment_name":"invoices-agent","id":"6f1c2b9e-0001-4c1e-9a8b-1234567890ab","collection":"invoices","created_at":"2024-05-01T12:34:56.789Z","project_id":"4b0f8a47-2d7e-4c58-9d3e-8f0b1a2c3d4e","updated_at":"2024-05-02T08:00:00Z"}"#,
+    )
+}
+
+pub fn sse_body(events: usize) -> Bytes {
+    let mut out = Vec::with_capacity(events * 80);
+    for i in 0..events {
+        if i % 50 == 0 {
+            out.extend_from_slice(b": keep-alive\n\n");
+        }
+        out.extend_from_slice(format!("event: message\ndata: {{\"type\":\"text_delta\",\"content\":\"token {i} of the answer \"}}\n\n").as_bytes());
+    }
+    out.extend_from_slice(b"data: [DONE]\n\n");
+    Bytes::from(out)
+}
+
+pub struct RequestResult {
+    pub sdk_seq: f64,
+    pub raw_seq: f64,
+    pub sdk_conc: f64,
+    pub raw_conc: f64,
+    pub concurrency: usize,
+}
+
+async fn raw_get(http: &reqwest::Client, url: &str) -> AgentData {
+    let response = http
+        .get(url)
+        .header("authorization", "Bearer k")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("raw request");
+    assert!(response.status().is_success());
+    let body = response.bytes().await.expect("raw body");
+    serde_json::from_slice(&body).expect("raw decode")
+}
+
+/// Requests per second: the SDK's `agent_data().get(id)` against raw reqwest + serde_json doing the
+/// same GET and decoding the same type; sequential and with `concurrency` in flight.
+pub fn requests(per_batch: usize, rounds: usize, concurrency: usize) -> RequestResult {
+    let rt = runtime();
+    rt.block_on(async {
+        let content = Content { small: small_object(), sse: Bytes::new() };
+        let server = server::start(content, (per_batch * rounds * 4 + 1000) as u64, Duration::from_secs(300)).await;
+        let sdk = client(&server.url());
+        let http = reqwest::Client::new();
+        let raw_url = format!("{}/api/v1/beta/agent-data/item-1", server.url());
+        // Warm up both connection pools.
+        for _ in 0..50 {
+            sdk.beta().agent_data().get("item-1").await.expect("sdk request");
+            raw_get(&http, &raw_url).await;
+        }
+        let (mut ss, mut rs, mut sc, mut rc) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..per_batch {
+                let item = sdk.beta().agent_data().get("item-1").await.expect("sdk request");
+                std::hint::black_box(item);
+            }
+            ss.push(per_batch as f64 / start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            for _ in 0..per_batch {
+                std::hint::black_box(raw_get(&http, &raw_url).await);
+            }
+            rs.push(per_batch as f64 / start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            futures_util::stream::iter(0..per_batch)
+                .map(|_| {
+                    let sdk = sdk.clone();
+                    async move { sdk.beta().agent_data().get("item-1").await.expect("sdk request") }
+                })
+                .buffer_unordered(concurrency)
+                .for_each(|item| async move {
+                    std::hint::black_box(item);
+                })
+                .await;
+            sc.push(per_batch as f64 / start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            futures_util::stream::iter(0..per_batch)
+                .map(|_| raw_get(&http, &raw_url))
+                .buffer_unordered(concurrency)
+                .for_each(|item| async move {
+                    std::hint::black_box(item);
+                })
+                .await;
+            rc.push(per_batch as f64 / start.elapsed().as_secs_f64());
+        }
+        drop(server);
+        RequestResult {
+            sdk_seq: median(&mut ss),
+            raw_seq: median(&mut rs),
+            sdk_conc: median(&mut sc),
+            raw_conc: median(&mut rc),
+            concurrency,
+        }
+    })
+}
+
+/// Result of one paging run (in a child process, so its peak RSS is its own).
+pub struct PagingResult {
+    pub items: u64,
+    pub secs: f64,
+    pub rss_start_kb: u64,
+    pub rss_end_kb: u64,
+    pub hwm_kb: u64,
+}
+
+impl PagingResult {
+    pub fn to_line(&self) -> String {
+        format!("PAGING items={} secs={} rss_start_kb={} rss_end_kb={} hwm_kb={}", self.items, self.secs, self.rss_start_kb, self.rss_end_kb, self.hwm_kb)
+    }
+    pub fn parse(text: &str) -> Option<PagingResult> {
+        let line = text.lines().find(|l| l.starts_with("PAGING "))?;
+        let field = |name: &str| line.split_whitespace().find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='));
+        Some(PagingResult {
+            items: field("items")?.parse().ok()?,
+            secs: field("secs")?.parse().ok()?,
+            rss_start_kb: field("rss_start_kb")?.parse().ok()?,
+            rss_end_kb: field("rss_end_kb")?.parse().ok()?,
+            hwm_kb: field("hwm_kb")?.parse().ok()?,
+        })
+    }
+}
+
+/// Pages through `total` items, 1,000 per page: through the SDK's `.items()` stream, or (`raw`) with
+/// reqwest + serde_json following the cursor by hand.
+pub fn paging(total: u64, raw: bool) -> PagingResult {
+    const PAGE: i64 = 1000;
+    let rt = runtime();
+    rt.block_on(async {
+        let content = Content { small: Bytes::new(), sse: Bytes::new() };
+        let server = server::start(content, total / PAGE as u64 + 100, Duration::from_secs(240)).await;
+        let sdk = client(&server.url());
+        let http = reqwest::Client::new();
+        let name = format!("bench-{total}");
+        let rss_start_kb = proc_status_kb("VmRSS");
+        let start = Instant::now();
+        let mut items = 0u64;
+        if raw {
+            let url = format!("{}/api/v1/beta/agent-data/:search", server.url());
+            let mut token: Option<String> = None;
+            loop {
+                let body = serde_json::json!({"deployment_name": name, "page_size": PAGE, "page_token": token});
+                let response = http
+                    .post(&url)
+                    .header("authorization", "Bearer k")
+                    .header("content-type", "application/json")
+                    .body(serde_json::to_vec(&body).unwrap())
+                    .send()
+                    .await
+                    .expect("raw page");
+                let bytes = response.bytes().await.expect("raw body");
+                let page: AgentDataPage = serde_json::from_slice(&bytes).expect("raw decode");
+                for item in page.items {
+                    std::hint::black_box(item);
+                    items += 1;
+                }
+                match page.next_page_token {
+                    Some(t) if !t.is_empty() => token = Some(t),
+                    _ => break,
+                }
+            }
+        } else {
+            let mut stream = sdk.beta().agent_data().search(name).page_size(PAGE).items();
+            while let Some(item) = stream.next().await {
+                std::hint::black_box(item.expect("sdk item"));
+                items += 1;
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        drop(server);
+        PagingResult { items, secs, rss_start_kb, rss_end_kb: proc_status_kb("VmRSS"), hwm_kb: proc_status_kb("VmHWM") }
+    })
+}
+
+pub struct SseResult {
+    pub bytes: usize,
+    pub sdk_net: f64,
+    pub raw_net: f64,
+    pub parser_mem: f64,
+    pub stream_mem: f64,
+    pub direct_mem: f64,
+}
+
+/// Events per second: the SDK's `chat().stream(..)` over loopback against reading the same body with
+/// reqwest; in memory, the SDK's parser alone, its typed `EventStream<ChatEvent>`, and a direct
+/// split-and-decode into the event's struct.
+pub fn sse(events: usize, rounds: usize) -> SseResult {
+    let body = sse_body(events);
+    let chunks: Vec<Bytes> = body.chunks(16 * 1024).map(Bytes::copy_from_slice).collect();
+    let rt = runtime();
+    rt.block_on(async {
+        let content = Content { small: Bytes::new(), sse: body.clone() };
+        let server = server::start(content, (rounds * 4 + 10) as u64, Duration::from_secs(300)).await;
+        let sdk = client(&server.url());
+        let http = reqwest::Client::new();
+        let url = format!("{}/api/v1/chat/s1/messages/stream", server.url());
+        let (mut sn, mut rn, mut pm, mut sm, mut dm) = (vec![], vec![], vec![], vec![], vec![]);
+        for round in 0..=rounds {
+            // SDK over loopback.
+            let start = Instant::now();
+            let mut stream = sdk.beta().chat().stream("s1", ["i1"], "hello").await.expect("sdk stream");
+            let mut n = 0;
+            while let Some(event) = stream.next().await {
+                std::hint::black_box(event.expect("sdk event"));
+                n += 1;
+            }
+            assert_eq!(n, events);
+            let sdk_secs = start.elapsed().as_secs_f64();
+            // Raw bytes over loopback.
+            let start = Instant::now();
+            let response = http
+                .post(&url)
+                .header("authorization", "Bearer k")
+                .header("accept", "text/event-stream")
+                .header("content-type", "application/json")
+                .body(r#"{"index_ids":["i1"],"prompt":"hello"}"#)
+                .send()
+                .await
+                .expect("raw stream");
+            let mut bytes = response.bytes_stream();
+            let mut len = 0;
+            while let Some(chunk) = bytes.next().await {
+                len += chunk.expect("raw chunk").len();
+            }
+            assert_eq!(len, body.len());
+            let raw_secs = start.elapsed().as_secs_f64();
+            // In memory: the parser alone.
+            let start = Instant::now();
+            let mut parser = SseParser::new();
+            let mut n = 0;
+            for chunk in &chunks {
+                n += parser.feed(chunk).len();
+            }
+            std::hint::black_box(n);
+            let parser_secs = start.elapsed().as_secs_f64();
+            // In memory: the typed event stream.
+            let start = Instant::now();
+            let source = futures_util::stream::iter(chunks.clone().into_iter().map(Ok::<Bytes, std::io::Error>));
+            let mut stream = EventStream::<ChatEvent>::new(SseStream::from_byte_stream(source));
+            let mut n = 0;
+            while let Some(event) = stream.next().await {
+                std::hint::black_box(event.expect("event"));
+                n += 1;
+            }
+            assert_eq!(n, events);
+            let stream_secs = start.elapsed().as_secs_f64();
+            // In memory: split on blank lines and decode the data directly.
+            let start = Instant::now();
+            let mut n = 0;
+            for block in body.split(|&b| b == b'\n') {
+                if let Some(data) = block.strip_prefix(b"data: ") {
+                    if data != b"[DONE]" {
+                        let event: TextDeltaEvent = serde_json::from_slice(data).expect("direct decode");
+                        std::hint::black_box(event);
+                        n += 1;
+                    }
+                }
+            }
+            assert_eq!(n, events);
+            let direct_secs = start.elapsed().as_secs_f64();
+            if round > 0 {
+                let per_sec = |s: f64| events as f64 / s;
+                sn.push(per_sec(sdk_secs));
+                rn.push(per_sec(raw_secs));
+                pm.push(per_sec(parser_secs));
+                sm.push(per_sec(stream_secs));
+                dm.push(per_sec(direct_secs));
+            }
+        }
+        drop(server);
+        SseResult {
+            bytes: body.len(),
+            sdk_net: median(&mut sn),
+            raw_net: median(&mut rn),
+            parser_mem: median(&mut pm),
+            stream_mem: median(&mut sm),
+            direct_mem: median(&mut dm),
+        }
+    })
+}
