@@ -6,9 +6,10 @@ set -euo pipefail
 spec=$1; shift
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp)
-npx --no-install prism mock -h 127.0.0.1 -p "$port" "$spec" >"$log" 2>&1 &
+# Its own process group, so stopping it also stops the node process the launcher starts.
+setsid node_modules/.bin/prism mock -h 127.0.0.1 -p "$port" "$spec" >"$log" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 120); do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then echo "prism exited:"; cat "$log"; exit 1; fi
