@@ -257,7 +257,7 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
     progress("sdk: decode");
     let d = sdk_bench::decode(items, if quick { 5 } else { 21 });
     let mb = d.bytes as f64 / (1024.0 * 1024.0);
-    for (name, secs) in [("SDK decode path (serde_path_to_error)", d.sdk), ("typed `serde_json::from_slice::<AgentDataPage>`", d.typed)] {
+    for (name, secs) in [("SDK decode path (`runtime::request::decode_json`)", d.sdk), ("typed `serde_json::from_slice::<AgentDataPage>`", d.typed)] {
         rows.push(Row {
             section: S,
             name: format!("decode {items}-item page ({mb:.1} MB): {name}"),

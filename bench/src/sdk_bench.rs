@@ -41,13 +41,9 @@ pub fn big_page(n: u64) -> Vec<u8> {
     out
 }
 
-/// The SDK's decoding path (`runtime::request::decode_json`, crate-private): serde_path_to_error
-/// over a slice deserializer, then `end()`.
+/// The SDK's decoding path, exactly as the client runs it on every JSON response.
 fn sdk_decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> T {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).expect("decode");
-    de.end().expect("trailing");
-    value
+    llama_cloud::runtime::request::decode_json(body).expect("decode")
 }
 
 pub struct DecodeResult {

@@ -1,7 +1,7 @@
 //! The one owner of Rust names: turns spec names into valid, idiomatic identifiers and keeps them unique
 //! within a namespace. Every identifier in the IR comes from here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -27,6 +27,9 @@ const RESERVED_TYPES: &[&str] = &[
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// For each base name claimed more than once, the next suffix to try: claiming the k-th copy of
+    /// a name stays O(1) instead of probing `base2..basek` again.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Namespace {
@@ -36,7 +39,7 @@ impl Namespace {
 
     /// A namespace where `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -49,10 +52,14 @@ impl Namespace {
             return base.to_string();
         }
         let separator = if base.contains('_') || base.chars().next().is_some_and(|c| c.is_lowercase()) { "_" } else { "" };
-        (2..)
-            .map(|n| format!("{base}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_default()
+        let next = self.next_suffix.entry(base.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{separator}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 

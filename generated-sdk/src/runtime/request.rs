@@ -395,7 +395,13 @@ impl RawResponse {
 }
 
 /// Decodes JSON, reporting the path of the failing field and keeping the raw body.
-pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+/// Decodes a JSON response body as the client does: on failure, an [`Error::Decode`] naming the
+/// field that failed and keeping the raw body.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    // The plain decode is the fast path; only a failure pays for tracking the field path.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::decode(e, body))?;
     deserializer.end().map_err(|e| Error::Decode {

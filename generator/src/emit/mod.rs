@@ -282,20 +282,42 @@ fn bare_url_len(text: &str) -> Option<usize> {
 
 /// Formats the emitted files: Rust is parsed and pretty-printed (a parse failure is a generator bug,
 /// reported as such), with the generated-file header.
+///
+/// Formatting dominates generation, so files are formatted on all cores. syn's syntax trees cannot
+/// cross threads, so each file travels as text and is parsed on the thread that prints it.
 pub fn format(emitted: Emitted) -> Result<Files, Error> {
-    emitted
-        .into_iter()
-        .map(|(path, source)| {
-            let text = match source {
-                Source::Text(text) => text,
-                Source::Rust(tokens) => {
-                    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
-                    format!("{GENERATED_HEADER}{}", space_items(&prettyplease::unparse(&parsed)))
-                }
-            };
-            Ok((path, text))
-        })
-        .collect()
+    let mut files = Files::new();
+    let mut rust = Vec::new();
+    for (path, source) in emitted {
+        match source {
+            Source::Text(text) => {
+                files.insert(path, text);
+            }
+            Source::Rust(tokens) => rust.push((path, tokens.to_string())),
+        }
+    }
+    // Largest first, so one big file does not start last and leave the other threads idle.
+    rust.sort_by_key(|(_, code)| std::cmp::Reverse(code.len()));
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(rust.len()).max(1);
+    let jobs = std::sync::Mutex::new(rust.into_iter());
+    let next_job = || jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).next();
+    let formatted: Vec<Result<(String, String), Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| std::iter::from_fn(next_job).map(|(path, code)| format_rust(path, &code)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    for result in formatted {
+        let (path, text) = result?;
+        files.insert(path, text);
+    }
+    Ok(files)
+}
+
+fn format_rust(path: String, code: &str) -> Result<(String, String), Error> {
+    let parsed = syn::parse_file(code).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
+    let text = format!("{GENERATED_HEADER}{}", space_items(&prettyplease::unparse(&parsed)));
+    Ok((path, text))
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them together): after

@@ -181,6 +181,13 @@ impl<C: From<Client>> ClientBuilder<C> {
             }
         };
 
+        // Every request starts from this map: User-Agent, default headers, and authentication
+        // (unless a default header already sets that header).
+        let has_auth = auth_header.is_some();
+        if let Some((name, value)) = auth_header {
+            headers.entry(name).or_insert(value);
+        }
+
         let base_url = self.base_url.or_else(|| from_env(defaults.base_url_env)).unwrap_or_else(|| defaults.base_url.to_owned());
         let base_url = parse_base_url(&base_url)?;
 
@@ -192,7 +199,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
 
         Ok(C::from(Client {
-            inner: Arc::new(ClientInner { http, base_url, auth_header, headers, query: self.query, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(ClientInner { http, base_url, has_auth, headers, query: self.query, timeout: self.timeout, retry: self.retry }),
         }))
     }
 }
@@ -244,7 +251,8 @@ pub struct Client {
 struct ClientInner {
     http: reqwest::Client,
     base_url: Url,
-    auth_header: Option<(HeaderName, HeaderValue)>,
+    /// Whether `headers` holds an authentication header (its value is marked sensitive).
+    has_auth: bool,
     headers: HeaderMap,
     /// Default query parameters, added where a request does not set the same name.
     query: Vec<(String, String)>,
@@ -257,7 +265,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redacted_url(&inner.base_url))
-            .field("api_key", &inner.auth_header.as_ref().map(|_| "[redacted]"))
+            .field("api_key", &inner.has_auth.then_some("[redacted]"))
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .finish_non_exhaustive()
@@ -447,12 +455,13 @@ impl Client {
         let http_request = builder.build().map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let http = &self.inner.http;
         let exchange = async {
-            let response = http.execute(http_request).await.map_err(|e| Error::from_reqwest(e, timeout))?;
+            let mut response = http.execute(http_request).await.map_err(|e| Error::from_reqwest(e, timeout))?;
             let status = response.status();
             if status.is_success() && stream {
                 return Ok(Attempt::Success(Sent::Streaming(response)));
             }
-            let headers = response.headers().clone();
+            // Reading the body needs nothing from the headers, so they are moved out, not copied.
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|e| Error::from_reqwest(e, timeout))?;
             if status.is_success() {
                 Ok(Attempt::Success(Sent::Buffered(RawResponse { status, headers, body })))
@@ -493,14 +502,8 @@ impl Client {
 
     /// The headers of every attempt of a request (without `x-retry-count`).
     fn headers(&self, request: &ApiRequest, accept: &'static str) -> Result<HeaderMap> {
-        let mut headers = HeaderMap::new();
+        let mut headers = self.inner.headers.clone();
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        if let Some((name, value)) = &self.inner.auth_header {
-            headers.insert(name.clone(), value.clone());
-        }
-        for (name, value) in &self.inner.headers {
-            headers.insert(name.clone(), value.clone());
-        }
         for list in [&request.headers, &request.options.headers] {
             let mut seen: Vec<HeaderName> = Vec::new();
             for (name, value) in list {
