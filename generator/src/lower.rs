@@ -2,6 +2,8 @@
 //! operationIds), lowers every schema through the TypeSpace, and describes each operation's inputs,
 //! body and response.
 
+use std::collections::HashMap;
+
 use heck::ToKebabCase;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -42,9 +44,9 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     let client_name = types.claim(&type_name(&client_base));
 
     let schemes = pagination_schemes(spec)?;
-    let mut lowerer = OperationLowerer { spec, types, schemes, page_impls: IndexMap::new() };
+    let mut lowerer =
+        OperationLowerer { spec, types, schemes, page_impls: IndexMap::new(), method_owners: HashMap::new(), child_index: HashMap::new() };
     let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], operations: vec![], children: vec![] };
-    let mut method_owners: IndexMap<(Vec<String>, String), String> = IndexMap::new();
 
     for (path, item) in spec.paths.paths.iter() {
         let item_pointer = pointer_push("#/paths", path);
@@ -59,16 +61,17 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
             let resource_path = resource_path(op, &pointer)?;
             let method_name = method_name(op, method, path, &pointer)?;
             let key = (resource_path.clone(), method_name.clone());
-            if let Some(first) = method_owners.get(&key) {
+            if let Some(first) = lowerer.method_owners.get(&key) {
                 return Err(SpecError::new(
                     pointer,
                     format!("duplicate method name `{method_name}` in resource `{}` (also defined at {first})", display_path(&resource_path)),
                 ));
             }
-            method_owners.insert(key, pointer.clone());
+            lowerer.method_owners.insert(key, pointer.clone());
+            let child_path: Vec<String> = resource_path.iter().chain([&method_name]).cloned().collect();
+            let collides_with_resource = lowerer.child_index.contains_key(&child_path);
             let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
-            if resource.children.iter().any(|c| c.accessor == method_name)
-                || (resource.module_path.is_empty() && CLIENT_RESERVED.contains(&method_name.as_str()))
+            if collides_with_resource || (resource.module_path.is_empty() && CLIENT_RESERVED.contains(&method_name.as_str()))
             {
                 return Err(SpecError::new(pointer, format!("method name `{method_name}` collides with a resource accessor or client method")));
             }
@@ -205,17 +208,23 @@ struct OperationLowerer<'a> {
     types: TypeSpace<'a>,
     schemes: IndexMap<String, SchemeSpec>,
     page_impls: IndexMap<String, PageImpl>,
+    /// (resource path, method name) → where the operation is defined, to report duplicates.
+    method_owners: HashMap<(Vec<String>, String), String>,
+    /// Resource path → index among its parent's children, so lookups stay O(1) however wide the tree.
+    child_index: HashMap<Vec<String>, usize>,
 }
 
 impl<'a> OperationLowerer<'a> {
     fn resource_mut<'r>(&mut self, root: &'r mut Resource, path: &[String], pointer: &str) -> Result<&'r mut Resource, SpecError> {
         let mut node = root;
-        for segment in path {
-            if node.operations.iter().any(|op| &op.method_name == segment) || (node.module_path.is_empty() && CLIENT_RESERVED.contains(&segment.as_str())) {
+        for (depth, segment) in path.iter().enumerate() {
+            let parent = path[..depth].to_vec();
+            if self.method_owners.contains_key(&(parent, segment.clone())) || (depth == 0 && CLIENT_RESERVED.contains(&segment.as_str())) {
                 return Err(SpecError::new(pointer, format!("resource `{segment}` collides with a method of the same name")));
             }
-            let index = match node.children.iter().position(|c| &c.accessor == segment) {
-                Some(i) => i,
+            let child_path = path[..=depth].to_vec();
+            let index = match self.child_index.get(&child_path) {
+                Some(&i) => i,
                 None => {
                     let mut module_path = node.module_path.clone();
                     module_path.push(segment.clone());
@@ -224,6 +233,7 @@ impl<'a> OperationLowerer<'a> {
                     let base = type_name(segment);
                     let type_name = if self.types.is_taken(&base) { self.types.claim(&format!("{base}Resource")) } else { self.types.claim(&base) };
                     node.children.push(Resource { accessor: segment.clone(), type_name, module_path, operations: vec![], children: vec![] });
+                    self.child_index.insert(child_path, node.children.len() - 1);
                     node.children.len() - 1
                 }
             };
