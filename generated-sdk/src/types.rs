@@ -8,7 +8,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{PageResponse, Timestamp};
+use serde_json::value::RawValue;
+use crate::runtime::{peek_tag, PageResponse, Timestamp};
 
 /// API Result for a single agent data item
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,14 +121,15 @@ impl Serialize for AgentDataFilterEq {
 
 impl<'de> Deserialize<'de> for AgentDataFilterEq {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -184,14 +186,15 @@ impl Serialize for AgentDataFilterExcludesItem {
 
 impl<'de> Deserialize<'de> for AgentDataFilterExcludesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -248,14 +251,15 @@ impl Serialize for AgentDataFilterGt {
 
 impl<'de> Deserialize<'de> for AgentDataFilterGt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -312,14 +316,15 @@ impl Serialize for AgentDataFilterGte {
 
 impl<'de> Deserialize<'de> for AgentDataFilterGte {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -376,14 +381,15 @@ impl Serialize for AgentDataFilterIncludesItem {
 
 impl<'de> Deserialize<'de> for AgentDataFilterIncludesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -440,14 +446,15 @@ impl Serialize for AgentDataFilterLt {
 
 impl<'de> Deserialize<'de> for AgentDataFilterLt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -504,14 +511,15 @@ impl Serialize for AgentDataFilterLte {
 
 impl<'de> Deserialize<'de> for AgentDataFilterLte {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -568,14 +576,15 @@ impl Serialize for AgentDataFilterNe {
 
 impl<'de> Deserialize<'de> for AgentDataFilterNe {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -838,14 +847,15 @@ impl Serialize for BatchJobConfig {
 
 impl<'de> Deserialize<'de> for BatchJobConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::ClassifyJob(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::BatchParseJobRecordCreate(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -1968,59 +1978,56 @@ impl Serialize for ChatEvent {
 
 impl<'de> Deserialize<'de> for ChatEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let tag = value.get("type").and_then(Value::as_str).map(str::to_owned);
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        let tag = peek_tag(json, "type").map_err(serde::de::Error::custom)?;
         Ok(
             match tag.as_deref() {
                 Some("thinking_delta") => {
                     Self::ThinkingDelta(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("text_delta") => {
                     Self::TextDelta(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("thinking") => {
                     Self::Thinking(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("text") => {
                     Self::Text(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("tool_call") => {
                     Self::ToolCall(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("tool_result") => {
                     Self::ToolResult(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("stop") => {
                     Self::Stop(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
                 Some("user_input") => {
                     Self::UserInput(
-                        Deserialize::deserialize(&value)
-                            .map_err(serde::de::Error::custom)?,
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => {
+                    Self::Unknown(
+                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
+                    )
+                }
             },
         )
     }
@@ -2410,20 +2417,21 @@ impl Serialize for DirectoryFileMetadataValue {
 
 impl<'de> Deserialize<'de> for DirectoryFileMetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -2518,17 +2526,18 @@ impl Serialize for ErrorResponseDetail {
 
 impl<'de> Deserialize<'de> for ErrorResponseDetail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Map(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -2695,23 +2704,24 @@ impl Serialize for FilePermissionInfoValue {
 
 impl<'de> Deserialize<'de> for FilePermissionInfoValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Map(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -2784,23 +2794,24 @@ impl Serialize for FileResourceInfoValue {
 
 impl<'de> Deserialize<'de> for FileResourceInfoValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Map(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -2870,20 +2881,21 @@ impl Serialize for FilesAddRequestMetadataValue {
 
 impl<'de> Deserialize<'de> for FilesAddRequestMetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -2947,20 +2959,21 @@ impl Serialize for FilesUpdateRequestMetadataValue {
 
 impl<'de> Deserialize<'de> for FilesUpdateRequestMetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -3838,14 +3851,15 @@ impl Serialize for RetrievalRetrieveRequestCustomFiltersValue {
 
 impl<'de> Deserialize<'de> for RetrievalRetrieveRequestCustomFiltersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Variant1(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -3980,14 +3994,15 @@ impl Serialize for RetrievalRetrieveRequestCustomFiltersValueListItemValueModel 
 impl<'de> Deserialize<'de>
 for RetrievalRetrieveRequestCustomFiltersValueListItemValueModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -4126,20 +4141,21 @@ impl Serialize for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel 
 impl<'de> Deserialize<'de>
 for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -4204,17 +4220,18 @@ impl Serialize for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelL
 impl<'de> Deserialize<'de>
 for RetrievalRetrieveRequestCustomFiltersValueVariant1ValueModelListItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -4397,14 +4414,15 @@ impl Serialize for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdVal
 impl<'de> Deserialize<'de>
 for RetrievalRetrieveRequestStaticFiltersParsedDirectoryFileIdValueModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -4487,20 +4505,21 @@ impl Serialize for RetrievalRetrieveResponseResultsItemMetadataValue {
 
 impl<'de> Deserialize<'de> for RetrievalRetrieveResponseResultsItemMetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Number(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Boolean(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::List(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 
@@ -5652,14 +5671,15 @@ impl Serialize for ValidationErrorLocItem {
 
 impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let json = raw.get();
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::String(parsed));
         }
-        if let Ok(parsed) = Deserialize::deserialize(&value) {
+        if let Ok(parsed) = serde_json::from_str(json) {
             return Ok(Self::Integer(parsed));
         }
-        Ok(Self::Unknown(value))
+        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
     }
 }
 

@@ -90,3 +90,15 @@ fn timestamp_traits() {
     assert!(format!("{a:?}").contains("2024"));
 }
 
+
+#[test]
+fn peek_tag_reads_only_the_tag() {
+    use sdk_runtime::runtime::peek_tag;
+    let json = r#"{"content":{"nested":[1,{"type":"inner"}]},"type":"text_delta","extra":null}"#;
+    assert_eq!(peek_tag(json, "type").expect("valid JSON").as_deref(), Some("text_delta"));
+    assert_eq!(peek_tag(json, "kind").expect("valid JSON"), None);
+    assert_eq!(peek_tag(r#"{"type":7}"#, "type").expect("valid JSON"), None, "a non-string tag selects nothing");
+    assert_eq!(peek_tag(r#"["type"]"#, "type").expect("valid JSON"), None);
+    assert_eq!(peek_tag(r#""text""#, "type").expect("valid JSON"), None);
+    assert!(peek_tag(r#"{"type":"#, "type").is_err(), "broken JSON is an error");
+}

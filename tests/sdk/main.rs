@@ -165,3 +165,14 @@ async fn with_response_exposes_status_and_headers() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.request_id(), Some("req-7"));
 }
+
+#[test]
+fn unions_decode_from_text_and_from_values_alike() {
+    let json = json!({"type": "tool_call", "name": "search", "call_id": "c1", "arguments": {"q": "x"}});
+    let from_text: ChatEvent = serde_json::from_str(&json.to_string()).expect("decodes from text");
+    let from_value: ChatEvent = serde_json::from_value(json.clone()).expect("decodes from a Value");
+    assert_eq!(from_text, from_value);
+    assert!(matches!(from_text, ChatEvent::ToolCall(_)), "{from_text:?}");
+    let broken = serde_json::from_value::<ChatEvent>(json!({"type": "text_delta", "content": 5})).expect_err("a known tag with a bad body is an error, not Unknown");
+    assert!(broken.to_string().contains("invalid type"), "{broken}");
+}

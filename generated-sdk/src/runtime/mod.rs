@@ -30,7 +30,7 @@ pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
 pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
 pub use retry::RetryPolicy;
 pub use sse::{EventStream, SseEvent, SseParser, SseStream};
-pub use types::{Nullable, ParseTimestampError, Timestamp};
+pub use types::{peek_tag, Nullable, ParseTimestampError, Timestamp};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;

@@ -1,6 +1,7 @@
 // Copied by openapi-sdkgen from templates/src/runtime/types.rs. Edit the template, not this file.
 
-//! Value types shared by generated models: [`Nullable`] and [`Timestamp`].
+//! Value types shared by generated models ([`Nullable`], [`Timestamp`]) and [`peek_tag`], which
+//! generated unions decode with.
 
 use std::fmt;
 use std::str::FromStr;
@@ -209,3 +210,66 @@ impl fmt::Display for ParseTimestampError {
 }
 
 impl std::error::Error for ParseTimestampError {}
+
+/// The string value of `property` in the JSON object `json`, read without building the object:
+/// every other value is skipped. Generated discriminated unions use it to choose a variant and then
+/// decode the object once, straight into that variant.
+///
+/// Returns `Ok(None)` when `json` is not an object or `property` is absent or not a string.
+pub fn peek_tag(json: &str, property: &str) -> serde_json::Result<Option<String>> {
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+    struct TagVisitor<'p>(&'p str);
+
+    impl<'de> Visitor<'de> for TagVisitor<'_> {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut tag = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if tag.is_none() && key == self.0 {
+                    tag = map.next_value::<serde_json::Value>()?.as_str().map(str::to_owned);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(tag)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde::Deserializer::deserialize_any(&mut deserializer, TagVisitor(property))
+}

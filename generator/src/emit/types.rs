@@ -46,11 +46,21 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     } else if !api.types.is_empty() {
         uses.extend(quote!(use serde::{Deserialize, Serialize};));
     }
-    match (imports.timestamp, !api.page_types.is_empty()) {
-        (true, true) => uses.extend(quote!(use crate::runtime::{PageResponse, Timestamp};)),
-        (true, false) => uses.extend(quote!(use crate::runtime::Timestamp;)),
-        (false, true) => uses.extend(quote!(use crate::runtime::PageResponse;)),
-        (false, false) => {}
+    let mut runtime_names = Vec::new();
+    if has_union {
+        uses.extend(quote!(use serde_json::value::RawValue;));
+    }
+    if api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
+        runtime_names.push(ident("peek_tag"));
+    }
+    if !api.page_types.is_empty() {
+        runtime_names.push(ident("PageResponse"));
+    }
+    if imports.timestamp {
+        runtime_names.push(ident("Timestamp"));
+    }
+    if !runtime_names.is_empty() {
+        uses.extend(quote!(use crate::runtime::{#(#runtime_names),*};));
     }
     let tokens = quote! {
         //! Data types of the API: request and response bodies and everything they contain.
@@ -257,12 +267,15 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
             }
         }
     };
+    // Unions decode from the raw JSON text: a discriminated one reads just the tag, then decodes the
+    // object once into the chosen variant; an untagged one tries each variant in order. Neither
+    // builds an intermediate `Value` tree (only `Unknown` keeps one).
     let decode = |v: &Variant| {
         let variant = ident(&v.rust_name);
         if v.boxed {
-            quote!(Self::#variant(Box::new(Deserialize::deserialize(&value).map_err(serde::de::Error::custom)?)))
+            quote!(Self::#variant(Box::new(serde_json::from_str(json).map_err(serde::de::Error::custom)?)))
         } else {
-            quote!(Self::#variant(Deserialize::deserialize(&value).map_err(serde::de::Error::custom)?))
+            quote!(Self::#variant(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
         }
     };
     let deserialize_body = match discriminator {
@@ -274,10 +287,10 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 quote!(#(Some(#tags))|* => #decode,)
             });
             quote! {
-                let tag = value.get(#property).and_then(Value::as_str).map(str::to_owned);
+                let tag = peek_tag(json, #property).map_err(serde::de::Error::custom)?;
                 Ok(match tag.as_deref() {
                     #(#arms)*
-                    _ => Self::Unknown(value),
+                    _ => Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?),
                 })
             }
         }
@@ -286,14 +299,14 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 let variant = ident(&v.rust_name);
                 let construct = if v.boxed { quote!(Self::#variant(Box::new(parsed))) } else { quote!(Self::#variant(parsed)) };
                 quote! {
-                    if let Ok(parsed) = Deserialize::deserialize(&value) {
+                    if let Ok(parsed) = serde_json::from_str(json) {
                         return Ok(#construct);
                     }
                 }
             });
             quote! {
                 #(#attempts)*
-                Ok(Self::Unknown(value))
+                Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
             }
         }
     };
@@ -321,7 +334,8 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(deserializer)?;
+                let raw = Box::<RawValue>::deserialize(deserializer)?;
+                let json = raw.get();
                 #deserialize_body
             }
         }
