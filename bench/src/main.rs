@@ -295,6 +295,8 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
     let p_large = page("page-sdk", large);
     let p_raw = page("page-raw", large);
     assert_eq!((p_small.items, p_large.items, p_raw.items), (small, large, large));
+    // Memory that grew with the total would be ~100× here; allocator noise moves peak RSS by up to
+    // a megabyte between runs, so "independent" means within a quarter of the small run's peak.
     let growth = p_large.hwm_kb as f64 / p_small.hwm_kb as f64;
     rows.push(Row {
         section: S,
@@ -302,8 +304,8 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
         measured: fmt_mb(p_large.hwm_kb),
         baseline: fmt_mb(p_small.hwm_kb),
         ratio: Some(growth),
-        target: "≤ 1.10× (independent of total)".into(),
-        pass: Some(growth <= 1.10),
+        target: "≤ 1.25× for 100× the items (independent of total)".into(),
+        pass: Some(growth <= 1.25),
     });
     rows.push(Row::info(
         S,
