@@ -69,11 +69,21 @@ impl SseParser {
             }
             match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
                 Some(end) => {
-                    self.line.extend_from_slice(&rest[..end]);
                     self.after_cr = rest[end] == b'\r';
+                    // A line wholly inside this chunk is parsed in place; only a line split across
+                    // chunks is assembled in the buffer, which keeps its capacity for the next one.
+                    let event = if self.line.is_empty() {
+                        self.process_line(&rest[..end])
+                    } else {
+                        self.line.extend_from_slice(&rest[..end]);
+                        let mut line = std::mem::take(&mut self.line);
+                        let event = self.process_line(&line);
+                        line.clear();
+                        self.line = line;
+                        event
+                    };
                     rest = &rest[end + 1..];
-                    let line = std::mem::take(&mut self.line);
-                    if let Some(event) = self.process_line(&line) {
+                    if let Some(event) = event {
                         events.push(event);
                     }
                 }
