@@ -28,7 +28,7 @@ impl GetThing {
     }
 }
 
-/// A builder with an API parameter named `query`: the macro's setters get other names.
+/// A builder that names the macro's setters itself (as one with an API parameter `extra_query` would).
 struct Search {
     client: Client,
     query: Option<String>,
@@ -36,7 +36,7 @@ struct Search {
 }
 
 impl Search {
-    sdk_runtime::runtime::request_options!(timeout: timeout, max_retries: max_retries, header: extra_header, query: extra_query);
+    sdk_runtime::runtime::request_options!(timeout: timeout, max_retries: max_retries, header: with_header, query: with_query);
 
     fn query(mut self, query: &str) -> Self {
         self.query = Some(query.to_owned());
@@ -57,10 +57,10 @@ async fn macro_setters_add_headers_and_query_and_override_the_client() {
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "t"}))).mount(&server).await;
     let TestClient(client) = builder(&server).default_header("x-default", "d").build().unwrap();
     let thing = GetThing { client: client.clone(), thing_id: "t".into(), options: RequestOptions::default() }
-        .header("x-extra", "e")
-        .header("x-default", "overridden")
-        .query("extra", "v")
-        .query("page_size", 50)
+        .extra_header("x-extra", "e")
+        .extra_header("x-default", "overridden")
+        .extra_query("extra", "v")
+        .extra_query("page_size", 50)
         .max_retries(0)
         .timeout(Duration::from_secs(5))
         .send()
@@ -70,8 +70,8 @@ async fn macro_setters_add_headers_and_query_and_override_the_client() {
 
     Search { client, query: None, options: RequestOptions::default() }
         .query("rust")
-        .extra_query("debug", true)
-        .extra_header("x-trace", "1")
+        .with_query("debug", true)
+        .with_header("x-trace", "1")
         .send()
         .await
         .unwrap();

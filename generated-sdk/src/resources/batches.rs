@@ -79,10 +79,7 @@ impl BatchesCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Batch> {
         self.with_response().await.map(Response::into_data)

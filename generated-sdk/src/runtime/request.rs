@@ -113,7 +113,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 }
 
 /// Defines the per-request setters `timeout(Duration)`, `max_retries(u32)`,
-/// `header(name, value)` and `query(name, value)` on a request builder.
+/// `extra_header(name, value)` and `extra_query(name, value)` on a request builder.
 ///
 /// Use it inside the `impl` block of a builder that owns a field `options: RequestOptions` and
 /// whose setters take and return `self` by value:
@@ -123,18 +123,18 @@ impl fmt::Debug for RedactedHeaders<'_> {
 /// ```
 ///
 /// When the builder already has a setter with one of those names (an API parameter called
-/// `query`, say), name all four setters explicitly:
+/// `timeout`, say), name all four setters explicitly:
 ///
 /// ```text
 /// impl Search {
-///     crate::runtime::request_options!(timeout: timeout, max_retries: max_retries,
+///     crate::runtime::request_options!(timeout: request_timeout, max_retries: max_retries,
 ///                                      header: extra_header, query: extra_query);
 /// }
 /// ```
 #[macro_export]
 macro_rules! request_options {
     () => {
-        $crate::request_options!(timeout: timeout, max_retries: max_retries, header: header, query: query);
+        $crate::request_options!(timeout: timeout, max_retries: max_retries, header: extra_header, query: extra_query);
     };
     (timeout: $timeout:ident, max_retries: $max_retries:ident, header: $header:ident, query: $query:ident $(,)?) => {
         /// Sets the timeout of each attempt of this request, overriding the client's.

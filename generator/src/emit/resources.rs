@@ -320,9 +320,15 @@ fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         };
         if in_body {
             let wire = lit(&input.wire_name);
-            let rename = (input.rust_name != input.wire_name).then(|| quote!(#[serde(rename = #wire)]));
-            let skip = (!input.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-            body_fields.push(quote!(#rename #skip #name: #field_ty,));
+            let mut serde_args = Vec::new();
+            if input.rust_name != input.wire_name {
+                serde_args.push(quote!(rename = #wire));
+            }
+            if !input.required {
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            let attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+            body_fields.push(quote!(#attr #name: #field_ty,));
         } else {
             fields.push(quote!(#name: #field_ty,));
         }
@@ -411,7 +417,7 @@ fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            crate::runtime::request_options!(timeout: timeout, max_retries: max_retries, header: extra_header, query: extra_query);
+            crate::runtime::request_options!();
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#output> {

@@ -230,10 +230,7 @@ impl AgentDataGetRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -296,10 +293,7 @@ impl AgentDataUpdateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -357,10 +351,7 @@ impl AgentDataDeleteRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BTreeMap<String, String>> {
         self.with_response().await.map(Response::into_data)
@@ -431,10 +422,7 @@ impl AgentDataCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -549,10 +537,7 @@ impl AgentDataSearchRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<AgentDataPage>> {
         self.with_response().await.map(Response::into_data)
@@ -712,10 +697,7 @@ impl AgentDataAggregateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<AgentDataAggregatePage>> {
         self.with_response().await.map(Response::into_data)
@@ -816,10 +798,7 @@ impl AgentDataDeleteByQueryRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentDataDeleteByQueryResponse> {
         self.with_response().await.map(Response::into_data)

@@ -195,10 +195,7 @@ impl BatchListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<BatchJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -326,10 +323,7 @@ impl BatchCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchJob> {
         self.with_response().await.map(Response::into_data)
@@ -384,10 +378,7 @@ impl BatchGetStatusRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchJobProgress> {
         self.with_response().await.map(Response::into_data)
@@ -464,10 +455,7 @@ impl BatchCancelRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchCancelResponse> {
         self.with_response().await.map(Response::into_data)

@@ -207,10 +207,7 @@ impl ChatListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<ChatSessionPage>> {
         self.with_response().await.map(Response::into_data)
@@ -303,10 +300,7 @@ impl ChatCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -360,10 +354,7 @@ impl ChatRetrieveRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSessionDetail> {
         self.with_response().await.map(Response::into_data)
@@ -420,10 +411,7 @@ impl ChatDeleteRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -480,10 +468,7 @@ impl ChatGetSummaryRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -546,10 +531,7 @@ impl ChatSetTitleRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -614,10 +596,7 @@ impl ChatStreamRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the stream of server-sent events.
     pub async fn send(self) -> Result<EventStream<ChatEvent>> {
         self.with_response().await.map(Response::into_data)

@@ -189,10 +189,7 @@ impl DirectoriesListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<DirectoryPage>> {
         self.with_response().await.map(Response::into_data)
@@ -286,10 +283,7 @@ impl DirectoriesCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)
@@ -343,10 +337,7 @@ impl DirectoriesGetRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)
@@ -403,10 +394,7 @@ impl DirectoriesDeleteRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -496,10 +484,7 @@ impl DirectoriesUpdateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)

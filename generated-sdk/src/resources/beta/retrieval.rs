@@ -248,10 +248,7 @@ impl RetrievalRetrieveRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalRetrieveResponse> {
         self.with_response().await.map(Response::into_data)
@@ -334,10 +331,7 @@ impl RetrievalSearchRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalSearchResponse> {
         self.with_response().await.map(Response::into_data)
@@ -417,10 +411,7 @@ impl RetrievalGrepRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalGrepResponse> {
         self.with_response().await.map(Response::into_data)
@@ -496,10 +487,7 @@ impl RetrievalReadRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalReadResponse> {
         self.with_response().await.map(Response::into_data)

@@ -231,10 +231,7 @@ impl SheetsListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<SheetsJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -334,10 +331,7 @@ impl SheetsCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SheetsJob> {
         self.with_response().await.map(Response::into_data)
@@ -398,10 +392,7 @@ impl SheetsGetRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SheetsJob> {
         self.with_response().await.map(Response::into_data)
@@ -462,10 +453,7 @@ impl SheetsDeleteJobRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Map<String, Value>> {
         self.with_response().await.map(Response::into_data)
@@ -534,10 +522,7 @@ impl SheetsGetResultTableRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<PresignedUrl> {
         self.with_response().await.map(Response::into_data)

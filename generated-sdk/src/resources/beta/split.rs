@@ -162,10 +162,7 @@ impl SplitListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<SplitJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -275,10 +272,7 @@ impl SplitCreateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SplitJob> {
         self.with_response().await.map(Response::into_data)
@@ -332,10 +326,7 @@ impl SplitGetRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SplitJob> {
         self.with_response().await.map(Response::into_data)

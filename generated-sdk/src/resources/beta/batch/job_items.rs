@@ -121,10 +121,7 @@ impl JobItemsListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<BatchJobItemPage>> {
         self.with_response().await.map(Response::into_data)
@@ -214,10 +211,7 @@ impl JobItemsGetProcessingResultsRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchItemProcessingResults> {
         self.with_response().await.map(Response::into_data)

@@ -317,10 +317,7 @@ impl FilesListRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<DirectoryFilePage>> {
         self.with_response().await.map(Response::into_data)
@@ -447,10 +444,7 @@ impl FilesAddRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -519,10 +513,7 @@ impl FilesGetRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -587,10 +578,7 @@ impl FilesDeleteRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -704,10 +692,7 @@ impl FilesUpdateRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -798,10 +783,7 @@ impl FilesUploadRequest {
         self
     }
 
-    crate::runtime::request_options!(
-        timeout : timeout, max_retries : max_retries, header : extra_header, query :
-        extra_query
-    );
+    crate::runtime::request_options!();
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
