@@ -80,6 +80,7 @@ impl BatchesCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Batch> {
         self.with_response().await.map(Response::into_data)

@@ -327,7 +327,7 @@ fn space_items(code: &str) -> String {
     let mut previous = "";
     for line in code.lines() {
         let current = line.trim_start();
-        let closes_block = matches!(previous.trim_start(), "}" | "};" | ");") && previous.len() - previous.trim_start().len() == line.len() - current.len();
+        let closes_block = (matches!(previous.trim_start(), "}" | "};" | ");") || previous.ends_with("!();")) && previous.len() - previous.trim_start().len() == line.len() - current.len();
         let group = |l: &str| match l {
             l if l.starts_with("#![") => Some(0),
             l if l.starts_with("mod ") || l.starts_with("pub mod ") => Some(1),

@@ -231,6 +231,7 @@ impl AgentDataGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -294,6 +295,7 @@ impl AgentDataUpdateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -352,6 +354,7 @@ impl AgentDataDeleteRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BTreeMap<String, String>> {
         self.with_response().await.map(Response::into_data)
@@ -423,6 +426,7 @@ impl AgentDataCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentData> {
         self.with_response().await.map(Response::into_data)
@@ -538,6 +542,7 @@ impl AgentDataSearchRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<AgentDataPage>> {
         self.with_response().await.map(Response::into_data)
@@ -698,6 +703,7 @@ impl AgentDataAggregateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<AgentDataAggregatePage>> {
         self.with_response().await.map(Response::into_data)
@@ -799,6 +805,7 @@ impl AgentDataDeleteByQueryRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<AgentDataDeleteByQueryResponse> {
         self.with_response().await.map(Response::into_data)

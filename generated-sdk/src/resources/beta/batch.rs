@@ -196,6 +196,7 @@ impl BatchListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<BatchJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -324,6 +325,7 @@ impl BatchCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchJob> {
         self.with_response().await.map(Response::into_data)
@@ -379,6 +381,7 @@ impl BatchGetStatusRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchJobProgress> {
         self.with_response().await.map(Response::into_data)
@@ -456,6 +459,7 @@ impl BatchCancelRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchCancelResponse> {
         self.with_response().await.map(Response::into_data)

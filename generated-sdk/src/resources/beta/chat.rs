@@ -208,6 +208,7 @@ impl ChatListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<ChatSessionPage>> {
         self.with_response().await.map(Response::into_data)
@@ -301,6 +302,7 @@ impl ChatCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -355,6 +357,7 @@ impl ChatRetrieveRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSessionDetail> {
         self.with_response().await.map(Response::into_data)
@@ -412,6 +415,7 @@ impl ChatDeleteRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -469,6 +473,7 @@ impl ChatGetSummaryRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -532,6 +537,7 @@ impl ChatSetTitleRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<ChatSession> {
         self.with_response().await.map(Response::into_data)
@@ -597,6 +603,7 @@ impl ChatStreamRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the stream of server-sent events.
     pub async fn send(self) -> Result<EventStream<ChatEvent>> {
         self.with_response().await.map(Response::into_data)

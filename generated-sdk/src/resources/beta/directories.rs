@@ -190,6 +190,7 @@ impl DirectoriesListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<DirectoryPage>> {
         self.with_response().await.map(Response::into_data)
@@ -284,6 +285,7 @@ impl DirectoriesCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)
@@ -338,6 +340,7 @@ impl DirectoriesGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)
@@ -395,6 +398,7 @@ impl DirectoriesDeleteRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -485,6 +489,7 @@ impl DirectoriesUpdateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Directory> {
         self.with_response().await.map(Response::into_data)

@@ -131,6 +131,7 @@ impl IndexesGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Index> {
         self.with_response().await.map(Response::into_data)
@@ -188,6 +189,7 @@ impl IndexesDeleteRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -269,6 +271,7 @@ impl IndexesCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Index> {
         self.with_response().await.map(Response::into_data)
@@ -323,6 +326,7 @@ impl IndexesSyncRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Map<String, Value>> {
         self.with_response().await.map(Response::into_data)

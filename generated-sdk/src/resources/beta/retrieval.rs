@@ -249,6 +249,7 @@ impl RetrievalRetrieveRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalRetrieveResponse> {
         self.with_response().await.map(Response::into_data)
@@ -332,6 +333,7 @@ impl RetrievalSearchRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalSearchResponse> {
         self.with_response().await.map(Response::into_data)
@@ -412,6 +414,7 @@ impl RetrievalGrepRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalGrepResponse> {
         self.with_response().await.map(Response::into_data)
@@ -488,6 +491,7 @@ impl RetrievalReadRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<RetrievalReadResponse> {
         self.with_response().await.map(Response::into_data)

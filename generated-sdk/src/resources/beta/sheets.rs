@@ -232,6 +232,7 @@ impl SheetsListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<SheetsJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -332,6 +333,7 @@ impl SheetsCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SheetsJob> {
         self.with_response().await.map(Response::into_data)
@@ -393,6 +395,7 @@ impl SheetsGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SheetsJob> {
         self.with_response().await.map(Response::into_data)
@@ -454,6 +457,7 @@ impl SheetsDeleteJobRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<Map<String, Value>> {
         self.with_response().await.map(Response::into_data)
@@ -523,6 +527,7 @@ impl SheetsGetResultTableRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<PresignedUrl> {
         self.with_response().await.map(Response::into_data)

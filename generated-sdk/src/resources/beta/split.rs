@@ -163,6 +163,7 @@ impl SplitListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<SplitJobPage>> {
         self.with_response().await.map(Response::into_data)
@@ -273,6 +274,7 @@ impl SplitCreateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SplitJob> {
         self.with_response().await.map(Response::into_data)
@@ -327,6 +329,7 @@ impl SplitGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<SplitJob> {
         self.with_response().await.map(Response::into_data)

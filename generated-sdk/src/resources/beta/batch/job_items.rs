@@ -122,6 +122,7 @@ impl JobItemsListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<BatchJobItemPage>> {
         self.with_response().await.map(Response::into_data)
@@ -212,6 +213,7 @@ impl JobItemsGetProcessingResultsRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<BatchItemProcessingResults> {
         self.with_response().await.map(Response::into_data)

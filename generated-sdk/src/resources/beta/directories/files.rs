@@ -318,6 +318,7 @@ impl FilesListRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
     pub async fn send(self) -> Result<Page<DirectoryFilePage>> {
         self.with_response().await.map(Response::into_data)
@@ -445,6 +446,7 @@ impl FilesAddRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -514,6 +516,7 @@ impl FilesGetRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -579,6 +582,7 @@ impl FilesDeleteRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<()> {
         self.with_response().await.map(|_| ())
@@ -693,6 +697,7 @@ impl FilesUpdateRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
@@ -784,6 +789,7 @@ impl FilesUploadRequest {
     }
 
     crate::runtime::request_options!();
+
     /// Sends the request and returns the decoded response.
     pub async fn send(self) -> Result<DirectoryFile> {
         self.with_response().await.map(Response::into_data)
