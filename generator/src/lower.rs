@@ -402,7 +402,7 @@ impl<'a> OperationLowerer<'a> {
 
         if is_json(&content_type) {
             let Some(schema) = schema else {
-                self.push_body_input(names, inputs, TypeRef::Json, json!({}), body.required, body.description.clone());
+                self.push_body_input(names, inputs, TypeRef::Json, json!({}), body.description.clone());
                 return Ok(RequestBody::JsonValue);
             };
             let mut props = IndexMap::new();
@@ -411,7 +411,7 @@ impl<'a> OperationLowerer<'a> {
             if !is_object || props.is_empty() {
                 let lowered = self.types.lower(schema, &format!("{builder_name}Body"), &schema_pointer)?;
                 let sample = self.sample(schema, &schema_pointer, 0);
-                self.push_body_input(names, inputs, lowered.ty, sample, body.required, body.description.clone());
+                self.push_body_input(names, inputs, lowered.ty, sample, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
@@ -474,8 +474,9 @@ impl<'a> OperationLowerer<'a> {
         Ok(RequestBody::Raw { content_type })
     }
 
-    fn push_body_input(&mut self, names: &mut Namespace, inputs: &mut Vec<Input>, ty: TypeRef, sample: Value, _required: bool, description: Option<String>) {
-        // The whole body is one argument; an optional body is still sent (as given) when the builder is.
+    /// A body that is not an object with properties (an array, a union, a map) is one argument,
+    /// always required: the builder sends what it is given.
+    fn push_body_input(&mut self, names: &mut Namespace, inputs: &mut Vec<Input>, ty: TypeRef, sample: Value, description: Option<String>) {
         inputs.push(Input {
             rust_name: names.claim("body"),
             wire_name: "body".into(),
