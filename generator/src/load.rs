@@ -92,8 +92,7 @@ fn normalise(value: &mut Value, in_properties: bool) {
                 normalise_schema_keywords(map);
             }
             for (key, child) in map.iter_mut() {
-                // Property and example maps hold names or data, not keywords.
-                if key == "example" || key == "examples" || key == "default" || key == "enum" {
+                if holds_data(key) {
                     continue;
                 }
                 normalise(child, key == "properties" && !in_properties);
@@ -142,6 +141,12 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>) {
     }
 }
 
+/// Keywords whose values are instance data (examples, defaults, enum values), not schema: a `$ref`
+/// or a `type` key inside them means nothing, so the walkers skip them.
+fn holds_data(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum")
+}
+
 /// Every `$ref` must be local (`#/...`) and point at an existing node.
 fn check_refs(root: &Value, value: &Value, pointer: &str) -> Result<(), SpecError> {
     match value {
@@ -162,7 +167,7 @@ fn check_refs(root: &Value, value: &Value, pointer: &str) -> Result<(), SpecErro
                 }
             }
             for (key, child) in map {
-                if key == "example" || key == "examples" || key == "default" || key == "enum" {
+                if holds_data(key) {
                     continue;
                 }
                 check_refs(root, child, &pointer_push(pointer, key))?;
