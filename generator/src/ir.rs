@@ -22,6 +22,8 @@ pub struct Api {
     /// `x-sdk.extra-files`: a directory (relative to the spec) of hand-written files copied into the
     /// crate as they are, such as its README and examples.
     pub extra_files: Option<String>,
+    /// `#![deny(missing_docs)]` in the crate (`x-sdk.deny-missing-docs`).
+    pub deny_missing_docs: bool,
     /// The root resource: its operations are methods on the client itself.
     pub root: Resource,
     /// Every named type, sorted by name.
@@ -204,11 +206,30 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// Replaces named types by the names `renames` gives them (others stay as they are).
+    pub fn rename(&mut self, renames: &std::collections::HashMap<String, String>) {
+        match self {
+            TypeRef::Named(name) => {
+                if let Some(new) = renames.get(name) {
+                    name.clone_from(new);
+                }
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.rename(renames),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     pub name: String,
     pub description: Option<String>,
     pub kind: TypeKind,
+    /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
+    /// nearest resource above all that do, or the shared module (`[]`) for types of several top-level
+    /// resources or none. Every type is also re-exported as `types::Name`.
+    pub module: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

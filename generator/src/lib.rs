@@ -11,9 +11,11 @@
 //! # Ok::<(), openapi_sdkgen::Error>(())
 //! ```
 
+mod dedup;
 pub mod emit;
 pub mod error;
 pub mod ir;
+mod layout;
 pub mod load;
 pub mod lower;
 pub mod naming;
@@ -35,11 +37,14 @@ pub struct Settings {
     pub client_name: Option<String>,
     /// The generated crate's version.
     pub crate_version: String,
+    /// Overrides `x-sdk.deny-missing-docs`: whether the crate denies undocumented public items. Off by
+    /// default, since the generator documents only what the spec describes or the shape truthfully says.
+    pub deny_missing_docs: Option<bool>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { crate_name: None, client_name: None, crate_version: "0.1.0".into() }
+        Settings { crate_name: None, client_name: None, crate_version: "0.1.0".into(), deny_missing_docs: None }
     }
 }
 
@@ -61,6 +66,11 @@ impl Generator {
 
     pub fn with_client_name(mut self, name: impl Into<String>) -> Self {
         self.settings.client_name = Some(name.into());
+        self
+    }
+
+    pub fn with_deny_missing_docs(mut self, deny: bool) -> Self {
+        self.settings.deny_missing_docs = Some(deny);
         self
     }
 

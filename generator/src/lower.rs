@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 
 use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
+use crate::layout::place_types;
 use crate::naming::{snake_name, type_name, Namespace};
-use crate::schema::{SchemaRef, TypeSpace};
+use crate::schema::{NameHint, SchemaRef, TypeSpace};
 use crate::Settings;
 
 /// Builder methods every request builder has; inputs are renamed rather than shadow them.
@@ -83,6 +84,14 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     }
 
     let OperationLowerer { types, page_impls, .. } = lowerer;
+    let (mut types, renames) = types.finish();
+    rename_operation_types(&mut root, &renames);
+    place_types(&root, &mut types);
+    let mut page_types: Vec<PageImpl> = page_impls.into_values().collect();
+    for page in &mut page_types {
+        page.page_type = renames.get(&page.page_type).cloned().unwrap_or_else(|| page.page_type.clone());
+        page.item.rename(&renames);
+    }
     Ok(Api {
         crate_name,
         client_name,
@@ -94,10 +103,29 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         env_base_url: env_str("base-url"),
         auth: auth(spec),
         extra_files: ext_str("extra-files"),
+        deny_missing_docs: settings
+            .deny_missing_docs
+            .unwrap_or_else(|| sdk.and_then(|s| s.get("deny-missing-docs")).and_then(Value::as_bool).unwrap_or(false)),
         root,
-        types: types.finish(),
-        page_types: page_impls.into_values().collect(),
+        types,
+        page_types,
     })
+}
+
+/// Gives the types operations refer to their final names (inline types are named once all are known).
+fn rename_operation_types(resource: &mut Resource, renames: &HashMap<String, String>) {
+    for op in &mut resource.operations {
+        op.inputs.iter_mut().for_each(|input| input.ty.rename(renames));
+        match &mut op.response {
+            ResponseKind::Json(ty) | ResponseKind::EventStream(ty) => ty.rename(renames),
+            ResponseKind::Paginated { page, item, .. } => {
+                page.rename(renames);
+                item.rename(renames);
+            }
+            ResponseKind::Empty | ResponseKind::Bytes => {}
+        }
+    }
+    resource.children.iter_mut().for_each(|child| rename_operation_types(child, renames));
 }
 
 fn display_path(path: &[String]) -> String {
@@ -339,7 +367,7 @@ impl<'a> OperationLowerer<'a> {
             if location == Location::Path && !template_order.contains(&wire.as_str()) {
                 return Err(SpecError::new(param_pointer, format!("path parameter `{wire}` does not appear in the path template {path:?}")));
             }
-            let hint = format!("{builder_name}{}", type_name(&wire));
+            let hint = NameHint::input(context(builder_name), &wire);
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),
                 ParameterSchemaOrContent::Content(content) => (
@@ -349,7 +377,7 @@ impl<'a> OperationLowerer<'a> {
             };
             let (ty, sample) = match schema {
                 Some(schema) => {
-                    let lowered = self.types.lower(schema, &hint, &schema_pointer)?;
+                    let lowered = self.types.lower(schema, hint, &schema_pointer)?;
                     let sample = data.example.clone().unwrap_or_else(|| self.sample(schema, &schema_pointer, 0));
                     (lowered.ty, sample)
                 }
@@ -409,13 +437,13 @@ impl<'a> OperationLowerer<'a> {
             let (mut required, mut additional) = (Vec::new(), None);
             let is_object = self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             if !is_object || props.is_empty() {
-                let lowered = self.types.lower(schema, &format!("{builder_name}Body"), &schema_pointer)?;
+                let lowered = self.types.lower(schema, NameHint::fixed(context(builder_name), "Body"), &schema_pointer)?;
                 let sample = self.sample(schema, &schema_pointer, 0);
                 self.push_body_input(names, inputs, lowered.ty, sample, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
-                let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
+                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire), &prop_pointer)?;
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Body),
@@ -440,7 +468,7 @@ impl<'a> OperationLowerer<'a> {
                 self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
-                let lowered = self.types.lower(prop, &format!("{builder_name}{}", type_name(wire)), &prop_pointer)?;
+                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire), &prop_pointer)?;
                 let is_file = lowered.ty == TypeRef::Binary;
                 if is_file && !multipart {
                     return Err(SpecError::new(prop_pointer, "binary fields are only supported in multipart/form-data bodies"));
@@ -513,12 +541,11 @@ impl<'a> OperationLowerer<'a> {
         let response: &Response = resolve_component(self.spec, response, "responses", |c| &c.responses, &response_pointer)?;
         let content_pointer = pointer_push(&response_pointer, "content");
         let find = |pred: &dyn Fn(&str) -> bool| response.content.iter().find(|(ct, _)| pred(&ct.to_ascii_lowercase()));
-        let hint = format!("{}Response", builder_name.strip_suffix("Request").unwrap_or(builder_name));
 
         if let Some((ct, media)) = find(&|ct| ct.starts_with("text/event-stream")) {
             let schema_pointer = pointer_push(&pointer_push(&content_pointer, ct), "schema");
             let ty = match &media.schema {
-                Some(schema) => self.types.lower(schema.into(), &format!("{hint}Event"), &schema_pointer)?.ty,
+                Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Event"), &schema_pointer)?.ty,
                 None => TypeRef::Json,
             };
             return Ok((ResponseKind::EventStream(ty), None));
@@ -532,7 +559,7 @@ impl<'a> OperationLowerer<'a> {
         let media_pointer = pointer_push(&content_pointer, ct);
         let example = media_example(media);
         let ty = match &media.schema {
-            Some(schema) => self.types.lower(schema.into(), &hint, &pointer_push(&media_pointer, "schema"))?.ty,
+            Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Response"), &pointer_push(&media_pointer, "schema"))?.ty,
             None => TypeRef::Json,
         };
         match op.extensions.get("x-pagination") {
@@ -632,6 +659,11 @@ impl<'a> OperationLowerer<'a> {
             }
         }
     }
+}
+
+/// What an operation's inline types are named after: its builder's name without `Request`.
+fn context(builder_name: &str) -> &str {
+    builder_name.strip_suffix("Request").unwrap_or(builder_name)
 }
 
 /// `x-sdk-name`: the name an input takes in the SDK, where the wire name would read badly or clash.

@@ -24,6 +24,9 @@ struct Common {
     /// Overrides the client type name (`x-sdk.client`).
     #[arg(long)]
     client_name: Option<String>,
+    /// Makes every undocumented public item a compile error in the generated crate (`x-sdk.deny-missing-docs`).
+    #[arg(long)]
+    deny_missing_docs: Option<bool>,
 }
 
 impl Common {
@@ -34,6 +37,9 @@ impl Common {
         }
         if let Some(name) = &self.client_name {
             generator = generator.with_client_name(name);
+        }
+        if let Some(deny) = self.deny_missing_docs {
+            generator = generator.with_deny_missing_docs(deny);
         }
         generator
     }

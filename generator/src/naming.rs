@@ -21,6 +21,10 @@ const RESERVED_TYPES: &[&str] = &[
     "EventStream", "Upload", "Nullable", "Timestamp", "RequestOptions", "ApiRequest", "MultipartForm", "Method",
     "Serialize", "Deserialize", "Serializer", "Deserializer", "Duration", "IntoFuture", "BoxFuture", "Future",
     "Pin", "Infallible", "FromStr", "Display", "Formatter", "Debug", "Default", "Clone", "Copy", "Send", "Sync",
+    // The rest of the prelude: a type named `Eq` or `From` would break derives and impls beside it.
+    "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "ToOwned", "PartialEq", "PartialOrd", "Eq", "Ord", "AsRef",
+    "AsMut", "Into", "From", "Iterator", "Extend", "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator",
+    "ToString", "TryFrom", "TryInto", "FromIterator", "Hash", "Cow", "RawValue", "Stream",
 ];
 
 /// A set of names already used in one Rust namespace.
@@ -65,19 +69,86 @@ impl Namespace {
 
 /// `UpperCamelCase` type name for a spec name (schema name, title, or parent + field).
 pub fn type_name(raw: &str) -> String {
-    let name = clean(raw).to_upper_camel_case();
-    let name = if name.is_empty() {
-        "Unnamed".to_string()
-    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{name}")
-    } else {
-        name
-    };
+    let name = type_word(raw);
     if RESERVED_TYPES.contains(&name.as_str()) {
         format!("{name}Model")
     } else {
         name
     }
+}
+
+/// `UpperCamelCase` form of a spec name, as part of a type name: it may still be a reserved name
+/// (`Value`), which [`stands_alone`] rejects for a type of its own.
+pub fn type_word(raw: &str) -> String {
+    let name = clean(raw).to_upper_camel_case();
+    if name.is_empty() {
+        "Unnamed".to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{name}")
+    } else {
+        name
+    }
+}
+
+/// Words too vague to name a type on their own (`Type`, `Value`): an inline schema found under such a
+/// name is qualified by its owner instead (`FilterValue`).
+const GENERIC_TYPE_NAMES: &[&str] = &[
+    "Type", "Kind", "Value", "Values", "Data", "Item", "Items", "Object", "Body", "Request", "Response", "Entry",
+    "Info", "Details", "Metadata", "Config", "Options", "Settings", "Properties", "Params", "Parameters", "Content",
+    "Result", "Results", "List", "Map", "Unnamed", "Model", "Schema", "Payload", "Attributes", "Fields",
+];
+
+/// Whether a type name is fine on its own: not a generic word and not a name the generated code uses.
+pub fn stands_alone(name: &str) -> bool {
+    !GENERIC_TYPE_NAMES.contains(&name) && !RESERVED_TYPES.contains(&name)
+}
+
+/// The singular of an `UpperCamelCase` name's last word (`CustomFilters` → `CustomFilter`), or `None`
+/// when it does not look plural.
+pub fn singular(name: &str) -> Option<String> {
+    let last_word_start = name.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0);
+    let (head, word) = name.split_at(last_word_start);
+    let lower = word.to_ascii_lowercase();
+    let stem = if let Some(stem) = lower.strip_suffix("ies").filter(|s| s.len() > 1) {
+        format!("{stem}y")
+    } else if lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("ches") || lower.ends_with("shes") {
+        lower[..lower.len() - 2].to_string()
+    } else if lower.ends_with('s') && !["ss", "us", "is", "as", "os"].iter().any(|end| lower.ends_with(end)) && lower.len() > 3 {
+        lower[..lower.len() - 1].to_string()
+    } else {
+        return None;
+    };
+    let mut chars = stem.chars();
+    let first: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().collect();
+    Some(format!("{head}{first}{}", chars.as_str()))
+}
+
+/// `owner` followed by `suffix`, without repeating the words they share (`SplitJob` + `JobStatus` →
+/// `SplitJobStatus`). The suffix always keeps at least one word of its own.
+pub fn join_type_names(owner: &str, suffix: &str) -> String {
+    let owner_words = camel_words(owner);
+    let suffix_words = camel_words(suffix);
+    let overlap = (1..suffix_words.len())
+        .rev()
+        .find(|&k| k <= owner_words.len() && owner_words[owner_words.len() - k..] == suffix_words[..k])
+        .unwrap_or(0);
+    format!("{owner}{}", suffix_words[overlap..].concat())
+}
+
+/// Splits an `UpperCamelCase` name at its capitals (`SplitJob2` → `Split`, `Job2`).
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    if start < name.len() {
+        words.push(&name[start..]);
+    }
+    words
 }
 
 /// `UpperCamelCase` enum variant name for a wire value.
@@ -188,6 +259,24 @@ mod tests {
         assert_eq!(variant_name("+1"), "V1");
         assert_eq!(variant_name("-"), "Minus");
         assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("CustomFilters").as_deref(), Some("CustomFilter"));
+        assert_eq!(singular("Entries").as_deref(), Some("Entry"));
+        assert_eq!(singular("Matches").as_deref(), Some("Match"));
+        assert_eq!(singular("Status"), None);
+        assert_eq!(singular("Data"), None);
+        assert_eq!(singular("Analysis"), None);
+    }
+
+    #[test]
+    fn joined_names_share_words_once() {
+        assert_eq!(join_type_names("SplitJob", "JobStatus"), "SplitJobStatus");
+        assert_eq!(join_type_names("Filter", "Operator"), "FilterOperator");
+        assert_eq!(join_type_names("Filter", "Filter"), "FilterFilter");
+        assert_eq!(join_type_names("ChatEvent", "EventType"), "ChatEventType");
     }
 
     #[test]

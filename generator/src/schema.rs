@@ -1,10 +1,12 @@
 //! Schema lowering: the TypeSpace turns JSON Schemas into named IR types and type references.
 //!
-//! It owns the global type namespace, so component schemas, inline types named after their parents and
-//! request builders can never collide. Component names are claimed up front so references (including
-//! recursive ones) resolve before their targets are lowered.
+//! It owns the global type namespace, so component schemas, inline types and request builders can never
+//! collide. Component names are claimed up front so references (including recursive ones) resolve before
+//! their targets are lowered. Inline schemas get a provisional key and a [`NameHint`] while lowering; in
+//! [`TypeSpace::finish`] identical shapes become one type and each type gets the shortest name that no
+//! other type wants (`Operator`), else its owner's name joined to its own (`FilterOperator`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -15,7 +17,8 @@ use openapiv3::{
 use crate::error::{pointer_push, SpecError};
 use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::load::ref_name;
-use crate::naming::{snake_name, type_name, variant_name, Namespace};
+use crate::dedup::identical_shapes;
+use crate::naming::{join_type_names, singular, snake_name, stands_alone, type_name, type_word, variant_name, Namespace};
 
 /// A schema or a reference to one, whichever box it came in.
 #[derive(Clone, Copy)]
@@ -50,17 +53,77 @@ pub struct Lowered {
     pub nullable: bool,
 }
 
+/// How an inline schema may be named, most preferred first.
+#[derive(Debug, Clone)]
+pub struct NameHint {
+    /// Names that can stand on their own (a title, a property, a parameter, a discriminator value).
+    standalone: Vec<String>,
+    /// Whose name qualifies `suffix` when no standalone name is free.
+    owner: Owner,
+    suffix: String,
+}
+
+#[derive(Debug, Clone)]
+enum Owner {
+    /// A type, by key: its final name once it has one.
+    Type(String),
+    /// A fixed name, such as an operation's.
+    Fixed(String),
+}
+
+impl NameHint {
+    /// An input of an operation: a parameter or a body property (`RetrievalRetrieve` + `rerank`).
+    pub fn input(context: &str, wire: &str) -> Self {
+        let word = type_word(wire);
+        NameHint { standalone: vec![word.clone()], owner: Owner::Fixed(type_name(context)), suffix: word }
+    }
+
+    /// A name with no shorter form (`RetrievalRetrieve` + `Response`).
+    pub fn fixed(context: &str, suffix: &str) -> Self {
+        NameHint { standalone: Vec::new(), owner: Owner::Fixed(type_name(context)), suffix: suffix.to_string() }
+    }
+
+    /// A property of the type with this key.
+    fn property(owner: &str, wire: &str) -> Self {
+        let word = type_word(wire);
+        NameHint { standalone: vec![word.clone()], owner: Owner::Type(owner.to_string()), suffix: word }
+    }
+
+    /// The elements of a list or map named by `self`: the singular of a plural name (`filters` →
+    /// `Filter`), else the name and `fallback` (`metadata` → `MetadataValue`).
+    fn element(&self, fallback: &str) -> Self {
+        let element = |name: &str| singular(name).unwrap_or_else(|| format!("{name}{fallback}"));
+        NameHint { standalone: self.standalone.iter().map(|n| element(n)).collect(), owner: self.owner.clone(), suffix: element(&self.suffix) }
+    }
+
+    /// A variant of the union with this key.
+    fn variant(union: &str, variant: &str) -> Self {
+        NameHint { standalone: vec![variant.to_string()], owner: Owner::Type(union.to_string()), suffix: variant.to_string() }
+    }
+}
+
 pub struct TypeSpace<'a> {
     spec: &'a OpenAPI,
     names: Namespace,
     /// Component schema name → Rust type name.
     components: HashMap<String, String>,
+    /// Hints of inline schemas, by the number in their provisional key (`#7`).
+    inline: Vec<NameHint>,
     defs: BTreeMap<String, TypeDef>,
+}
+
+/// The provisional key of an inline schema: not an identifier, so it can never pass for a final name.
+fn inline_key(index: usize) -> String {
+    format!("#{index}")
+}
+
+fn inline_index(key: &str) -> Option<usize> {
+    key.strip_prefix('#')?.parse().ok()
 }
 
 impl<'a> TypeSpace<'a> {
     pub fn new(spec: &'a OpenAPI) -> Self {
-        TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), defs: BTreeMap::new() }
+        TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), inline: Vec::new(), defs: BTreeMap::new() }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -91,7 +154,7 @@ impl<'a> TypeSpace<'a> {
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
                 let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty } });
+                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new() });
             }
         }
         Ok(())
@@ -120,8 +183,8 @@ impl<'a> TypeSpace<'a> {
             .ok_or_else(|| SpecError::new(pointer, format!("unresolvable reference {reference:?}")))
     }
 
-    /// Lowers a schema used in a field, parameter, body or response; inline types are named `hint`.
-    pub fn lower(&mut self, schema: SchemaRef<'a>, hint: &str, pointer: &str) -> Result<Lowered, SpecError> {
+    /// Lowers a schema used in a field, parameter, body or response; inline types are named from `hint`.
+    pub fn lower(&mut self, schema: SchemaRef<'a>, hint: NameHint, pointer: &str) -> Result<Lowered, SpecError> {
         match schema {
             SchemaRef::Ref(reference) => {
                 let target = self.component(reference, pointer)?;
@@ -130,8 +193,13 @@ impl<'a> TypeSpace<'a> {
                 Ok(Lowered { ty: TypeRef::Named(self.components[name].clone()), nullable })
             }
             SchemaRef::Item(schema) => {
-                let name = self.names.claim(&type_name(hint));
-                self.lower_named(SchemaRef::Item(schema), &name, pointer)
+                let mut hint = hint;
+                if let Some(title) = schema.schema_data.title.as_deref().map(type_word) {
+                    hint.standalone.insert(0, title);
+                }
+                let key = inline_key(self.inline.len());
+                self.inline.push(hint);
+                self.lower_named(SchemaRef::Item(schema), &key, pointer)
             }
         }
     }
@@ -139,7 +207,7 @@ impl<'a> TypeSpace<'a> {
     /// Lowers a schema whose type (if it needs one) is called `name`, already claimed by the caller.
     fn lower_named(&mut self, schema: SchemaRef<'a>, name: &str, pointer: &str) -> Result<Lowered, SpecError> {
         let schema = match schema {
-            SchemaRef::Ref(_) => return self.lower(schema, name, pointer),
+            SchemaRef::Ref(_) => return self.lower(schema, self.hint_of(name), pointer),
             SchemaRef::Item(schema) => schema,
         };
         let nullable = schema.schema_data.nullable;
@@ -166,7 +234,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let item = self.lower(items.into(), &format!("{name}Item"), &pointer_push(pointer, "items"))?;
+                    let item = self.lower(items.into(), self.hint_of(name).element("Item"), &pointer_push(pointer, "items"))?;
                     TypeRef::List(Box::new(item.ty))
                 }
                 None => TypeRef::List(Box::new(TypeRef::Json)),
@@ -198,7 +266,7 @@ impl<'a> TypeSpace<'a> {
                 EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
             })
             .collect();
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values } });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new() });
     }
 
     fn lower_object(
@@ -213,7 +281,7 @@ impl<'a> TypeSpace<'a> {
         if props.is_empty() {
             return Ok(match additional {
                 Some(AdditionalProperties::Schema(value)) => {
-                    let value = self.lower(value.as_ref().into(), &format!("{name}Value"), &pointer_push(pointer, "additionalProperties"))?;
+                    let value = self.lower(value.as_ref().into(), self.hint_of(name).element("Value"), &pointer_push(pointer, "additionalProperties"))?;
                     TypeRef::Map(Box::new(value.ty))
                 }
                 _ => TypeRef::JsonObject,
@@ -222,8 +290,7 @@ impl<'a> TypeSpace<'a> {
         let mut field_names = Namespace::new();
         let mut fields = Vec::with_capacity(props.len());
         for (wire, schema, prop_pointer) in props {
-            let hint = format!("{name}{}", type_name(wire));
-            let lowered = self.lower(schema, &hint, &prop_pointer)?;
+            let lowered = self.lower(schema, NameHint::property(name, wire), &prop_pointer)?;
             let field_description = match schema {
                 SchemaRef::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
                 SchemaRef::Ref(_) => None,
@@ -237,7 +304,7 @@ impl<'a> TypeSpace<'a> {
                 description: field_description,
             });
         }
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields } });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new() });
         Ok(TypeRef::Named(name.to_string()))
     }
 
@@ -340,7 +407,7 @@ impl<'a> TypeSpace<'a> {
             self.lower_object(name, description, props, &any.required, any.additional_properties.as_ref(), pointer)?
         } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
             match &any.items {
-                Some(items) => TypeRef::List(Box::new(self.lower(items.into(), &format!("{name}Item"), &pointer_push(pointer, "items"))?.ty)),
+                Some(items) => TypeRef::List(Box::new(self.lower(items.into(), self.hint_of(name).element("Item"), &pointer_push(pointer, "items"))?.ty)),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             }
         } else if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
@@ -388,6 +455,7 @@ impl<'a> TypeSpace<'a> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::with_capacity(candidates.len());
+        let shapes: Vec<&Schema> = candidates.iter().map(|(m, p)| self.resolve((*m).into(), p)).collect::<Result<_, _>>()?;
         for (i, (member, member_pointer)) in candidates.into_iter().enumerate() {
             let tags = match discriminator {
                 Some(d) => self.discriminator_tags(member.into(), &d.property_name, &d.mapping, &member_pointer)?,
@@ -399,16 +467,16 @@ impl<'a> TypeSpace<'a> {
                 (None, ReferenceOr::Reference { reference }) => variant_name(ref_name(reference).unwrap_or("Variant")),
                 (None, ReferenceOr::Item(s)) => match &s.schema_data.title {
                     Some(title) => variant_name(title),
-                    None => kind_variant_name(resolved, i),
+                    None => kind_variant_name(resolved, i, &shapes),
                 },
             };
             let variant_name = variant_names.claim(&base);
-            let lowered = self.lower(member.into(), &format!("{name}{variant_name}"), &member_pointer)?;
+            let lowered = self.lower(member.into(), NameHint::variant(name, &variant_name), &member_pointer)?;
             variants.push(Variant { rust_name: variant_name, ty: lowered.ty, tags, boxed: false });
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator } });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new() });
         Ok(Some(TypeRef::Named(name.to_string())))
     }
 
@@ -458,11 +526,174 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// All named types, with fields on recursive cycles boxed, sorted by name.
-    pub fn finish(self) -> Vec<TypeDef> {
-        let mut defs: Vec<TypeDef> = self.defs.into_values().collect();
+    /// The naming hint of a type key; a component's own name for components.
+    fn hint_of(&self, key: &str) -> NameHint {
+        match inline_index(key) {
+            Some(index) => self.inline[index].clone(),
+            None => NameHint { standalone: vec![key.to_string()], owner: Owner::Fixed(key.to_string()), suffix: String::new() },
+        }
+    }
+
+    /// All named types, sorted by name, with fields on recursive cycles boxed; and the final name of
+    /// every provisional key (for the references lowering handed out).
+    ///
+    /// Identical inline shapes become one type first, so a shape used in several places competes for
+    /// a name once. Then each inline type takes its first standalone name that no other type wants and
+    /// no type already has; the rest, parents before children, take their owner's final name joined to
+    /// their own (`FilterOperator`), numbered only if even that is taken.
+    pub fn finish(mut self) -> (Vec<TypeDef>, HashMap<String, String>) {
+        let is_component = |key: &str| inline_index(key).is_none();
+        let representative = identical_shapes(&self.defs, is_component, |key| inline_index(key).unwrap_or(usize::MAX));
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (key, rep) in &representative {
+            if let (Some(member), Some(rep)) = (inline_index(key), inline_index(rep)) {
+                members.entry(rep).or_default().push(member);
+            }
+        }
+        for list in members.values_mut() {
+            list.sort_unstable();
+        }
+
+        // Standalone names, where exactly one type wants them. A shape used in several places may only
+        // take a name every place gives it: `Gt` would misname the value of `eq`.
+        let candidates: BTreeMap<usize, Vec<String>> = members
+            .iter()
+            .map(|(&rep, list)| {
+                let names = self.inline[list[0]]
+                    .standalone
+                    .iter()
+                    .filter(|n| stands_alone(n) && !self.names.is_taken(n))
+                    .filter(|n| list.iter().all(|&m| self.inline[m].standalone.contains(n)))
+                    .cloned()
+                    .collect();
+                (rep, names)
+            })
+            .collect();
+        let mut demand: HashMap<&str, usize> = HashMap::new();
+        for names in candidates.values() {
+            for name in names {
+                *demand.entry(name).or_default() += 1;
+            }
+        }
+        let mut final_names: HashMap<usize, String> = HashMap::new();
+        for (&rep, names) in &candidates {
+            if let Some(name) = names.iter().find(|n| demand[n.as_str()] == 1) {
+                final_names.insert(rep, self.names.claim(name));
+            }
+        }
+        // The rest: qualified by their owner, whose key is always older than theirs, so in key order
+        // every owner is named before the types it owns.
+        // A shape used in several places takes the words their names end in alike (`permission_info`
+        // and `resource_info` values → `InfoValue`), else the first place's.
+        for (&rep, list) in &members {
+            if !final_names.contains_key(&rep) {
+                let hint = &self.inline[rep];
+                let owner = self.owner_name(&hint.owner, &representative, &final_names);
+                let suffixes: Vec<&str> = list.iter().map(|&m| self.inline[m].suffix.as_str()).collect();
+                let shared = common_word_suffix(&suffixes);
+                let suffix = if shared.is_empty() { hint.suffix.as_str() } else { shared };
+                let name = self.names.claim(&join_type_names(&owner, suffix));
+                final_names.insert(rep, name);
+            }
+        }
+
+        let renames: HashMap<String, String> = representative
+            .iter()
+            .filter(|(key, _)| !is_component(key))
+            .map(|(key, rep)| {
+                let name = inline_index(rep).map_or_else(|| rep.clone(), |index| final_names[&index].clone());
+                (key.clone(), name)
+            })
+            .collect();
+        let mut merged: BTreeMap<String, TypeDef> = BTreeMap::new();
+        for (key, mut def) in std::mem::take(&mut self.defs) {
+            let name = renames.get(&key).cloned().unwrap_or(key);
+            def.name.clone_from(&name);
+            rename_refs(&mut def.kind, &renames);
+            match merged.get_mut(&name) {
+                Some(existing) => fill_missing_docs(existing, def),
+                None => {
+                    merged.insert(name, def);
+                }
+            }
+        }
+        let mut defs: Vec<TypeDef> = merged.into_values().collect();
         box_recursive_fields(&mut defs);
-        defs
+        (defs, renames)
+    }
+
+    /// The final name of a hint's owner (an owner that is no type itself, such as a list, is named by
+    /// its own hint).
+    fn owner_name(&self, owner: &Owner, representative: &BTreeMap<String, String>, final_names: &HashMap<usize, String>) -> String {
+        match owner {
+            Owner::Fixed(name) => name.clone(),
+            Owner::Type(key) => {
+                let rep = representative.get(key).unwrap_or(key);
+                match inline_index(rep) {
+                    None => rep.clone(),
+                    Some(index) => match final_names.get(&index) {
+                        Some(name) => name.clone(),
+                        None => {
+                            let hint = &self.inline[index];
+                            join_type_names(&self.owner_name(&hint.owner, representative, final_names), &hint.suffix)
+                        }
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// The longest run of whole `UpperCamelCase` words every name ends with (`PermissionInfoValue`,
+/// `ResourceInfoValue` → `InfoValue`).
+fn common_word_suffix<'n>(names: &[&'n str]) -> &'n str {
+    let Some((first, rest)) = names.split_first() else { return "" };
+    let mut start = first.len();
+    // Word starts of `first`, from the last word back (a suffix starting at a capital is whole words
+    // of every name that ends with it).
+    for (i, c) in first.char_indices().rev() {
+        if c.is_ascii_uppercase() {
+            if rest.iter().all(|n| n.ends_with(&first[i..])) {
+                start = i;
+            } else {
+                break;
+            }
+        }
+    }
+    &first[start..]
+}
+
+fn rename_refs(kind: &mut TypeKind, renames: &HashMap<String, String>) {
+    match kind {
+        TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| f.ty.rename(renames)),
+        TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.ty.rename(renames)),
+        TypeKind::Alias { target } => target.rename(renames),
+        TypeKind::Enum { .. } => {}
+    }
+}
+
+/// Merges a duplicate shape into the type that stands for it: docs the first one lacks come from the
+/// duplicate (the shapes are identical, so fields and values match by wire name).
+fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
+    if existing.description.is_none() {
+        existing.description = duplicate.description;
+    }
+    match (&mut existing.kind, duplicate.kind) {
+        (TypeKind::Struct { fields }, TypeKind::Struct { fields: others }) => {
+            for other in others {
+                if let Some(field) = fields.iter_mut().find(|f| f.wire_name == other.wire_name && f.description.is_none()) {
+                    field.description = other.description;
+                }
+            }
+        }
+        (TypeKind::Enum { values }, TypeKind::Enum { values: others }) => {
+            for other in others {
+                if let Some(value) = values.iter_mut().find(|v| v.wire == other.wire && v.description.is_none()) {
+                    value.description = other.description;
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -472,15 +703,33 @@ fn is_null_schema(schema: &Schema) -> bool {
         && schema.schema_data.nullable
 }
 
-fn kind_variant_name(schema: &Schema, index: usize) -> String {
+/// A variant name from what the variant is: its JSON type, or for one of several objects the first
+/// property no other variant has (`{and: [...]}` → `And`).
+fn kind_variant_name(schema: &Schema, index: usize, all: &[&Schema]) -> String {
+    let properties = |s: &Schema| -> Vec<String> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.properties.keys().cloned().collect(),
+            SchemaKind::Any(a) => a.properties.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
     match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Enum".into(),
         SchemaKind::Type(Type::String(_)) => "String".into(),
         SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
         SchemaKind::Type(Type::Array(_)) => "List".into(),
         SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => "Map".into(),
-        _ => format!("Variant{}", index + 1),
+        _ if all.iter().filter(|s| !properties(s).is_empty()).count() < 2 => "Object".into(),
+        _ => {
+            let own = properties(schema);
+            let others: HashSet<String> = all.iter().enumerate().filter(|(i, _)| *i != index).flat_map(|(_, s)| properties(s)).collect();
+            match own.iter().find(|p| !others.contains(*p)) {
+                Some(distinct) => variant_name(distinct),
+                None => "Object".into(),
+            }
+        }
     }
 }
 

@@ -115,9 +115,10 @@ fn lib_rs(api: &Api) -> TokenStream {
         (Some(key), None) => format!("A client configured from the environment: the API key from `{key}`."),
         _ => "A client with the default configuration.".to_string(),
     });
+    let deny_missing_docs = api.deny_missing_docs.then(|| quote!(#![deny(missing_docs)]));
     let tokens = quote! {
         #(#crate_doc_lines)*
-        #![deny(missing_docs)]
+        #deny_missing_docs
 
         pub mod resources;
         pub mod runtime;

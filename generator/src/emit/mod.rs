@@ -51,6 +51,10 @@ impl<'a> TypeIndex<'a> {
         TypeIndex { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
     }
 
+    pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
+        self.by_name.get(name).copied()
+    }
+
     /// Follows aliases to the type that is really used.
     pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
     where

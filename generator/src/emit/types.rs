@@ -1,4 +1,7 @@
-//! `src/types.rs`: every named type (structs, open enums, unions, aliases).
+//! `src/types/**.rs`: every named type (structs, open enums, unions, aliases), in one module per
+//! resource that uses it (shared ones in `shared`), all re-exported flat as `types::Name`.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,12 +11,58 @@ use crate::error::Error;
 use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
+    let mut modules: BTreeMap<Vec<String>, Vec<&TypeDef>> = BTreeMap::new();
+    for def in &api.types {
+        modules.entry(def.module.clone()).or_default().push(def);
+    }
+    // A top-level resource called `shared` keeps its name; the shared module then takes another.
+    let shared = if modules.keys().any(|m| m.len() == 1 && m[0] == "shared") { "shared_types" } else { "shared" };
+    // Every module with types, and the modules above it (which re-export what is below).
+    let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for module in modules.keys() {
+        let file_path = if module.is_empty() { vec![shared.to_string()] } else { module.clone() };
+        for depth in 0..file_path.len() {
+            tree.entry(file_path[..depth].to_vec()).or_default().insert(file_path[depth].clone());
+            tree.entry(file_path[..=depth].to_vec()).or_default();
+        }
+    }
+    tree.entry(Vec::new()).or_default();
+    for (path, children) in &tree {
+        let module_key: &[String] = if path.len() == 1 && path[0] == shared { &[] } else { path };
+        let defs = if path.is_empty() { &[][..] } else { modules.get(module_key).map(Vec::as_slice).unwrap_or_default() };
+        let pages: Vec<&PageImpl> = api.page_types.iter().filter(|p| defs.iter().any(|d| d.name == p.page_type)).collect();
+        let doc = if path.is_empty() {
+            "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string()
+        } else if module_key.is_empty() {
+            "Types that several resources use.".to_string()
+        } else {
+            format!("Types of `{}`.", path.join("."))
+        };
+        let doc = lit(&format!(" {doc}"));
+        let children = children.iter().map(|child| {
+            let child = ident(child);
+            quote!(mod #child; pub use #child::*;)
+        });
+        let items = module_items(module_key, defs, &pages, index);
+        let tokens = quote! {
+            #![doc = #doc]
+            #(#children)*
+            #items
+        };
+        let file = if path.is_empty() { "src/types/mod.rs".to_string() } else { format!("src/types/{}.rs", path.join("/")) };
+        files.insert(file, Source::Rust(tokens));
+    }
+    Ok(())
+}
+
+/// The `use` items and definitions of one module's types.
+fn module_items(module: &[String], defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex) -> TokenStream {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
     let mut has_display_union = false;
     let mut items = TokenStream::new();
-    for def in &api.types {
+    for def in defs {
         match &def.kind {
             TypeKind::Struct { fields } => fields.iter().for_each(|f| imports.add(&f.ty)),
             TypeKind::Union { variants, .. } => {
@@ -29,8 +78,9 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             has_display_union = true;
         }
     }
-    for page in &api.page_types {
+    for page in pages {
         items.extend(page_impl(page));
+        imports.add(&page.item);
     }
     let std_imports = imports.std_tokens();
     let mut uses = quote! {
@@ -43,17 +93,17 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     }
     if has_union || has_enum {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
-    } else if !api.types.is_empty() {
+    } else if !defs.is_empty() {
         uses.extend(quote!(use serde::{Deserialize, Serialize};));
     }
     let mut runtime_names = Vec::new();
     if has_union {
         uses.extend(quote!(use serde_json::value::RawValue;));
     }
-    if api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
+    if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
         runtime_names.push(ident("peek_tag"));
     }
-    if !api.page_types.is_empty() {
+    if !pages.is_empty() {
         runtime_names.push(ident("PageResponse"));
     }
     if imports.timestamp {
@@ -62,23 +112,86 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     if !runtime_names.is_empty() {
         uses.extend(quote!(use crate::runtime::{#(#runtime_names),*};));
     }
-    let tokens = quote! {
-        //! Data types of the API: request and response bodies and everything they contain.
+    // Types of this module and of the modules below it (re-exported here) are in scope already;
+    // importing those too would shadow the re-export and hide them from `types`.
+    let in_scope = |name: &str| index.get(name).is_some_and(|d| !module.is_empty() && d.module.starts_with(module) || d.module == module);
+    let elsewhere: Vec<_> = imports.named.iter().filter(|name| !in_scope(name)).map(|n| ident(n)).collect();
+    if !elsewhere.is_empty() {
+        uses.extend(quote!(use crate::types::{#(#elsewhere),*};));
+    }
+    quote! {
         #uses
         #items
-    };
-    files.insert("src/types.rs".into(), Source::Rust(tokens));
-    Ok(())
+    }
 }
 
+/// The spec's description, else what the type's shape truthfully says (its values, its variants, what
+/// it aliases), else nothing: a doc that only restates the name tells a reader nothing.
 fn type_doc(def: &TypeDef) -> TokenStream {
-    let text = def.description.clone().unwrap_or_else(|| match &def.kind {
-        TypeKind::Struct { .. } => format!("The `{}` object.", def.name),
-        TypeKind::Enum { .. } => format!("The values of `{}`.", def.name),
-        TypeKind::Union { .. } => format!("`{}`: one of the shapes below.", def.name),
-        TypeKind::Alias { .. } => format!("The `{}` type.", def.name),
-    });
-    doc_attrs(&text)
+    if let Some(text) = &def.description {
+        return doc_attrs(text);
+    }
+    let derived = match &def.kind {
+        TypeKind::Struct { .. } => return TokenStream::new(),
+        TypeKind::Enum { values } => {
+            let shown: Vec<String> = values.iter().take(8).map(|v| format!("`{}`", v.wire)).collect();
+            let more = if values.len() > shown.len() { format!(", or one of {} more", values.len() - shown.len()) } else { String::new() };
+            format!("One of {}{more}.", shown.join(", "))
+        }
+        TypeKind::Union { variants, .. } => {
+            format!("One of: {}.", variants.iter().map(|v| describe_type(&v.ty)).collect::<Vec<_>>().join("; "))
+        }
+        TypeKind::Alias { target } => capitalize(&describe_type(target)) + ".",
+    };
+    doc_attrs_raw(&derived)
+}
+
+/// A type in words, with named types as intra-doc links (`a list of [`Filter`]`).
+fn describe_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "a string".into(),
+        TypeRef::Integer | TypeRef::UnsignedInteger => "an integer".into(),
+        TypeRef::Float => "a number".into(),
+        TypeRef::Boolean => "a boolean".into(),
+        TypeRef::DateTime => "a timestamp (RFC 3339)".into(),
+        TypeRef::Binary => "binary data".into(),
+        TypeRef::Json => "any JSON value".into(),
+        TypeRef::JsonObject => "a JSON object".into(),
+        TypeRef::Named(name) => format!("a [`{name}`]"),
+        TypeRef::List(item) => format!("a list of {}", plural(&describe_type(item))),
+        TypeRef::Map(value) => format!("a map from names to {}", plural(&describe_type(value))),
+    }
+}
+
+/// `a [`Filter`]` → `[`Filter`]s`, `a string` → `strings`.
+fn plural(described: &str) -> String {
+    let bare = described.strip_prefix("an ").or_else(|| described.strip_prefix("a ")).unwrap_or(described);
+    match bare.strip_suffix("`]") {
+        Some(name) => format!("{name}`] values"),
+        None if bare.starts_with("list") || bare.starts_with("map") || bare.contains(' ') => format!("values each {described}"),
+        None => format!("{bare}s"),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A field's description, else what its type says when that is more than a bare JSON type (a link to
+/// the type, the timestamp format), else nothing.
+fn field_doc(field: &Field) -> TokenStream {
+    if let Some(text) = &field.description {
+        return doc_attrs(text);
+    }
+    let inner = match &field.ty {
+        TypeRef::List(inner) | TypeRef::Map(inner) => inner,
+        other => other,
+    };
+    match inner {
+        TypeRef::Named(_) | TypeRef::DateTime => doc_attrs_raw(&(capitalize(&describe_type(&field.ty)) + ".")),
+        _ => TokenStream::new(),
+    }
 }
 
 fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
@@ -113,7 +226,7 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field]) -> 
         if f.boxed {
             ty = quote!(Box<#ty>);
         }
-        let doc = doc_attrs(f.description.as_deref().unwrap_or(&format!("The `{}` field.", f.wire_name)));
+        let doc = field_doc(f);
         let rename = (f.rust_name != f.wire_name).then(|| {
             let wire = lit(&f.wire_name);
             quote!(rename = #wire,)
@@ -223,10 +336,9 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let doc = match (v.tags.as_slice(), &v.ty) {
-            ([], TypeRef::Named(n)) => format!("A [`{n}`]."),
-            ([], _) => format!("The `{}` form.", v.rust_name),
-            (tags, _) => format!("`{}` = {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
+        let doc = match v.tags.as_slice() {
+            [] => capitalize(&describe_type(&v.ty)) + ".",
+            tags => format!("`{}` = {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
         };
         let doc = doc_attrs_raw(&doc);
         quote!(#doc #variant(#ty),)

@@ -1,0 +1,154 @@
+//! Where each type lives: beside the resource that uses it, so a reader of one resource finds its types
+//! together (`types/beta/retrieval.rs`), and types several resources share one level up.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::ir::{Resource, ResponseKind, TypeDef, TypeKind, TypeRef};
+use crate::naming::snake_name;
+
+/// About how many lines one types file may hold before its larger groups move to files of their own.
+const FILE_LINE_BUDGET: usize = 1_200;
+
+/// Sets every type's `module`: the longest module path common to all resources whose operations reach
+/// it (through fields, variants and aliases); `[]`, the shared module, when none or only the client's
+/// own operations do.
+pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut home: Vec<Option<Vec<String>>> = vec![None; types.len()];
+    let mut visit = |resource: &Resource| {
+        let mut reached = vec![false; types.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        for op in &resource.operations {
+            let mut refs: Vec<&TypeRef> = op.inputs.iter().map(|input| &input.ty).collect();
+            match &op.response {
+                ResponseKind::Json(ty) | ResponseKind::EventStream(ty) => refs.push(ty),
+                ResponseKind::Paginated { page, item, .. } => refs.extend([page, item]),
+                ResponseKind::Empty | ResponseKind::Bytes => {}
+            }
+            stack.extend(refs.into_iter().filter_map(|ty| named(ty)).filter_map(|name| index.get(name).copied()));
+        }
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut reached[i], true) {
+                continue;
+            }
+            stack.extend(references(&types[i]).into_iter().filter_map(|name| index.get(name).copied()));
+        }
+        for (i, reached) in reached.into_iter().enumerate() {
+            if reached {
+                home[i] = Some(match home[i].take() {
+                    None => resource.module_path.clone(),
+                    Some(path) => common_prefix(&path, &resource.module_path),
+                });
+            }
+        }
+    };
+    walk(root, &mut visit);
+    for (def, home) in types.iter_mut().zip(home) {
+        def.module = home.unwrap_or_default();
+    }
+    split_large_modules(root, types);
+}
+
+/// Keeps files readable: in a module whose types would fill more than [`FILE_LINE_BUDGET`] lines, the
+/// largest groups (a type no other type of the module uses, with the types only it uses) move to a
+/// submodule named after that type (`types/beta/batch/batch_parse_job_config.rs`), until the rest fits.
+fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
+    let mut resource_modules = HashSet::new();
+    walk(root, &mut |r: &Resource| {
+        resource_modules.insert(r.module_path.clone());
+    });
+    let mut modules: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (i, def) in types.iter().enumerate() {
+        modules.entry(def.module.clone()).or_default().push(i);
+    }
+    // (module, its members, the type it is named after when an earlier split made it)
+    let mut work: Vec<(Vec<String>, Vec<usize>, Option<usize>)> = modules.into_iter().map(|(m, members)| (m, members, None)).collect();
+    while let Some((module, members, owner)) = work.pop() {
+        let mut remaining: usize = members.iter().map(|&i| estimated_lines(&types[i])).sum();
+        if remaining <= FILE_LINE_BUDGET {
+            continue;
+        }
+        let local: HashMap<&str, usize> = members.iter().map(|&i| (types[i].name.as_str(), i)).collect();
+        let uses = |i: usize| -> Vec<usize> { references(&types[i]).into_iter().filter_map(|n| local.get(n).copied()).collect() };
+        // The type a module is named after stays in it; what it is made of may move further down.
+        let used_by_others: HashSet<usize> =
+            members.iter().filter(|&&i| Some(i) != owner).flat_map(|&i| uses(i).into_iter().filter(move |&j| j != i)).collect();
+        let roots: Vec<usize> = members.iter().copied().filter(|&i| Some(i) != owner && !used_by_others.contains(&i)).collect();
+        let mut reached_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &root_type in &roots {
+            let mut seen = HashSet::new();
+            let mut stack = vec![root_type];
+            while let Some(i) = stack.pop() {
+                if Some(i) != owner && seen.insert(i) {
+                    reached_by.entry(i).or_default().push(root_type);
+                    stack.extend(uses(i));
+                }
+            }
+        }
+        let groups: Vec<(usize, Vec<usize>)> = roots
+            .iter()
+            .map(|&r| (r, members.iter().copied().filter(|i| reached_by.get(i).is_some_and(|by| by == &[r])).collect()))
+            .collect();
+        let size = |group: &[usize]| group.iter().map(|&i| estimated_lines(&types[i])).sum::<usize>();
+        let mut groups: Vec<(usize, Vec<usize>, usize)> = groups.into_iter().map(|(r, g)| { let n = size(&g); (r, g, n) }).collect();
+        groups.sort_by(|(a, _, a_size), (b, _, b_size)| b_size.cmp(a_size).then_with(|| types[*a].name.cmp(&types[*b].name)));
+        for (root_type, group, group_size) in groups {
+            if remaining <= FILE_LINE_BUDGET || group.len() < 2 {
+                break;
+            }
+            remaining -= group_size;
+            let mut submodule = module.clone();
+            submodule.push(snake_name(&types[root_type].name));
+            if resource_modules.contains(&submodule) {
+                let last = submodule.pop().unwrap_or_default();
+                submodule.push(format!("{last}_types"));
+            }
+            for &i in &group {
+                types[i].module.clone_from(&submodule);
+            }
+            work.push((submodule, group, Some(root_type)));
+        }
+    }
+}
+
+/// Roughly the lines a type takes once emitted (docs, attributes and impls included).
+fn estimated_lines(def: &TypeDef) -> usize {
+    let doc = |text: &Option<String>| text.as_deref().map_or(1, |t| t.len() / 100 + t.lines().count());
+    doc(&def.description)
+        + match &def.kind {
+            TypeKind::Struct { fields } => 4 + fields.iter().map(|f| 2 + usize::from(!f.required) + doc(&f.description)).sum::<usize>(),
+            TypeKind::Enum { values } => 55 + values.iter().map(|v| 4 + doc(&v.description)).sum::<usize>(),
+            TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),
+            TypeKind::Alias { .. } => 2,
+        }
+}
+
+fn references(def: &TypeDef) -> Vec<&str> {
+    let refs: Vec<&TypeRef> = match &def.kind {
+        TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias { target } => vec![target],
+        TypeKind::Enum { .. } => Vec::new(),
+    };
+    refs.into_iter().filter_map(named).collect()
+}
+
+fn walk(resource: &Resource, visit: &mut impl FnMut(&Resource)) {
+    visit(resource);
+    for child in &resource.children {
+        walk(child, visit);
+    }
+}
+
+/// The innermost named type of a reference (`Vec<Foo>` → `Foo`).
+fn named(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::List(inner) | TypeRef::Map(inner) => named(inner),
+        _ => None,
+    }
+}
+
+fn common_prefix(a: &[String], b: &[String]) -> Vec<String> {
+    a.iter().zip(b).take_while(|(x, y)| x == y).map(|(x, _)| x.clone()).collect()
+}
