@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use llama_cloud::types::{
-    SplitCategory, SplitCreateRequestConfiguration, SplitCreateRequestConfigurationSplittingStrategy,
-    SplitCreateRequestConfigurationSplittingStrategyAllowUncategorized, SplitDocumentInput, SplitListRequestStatus,
+    SplitCategory, SplitConfiguration, SplittingStrategy,
+    AllowUncategorized, SplitDocumentInput, SplitListStatus,
 };
 use llama_cloud::LlamaCloud;
 
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let split = client.beta().split();
 
     if args.first().map(String::as_str) == Some("--list") {
-        let mut jobs = split.list().status(SplitListRequestStatus::Completed).page_size(20).items();
+        let mut jobs = split.list().status(SplitListStatus::Completed).page_size(20).items();
         let mut shown = 0;
         while let Some(job) = jobs.try_next().await? {
             println!("{}  {}  {}", job.id, job.document_input.value, job.created_at.map(|t| t.to_string()).unwrap_or_default());
@@ -55,10 +55,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let job = split
         .create(SplitDocumentInput { type_: "file_id".to_owned(), value: file_id.clone() })
-        .configuration(SplitCreateRequestConfiguration {
+        .configuration(SplitConfiguration {
             categories,
-            splitting_strategy: Some(SplitCreateRequestConfigurationSplittingStrategy {
-                allow_uncategorized: Some(SplitCreateRequestConfigurationSplittingStrategyAllowUncategorized::Include),
+            splitting_strategy: Some(SplittingStrategy {
+                allow_uncategorized: Some(AllowUncategorized::Include),
             }),
         })
         .await?;

@@ -7,7 +7,6 @@
 //! Authenticate with an API key sent as `Authorization: Bearer <key>`.
 //!
 //! Create a client with [`LlamaCloud::from_env`] or [`LlamaCloud::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.
-#![deny(missing_docs)]
 
 pub mod resources;
 pub mod runtime;

@@ -428,7 +428,7 @@ async fn beta_sheets_get_result_table() {
         .get_result_table(
             "string",
             "string",
-            serde_json::from_str::<SheetsGetResultTableRequestRegionType>("\"table\"")
+            serde_json::from_str::<RegionType>("\"table\"")
                 .expect("sample input decodes"),
         )
         .send()

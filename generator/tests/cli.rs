@@ -51,13 +51,13 @@ fn check_passes_when_fresh_and_names_every_drifted_file() {
     let last = bytes.len() - 1;
     bytes[last] = b' ';
     std::fs::write(&lib, bytes).expect("write");
-    std::fs::remove_file(out.join("src/types.rs")).expect("remove");
+    std::fs::remove_file(out.join("src/types/mod.rs")).expect("remove");
     std::fs::write(out.join("src/stray.rs"), "// not generated\n").expect("write");
     let stale = run("check");
     assert_eq!(stale.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&stale.stderr);
     assert!(stderr.contains("changed: ") && stderr.contains("src/lib.rs"), "{stderr}");
-    assert!(stderr.contains("missing: ") && stderr.contains("src/types.rs"), "{stderr}");
+    assert!(stderr.contains("missing: ") && stderr.contains("src/types/mod.rs"), "{stderr}");
     assert!(stderr.contains("not generated: ") && stderr.contains("src/stray.rs"), "{stderr}");
 
     // Regenerating repairs it all.

@@ -184,14 +184,14 @@ fn field_doc(field: &Field) -> TokenStream {
     if let Some(text) = &field.description {
         return doc_attrs(text);
     }
-    let inner = match &field.ty {
-        TypeRef::List(inner) | TypeRef::Map(inner) => inner,
-        other => other,
-    };
-    match inner {
-        TypeRef::Named(_) | TypeRef::DateTime => doc_attrs_raw(&(capitalize(&describe_type(&field.ty)) + ".")),
-        _ => TokenStream::new(),
+    let mut facts = Vec::new();
+    if field.rust_name != field.wire_name {
+        facts.push(format!("`{}` on the wire.", field.wire_name));
     }
+    if matches!(&field.ty, TypeRef::DateTime) {
+        facts.push("A timestamp (RFC 3339).".to_string());
+    }
+    doc_attrs_raw(&facts.join(" "))
 }
 
 fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
@@ -337,7 +337,11 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
             ty = quote!(Box<#ty>);
         }
         let doc = match v.tags.as_slice() {
-            [] => capitalize(&describe_type(&v.ty)) + ".",
+            // A variant named after its JSON type (`String(String)`) says all there is to say.
+            [] => match &v.ty {
+                TypeRef::Named(name) if *name != v.rust_name => format!("A [`{name}`]."),
+                _ => String::new(),
+            },
             tags => format!("`{}` = {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or ")),
         };
         let doc = doc_attrs_raw(&doc);

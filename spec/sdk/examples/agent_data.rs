@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use futures_util::TryStreamExt;
-use llama_cloud::types::{AgentDataFilter, AgentDataFilterEq, AgentDataFilterGte};
+use llama_cloud::types::{AgentDataFilter, AgentDataFilterValue};
 use llama_cloud::LlamaCloud;
 use serde_json::{json, Map, Value};
 
@@ -59,11 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut filter = BTreeMap::new();
     filter.insert(
         "status".to_owned(),
-        AgentDataFilter { eq: Some(AgentDataFilterEq::String("paid".to_owned())), ..Default::default() },
+        AgentDataFilter { eq: Some(AgentDataFilterValue::String("paid".to_owned())), ..Default::default() },
     );
     filter.insert(
         "total".to_owned(),
-        AgentDataFilter { gte: Some(AgentDataFilterGte::Number(50.0)), ..Default::default() },
+        AgentDataFilter { gte: Some(AgentDataFilterValue::Number(50.0)), ..Default::default() },
     );
     let mut results = agent_data
         .search(deployment)

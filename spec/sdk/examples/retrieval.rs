@@ -8,7 +8,7 @@
 //! the files of the index whose name contains that text, greps the first one for the query's
 //! first word and prints the start of its parsed text.
 
-use llama_cloud::types::{RetrievalRetrieveRequestRerank, RetrievalRetrieveResponseResultsItem};
+use llama_cloud::types::{Rerank, RetrievalRetrieveResponseResult};
 use llama_cloud::LlamaCloud;
 
 fn usage() -> ! {
@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = retrieval
         .retrieve(index_id, query)
         .top_k(5)
-        .rerank(RetrievalRetrieveRequestRerank { enabled: Some(true), top_n: Some(3) })
+        .rerank(Rerank { enabled: Some(true), top_n: Some(3) })
         .await?;
 
     println!("{} result(s) for {query:?}", response.results.len());
@@ -57,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn print_chunk(rank: usize, chunk: &RetrievalRetrieveResponseResultsItem) {
+fn print_chunk(rank: usize, chunk: &RetrievalRetrieveResponseResult) {
     let score = chunk.rerank_score.or(chunk.score).map_or_else(|| "-".to_owned(), |s| format!("{s:.3}"));
     let pages = chunk
         .static_fields

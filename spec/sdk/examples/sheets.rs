@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use llama_cloud::types::{JobStatus, SheetsGetResultTableRequestRegionType, SheetsJob, SheetsParsingConfig};
+use llama_cloud::types::{JobStatus, RegionType, SheetsJob, SheetsParsingConfig};
 use llama_cloud::LlamaCloud;
 
 fn usage() -> ! {
@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for region in job.regions.iter().flatten() {
         let Some(region_id) = &region.region_id else { continue };
         let link = sheets
-            .get_result_table(&job.id, region_id, SheetsGetResultTableRequestRegionType::Table)
+            .get_result_table(&job.id, region_id, RegionType::Table)
             .expires_at_seconds(600)
             .await?;
         println!("{region_id}: {} (expires {})", link.url, link.expires_at);

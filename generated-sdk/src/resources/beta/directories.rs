@@ -9,7 +9,7 @@ use crate::runtime::{
     RequestOptions, Response, Result, path_param,
 };
 
-use crate::types::{DirectoriesListRequestType, Directory, DirectoryPage};
+use crate::types::{DirectoriesListType, Directory, DirectoryPage};
 
 /// Operations on `beta.directories.files`.
 pub mod files;
@@ -143,7 +143,7 @@ pub struct DirectoriesListRequest {
     page_size: Option<i64>,
     page_token: Option<String>,
     project_id: Option<String>,
-    type_: Option<DirectoriesListRequestType>,
+    type_: Option<DirectoriesListType>,
 }
 
 impl DirectoriesListRequest {
@@ -184,7 +184,7 @@ impl DirectoriesListRequest {
     }
 
     /// Sets the `type` query parameter.
-    pub fn type_(mut self, type_: impl Into<DirectoriesListRequestType>) -> Self {
+    pub fn type_(mut self, type_: impl Into<DirectoriesListType>) -> Self {
         self.type_ = Some(type_.into());
         self
     }

@@ -9,7 +9,7 @@ use crate::runtime::{
     ApiRequest, BoxFuture, Client, Method, RequestOptions, Response, Result, path_param,
 };
 
-use crate::types::{Index, IndexesCreateRequestProductsItem};
+use crate::types::{Index, Product};
 
 /// Operations on `beta.indexes`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
@@ -239,7 +239,7 @@ struct IndexesCreateRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    products: Option<Vec<IndexesCreateRequestProductsItem>>,
+    products: Option<Vec<Product>>,
 }
 
 impl IndexesCreateRequest {
@@ -262,10 +262,7 @@ impl IndexesCreateRequest {
     }
 
     /// Product configurations for syncing. Omit to use a default parse configuration. Include an explicit entry per product type (e.g. parse, extract) to override the default.
-    pub fn products(
-        mut self,
-        products: impl IntoIterator<Item = IndexesCreateRequestProductsItem>,
-    ) -> Self {
+    pub fn products(mut self, products: impl IntoIterator<Item = Product>) -> Self {
         self.body.products = Some(products.into_iter().collect());
         self
     }

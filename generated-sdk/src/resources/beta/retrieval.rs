@@ -10,10 +10,8 @@ use crate::runtime::{
 };
 
 use crate::types::{
-    RetrievalGrepResponse, RetrievalReadResponse,
-    RetrievalRetrieveRequestCustomFiltersValue, RetrievalRetrieveRequestRerank,
-    RetrievalRetrieveRequestStaticFilters, RetrievalRetrieveResponse,
-    RetrievalSearchResponse,
+    MetadataFilter, Rerank, RetrievalGrepResponse, RetrievalReadResponse,
+    RetrievalRetrieveResponse, RetrievalSearchResponse, StaticFilters,
 };
 
 /// Operations on `beta.retrieval`. Get it from the client; cheap to clone.
@@ -164,17 +162,17 @@ struct RetrievalRetrieveRequestBody {
     index_id: String,
     query: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    custom_filters: Option<BTreeMap<String, RetrievalRetrieveRequestCustomFiltersValue>>,
+    custom_filters: Option<BTreeMap<String, MetadataFilter>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     full_text_pipeline_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     num_candidates: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    rerank: Option<RetrievalRetrieveRequestRerank>,
+    rerank: Option<Rerank>,
     #[serde(skip_serializing_if = "Option::is_none")]
     score_threshold: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    static_filters: Option<RetrievalRetrieveRequestStaticFilters>,
+    static_filters: Option<StaticFilters>,
     #[serde(skip_serializing_if = "Option::is_none")]
     top_k: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,10 +192,10 @@ impl RetrievalRetrieveRequest {
         self
     }
 
-    /// Filters on user-defined metadata fields.
+    /// Filters on user-defined metadata fields, by field name.
     pub fn custom_filters(
         mut self,
-        custom_filters: BTreeMap<String, RetrievalRetrieveRequestCustomFiltersValue>,
+        custom_filters: BTreeMap<String, MetadataFilter>,
     ) -> Self {
         self.body.custom_filters = Some(custom_filters);
         self
@@ -216,7 +214,7 @@ impl RetrievalRetrieveRequest {
     }
 
     /// Reranking configuration applied after hybrid search. Enabled by default.
-    pub fn rerank(mut self, rerank: RetrievalRetrieveRequestRerank) -> Self {
+    pub fn rerank(mut self, rerank: Rerank) -> Self {
         self.body.rerank = Some(rerank);
         self
     }
@@ -228,10 +226,7 @@ impl RetrievalRetrieveRequest {
     }
 
     /// Filters on built-in document fields (page range, chunk index, etc.).
-    pub fn static_filters(
-        mut self,
-        static_filters: RetrievalRetrieveRequestStaticFilters,
-    ) -> Self {
+    pub fn static_filters(mut self, static_filters: StaticFilters) -> Self {
         self.body.static_filters = Some(static_filters);
         self
     }

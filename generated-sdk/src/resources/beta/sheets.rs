@@ -11,8 +11,7 @@ use crate::runtime::{
 };
 
 use crate::types::{
-    JobStatus, PresignedUrl, SheetsGetResultTableRequestRegionType, SheetsJob,
-    SheetsJobPage, SheetsParsingConfig,
+    JobStatus, PresignedUrl, RegionType, SheetsJob, SheetsJobPage, SheetsParsingConfig,
 };
 
 /// Operations on `beta.sheets`. Get it from the client; cheap to clone.
@@ -135,7 +134,7 @@ impl Sheets {
         &self,
         spreadsheet_job_id: impl Into<String>,
         region_id: impl Into<String>,
-        region_type: impl Into<SheetsGetResultTableRequestRegionType>,
+        region_type: impl Into<RegionType>,
     ) -> SheetsGetResultTableRequest {
         SheetsGetResultTableRequest {
             client: self.client.clone(),
@@ -501,7 +500,7 @@ pub struct SheetsGetResultTableRequest {
     options: RequestOptions,
     spreadsheet_job_id: String,
     region_id: String,
-    region_type: SheetsGetResultTableRequestRegionType,
+    region_type: RegionType,
     expires_at_seconds: Option<i64>,
     organization_id: Option<String>,
     project_id: Option<String>,

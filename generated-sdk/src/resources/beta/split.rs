@@ -10,8 +10,7 @@ use crate::runtime::{
 };
 
 use crate::types::{
-    SplitCreateRequestConfiguration, SplitDocumentInput, SplitJob, SplitJobPage,
-    SplitListRequestStatus,
+    SplitConfiguration, SplitDocumentInput, SplitJob, SplitJobPage, SplitListStatus,
 };
 
 /// Operations on `beta.split`. Get it from the client; cheap to clone.
@@ -101,7 +100,7 @@ pub struct SplitListRequest {
     page_size: Option<i64>,
     page_token: Option<String>,
     project_id: Option<String>,
-    status: Option<SplitListRequestStatus>,
+    status: Option<SplitListStatus>,
 }
 
 impl SplitListRequest {
@@ -157,7 +156,7 @@ impl SplitListRequest {
     }
 
     /// Filter by job status (pending, processing, completed, failed, cancelled)
-    pub fn status(mut self, status: impl Into<SplitListRequestStatus>) -> Self {
+    pub fn status(mut self, status: impl Into<SplitListStatus>) -> Self {
         self.status = Some(status.into());
         self
     }
@@ -240,7 +239,7 @@ pub struct SplitCreateRequest {
 struct SplitCreateRequestBody {
     document_input: SplitDocumentInput,
     #[serde(skip_serializing_if = "Option::is_none")]
-    configuration: Option<SplitCreateRequestConfiguration>,
+    configuration: Option<SplitConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     configuration_id: Option<String>,
 }
@@ -259,10 +258,7 @@ impl SplitCreateRequest {
     }
 
     /// Split configuration with categories and splitting strategy.
-    pub fn configuration(
-        mut self,
-        configuration: SplitCreateRequestConfiguration,
-    ) -> Self {
+    pub fn configuration(mut self, configuration: SplitConfiguration) -> Self {
         self.body.configuration = Some(configuration);
         self
     }

@@ -10,10 +10,7 @@ use crate::runtime::{
     PageScheme, RequestOptions, Response, Result, Timestamp, Upload, path_param,
 };
 
-use crate::types::{
-    DirectoryFile, DirectoryFilePage, FilesAddRequestMetadataValue,
-    FilesUpdateRequestMetadataValue,
-};
+use crate::types::{DirectoryFile, DirectoryFilePage, MetadataValue};
 
 /// Operations on `beta.directories.files`. Get it from the client; cheap to clone.
 #[derive(Debug, Clone)]
@@ -406,7 +403,7 @@ struct FilesAddRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<BTreeMap<String, FilesAddRequestMetadataValue>>,
+    metadata: Option<BTreeMap<String, MetadataValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unique_id: Option<String>,
 }
@@ -431,10 +428,7 @@ impl FilesAddRequest {
     }
 
     /// User-defined metadata key-value pairs to associate with the file.
-    pub fn metadata(
-        mut self,
-        metadata: BTreeMap<String, FilesAddRequestMetadataValue>,
-    ) -> Self {
+    pub fn metadata(mut self, metadata: BTreeMap<String, MetadataValue>) -> Self {
         self.body.metadata = Some(metadata);
         self
     }
@@ -639,7 +633,7 @@ struct FilesUpdateRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<Nullable<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<Nullable<BTreeMap<String, FilesUpdateRequestMetadataValue>>>,
+    metadata: Option<Nullable<BTreeMap<String, MetadataValue>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unique_id: Option<Nullable<String>>,
 }
@@ -670,10 +664,7 @@ impl FilesUpdateRequest {
     }
 
     /// User-defined metadata key-value pairs. Replaces the user metadata layer.
-    pub fn metadata(
-        mut self,
-        metadata: BTreeMap<String, FilesUpdateRequestMetadataValue>,
-    ) -> Self {
+    pub fn metadata(mut self, metadata: BTreeMap<String, MetadataValue>) -> Self {
         self.body.metadata = Some(Nullable::Value(metadata));
         self
     }
