@@ -5,7 +5,7 @@ VENV      ?= .venv
 GENERATOR  = cargo run --quiet --release -p openapi-sdkgen --
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: generate check lint build clippy doc unit-test mock-test corpus test bench clean
+.PHONY: generate check lint build features clippy doc unit-test mock-test corpus test bench clean
 
 generate:
 	$(GENERATOR) generate --spec $(SPEC) --out $(SDK)
@@ -25,6 +25,13 @@ lint: $(VENV)/.installed
 # The SDK builds, lints and documents without a single warning.
 build:
 	RUSTFLAGS="-D warnings" cargo build --quiet -p llama-cloud --all-targets
+# Each resource feature alone, and none, builds without a warning.
+features:
+	for feature in $$(sed -n 's/^default = \[\(.*\)\]/\1/p' $(SDK)/Cargo.toml | tr -d '",'); do \
+		echo "llama-cloud with only $$feature"; \
+		RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --no-default-features --features $$feature || exit 1; \
+	done
+	RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --no-default-features
 clippy:
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 doc:
@@ -45,7 +52,7 @@ mock-test: node_modules/.installed
 corpus:
 	scripts/corpus.sh
 
-test: lint check build clippy doc unit-test mock-test corpus
+test: lint check build features clippy doc unit-test mock-test corpus
 
 bench:
 	scripts/bench.sh

@@ -227,9 +227,13 @@ pub struct TypeDef {
     pub description: Option<String>,
     pub kind: TypeKind,
     /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
-    /// nearest resource above all that do, or the shared module (`[]`) for types of several top-level
-    /// resources or none. Every type is also re-exported as `types::Name`.
+    /// nearest resource above all that do, or the shared module (`["shared"]`) for types of several
+    /// top-level resources or none; large modules are split below that. Every type is also re-exported
+    /// as `types::Name`.
     pub module: Vec<String>,
+    /// The cargo features (top-level resources) whose operations reach it; empty when it is always
+    /// compiled (the client's own operations reach it, or every resource does, or none does).
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,20 +1,31 @@
 //! Where each type lives: beside the resource that uses it, so a reader of one resource finds its types
 //! together (`types/beta/retrieval.rs`), and types several resources share one level up.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{Resource, ResponseKind, TypeDef, TypeKind, TypeRef};
 use crate::naming::snake_name;
 
+/// The cargo feature of types that no operation reaches.
+pub const STANDALONE_FEATURE: &str = "standalone-types";
+
 /// About how many lines one types file may hold before its larger groups move to files of their own.
 const FILE_LINE_BUDGET: usize = 1_200;
 
-/// Sets every type's `module`: the longest module path common to all resources whose operations reach
-/// it (through fields, variants and aliases); `[]`, the shared module, when none or only the client's
-/// own operations do.
+/// The module of types no single top-level resource owns: `shared`, unless a resource has that name.
+pub fn shared_module(root: &Resource) -> String {
+    let taken = |name: &str| root.children.iter().any(|c| c.accessor == name);
+    ["shared", "shared_types"].into_iter().find(|n| !taken(n)).map_or_else(|| "shared_types_".to_string(), str::to_string)
+}
+
+/// Sets every type's `module`, the longest module path common to all resources whose operations reach
+/// it (through fields, variants and aliases), or the shared module when that is the client itself;
+/// and its `features`, the top-level resources that reach it ([`STANDALONE_FEATURE`] when none does).
 pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut home: Vec<Option<Vec<String>>> = vec![None; types.len()];
+    // Top-level resources reaching each type; `None` once the client's own operations do.
+    let mut users: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); types.len()];
     let mut visit = |resource: &Resource| {
         let mut reached = vec![false; types.len()];
         let mut stack: Vec<usize> = Vec::new();
@@ -35,6 +46,13 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
         }
         for (i, reached) in reached.into_iter().enumerate() {
             if reached {
+                match (resource.module_path.first(), &mut users[i]) {
+                    (Some(top), Some(set)) => {
+                        set.insert(top.clone());
+                    }
+                    (None, slot) => *slot = None,
+                    (Some(_), None) => {}
+                }
                 home[i] = Some(match home[i].take() {
                     None => resource.module_path.clone(),
                     Some(path) => common_prefix(&path, &resource.module_path),
@@ -43,8 +61,42 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
         }
     };
     walk(root, &mut visit);
-    for (def, home) in types.iter_mut().zip(home) {
-        def.module = home.unwrap_or_default();
+    let shared = shared_module(root);
+    // Types no operation reaches (webhook payloads, say) have a feature of their own; what a type
+    // refers to compiles whenever the type does.
+    for set in users.iter_mut().flatten().filter(|set| set.is_empty()) {
+        set.insert(STANDALONE_FEATURE.to_string());
+    }
+    let mut stack: Vec<usize> = (0..types.len()).collect();
+    while let Some(i) = stack.pop() {
+        for name in references(&types[i]) {
+            let Some(&j) = index.get(name) else { continue };
+            let grown = match (users[i].clone(), &mut users[j]) {
+                (_, None) => false,
+                (None, slot) => {
+                    *slot = None;
+                    true
+                }
+                (Some(from), Some(to)) => {
+                    let before = to.len();
+                    to.extend(from);
+                    to.len() > before
+                }
+            };
+            if grown {
+                stack.push(j);
+            }
+        }
+    }
+    let features_defined = root.children.len() + usize::from(users.iter().flatten().any(|set| set.contains(STANDALONE_FEATURE)));
+    for ((def, home), users) in types.iter_mut().zip(home).zip(users) {
+        def.module = home.filter(|path| !path.is_empty()).unwrap_or_else(|| vec![shared.clone()]);
+        def.features = users.filter(|set| set.len() < features_defined).map(|set| set.into_iter().collect()).unwrap_or_default();
+        // A top-level resource's modules compile only with its feature: a type other features (or
+        // none) need too moves to the shared module.
+        if def.module[0] != shared && def.features != def.module[..1] {
+            def.module = vec![shared.clone()];
+        }
     }
     split_large_modules(root, types);
 }

@@ -15,7 +15,7 @@ mod dedup;
 pub mod emit;
 pub mod error;
 pub mod ir;
-mod layout;
+pub(crate) mod layout;
 pub mod load;
 pub mod lower;
 pub mod naming;

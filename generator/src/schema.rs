@@ -154,7 +154,7 @@ impl<'a> TypeSpace<'a> {
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
                 let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new() });
+                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new() });
             }
         }
         Ok(())
@@ -266,7 +266,7 @@ impl<'a> TypeSpace<'a> {
                 EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
             })
             .collect();
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new() });
     }
 
     fn lower_object(
@@ -304,7 +304,7 @@ impl<'a> TypeSpace<'a> {
                 description: field_description,
             });
         }
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new() });
         Ok(TypeRef::Named(name.to_string()))
     }
 
@@ -476,7 +476,7 @@ impl<'a> TypeSpace<'a> {
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new() });
         Ok(Some(TypeRef::Named(name.to_string())))
     }
 

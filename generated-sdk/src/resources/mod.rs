@@ -5,18 +5,22 @@
 use crate::LlamaCloud;
 
 /// Operations on `beta`.
+#[cfg(feature = "beta")]
 pub mod beta;
 
 /// Operations on `batches`.
+#[cfg(feature = "batches")]
 pub mod batches;
 
 impl LlamaCloud {
     /// Operations on `beta`.
+    #[cfg(feature = "beta")]
     pub fn beta(&self) -> beta::Beta {
         beta::Beta::new(self.client.clone())
     }
 
     /// Operations on `batches`.
+    #[cfg(feature = "batches")]
     pub fn batches(&self) -> batches::Batches {
         batches::Batches::new(self.client.clone())
     }

@@ -2,14 +2,19 @@
 
 //! Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.
 
+#[cfg(feature = "batches")]
 mod batches;
 
+#[cfg(feature = "batches")]
 pub use batches::*;
 
+#[cfg(feature = "beta")]
 mod beta;
 
+#[cfg(feature = "beta")]
 pub use beta::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;

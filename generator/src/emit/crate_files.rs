@@ -7,6 +7,7 @@ use quote::quote;
 use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
+use crate::layout::STANDALONE_FEATURE;
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
 
@@ -56,6 +57,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
          publish = false\n\
          \n\
          [features]\n\
+         {resource_features}\
          # Tests that call every operation against a mock server of the spec (tests/mock_server.rs);\n\
          # they need MOCK_SERVER_URL, so they only build when asked for.\n\
          mock-server-tests = []\n\
@@ -75,7 +77,30 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
         version = toml_string(&settings.crate_version),
         description = toml_string(&description),
         dependencies = runtime_dependencies(),
+        resource_features = resource_features(api),
     )
+}
+
+/// One feature per top-level resource, all on by default: `default-features = false` and a list of
+/// resources compiles only those resources and the types they use.
+fn resource_features(api: &Api) -> String {
+    if api.root.children.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<&str> = api.root.children.iter().map(|c| c.accessor.as_str()).collect();
+    let standalone = api.types.iter().any(|t| t.features.iter().any(|f| f == STANDALONE_FEATURE));
+    if standalone {
+        names.push(STANDALONE_FEATURE);
+    }
+    let mut out = String::from("# One feature per top-level resource, all on by default. With `default-features = false`, list\n# the resources you use: only they and the types they need are compiled.\n");
+    if standalone {
+        out.push_str(&format!("# `{STANDALONE_FEATURE}`: the spec's types that no operation uses.\n"));
+    }
+    out.push_str(&format!("default = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
+    for name in names {
+        out.push_str(&format!("{name} = []\n"));
+    }
+    out
 }
 
 fn lib_rs(api: &Api) -> TokenStream {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_text, ident, lit, type_tokens, Emitted, Source, Imports, TypeIndex};
+use super::{cfg_features, doc_attrs, doc_text, ident, lit, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
@@ -20,18 +20,23 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
     let mut ctx = ModuleContext { index, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
 
     let handle = ident(&resource.type_name);
+    // Top-level resources are cargo features.
+    let gate = |c: &Resource| if is_root { cfg_features(std::slice::from_ref(&c.accessor)) } else { TokenStream::new() };
     let child_modules = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let doc = doc_attrs(&format!("Operations on `{}`.", c.module_path.join(".")));
-        quote!(#doc pub mod #module;)
+        let gate = gate(c);
+        quote!(#doc #gate pub mod #module;)
     });
     let accessors = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let accessor = ident(&c.accessor);
         let child = ident(&c.type_name);
         let doc = doc_attrs(&format!("Operations on `{}`.", c.module_path.join(".")));
+        let gate = gate(c);
         quote! {
             #doc
+            #gate
             pub fn #accessor(&self) -> #module::#child {
                 #module::#child::new(self.client.clone())
             }

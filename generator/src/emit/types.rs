@@ -6,46 +6,63 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, doc_attrs_raw, ident, lit, type_tokens, Emitted, Source, Imports, TypeIndex};
+use super::{before_each_item, cfg_features, doc_attrs, doc_attrs_raw, ident, lit, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
-use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, EnumValue, Field, PageImpl, Resource, TypeDef, TypeKind, TypeRef, Variant};
+use crate::layout::shared_module;
+use crate::naming::snake_name;
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let mut modules: BTreeMap<Vec<String>, Vec<&TypeDef>> = BTreeMap::new();
     for def in &api.types {
         modules.entry(def.module.clone()).or_default().push(def);
     }
-    // A top-level resource called `shared` keeps its name; the shared module then takes another.
-    let shared = if modules.keys().any(|m| m.len() == 1 && m[0] == "shared") { "shared_types" } else { "shared" };
+    let shared = shared_module(&api.root);
+    let resource_modules = resource_module_paths(&api.root);
+    let shared_gated = api.types.iter().any(|d| d.module.first() == Some(&shared) && !d.features.is_empty());
     // Every module with types, and the modules above it (which re-export what is below).
     let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    tree.entry(Vec::new()).or_default();
     for module in modules.keys() {
-        let file_path = if module.is_empty() { vec![shared.to_string()] } else { module.clone() };
-        for depth in 0..file_path.len() {
-            tree.entry(file_path[..depth].to_vec()).or_default().insert(file_path[depth].clone());
-            tree.entry(file_path[..=depth].to_vec()).or_default();
+        for depth in 0..module.len() {
+            tree.entry(module[..depth].to_vec()).or_default().insert(module[depth].clone());
+            tree.entry(module[..=depth].to_vec()).or_default();
         }
     }
-    tree.entry(Vec::new()).or_default();
     for (path, children) in &tree {
-        let module_key: &[String] = if path.len() == 1 && path[0] == shared { &[] } else { path };
-        let defs = if path.is_empty() { &[][..] } else { modules.get(module_key).map(Vec::as_slice).unwrap_or_default() };
+        let defs = modules.get(path).map(Vec::as_slice).unwrap_or_default();
         let pages: Vec<&PageImpl> = api.page_types.iter().filter(|p| defs.iter().any(|d| d.name == p.page_type)).collect();
-        let doc = if path.is_empty() {
-            "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string()
-        } else if module_key.is_empty() {
-            "Types that several resources use.".to_string()
-        } else {
-            format!("Types of `{}`.", path.join("."))
+        let doc = match path.as_slice() {
+            [] => "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string(),
+            [only] if *only == shared => "Types that several top-level resources use, or none does.".to_string(),
+            _ if resource_modules.contains(path) => format!("Types of `{}`.", path.join(".")),
+            _ => match defs.iter().find(|d| path.last().is_some_and(|last| last.trim_end_matches("_types") == snake_name(&d.name))) {
+                Some(owner) => format!("[`{}`] and the types only it uses.", owner.name),
+                None => format!("Types of `{}`.", path.join(".")),
+            },
         };
         let doc = lit(&format!(" {doc}"));
+        // Top-level resources are cargo features: their types compile only with them.
         let children = children.iter().map(|child| {
+            let gate = if !path.is_empty() {
+                None
+            } else if *child != shared {
+                Some(cfg_features(std::slice::from_ref(child)))
+            } else {
+                // With some features off, the shared module may have nothing to re-export.
+                shared_gated.then(|| quote!(#[allow(unused_imports)]))
+            };
+            let mod_gate = gate.as_ref().filter(|_| *child != shared);
             let child = ident(child);
-            quote!(mod #child; pub use #child::*;)
+            quote!(#mod_gate mod #child; #gate pub use #child::*;)
         });
-        let items = module_items(module_key, defs, &pages, index);
+        let in_shared = path.first() == Some(&shared);
+        let items = module_items(defs, &pages, index, in_shared);
+        // Which imports a module of feature-gated types uses depends on the features enabled.
+        let allow = (in_shared && shared_gated).then(|| quote!(#![allow(unused_imports)]));
         let tokens = quote! {
             #![doc = #doc]
+            #allow
             #(#children)*
             #items
         };
@@ -55,8 +72,16 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     Ok(())
 }
 
+fn resource_module_paths(resource: &Resource) -> BTreeSet<Vec<String>> {
+    let mut paths = BTreeSet::from([resource.module_path.clone()]);
+    for child in &resource.children {
+        paths.extend(resource_module_paths(child));
+    }
+    paths
+}
+
 /// The `use` items and definitions of one module's types.
-fn module_items(module: &[String], defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex) -> TokenStream {
+fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_each_type: bool) -> TokenStream {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
@@ -73,14 +98,19 @@ fn module_items(module: &[String], defs: &[&TypeDef], pages: &[&PageImpl], index
             TypeKind::Alias { target } => imports.add(target),
             TypeKind::Enum { .. } => has_enum = true,
         }
-        items.extend(type_def(def, index));
+        let mut tokens = type_def(def, index);
+        if let Some(page) = pages.iter().find(|p| p.page_type == def.name) {
+            tokens.extend(page_impl(page));
+            imports.add(&page.item);
+        }
+        // Shared types are gated one by one: each compiles with any feature whose resource needs it.
+        if gate_each_type {
+            tokens = before_each_item(tokens, &cfg_features(&def.features));
+        }
+        items.extend(tokens);
         if matches!(def.kind, TypeKind::Union { .. }) && index.is_display(&TypeRef::Named(def.name.clone())) {
             has_display_union = true;
         }
-    }
-    for page in pages {
-        items.extend(page_impl(page));
-        imports.add(&page.item);
     }
     let std_imports = imports.std_tokens();
     let mut uses = quote! {
@@ -112,12 +142,10 @@ fn module_items(module: &[String], defs: &[&TypeDef], pages: &[&PageImpl], index
     if !runtime_names.is_empty() {
         uses.extend(quote!(use crate::runtime::{#(#runtime_names),*};));
     }
-    // Types of this module and of the modules below it (re-exported here) are in scope already;
-    // importing those too would shadow the re-export and hide them from `types`.
-    let in_scope = |name: &str| index.get(name).is_some_and(|d| !module.is_empty() && d.module.starts_with(module) || d.module == module);
-    let elsewhere: Vec<_> = imports.named.iter().filter(|name| !in_scope(name)).map(|n| ident(n)).collect();
-    if !elsewhere.is_empty() {
-        uses.extend(quote!(use crate::types::{#(#elsewhere),*};));
+    // Other modules' types come in through the flat re-export; a glob, because which of them exist
+    // depends on the enabled features.
+    if imports.named.iter().any(|name| !defs.iter().any(|d| &d.name == name)) {
+        uses.extend(quote!(use crate::types::*;));
     }
     quote! {
         #uses

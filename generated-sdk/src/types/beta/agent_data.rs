@@ -50,6 +50,25 @@ pub struct AgentDataAggregatePage {
     pub total_size: Option<i64>,
 }
 
+impl PageResponse for AgentDataAggregatePage {
+    type Item = AgentDataAggregateGroup;
+    fn items(&self) -> &[AgentDataAggregateGroup] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<AgentDataAggregateGroup> {
+        self.items
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn total_size(&self) -> Option<u64> {
+        self.total_size.and_then(|total| u64::try_from(total).ok())
+    }
+}
+
 /// API response for bulk delete operation
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentDataDeleteByQueryResponse {
@@ -160,25 +179,6 @@ impl PageResponse for AgentDataPage {
     }
 
     fn into_items(self) -> Vec<AgentData> {
-        self.items
-    }
-
-    fn next_cursor(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-
-    fn total_size(&self) -> Option<u64> {
-        self.total_size.and_then(|total| u64::try_from(total).ok())
-    }
-}
-
-impl PageResponse for AgentDataAggregatePage {
-    type Item = AgentDataAggregateGroup;
-    fn items(&self) -> &[AgentDataAggregateGroup] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<AgentDataAggregateGroup> {
         self.items
     }
 

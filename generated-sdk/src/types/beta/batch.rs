@@ -92,6 +92,21 @@ pub struct BatchJobPage {
     pub total_size: Option<i64>,
 }
 
+impl PageResponse for BatchJobPage {
+    type Item = BatchJob;
+    fn items(&self) -> &[BatchJob] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<BatchJob> {
+        self.items
+    }
+
+    fn total_size(&self) -> Option<u64> {
+        self.total_size.and_then(|total| u64::try_from(total).ok())
+    }
+}
+
 /// Detailed status response for a batch processing job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchJobProgress {
@@ -234,20 +249,5 @@ impl<'de> Deserialize<'de> for BatchJobType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-
-impl PageResponse for BatchJobPage {
-    type Item = BatchJob;
-    fn items(&self) -> &[BatchJob] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<BatchJob> {
-        self.items
-    }
-
-    fn total_size(&self) -> Option<u64> {
-        self.total_size.and_then(|total| u64::try_from(total).ok())
     }
 }

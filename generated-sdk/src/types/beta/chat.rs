@@ -229,6 +229,21 @@ pub struct ChatSessionPage {
     pub next_page_token: Option<String>,
 }
 
+impl PageResponse for ChatSessionPage {
+    type Item = ChatSession;
+    fn items(&self) -> &[ChatSession] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<ChatSession> {
+        self.items
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
 /// The agent run ended, successfully or with an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StopEvent {
@@ -760,20 +775,5 @@ impl<'de> Deserialize<'de> for UserInputEventType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-
-impl PageResponse for ChatSessionPage {
-    type Item = ChatSession;
-    fn items(&self) -> &[ChatSession] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<ChatSession> {
-        self.items
-    }
-
-    fn next_cursor(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
     }
 }

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use crate::runtime::{PageResponse, Timestamp};
-use crate::types::JobStatus;
+use crate::types::*;
 
 /// Schema for a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,6 +252,21 @@ pub struct SheetsJobPage {
     pub total_size: Option<i64>,
 }
 
+impl PageResponse for SheetsJobPage {
+    type Item = SheetsJob;
+    fn items(&self) -> &[SheetsJob] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<SheetsJob> {
+        self.items
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
 /// Configuration for spreadsheet parsing and region extraction
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SheetsParsingConfig {
@@ -369,20 +384,5 @@ impl<'de> Deserialize<'de> for TableMergeSensitivity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
-    }
-}
-
-impl PageResponse for SheetsJobPage {
-    type Item = SheetsJob;
-    fn items(&self) -> &[SheetsJob] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<SheetsJob> {
-        self.items
-    }
-
-    fn next_cursor(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
     }
 }

@@ -144,6 +144,21 @@ pub struct SplitJobPage {
     pub total_size: Option<i64>,
 }
 
+impl PageResponse for SplitJobPage {
+    type Item = SplitJob;
+    fn items(&self) -> &[SplitJob] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<SplitJob> {
+        self.items
+    }
+
+    fn next_cursor(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+}
+
 /// One of `pending`, `processing`, `completed`, `failed`, `cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SplitListStatus {
@@ -238,19 +253,4 @@ pub struct SplittingStrategy {
     /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_uncategorized: Option<AllowUncategorized>,
-}
-
-impl PageResponse for SplitJobPage {
-    type Item = SplitJob;
-    fn items(&self) -> &[SplitJob] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<SplitJob> {
-        self.items
-    }
-
-    fn next_cursor(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
 }

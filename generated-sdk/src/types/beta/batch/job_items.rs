@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{PageResponse, Timestamp};
-use crate::types::{BatchJobConfig, BatchJobType};
+use crate::types::*;
 
 /// Response containing all processing results for an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +141,21 @@ pub struct BatchJobItemPage {
     pub total_size: Option<i64>,
 }
 
+impl PageResponse for BatchJobItemPage {
+    type Item = BatchJobItem;
+    fn items(&self) -> &[BatchJobItem] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<BatchJobItem> {
+        self.items
+    }
+
+    fn total_size(&self) -> Option<u64> {
+        self.total_size.and_then(|total| u64::try_from(total).ok())
+    }
+}
+
 /// One processing operation performed on a batch item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchProcessingResult {
@@ -163,19 +178,4 @@ pub struct BatchProcessingResult {
     /// Currently empty - will be populated with job-type-specific metadata fields in the future.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_metadata: Option<Value>,
-}
-
-impl PageResponse for BatchJobItemPage {
-    type Item = BatchJobItem;
-    fn items(&self) -> &[BatchJobItem] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<BatchJobItem> {
-        self.items
-    }
-
-    fn total_size(&self) -> Option<u64> {
-        self.total_size.and_then(|total| u64::try_from(total).ok())
-    }
 }

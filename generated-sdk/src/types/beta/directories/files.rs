@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::runtime::{PageResponse, Timestamp};
-use crate::types::{MetadataValue, PresignedUrl};
+use crate::types::*;
 
 /// API response schema for a directory file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
