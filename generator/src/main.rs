@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use openapi_sdkgen::{output, Generator};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "generator", version, about = "Generates an async Rust SDK crate from an OpenAPI 3.0 spec")]
 struct Cli {
