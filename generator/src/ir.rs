@@ -234,6 +234,9 @@ pub struct TypeDef {
     /// The cargo features (top-level resources) whose operations reach it; empty when it is always
     /// compiled (the client's own operations reach it, or every resource does, or none does).
     pub features: Vec<String>,
+    /// Where an inline type is used, in words with links (`the `rerank` input of
+    /// `beta.retrieval.retrieve``), for docs where the spec has no description.
+    pub used_in: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

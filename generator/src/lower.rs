@@ -46,7 +46,15 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
 
     let schemes = pagination_schemes(spec)?;
     let mut lowerer =
-        OperationLowerer { spec, types, schemes, page_impls: IndexMap::new(), method_owners: HashMap::new(), child_index: HashMap::new() };
+        OperationLowerer {
+        spec,
+        types,
+        schemes,
+        page_impls: IndexMap::new(),
+        method_owners: HashMap::new(),
+        child_index: HashMap::new(),
+        call: String::new(),
+    };
     let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], operations: vec![], children: vec![] };
 
     for (path, item) in spec.paths.paths.iter() {
@@ -77,6 +85,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
                 return Err(SpecError::new(pointer, format!("method name `{method_name}` collides with a resource accessor or client method")));
             }
             let builder_prefix = resource.accessor.clone();
+            lowerer.call = resource_path.iter().chain([&method_name]).cloned().collect::<Vec<_>>().join(".");
             let operation = lowerer.operation(path, method, op, &item.parameters, &pointer, method_name, &builder_prefix)?;
             let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
             resource.operations.push(operation);
@@ -240,6 +249,8 @@ struct OperationLowerer<'a> {
     method_owners: HashMap<(Vec<String>, String), String>,
     /// Resource path → index among its parent's children, so lookups stay O(1) however wide the tree.
     child_index: HashMap<Vec<String>, usize>,
+    /// The operation being lowered, as docs name it (`beta.retrieval.retrieve`).
+    call: String,
 }
 
 impl<'a> OperationLowerer<'a> {
@@ -367,7 +378,7 @@ impl<'a> OperationLowerer<'a> {
             if location == Location::Path && !template_order.contains(&wire.as_str()) {
                 return Err(SpecError::new(param_pointer, format!("path parameter `{wire}` does not appear in the path template {path:?}")));
             }
-            let hint = NameHint::input(context(builder_name), &wire);
+            let hint = NameHint::input(context(builder_name), &wire).at(format!("the `{wire}` parameter of `{}`", self.call));
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),
                 ParameterSchemaOrContent::Content(content) => (
@@ -437,13 +448,13 @@ impl<'a> OperationLowerer<'a> {
             let (mut required, mut additional) = (Vec::new(), None);
             let is_object = self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             if !is_object || props.is_empty() {
-                let lowered = self.types.lower(schema, NameHint::fixed(context(builder_name), "Body"), &schema_pointer)?;
+                let lowered = self.types.lower(schema, NameHint::fixed(context(builder_name), "Body").at(format!("the body of `{}`", self.call)), &schema_pointer)?;
                 let sample = self.sample(schema, &schema_pointer, 0);
                 self.push_body_input(names, inputs, lowered.ty, sample, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
-                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire), &prop_pointer)?;
+                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Body),
@@ -468,7 +479,7 @@ impl<'a> OperationLowerer<'a> {
                 self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
-                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire), &prop_pointer)?;
+                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
                 let is_file = lowered.ty == TypeRef::Binary;
                 if is_file && !multipart {
                     return Err(SpecError::new(prop_pointer, "binary fields are only supported in multipart/form-data bodies"));
@@ -545,7 +556,7 @@ impl<'a> OperationLowerer<'a> {
         if let Some((ct, media)) = find(&|ct| ct.starts_with("text/event-stream")) {
             let schema_pointer = pointer_push(&pointer_push(&content_pointer, ct), "schema");
             let ty = match &media.schema {
-                Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Event"), &schema_pointer)?.ty,
+                Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Event").at(format!("an event of `{}`", self.call)), &schema_pointer)?.ty,
                 None => TypeRef::Json,
             };
             return Ok((ResponseKind::EventStream(ty), None));
@@ -559,7 +570,7 @@ impl<'a> OperationLowerer<'a> {
         let media_pointer = pointer_push(&content_pointer, ct);
         let example = media_example(media);
         let ty = match &media.schema {
-            Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Response"), &pointer_push(&media_pointer, "schema"))?.ty,
+            Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Response").at(format!("the response of `{}`", self.call)), &pointer_push(&media_pointer, "schema"))?.ty,
             None => TypeRef::Json,
         };
         match op.extensions.get("x-pagination") {

@@ -61,6 +61,22 @@ pub struct NameHint {
     /// Whose name qualifies `suffix` when no standalone name is free.
     owner: Owner,
     suffix: String,
+    /// Where the schema sits, for the docs of a type the spec does not describe.
+    place: Place,
+}
+
+/// Where an inline schema sits, rendered once every type has its final name.
+#[derive(Debug, Clone)]
+enum Place {
+    Unknown,
+    /// Words given by the caller (`the `rerank` input of `beta.retrieval.retrieve``).
+    Text(String),
+    /// A property of the type with this key.
+    Field { owner: String, wire: String },
+    /// The items (or map values) of whatever sits at the inner place.
+    Element { inner: Box<Place>, what: &'static str },
+    /// A variant of the union with this key.
+    Variant { union: String, name: String },
 }
 
 #[derive(Debug, Clone)]
@@ -75,30 +91,52 @@ impl NameHint {
     /// An input of an operation: a parameter or a body property (`RetrievalRetrieve` + `rerank`).
     pub fn input(context: &str, wire: &str) -> Self {
         let word = type_word(wire);
-        NameHint { standalone: vec![word.clone()], owner: Owner::Fixed(type_name(context)), suffix: word }
+        NameHint { standalone: vec![word.clone()], owner: Owner::Fixed(type_name(context)), suffix: word, place: Place::Unknown }
     }
 
     /// A name with no shorter form (`RetrievalRetrieve` + `Response`).
     pub fn fixed(context: &str, suffix: &str) -> Self {
-        NameHint { standalone: Vec::new(), owner: Owner::Fixed(type_name(context)), suffix: suffix.to_string() }
+        NameHint { standalone: Vec::new(), owner: Owner::Fixed(type_name(context)), suffix: suffix.to_string(), place: Place::Unknown }
+    }
+
+    /// Says where the schema sits, in words (`the `rerank` input of `beta.retrieval.retrieve``).
+    pub fn at(mut self, place: String) -> Self {
+        self.place = Place::Text(place);
+        self
     }
 
     /// A property of the type with this key.
     fn property(owner: &str, wire: &str) -> Self {
         let word = type_word(wire);
-        NameHint { standalone: vec![word.clone()], owner: Owner::Type(owner.to_string()), suffix: word }
+        NameHint {
+            standalone: vec![word.clone()],
+            owner: Owner::Type(owner.to_string()),
+            suffix: word,
+            place: Place::Field { owner: owner.to_string(), wire: wire.to_string() },
+        }
     }
 
     /// The elements of a list or map named by `self`: the singular of a plural name (`filters` →
     /// `Filter`), else the name and `fallback` (`metadata` → `MetadataValue`).
     fn element(&self, fallback: &str) -> Self {
         let element = |name: &str| singular(name).unwrap_or_else(|| format!("{name}{fallback}"));
-        NameHint { standalone: self.standalone.iter().map(|n| element(n)).collect(), owner: self.owner.clone(), suffix: element(&self.suffix) }
+        let what = if fallback == "Item" { "an item" } else { "a value" };
+        NameHint {
+            standalone: self.standalone.iter().map(|n| element(n)).collect(),
+            owner: self.owner.clone(),
+            suffix: element(&self.suffix),
+            place: Place::Element { inner: Box::new(self.place.clone()), what },
+        }
     }
 
     /// A variant of the union with this key.
     fn variant(union: &str, variant: &str) -> Self {
-        NameHint { standalone: vec![variant.to_string()], owner: Owner::Type(union.to_string()), suffix: variant.to_string() }
+        NameHint {
+            standalone: vec![variant.to_string()],
+            owner: Owner::Type(union.to_string()),
+            suffix: variant.to_string(),
+            place: Place::Variant { union: union.to_string(), name: variant.to_string() },
+        }
     }
 }
 
@@ -154,7 +192,7 @@ impl<'a> TypeSpace<'a> {
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
                 let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new() });
+                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
             }
         }
         Ok(())
@@ -266,7 +304,7 @@ impl<'a> TypeSpace<'a> {
                 EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
             })
             .collect();
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
     }
 
     fn lower_object(
@@ -304,7 +342,7 @@ impl<'a> TypeSpace<'a> {
                 description: field_description,
             });
         }
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
         Ok(TypeRef::Named(name.to_string()))
     }
 
@@ -476,7 +514,7 @@ impl<'a> TypeSpace<'a> {
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
         Ok(Some(TypeRef::Named(name.to_string())))
     }
 
@@ -530,7 +568,12 @@ impl<'a> TypeSpace<'a> {
     fn hint_of(&self, key: &str) -> NameHint {
         match inline_index(key) {
             Some(index) => self.inline[index].clone(),
-            None => NameHint { standalone: vec![key.to_string()], owner: Owner::Fixed(key.to_string()), suffix: String::new() },
+            None => NameHint {
+                standalone: vec![key.to_string()],
+                owner: Owner::Fixed(key.to_string()),
+                suffix: String::new(),
+                place: Place::Text(format!("[`{key}`](crate::types::{key})")),
+            },
         }
     }
 
@@ -606,7 +649,13 @@ impl<'a> TypeSpace<'a> {
             })
             .collect();
         let mut merged: BTreeMap<String, TypeDef> = BTreeMap::new();
-        for (key, mut def) in std::mem::take(&mut self.defs) {
+        let mut by_key: Vec<(String, TypeDef)> = std::mem::take(&mut self.defs).into_iter().collect();
+        // Members of a shape in the order they were met, so docs list its places in spec order.
+        by_key.sort_by_key(|(key, _)| inline_index(key).unwrap_or(usize::MAX));
+        for (key, mut def) in by_key {
+            if let Some(place) = inline_index(&key).and_then(|i| self.render_place(&self.inline[i].place, &renames)) {
+                def.used_in.push(place);
+            }
             let name = renames.get(&key).cloned().unwrap_or(key);
             def.name.clone_from(&name);
             rename_refs(&mut def.kind, &renames);
@@ -620,6 +669,21 @@ impl<'a> TypeSpace<'a> {
         let mut defs: Vec<TypeDef> = merged.into_values().collect();
         box_recursive_fields(&mut defs);
         (defs, renames)
+    }
+
+    /// A place in words, with links to the types involved.
+    fn render_place(&self, place: &Place, renames: &HashMap<String, String>) -> Option<String> {
+        let link = |key: &str| {
+            let name = renames.get(key).map_or(key, String::as_str);
+            format!("[`{name}`](crate::types::{name})")
+        };
+        match place {
+            Place::Unknown => None,
+            Place::Text(text) => Some(text.clone()),
+            Place::Field { owner, wire } => Some(format!("the `{wire}` field of {}", link(owner))),
+            Place::Element { inner, what } => self.render_place(inner, renames).map(|inner| format!("{what} of {inner}")),
+            Place::Variant { union, name } => Some(format!("the `{name}` variant of {}", link(union))),
+        }
     }
 
     /// The final name of a hint's owner (an owner that is no type itself, such as a list, is named by
@@ -678,6 +742,7 @@ fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
     if existing.description.is_none() {
         existing.description = duplicate.description;
     }
+    existing.used_in.extend(duplicate.used_in);
     match (&mut existing.kind, duplicate.kind) {
         (TypeKind::Struct { fields }, TypeKind::Struct { fields: others }) => {
             for other in others {

@@ -34,11 +34,11 @@ mod split;
 
 pub use split::*;
 use std::collections::BTreeMap;
-use serde_json::Value;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::runtime::Timestamp;
 
@@ -112,6 +112,8 @@ impl<'de> Deserialize<'de> for JobStatus {
     }
 }
 
+/// Used as a value of the `metadata` field of [`RetrievalRetrieveResponseResult`](crate::types::RetrievalRetrieveResponseResult); a value of the `metadata` field of [`DirectoryFile`](crate::types::DirectoryFile); a value of the `metadata` input of `beta.directories.files.add`; and one more place.
+///
 /// One of: a string; a number; a boolean; a list of strings.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]

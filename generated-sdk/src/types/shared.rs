@@ -3,10 +3,10 @@
 //! Types that several top-level resources use, or none does.
 #![allow(unused_imports)]
 
-use serde_json::{Map, Value};
 use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 #[cfg(feature = "standalone-types")]
 /// A message, or a list of validation errors (422).
@@ -88,6 +88,8 @@ pub struct ErrorResponse {
 }
 
 #[cfg(feature = "standalone-types")]
+/// An item of the `loc` field of [`ValidationError`](crate::types::ValidationError).
+///
 /// One of: a string; an integer.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]

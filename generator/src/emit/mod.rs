@@ -391,6 +391,25 @@ pub fn before_each_item(items: TokenStream, attr: &TokenStream) -> TokenStream {
     out
 }
 
+/// `use` items in the usual order: `std`, then other crates, then this crate, each group sorted.
+pub fn ordered_uses(uses: TokenStream) -> TokenStream {
+    let mut items: Vec<(u8, String, TokenStream)> = Vec::new();
+    let mut current = TokenStream::new();
+    for token in uses {
+        let ends = matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';');
+        current.extend([token]);
+        if ends {
+            let text = current.to_string();
+            let group = if text.starts_with("use std") { 0 } else if text.starts_with("use crate") { 2 } else { 1 };
+            items.push((group, text, std::mem::take(&mut current)));
+        }
+    }
+    items.sort_by(|(a_group, a_text, _), (b_group, b_text, _)| (a_group, a_text).cmp(&(b_group, b_text)));
+    let mut out: TokenStream = items.into_iter().map(|(_, _, item)| item).collect();
+    out.extend(current);
+    out
+}
+
 /// A string literal token.
 pub fn lit(s: &str) -> proc_macro2::Literal {
     proc_macro2::Literal::string(s)

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg_features, doc_attrs, doc_text, ident, lit, type_tokens, Emitted, Imports, Source, TypeIndex};
+use super::{cfg_features, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
@@ -102,6 +102,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
             }
         }
     });
+    let uses = ordered_uses(uses);
     let tokens = quote! {
         #![doc = #module_doc]
         #uses

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{before_each_item, cfg_features, doc_attrs, doc_attrs_raw, ident, lit, type_tokens, Emitted, Imports, Source, TypeIndex};
+use super::{before_each_item, cfg_features, doc_attrs, doc_attrs_raw, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, EnumValue, Field, PageImpl, Resource, TypeDef, TypeKind, TypeRef, Variant};
 use crate::layout::shared_module;
@@ -147,6 +147,7 @@ fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_
     if imports.named.iter().any(|name| !defs.iter().any(|d| &d.name == name)) {
         uses.extend(quote!(use crate::types::*;));
     }
+    let uses = ordered_uses(uses);
     quote! {
         #uses
         #items
@@ -159,8 +160,21 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     if let Some(text) = &def.description {
         return doc_attrs(text);
     }
-    let derived = match &def.kind {
-        TypeKind::Struct { .. } => return TokenStream::new(),
+    let used_in = match def.used_in.as_slice() {
+        [] => String::new(),
+        [one] => capitalize(one) + ".",
+        many => {
+            let shown: Vec<&str> = many.iter().take(3).map(String::as_str).collect();
+            let more = match many.len() - shown.len() {
+                0 => String::new(),
+                1 => "; and one more place".to_string(),
+                n => format!("; and {n} more places"),
+            };
+            format!("Used as {}{more}.", shown.join("; "))
+        }
+    };
+    let shape = match &def.kind {
+        TypeKind::Struct { .. } => String::new(),
         TypeKind::Enum { values } => {
             let shown: Vec<String> = values.iter().take(8).map(|v| format!("`{}`", v.wire)).collect();
             let more = if values.len() > shown.len() { format!(", or one of {} more", values.len() - shown.len()) } else { String::new() };
@@ -171,7 +185,8 @@ fn type_doc(def: &TypeDef) -> TokenStream {
         }
         TypeKind::Alias { target } => capitalize(&describe_type(target)) + ".",
     };
-    doc_attrs_raw(&derived)
+    let derived: Vec<String> = [used_in, shape].into_iter().filter(|s| !s.is_empty()).collect();
+    doc_attrs_raw(&derived.join("\n\n"))
 }
 
 /// A type in words, with named types as intra-doc links (`a list of [`Filter`]`).

@@ -3,9 +3,9 @@
 //! Operations on `beta.agent_data`.
 
 use std::collections::BTreeMap;
-use serde_json::{Map, Value};
 use std::future::IntoFuture;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use crate::runtime::{
     ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
     Response, Result, path_param,

@@ -2,9 +2,9 @@
 
 //! Operations on `beta.indexes`.
 
-use serde_json::{Map, Value};
 use std::future::IntoFuture;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use crate::runtime::{
     ApiRequest, BoxFuture, Client, Method, RequestOptions, Response, Result, path_param,
 };

@@ -2,9 +2,9 @@
 
 //! Operations on `beta.sheets`.
 
-use serde_json::{Map, Value};
 use std::future::IntoFuture;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use crate::runtime::{
     ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
     Response, Result, Timestamp, path_param,

@@ -2,10 +2,10 @@
 
 //! Types of `beta.agent_data`.
 
-use serde_json::{Map, Value};
 use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use crate::runtime::{PageResponse, Timestamp};
 
 /// API Result for a single agent data item

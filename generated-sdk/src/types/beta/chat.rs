@@ -2,12 +2,12 @@
 
 //! Types of `beta.chat`.
 
-use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use crate::runtime::{peek_tag, PageResponse};
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
@@ -256,6 +256,8 @@ pub struct StopEvent {
     pub type_: Option<StopEventType>,
 }
 
+/// The `type` field of [`StopEvent`](crate::types::StopEvent).
+///
 /// One of `stop`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StopEventType {
@@ -332,6 +334,8 @@ pub struct TextDeltaEvent {
     pub type_: Option<TextDeltaEventType>,
 }
 
+/// The `type` field of [`TextDeltaEvent`](crate::types::TextDeltaEvent).
+///
 /// One of `text_delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TextDeltaEventType {
@@ -395,6 +399,8 @@ pub struct TextEvent {
     pub type_: Option<TextEventType>,
 }
 
+/// The `type` field of [`TextEvent`](crate::types::TextEvent).
+///
 /// One of `text`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TextEventType {
@@ -458,6 +464,8 @@ pub struct ThinkingDeltaEvent {
     pub type_: Option<ThinkingDeltaEventType>,
 }
 
+/// The `type` field of [`ThinkingDeltaEvent`](crate::types::ThinkingDeltaEvent).
+///
 /// One of `thinking_delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThinkingDeltaEventType {
@@ -521,6 +529,8 @@ pub struct ThinkingEvent {
     pub type_: Option<ThinkingEventType>,
 }
 
+/// The `type` field of [`ThinkingEvent`](crate::types::ThinkingEvent).
+///
 /// One of `thinking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThinkingEventType {
@@ -586,6 +596,8 @@ pub struct ToolCallEvent {
     pub type_: Option<ToolCallEventType>,
 }
 
+/// The `type` field of [`ToolCallEvent`](crate::types::ToolCallEvent).
+///
 /// One of `tool_call`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToolCallEventType {
@@ -654,6 +666,8 @@ pub struct ToolResultEvent {
     pub type_: Option<ToolResultEventType>,
 }
 
+/// The `type` field of [`ToolResultEvent`](crate::types::ToolResultEvent).
+///
 /// One of `tool_result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToolResultEventType {
@@ -724,6 +738,8 @@ pub struct UserInputEvent {
     pub type_: Option<UserInputEventType>,
 }
 
+/// The `type` field of [`UserInputEvent`](crate::types::UserInputEvent).
+///
 /// One of `user_input`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserInputEventType {

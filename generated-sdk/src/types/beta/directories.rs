@@ -11,6 +11,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{PageResponse, Timestamp};
 
+/// The `type` parameter of `beta.directories.list`.
+///
 /// One of `user`, `index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DirectoriesListType {

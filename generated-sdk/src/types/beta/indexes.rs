@@ -2,11 +2,11 @@
 
 //! Types of `beta.indexes`.
 
-use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 use crate::runtime::Timestamp;
 
 /// A searchable index over a directory of documents.
@@ -44,6 +44,7 @@ pub struct Index {
     pub updated_at: Option<Timestamp>,
 }
 
+/// An item of the `products` input of `beta.indexes.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
     /// ID of the product configuration.

@@ -3,14 +3,15 @@
 //! Types of `beta.retrieval`.
 
 use std::collections::BTreeMap;
-use serde_json::Value;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::types::*;
 
+/// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
@@ -163,6 +164,7 @@ impl<'de> Deserialize<'de> for FilterOperator {
     }
 }
 
+/// An item of the `matches` field of [`RetrievalGrepResponse`](crate::types::RetrievalGrepResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
     /// Matched text content.
@@ -460,6 +462,7 @@ pub struct RetrievalRetrieveResponse {
     pub results: Vec<RetrievalRetrieveResponseResult>,
 }
 
+/// An item of the `results` field of [`RetrievalRetrieveResponse`](crate::types::RetrievalRetrieveResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetrievalRetrieveResponseResult {
     /// Text content of the retrieved chunk.
@@ -485,6 +488,7 @@ pub struct RetrievalSearchResponse {
     pub files: Vec<RetrievalSearchResponseFile>,
 }
 
+/// An item of the `files` field of [`RetrievalSearchResponse`](crate::types::RetrievalSearchResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetrievalSearchResponseFile {
     /// ID of the file.

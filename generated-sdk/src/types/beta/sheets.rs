@@ -3,12 +3,12 @@
 //! Types of `beta.sheets`.
 
 use std::collections::BTreeMap;
-use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use crate::runtime::{PageResponse, Timestamp};
 use crate::types::*;
 
@@ -55,6 +55,8 @@ pub struct File {
     pub updated_at: Option<Timestamp>,
 }
 
+/// Used as a value of the `permission_info` field of [`File`](crate::types::File); a value of the `resource_info` field of [`File`](crate::types::File).
+///
 /// One of: a JSON object; a list of values each any JSON value; a string; a number; a boolean.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +142,8 @@ impl From<bool> for FileInfoValue {
     }
 }
 
+/// The `region_type` parameter of `beta.sheets.get_result_table`.
+///
 /// One of `table`, `extra`, `cell_metadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RegionType {

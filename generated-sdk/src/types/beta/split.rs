@@ -159,6 +159,8 @@ impl PageResponse for SplitJobPage {
     }
 }
 
+/// The `status` parameter of `beta.split.list`.
+///
 /// One of `pending`, `processing`, `completed`, `failed`, `cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SplitListStatus {

@@ -5,11 +5,11 @@
 mod batch_parse_job_record_create;
 
 pub use batch_parse_job_record_create::*;
-use serde_json::Value;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::runtime::Timestamp;
 use crate::types::*;

@@ -2,11 +2,11 @@
 
 //! Types of `beta.batch.job_items`.
 
-use serde_json::Value;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use crate::runtime::{PageResponse, Timestamp};
 use crate::types::*;
 

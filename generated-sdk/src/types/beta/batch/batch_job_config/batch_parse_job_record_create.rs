@@ -3,11 +3,11 @@
 //! [`BatchParseJobRecordCreate`] and the types only it uses.
 
 use std::collections::BTreeMap;
-use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 use crate::types::*;
 
 /// Generic parse job configuration for batch processing: the parsing configuration that applies to all files in a batch.
@@ -283,6 +283,8 @@ pub struct BatchParseJobConfig {
     pub webhook_url: Option<String>,
 }
 
+/// The `type` field of [`BatchParseJobConfig`](crate::types::BatchParseJobConfig).
+///
 /// One of `parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BatchParseJobConfigType {
@@ -454,6 +456,8 @@ impl<'de> Deserialize<'de> for FailPageMode {
     }
 }
 
+/// An item of the `images_to_save` field of [`BatchParseJobConfig`](crate::types::BatchParseJobConfig).
+///
 /// One of `screenshot`, `embedded`, `layout`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImagesToSaveItem {
@@ -516,6 +520,8 @@ impl<'de> Deserialize<'de> for ImagesToSaveItem {
     }
 }
 
+/// The `job_name` field of [`BatchParseJobRecordCreate`](crate::types::BatchParseJobRecordCreate).
+///
 /// One of `parse_raw_file_job`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobName {
@@ -735,6 +741,8 @@ impl<'de> Deserialize<'de> for Priority {
     }
 }
 
+/// An item of the `webhook_events` field of [`ParseWebhookConfiguration`](crate::types::ParseWebhookConfiguration).
+///
 /// One of `extract.pending`, `extract.success`, `extract.error`, `extract.partial_success`, `extract.cancelled`, `parse.pending`, `parse.running`, `parse.success`, or one of 9 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEvent {
