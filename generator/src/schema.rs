@@ -147,8 +147,14 @@ pub struct TypeSpace<'a> {
     components: HashMap<String, String>,
     /// Hints of inline schemas, by the number in their provisional key (`#7`).
     inline: Vec<NameHint>,
+    /// Inline schemas being lowered (outer ones of the current one), by address: the spec is borrowed
+    /// for the TypeSpace's whole life, so an address names one schema node.
+    in_progress: HashMap<*const Schema, String>,
     defs: BTreeMap<String, TypeDef>,
 }
+
+/// How deeply inline schemas may nest (far beyond any hand-written spec; it keeps the stack bounded).
+const MAX_INLINE_DEPTH: usize = 200;
 
 /// The provisional key of an inline schema: not an identifier, so it can never pass for a final name.
 fn inline_key(index: usize) -> String {
@@ -161,7 +167,7 @@ fn inline_index(key: &str) -> Option<usize> {
 
 impl<'a> TypeSpace<'a> {
     pub fn new(spec: &'a OpenAPI) -> Self {
-        TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), inline: Vec::new(), defs: BTreeMap::new() }
+        TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), inline: Vec::new(), in_progress: HashMap::new(), defs: BTreeMap::new() }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -231,13 +237,25 @@ impl<'a> TypeSpace<'a> {
                 Ok(Lowered { ty: TypeRef::Named(self.components[name].clone()), nullable })
             }
             SchemaRef::Item(schema) => {
+                // Merging `allOf` parts copies a component's inline properties; when those lead back
+                // to the same inline schema, it is a recursive type, not a new one.
+                let identity = schema as *const Schema;
+                if let Some(key) = self.in_progress.get(&identity) {
+                    return Ok(Lowered { ty: TypeRef::Named(key.clone()), nullable: schema.schema_data.nullable });
+                }
+                if self.in_progress.len() >= MAX_INLINE_DEPTH {
+                    return Err(SpecError::new(pointer, format!("inline schemas nest more than {MAX_INLINE_DEPTH} levels deep")));
+                }
                 let mut hint = hint;
                 if let Some(title) = schema.schema_data.title.as_deref().map(type_word) {
                     hint.standalone.insert(0, title);
                 }
                 let key = inline_key(self.inline.len());
                 self.inline.push(hint);
-                self.lower_named(SchemaRef::Item(schema), &key, pointer)
+                self.in_progress.insert(identity, key.clone());
+                let lowered = self.lower_named(SchemaRef::Item(schema), &key, pointer);
+                self.in_progress.remove(&identity);
+                lowered
             }
         }
     }
@@ -330,7 +348,7 @@ impl<'a> TypeSpace<'a> {
         for (wire, schema, prop_pointer) in props {
             let lowered = self.lower(schema, NameHint::property(name, wire), &prop_pointer)?;
             let field_description = match schema {
-                SchemaRef::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
+                SchemaRef::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()).or_else(|| annotated_description(s)),
                 SchemaRef::Ref(_) => None,
             };
             fields.push(Field {
@@ -355,9 +373,13 @@ impl<'a> TypeSpace<'a> {
         pointer: &str,
     ) -> Result<Lowered, SpecError> {
         let nullable = schema.schema_data.nullable;
-        if let [single] = parts {
-            let lowered = self.lower_named(single.into(), name, &pointer_push(&pointer_push(pointer, "allOf"), "0"))?;
-            return Ok(Lowered { ty: lowered.ty, nullable: nullable || lowered.nullable });
+        // Parts that only annotate (`{description: ...}`, `{nullable: true}`) add no shape: with one
+        // real part left, `allOf` is that part (AWS wraps every `$ref` so, recursive ones too).
+        let mut shaped = parts.iter().enumerate().filter(|(_, part)| !matches!(part, ReferenceOr::Item(s) if is_annotation_only(s)));
+        if let (Some((index, single)), None) = (shaped.next(), shaped.next()) {
+            let annotated_nullable = parts.iter().any(|part| matches!(part, ReferenceOr::Item(s) if s.schema_data.nullable));
+            let lowered = self.lower_named(single.into(), name, &pointer_push(&pointer_push(pointer, "allOf"), &index.to_string()))?;
+            return Ok(Lowered { ty: lowered.ty, nullable: nullable || annotated_nullable || lowered.nullable });
         }
         let mut props = IndexMap::new();
         let mut required = Vec::new();
@@ -385,6 +407,12 @@ impl<'a> TypeSpace<'a> {
         required: &mut Vec<String>,
         additional: &mut Option<&'a AdditionalProperties>,
     ) -> Result<bool, SpecError> {
+        // The pointer grows by one `allOf` step per level, so a cycle of `allOf` references ends here.
+        if pointer.matches("/allOf/").count() > MAX_INLINE_DEPTH {
+            let mut steps = pointer.splitn(3, "/allOf/");
+            let start = format!("{}/allOf/{}", steps.next().unwrap_or_default(), steps.next().unwrap_or_default());
+            return Err(SpecError::new(start, "`allOf` parts refer back to the schema itself (a cycle of `allOf` references)"));
+        }
         let schema = self.resolve(schema, pointer)?;
         let (properties, req, extra) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref()),
@@ -490,15 +518,23 @@ impl<'a> TypeSpace<'a> {
             [(only, p)] => return Ok(Some(self.lower_named((*only).into(), name, p)?.ty)),
             _ => {}
         }
-        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut discriminator = schema.schema_data.discriminator.as_ref();
         let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::with_capacity(candidates.len());
         let shapes: Vec<&Schema> = candidates.iter().map(|(m, p)| self.resolve((*m).into(), p)).collect::<Result<_, _>>()?;
-        for (i, (member, member_pointer)) in candidates.into_iter().enumerate() {
-            let tags = match discriminator {
-                Some(d) => self.discriminator_tags(member.into(), &d.property_name, &d.mapping, &member_pointer)?,
+        let mut all_tags = Vec::with_capacity(candidates.len());
+        for (member, member_pointer) in &candidates {
+            all_tags.push(match discriminator {
+                Some(d) => self.discriminator_tags((*member).into(), &d.property_name, &d.mapping, member_pointer)?,
                 None => Vec::new(),
-            };
+            });
+        }
+        // A discriminator only helps when it selects every variant; otherwise decode untagged.
+        if all_tags.iter().any(Vec::is_empty) {
+            discriminator = None;
+            all_tags.iter_mut().for_each(Vec::clear);
+        }
+        for (i, ((member, member_pointer), tags)) in candidates.into_iter().zip(all_tags).enumerate() {
             let resolved = self.resolve(member.into(), &member_pointer)?;
             let base = match (tags.first(), member) {
                 (Some(tag), _) => variant_name(tag),
@@ -549,10 +585,8 @@ impl<'a> TypeSpace<'a> {
         }
         match member {
             SchemaRef::Ref(reference) => Ok(vec![ref_name(reference).unwrap_or_default().to_string()]),
-            SchemaRef::Item(_) => Err(SpecError::new(
-                pointer,
-                format!("cannot tell which `{property}` value selects this inline variant: give it a single-value enum or a discriminator mapping"),
-            )),
+            // No value selects this inline variant: the union decodes untagged instead.
+            SchemaRef::Item(_) => Ok(Vec::new()),
         }
     }
 
@@ -760,6 +794,26 @@ fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
         }
         _ => {}
     }
+}
+
+/// A schema with no shape of its own: only annotations such as `description`, `nullable` or `example`.
+fn is_annotation_only(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.one_of.is_empty()
+        && a.all_of.is_empty() && a.any_of.is_empty() && a.items.is_none() && a.enumeration.is_empty()
+        && a.additional_properties.is_none() && a.format.is_none() && a.not.is_none())
+}
+
+/// The description an `allOf` wrapper carries in an annotation-only part (`allOf: [$ref, {description}]`).
+fn annotated_description(schema: &Schema) -> Option<String> {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a) => &a.all_of,
+        _ => return None,
+    };
+    parts.iter().find_map(|part| match part {
+        ReferenceOr::Item(s) if is_annotation_only(s) => s.schema_data.description.clone(),
+        _ => None,
+    })
 }
 
 fn is_null_schema(schema: &Schema) -> bool {
