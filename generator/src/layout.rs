@@ -14,7 +14,7 @@ const FILE_LINE_BUDGET: usize = 1_200;
 
 /// The module of types no single top-level resource owns: `shared`, unless a resource has that name.
 pub fn shared_module(root: &Resource) -> String {
-    let taken = |name: &str| root.children.iter().any(|c| c.accessor == name);
+    let taken = |name: &str| root.children.iter().any(|c| c.module_path.last().is_some_and(|m| m == name));
     ["shared", "shared_types"].into_iter().find(|n| !taken(n)).map_or_else(|| "shared_types_".to_string(), str::to_string)
 }
 

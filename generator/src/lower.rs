@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
 use crate::layout::place_types;
-use crate::naming::{snake_name, type_name, Namespace};
-use crate::schema::{NameHint, SchemaRef, TypeSpace};
+use crate::naming::{package_name, snake_name, type_name, Namespace};
+use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
 use crate::Settings;
 
 /// Builder methods every request builder has; inputs are renamed rather than shadow them.
@@ -33,11 +33,9 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     let ext_str = |key: &str| sdk.and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_string);
     let env_str = |key: &str| sdk.and_then(|s| s.get("env")).and_then(|e| e.get(key)).and_then(Value::as_str).map(str::to_string);
 
-    let crate_name = settings
-        .crate_name
-        .clone()
-        .or_else(|| ext_str("crate"))
-        .unwrap_or_else(|| format!("{}-sdk", spec.info.title.to_kebab_case()));
+    let crate_name = package_name(
+        &settings.crate_name.clone().or_else(|| ext_str("crate")).unwrap_or_else(|| format!("{}-sdk", spec.info.title.to_kebab_case())),
+    );
     let client_base = settings.client_name.clone().or_else(|| ext_str("client")).unwrap_or_else(|| format!("{}Client", type_name(&spec.info.title)));
 
     let mut types = TypeSpace::new(spec);
@@ -68,7 +66,20 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         for (method, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, method);
             let resource_path = resource_path(op, &pointer)?;
-            let method_name = method_name(op, method, path, &pointer)?;
+            let (candidates, explicit) = method_names(op, method, path, &pointer)?;
+            // A name the spec gives with `x-sdk-method` must be unique; one derived from an operationId
+            // or the path gets a number instead (`get_user` for both `getUser` and `get_user`).
+            let taken = |lowerer: &OperationLowerer, name: &String| {
+                let child_path: Vec<String> = resource_path.iter().chain([name]).cloned().collect();
+                lowerer.method_owners.contains_key(&(resource_path.clone(), name.clone()))
+                    || lowerer.child_index.contains_key(&child_path)
+                    || (resource_path.is_empty() && CLIENT_RESERVED.contains(&name.as_str()))
+            };
+            let last = candidates.last().cloned().unwrap_or_default();
+            let method_name = match candidates.iter().find(|name| explicit || !taken(&lowerer, name)) {
+                Some(name) => name.clone(),
+                None => (2..).map(|n| format!("{last}_{n}")).find(|name| !taken(&lowerer, name)).unwrap_or_default(),
+            };
             let key = (resource_path.clone(), method_name.clone());
             if let Some(first) = lowerer.method_owners.get(&key) {
                 return Err(SpecError::new(
@@ -161,17 +172,42 @@ fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>
 }
 
 /// `x-sdk-method`, else the operationId, else the HTTP method and the path's literal segments.
-fn method_name(op: &openapiv3::Operation, method: &str, path: &str, pointer: &str) -> Result<String, SpecError> {
+/// The method name for an operation: `x-sdk-method` (the spec chose it, so it must be unique), else
+/// the operationId, else the HTTP method and the path's words (`get_pets_photos`). Candidates come
+/// in order; the first one free on the resource wins, so names stay stable as operations are added.
+/// Without an operationId the second candidate names the path parameters (`get_answers_by_ids` beside
+/// `get_answers`); a number is the last resort.
+fn method_names(op: &openapiv3::Operation, method: &str, path: &str, pointer: &str) -> Result<(Vec<String>, bool), SpecError> {
     match op.extensions.get("x-sdk-method") {
-        Some(Value::String(name)) if !name.is_empty() => Ok(snake_name(name)),
+        Some(Value::String(name)) if !name.is_empty() => Ok((vec![snake_name(name)], true)),
         Some(other) => Err(SpecError::new(pointer_push(pointer, "x-sdk-method"), format!("expected a method name, found {other}"))),
-        None => Ok(match &op.operation_id {
-            Some(id) => snake_name(id),
-            None => {
-                let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
-                snake_name(&format!("{method} {}", words.join(" ")))
+        None => {
+            if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                return Ok((vec![snake_name(id)], false));
             }
-        }),
+            // `{id}.json` is a parameter followed by a word.
+            let path = path.split('?').next().unwrap_or(path);
+            let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            let words = |with_params: bool| -> String {
+                let mut words = vec![method.to_string()];
+                for segment in &segments {
+                    let mut rest = *segment;
+                    while let Some(start) = rest.find('{') {
+                        words.push(rest[..start].to_string());
+                        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+                        if with_params {
+                            words.push(format!("by {}", &rest[start + 1..end]));
+                        }
+                        rest = rest.get(end + 1..).unwrap_or_default();
+                    }
+                    words.push(rest.to_string());
+                }
+                snake_name(&words.join(" "))
+            };
+            let mut names = vec![words(false), words(true)];
+            names.dedup();
+            Ok((names, false))
+        }
     }
 }
 
@@ -258,7 +294,7 @@ impl<'a> OperationLowerer<'a> {
         let mut node = root;
         for (depth, segment) in path.iter().enumerate() {
             let parent = path[..depth].to_vec();
-            if self.method_owners.contains_key(&(parent, segment.clone())) || (depth == 0 && CLIENT_RESERVED.contains(&segment.as_str())) {
+            if self.method_owners.contains_key(&(parent, segment.clone())) {
                 return Err(SpecError::new(pointer, format!("resource `{segment}` collides with a method of the same name")));
             }
             let child_path = path[..=depth].to_vec();
@@ -271,7 +307,10 @@ impl<'a> OperationLowerer<'a> {
                     // rather than a number, since both are imported into the resource's module.
                     let base = type_name(segment);
                     let type_name = if self.types.is_taken(&base) { self.types.claim(&format!("{base}Resource")) } else { self.types.claim(&base) };
-                    node.children.push(Resource { accessor: segment.clone(), type_name, module_path, operations: vec![], children: vec![] });
+                    // The client's own methods (`client`, `builder`, ...) keep their names; a resource
+                    // called so is reached as `client_resource()`.
+                    let accessor = if depth == 0 && CLIENT_RESERVED.contains(&segment.as_str()) { format!("{segment}_resource") } else { segment.clone() };
+                    node.children.push(Resource { accessor, type_name, module_path, operations: vec![], children: vec![] });
                     self.child_index.insert(child_path, node.children.len() - 1);
                     node.children.len() - 1
                 }
@@ -356,9 +395,13 @@ impl<'a> OperationLowerer<'a> {
         }
         // Path parameters in the order the template uses them.
         let template_order: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
-        for name in &template_order {
-            if !params.contains_key(&(name.to_string(), "path")) {
-                return Err(SpecError::new(pointer, format!("path template {path:?} uses `{{{name}}}` but no path parameter declares it")));
+        // A "path" parameter the template does not use is, in the wild, a query parameter whose `?name=`
+        // was cut from the path key.
+        let misplaced: Vec<(String, &'static str)> =
+            params.keys().filter(|(name, location)| *location == "path" && !template_order.contains(&name.as_str())).cloned().collect();
+        for key in misplaced {
+            if let Some(value) = params.shift_remove(&key) {
+                params.entry((key.0, "query")).or_insert(value);
             }
         }
         params.sort_by_cached_key(|(name, location), _| match *location {
@@ -375,9 +418,6 @@ impl<'a> OperationLowerer<'a> {
                 "query" => Location::Query,
                 _ => Location::Header,
             };
-            if location == Location::Path && !template_order.contains(&wire.as_str()) {
-                return Err(SpecError::new(param_pointer, format!("path parameter `{wire}` does not appear in the path template {path:?}")));
-            }
             let hint = NameHint::input(context(builder_name), &wire).at(format!("the `{wire}` parameter of `{}`", self.call));
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),
@@ -404,6 +444,22 @@ impl<'a> OperationLowerer<'a> {
                 description: data.description.clone(),
                 sample,
             });
+        }
+        // A template placeholder no parameter declares still needs a value: a required string.
+        for (position, name) in template_order.iter().enumerate() {
+            if !inputs.iter().any(|input| input.location == Location::Path && input.wire_name == *name) {
+                let input = Input {
+                    rust_name: claim_input_name(names, name, Location::Path),
+                    wire_name: name.to_string(),
+                    location: Location::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    nullable: false,
+                    description: None,
+                    sample: json!("string"),
+                };
+                inputs.insert(position.min(inputs.len()), input);
+            }
         }
         Ok(inputs)
     }
@@ -432,7 +488,8 @@ impl<'a> OperationLowerer<'a> {
         } else if let Some(found) = body.content.first() {
             found
         } else {
-            return Err(SpecError::new(content_pointer, "request body declares no content type"));
+            // Nothing to send: a body without content is no body.
+            return Ok(RequestBody::None);
         };
         let media_pointer = pointer_push(&content_pointer, content_type);
         let schema_pointer = pointer_push(&media_pointer, "schema");
@@ -480,10 +537,9 @@ impl<'a> OperationLowerer<'a> {
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
                 let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
-                let is_file = lowered.ty == TypeRef::Binary;
-                if is_file && !multipart {
-                    return Err(SpecError::new(prop_pointer, "binary fields are only supported in multipart/form-data bodies"));
-                }
+                // A form-urlencoded body has no files: a binary field there is sent as text.
+                let is_file = lowered.ty == TypeRef::Binary && multipart;
+                let lowered = if lowered.ty == TypeRef::Binary && !multipart { Lowered { ty: TypeRef::String, ..lowered } } else { lowered };
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Form),

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict, reserved, and 2024's `gen`): as field or method names they get a `_` suffix.
 const KEYWORDS: &[&str] = &[
@@ -151,6 +151,20 @@ fn camel_words(name: &str) -> Vec<&str> {
     words
 }
 
+/// A Cargo package name whose library name is a Rust identifier: ASCII letters, digits and `-`, not
+/// starting with a digit (`1Forge API` → `api-1-forge-api`; names that are fine stay as they are).
+pub fn package_name(raw: &str) -> String {
+    let name = clean(raw).to_kebab_case();
+    let name = if name.is_empty() { "api-sdk".to_string() } else { name };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else if name == raw.to_ascii_lowercase().replace('_', "-") {
+        raw.to_string()
+    } else {
+        name
+    }
+}
+
 /// `UpperCamelCase` enum variant name for a wire value.
 pub fn variant_name(raw: &str) -> String {
     let name = clean(raw).to_upper_camel_case();
@@ -259,6 +273,15 @@ mod tests {
         assert_eq!(variant_name("+1"), "V1");
         assert_eq!(variant_name("-"), "Minus");
         assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn package_names() {
+        assert_eq!(package_name("llama-cloud"), "llama-cloud");
+        assert_eq!(package_name("my_sdk"), "my_sdk");
+        assert_eq!(package_name("1forge-sdk"), "api-1forge-sdk");
+        assert_eq!(package_name("Café API"), "caf-api");
+        assert_eq!(package_name("日本"), "api-sdk");
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn resource_features(api: &Api) -> String {
     if api.root.children.is_empty() {
         return String::new();
     }
-    let mut names: Vec<&str> = api.root.children.iter().map(|c| c.accessor.as_str()).collect();
+    let mut names: Vec<&str> = api.root.children.iter().filter_map(|c| c.module_path.last()).map(String::as_str).collect();
     let standalone = api.types.iter().any(|t| t.features.iter().any(|f| f == STANDALONE_FEATURE));
     if standalone {
         names.push(STANDALONE_FEATURE);

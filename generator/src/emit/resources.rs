@@ -21,7 +21,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
 
     let handle = ident(&resource.type_name);
     // Top-level resources are cargo features.
-    let gate = |c: &Resource| if is_root { cfg_features(std::slice::from_ref(&c.accessor)) } else { TokenStream::new() };
+    let gate = |c: &Resource| if is_root { cfg_features(&c.module_path) } else { TokenStream::new() };
     let child_modules = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let doc = doc_attrs(&format!("Operations on `{}`.", c.module_path.join(".")));

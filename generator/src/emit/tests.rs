@@ -8,6 +8,7 @@ use quote::quote;
 use super::{ident, lit, type_tokens, Emitted, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, Resource, ResponseKind, TypeRef};
+use crate::naming::{snake_name, Namespace};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let mut operations = Vec::new();
@@ -17,8 +18,10 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
 
     let mut example_tests = Vec::new();
     let mut server_tests = Vec::new();
+    // `a_b.c` and `a.b_c` join to the same name; a keyword (`move`) gets its `_` back.
+    let mut test_names = Namespace::new();
     for (accessors, op) in &operations {
-        let test_name = ident(&test_name(accessors, op));
+        let test_name = ident(&test_names.claim(&snake_name(&test_name(accessors, op))));
         let example = op.example.as_ref().map(|e| lit(&serde_json::to_string_pretty(e).unwrap_or_default()));
         let decoded_type = match &op.response {
             ResponseKind::Json(ty) => Some(type_tokens(ty)),
