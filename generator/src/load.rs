@@ -32,7 +32,9 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
         None => return Err(SpecError::new("#/openapi", "missing `openapi` version field (only OpenAPI 3.x is supported)")),
     }
     normalise(&mut raw, false);
-    check_refs(&raw, &raw, "#")?;
+    check_refs(&raw, &raw, "#", false)?;
+    hoist_nested_refs(&mut raw);
+    normalise_paths(&mut raw);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
         let pointer = locate(&raw, path_to_pointer(e.path()));
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
@@ -88,11 +90,15 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, SpecEr
 fn normalise(value: &mut Value, in_properties: bool) {
     match value {
         Value::Object(map) => {
-            if !in_properties {
+            if in_properties {
+                // Property schemas may be JSON Schema's boolean schemas.
+                map.values_mut().for_each(boolean_schema);
+            } else {
                 normalise_schema_keywords(map);
+                normalise_object_keywords(map);
             }
             for (key, child) in map.iter_mut() {
-                if holds_data(key) {
+                if holds_data(key) && !in_properties {
                     continue;
                 }
                 normalise(child, key == "properties" && !in_properties);
@@ -100,6 +106,197 @@ fn normalise(value: &mut Value, in_properties: bool) {
         }
         Value::Array(items) => items.iter_mut().for_each(|v| normalise(v, false)),
         _ => {}
+    }
+}
+
+/// `true` (anything) and `false` (nothing) as schemas: JSON Schema allows them, OpenAPI 3.0 types do not.
+fn boolean_schema(value: &mut Value) {
+    match value {
+        Value::Bool(true) => *value = Value::Object(Map::new()),
+        Value::Bool(false) => *value = serde_json::json!({"not": {}}),
+        _ => {}
+    }
+}
+
+/// Keywords in places openapiv3 reads strictly: boolean schemas under schema keywords, keywords
+/// whose text is a number (`pattern: 0`), a `requestBody: false`, and callbacks (which the SDK does
+/// not use and which real specs often write in shapes openapiv3 rejects).
+fn normalise_object_keywords(map: &mut Map<String, Value>) {
+    for key in ["items", "not", "schema"] {
+        if let Some(child) = map.get_mut(key) {
+            boolean_schema(child);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            members.iter_mut().for_each(boolean_schema);
+        }
+    }
+    for key in ["pattern", "format", "title", "description", "summary"] {
+        match map.get(key) {
+            Some(Value::String(_)) | None => {}
+            Some(Value::Number(n)) if key != "pattern" && key != "format" => {
+                let text = n.to_string();
+                map.insert(key.to_string(), Value::String(text));
+            }
+            Some(_) => {
+                map.remove(key);
+            }
+        }
+    }
+    if map.get("requestBody").is_some_and(Value::is_boolean) {
+        map.remove("requestBody");
+    }
+    map.remove("callbacks");
+}
+
+/// Path keys with a query string (`/search?q={q}`) become the path alone; an operation whose method
+/// the plain path already has is dropped in favour of the plain path's.
+fn normalise_paths(raw: &mut Value) {
+    // A path item that is a reference to another (`$ref: '#/paths/~1a'`) becomes a copy of it.
+    let targets: Vec<(String, Value)> = raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, item)| {
+            let target = item.get("$ref")?.as_str()?.strip_prefix('#')?;
+            Some((key.clone(), raw.pointer(&decode_pointer(target))?.clone()))
+        })
+        .collect();
+    let Some(Value::Object(paths)) = raw.get_mut("paths") else { return };
+    for (key, item) in targets {
+        paths.insert(key, item);
+    }
+    let with_query: Vec<String> = paths.keys().filter(|k| k.contains('?')).cloned().collect();
+    for key in with_query {
+        let Some(Value::Object(item)) = paths.remove(&key) else { continue };
+        let plain = key.split('?').next().unwrap_or_default().to_string();
+        let target = paths.entry(plain).or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(target) = target {
+            for (method, operation) in item {
+                target.entry(method).or_insert(operation);
+            }
+        }
+    }
+}
+
+/// openapiv3 resolves references by component name only. A `$ref` to any other node
+/// (`#/components/schemas/A/properties/b`, `#/components/parameters/p/schema`, a parameter or response
+/// under `#/paths/...`) gets a component of its own, a copy of the node named after its path, and
+/// points there; an inline copy identical to a component becomes that component again when types are
+/// de-duplicated.
+fn hoist_nested_refs(raw: &mut Value) {
+    let mut hoisted: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut attempted = std::collections::HashSet::new();
+    loop {
+        let mut pending = Vec::new();
+        collect_nested_refs(raw, false, &mut pending);
+        // Each target once: one that cannot be hoisted stays as it is and is reported later.
+        pending.retain(|target| attempted.insert(target.clone()));
+        pending.sort();
+        pending.dedup();
+        if pending.is_empty() {
+            break;
+        }
+        for target in pending {
+            let Some(kind) = nested_ref_kind(&target) else { continue };
+            let Some(node) = raw.pointer(&decode_pointer(&target[1..])).cloned() else { continue };
+            let section = raw
+                .as_object_mut()
+                .and_then(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
+                .and_then(|components| components.entry(kind).or_insert_with(|| Value::Object(Map::new())).as_object_mut());
+            let Some(section) = section else { return };
+            let base = hoisted_name(&target);
+            let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") }).find(|n| !section.contains_key(n)).unwrap_or(base);
+            section.insert(name.clone(), node);
+            hoisted.insert(target, format!("#/components/{kind}/{name}"));
+        }
+        rewrite_refs(raw, false, &hoisted);
+    }
+}
+
+/// Schema `$ref`s that do not name a component directly.
+fn collect_nested_refs(value: &Value, in_properties: bool, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if !in_properties {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    if nested_ref_kind(target).is_some() {
+                        out.push(target.clone());
+                    }
+                }
+            }
+            for (key, child) in map {
+                if in_properties || !holds_data(key) {
+                    collect_nested_refs(child, key == "properties" && !in_properties, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_nested_refs(item, false, out)),
+        _ => {}
+    }
+}
+
+fn rewrite_refs(value: &mut Value, in_properties: bool, hoisted: &std::collections::HashMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if !in_properties {
+                if let Some(Value::String(target)) = map.get_mut("$ref") {
+                    if let Some(new) = hoisted.get(target.as_str()) {
+                        target.clone_from(new);
+                    }
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if in_properties || !holds_data(key) {
+                    rewrite_refs(child, key == "properties" && !in_properties, hoisted);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, false, hoisted)),
+        _ => {}
+    }
+}
+
+/// The components section a reference to a node other than a component belongs in: a schema below a
+/// component or a `schema` keyword, or a parameter, response or request body under `#/paths`.
+fn nested_ref_kind(target: &str) -> Option<&'static str> {
+    if let Some(rest) = target.strip_prefix("#/components/schemas/") {
+        return rest.contains('/').then_some("schemas");
+    }
+    if target.ends_with("/schema") || target.contains("/schema/") {
+        return Some("schemas");
+    }
+    let under_paths = target.strip_prefix("#/paths/")?;
+    let mut segments = under_paths.rsplit('/');
+    let last = segments.next()?;
+    match (segments.next()?, last) {
+        ("parameters", index) if index.chars().all(|c| c.is_ascii_digit()) => Some("parameters"),
+        ("responses", _) => Some("responses"),
+        (_, "requestBody") => Some("requestBodies"),
+        _ => None,
+    }
+}
+
+/// A component name from the words of a pointer, without the structural ones
+/// (`#/components/schemas/Transfer/definitions/account` → `Transfer account`).
+fn hoisted_name(target: &str) -> String {
+    const STRUCTURAL: &[&str] =
+        &["components", "schemas", "properties", "definitions", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody"];
+    let words: Vec<String> = target
+        .trim_start_matches("#/")
+        .split('/')
+        .map(|segment| decode_pointer(segment).replace("~1", "/").replace("~0", "~"))
+        .filter(|segment| !STRUCTURAL.contains(&segment.as_str()) && !segment.contains("json") && !segment.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    // Letters, digits and spaces only, so the name needs no escaping in a pointer.
+    let name: String = words.join(" ").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        "Schema".to_string()
+    } else {
+        name
     }
 }
 
@@ -147,11 +344,12 @@ fn holds_data(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum")
 }
 
-/// Every `$ref` must be local (`#/...`) and point at an existing node.
-fn check_refs(root: &Value, value: &Value, pointer: &str) -> Result<(), SpecError> {
+/// Every `$ref` must be local (`#/...`) and point at an existing node. In a `properties` map, a key
+/// called `$ref` is a property's name, not a reference.
+fn check_refs(root: &Value, value: &Value, pointer: &str, in_properties: bool) -> Result<(), SpecError> {
     match value {
         Value::Object(map) => {
-            if let Some(reference) = map.get("$ref") {
+            if let Some(reference) = map.get("$ref").filter(|_| !in_properties) {
                 let here = pointer_push(pointer, "$ref");
                 let Some(target) = reference.as_str() else {
                     return Err(SpecError::new(here, "`$ref` must be a string"));
@@ -167,16 +365,17 @@ fn check_refs(root: &Value, value: &Value, pointer: &str) -> Result<(), SpecErro
                 }
             }
             for (key, child) in map {
-                if holds_data(key) {
+                // In a `properties` map, `default` or `example` is a property's name.
+                if holds_data(key) && !in_properties {
                     continue;
                 }
-                check_refs(root, child, &pointer_push(pointer, key))?;
+                check_refs(root, child, &pointer_push(pointer, key), key == "properties" && !in_properties)?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_refs(root, item, &pointer_push(pointer, &i.to_string()))?;
+                check_refs(root, item, &pointer_push(pointer, &i.to_string()), false)?;
             }
             Ok(())
         }

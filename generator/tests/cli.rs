@@ -17,14 +17,14 @@ fn fixture(name: &str) -> PathBuf {
 fn bad_spec_exits_1_with_the_pointer_and_leaves_output_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = dir.path().join("bad.yaml");
-    std::fs::write(&spec, format!("{HEADER}paths:\n  /a/{{id}}:\n    get:\n      responses: {{'204': {{description: ok}}}}\n")).expect("write");
+    std::fs::write(&spec, format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/Missing'}}\n")).expect("write");
     let out = dir.path().join("sdk");
     std::fs::create_dir_all(&out).expect("mkdir");
     std::fs::write(out.join("keep.txt"), "old").expect("write");
     let output = generator(&["generate".as_ref(), "--spec".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.yaml: #/paths/~1a~1{id}/get: path template"), "{stderr}");
+    assert!(stderr.contains("bad.yaml: #/components/schemas/A/$ref: unresolvable reference"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("kept"), "old");
 }
