@@ -511,7 +511,11 @@ impl<'a> OperationLowerer<'a> {
                 return Ok(RequestBody::JsonValue);
             }
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
-                let lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
+                let mut lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
+                // Inside a JSON document, binary data is a (base64 or raw) string.
+                if lowered.ty == TypeRef::Binary {
+                    lowered.ty = TypeRef::String;
+                }
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Body),

@@ -154,9 +154,16 @@ impl ModuleContext<'_, '_> {
         let stored = self.stored_type(input);
         match (input.location, self.index.resolve(&input.ty).clone()) {
             (Location::FormFile, _) => (stored, quote!(#name)),
-            (_, TypeRef::Binary) => (quote!(impl Into<Bytes>), quote!(#name.into())),
+            (_, TypeRef::Binary) => {
+                self.bytes = true;
+                (quote!(impl Into<Bytes>), quote!(#name.into()))
+            }
             (_, TypeRef::String) => (quote!(impl Into<String>), quote!(#name.into())),
-            (_, TypeRef::DateTime) => (quote!(impl Into<Timestamp>), quote!(#name.into())),
+            (_, TypeRef::DateTime) => {
+                // Also when the input's type is a named alias of a timestamp.
+                self.runtime.insert("Timestamp");
+                (quote!(impl Into<Timestamp>), quote!(#name.into()))
+            }
             (_, TypeRef::List(item)) if matches!(*item, TypeRef::String) && matches!(input.ty, TypeRef::List(_)) => {
                 (quote!(impl IntoIterator<Item = impl Into<String>>), quote!(#name.into_iter().map(Into::into).collect()))
             }
