@@ -132,27 +132,35 @@ fn normalise_object_keywords(map: &mut Map<String, Value>) {
             members.iter_mut().for_each(boolean_schema);
         }
     }
+    // Only scalars: an object under such a key is an entry of a map of named things (a component
+    // schema called `description`), not a keyword.
     for key in ["pattern", "format", "title", "description", "summary"] {
         match map.get(key) {
-            Some(Value::String(_)) | None => {}
             Some(Value::Number(n)) if key != "pattern" && key != "format" => {
                 let text = n.to_string();
                 map.insert(key.to_string(), Value::String(text));
             }
-            Some(_) => {
+            Some(Value::Number(_) | Value::Bool(_)) => {
                 map.remove(key);
             }
+            _ => {}
         }
     }
-    if map.get("requestBody").is_some_and(Value::is_boolean) {
-        map.remove("requestBody");
+    // In an operation (the object with `responses`); elsewhere these keys may name things.
+    if map.contains_key("responses") {
+        if map.get("requestBody").is_some_and(Value::is_boolean) {
+            map.remove("requestBody");
+        }
+        map.remove("callbacks");
     }
-    map.remove("callbacks");
 }
 
 /// Path keys with a query string (`/search?q={q}`) become the path alone; an operation whose method
 /// the plain path already has is dropped in favour of the plain path's.
 fn normalise_paths(raw: &mut Value) {
+    if let Some(Value::Object(components)) = raw.get_mut("components") {
+        components.remove("callbacks");
+    }
     // A path item that is a reference to another (`$ref: '#/paths/~1a'`) becomes a copy of it.
     let targets: Vec<(String, Value)> = raw
         .get("paths")
@@ -283,7 +291,7 @@ fn nested_ref_kind(target: &str) -> Option<&'static str> {
 /// (`#/components/schemas/Transfer/definitions/account` → `Transfer account`).
 fn hoisted_name(target: &str) -> String {
     const STRUCTURAL: &[&str] =
-        &["components", "schemas", "properties", "definitions", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody"];
+        &["components", "schemas", "properties", "definitions", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
     let words: Vec<String> = target
         .trim_start_matches("#/")
         .split('/')
@@ -459,6 +467,34 @@ mod tests {
     fn decodes_percent_encoded_pointers() {
         assert_eq!(decode_pointer("/paths/~1a%7Bb%7D"), "/paths/~1a{b}");
         assert_eq!(decode_pointer("/x%"), "/x%");
+    }
+
+    #[test]
+    fn keyword_fixes_leave_things_named_like_keywords_alone() {
+        let mut v = serde_json::json!({
+            "components": {"schemas": {"description": {"type": "string"}, "Code": {"type": "string", "pattern": 0, "title": 7}}},
+            "paths": {"/a": {"get": {"responses": {}, "callbacks": {"x": {}}, "requestBody": false}}}
+        });
+        normalise(&mut v, false);
+        normalise_paths(&mut v);
+        assert_eq!(v["components"]["schemas"]["description"]["type"], "string");
+        assert!(v["components"]["schemas"]["Code"].get("pattern").is_none());
+        assert_eq!(v["components"]["schemas"]["Code"]["title"], "7");
+        assert!(v["paths"]["/a"]["get"].get("callbacks").is_none());
+        assert!(v["paths"]["/a"]["get"].get("requestBody").is_none());
+    }
+
+    #[test]
+    fn nested_references_become_components() {
+        let mut v = serde_json::json!({
+            "components": {"schemas": {"A": {"properties": {"b": {"type": "string"}, "default": {"$ref": "#/components/schemas/A/properties/b"}}}}},
+            "paths": {"/x": {"get": {"parameters": [{"$ref": "#/paths/~1y/get/parameters/0"}]}}, "/y": {"get": {"parameters": [{"name": "q", "in": "query"}]}}}
+        });
+        hoist_nested_refs(&mut v);
+        assert_eq!(v["components"]["schemas"]["A"]["properties"]["default"]["$ref"], "#/components/schemas/A b");
+        assert_eq!(v["components"]["schemas"]["A b"]["type"], "string");
+        assert_eq!(v["paths"]["/x"]["get"]["parameters"][0]["$ref"], "#/components/parameters/y get");
+        assert_eq!(v["components"]["parameters"]["y get"]["name"], "q");
     }
 
     #[test]
