@@ -171,7 +171,6 @@ fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>
     }
 }
 
-/// `x-sdk-method`, else the operationId, else the HTTP method and the path's literal segments.
 /// The method name for an operation: `x-sdk-method` (the spec chose it, so it must be unique), else
 /// the operationId, else the HTTP method and the path's words (`get_pets_photos`). Candidates come
 /// in order; the first one free on the resource wins, so names stay stable as operations are added.
