@@ -189,13 +189,13 @@ impl ChatListRequest {
         self
     }
 
-    /// Sets the `page_size` query parameter.
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
-    /// Sets the `page_token` query parameter.
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self

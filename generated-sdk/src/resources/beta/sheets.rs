@@ -206,13 +206,13 @@ impl SheetsListRequest {
         self
     }
 
-    /// Sets the `page_size` query parameter.
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
-    /// Sets the `page_token` query parameter.
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
@@ -375,7 +375,7 @@ pub struct SheetsGetRequest {
 }
 
 impl SheetsGetRequest {
-    /// Sets the `include_results` query parameter.
+    /// When true (the default), the response includes the extracted regions and results if the job is complete, eliminating the need for a separate /results call.
     pub fn include_results(mut self, include_results: bool) -> Self {
         self.include_results = Some(include_results);
         self

@@ -725,7 +725,9 @@ impl<'de> Deserialize<'de> for ToolResultEventType {
 /// Coordinates for lazily resolving a page screenshot presigned URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolResultImageAttachment {
+    /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
     pub attachment_name: String,
+    /// File ID to pass as source_id when fetching the attachment.
     pub source_id: String,
 }
 

@@ -272,13 +272,13 @@ impl FilesListRequest {
         self
     }
 
-    /// Sets the `page_size` query parameter.
+    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
-    /// Sets the `page_token` query parameter.
+    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
@@ -755,13 +755,13 @@ impl FilesUploadRequest {
         self
     }
 
-    /// Sets the `display_name` form field.
+    /// Display name for the file. If not provided, it is derived from the file metadata.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
         self.display_name = Some(display_name.into());
         self
     }
 
-    /// Sets the `external_file_id` form field.
+    /// The ID of the file in the external system.
     pub fn external_file_id(mut self, external_file_id: impl Into<String>) -> Self {
         self.external_file_id = Some(external_file_id.into());
         self
@@ -773,7 +773,7 @@ impl FilesUploadRequest {
         self
     }
 
-    /// Sets the `unique_id` form field.
+    /// Unique identifier for the file in the directory. If not provided, it is derived from the file metadata.
     pub fn unique_id(mut self, unique_id: impl Into<String>) -> Self {
         self.unique_id = Some(unique_id.into());
         self

@@ -138,6 +138,7 @@ pub struct BatchParseJobConfig {
     pub line_level_bounding_box: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markdown_table_multiline_header_separator: Option<String>,
+    /// The maximum number of pages to parse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,6 +260,7 @@ pub struct BatchParseJobConfig {
     pub system_prompt_append: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub take_screenshot: Option<bool>,
+    /// The pages to target for parsing (0-indexed, so first page is at 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +363,7 @@ pub struct BatchParseJobRecordCreate {
     /// The correlation ID for this job. Used for tracking the job across services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
+    /// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<JobName>,
     /// Generic parse job configuration for batch processing.
@@ -520,9 +523,7 @@ impl<'de> Deserialize<'de> for ImagesToSaveItem {
     }
 }
 
-/// The `job_name` field of [`BatchParseJobRecordCreate`](crate::types::BatchParseJobRecordCreate).
-///
-/// One of `parse_raw_file_job`.
+/// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobName {
     /// `parse_raw_file_job`
