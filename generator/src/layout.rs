@@ -103,7 +103,8 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
 
 /// Keeps files readable: in a module whose types would fill more than [`FILE_LINE_BUDGET`] lines, the
 /// largest groups (a type no other type of the module uses, with the types only it uses) move to a
-/// submodule named after that type (`types/beta/batch/batch_parse_job_config.rs`), until the rest fits.
+/// submodule named after that type (`types/beta/batch/batch_parse_job_config.rs`), until the rest fits;
+/// if it still does not, the rest is cut into runs in name order (`types/shared/account_etc.rs`).
 fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
     let mut resource_modules = HashSet::new();
     walk(root, &mut |r: &Resource| {
@@ -159,6 +160,34 @@ fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
                 types[i].module.clone_from(&submodule);
             }
             work.push((submodule, group, Some(root_type)));
+        }
+        // What is still too much (types used across groups, and singletons) is cut into runs of
+        // types in name order, each module named after its first type.
+        if remaining > FILE_LINE_BUDGET {
+            let mut rest: Vec<usize> = members.iter().copied().filter(|&i| types[i].module == module && Some(i) != owner).collect();
+            rest.sort_by(|&a, &b| types[a].name.cmp(&types[b].name));
+            let mut chunk: Vec<usize> = Vec::new();
+            let mut chunk_lines = 0;
+            let mut chunks = Vec::new();
+            for i in rest {
+                let lines = estimated_lines(&types[i]);
+                if !chunk.is_empty() && chunk_lines + lines > FILE_LINE_BUDGET {
+                    chunks.push(std::mem::take(&mut chunk));
+                    chunk_lines = 0;
+                }
+                chunk.push(i);
+                chunk_lines += lines;
+            }
+            chunks.push(chunk);
+            if chunks.len() > 1 {
+                for chunk in chunks {
+                    let mut submodule = module.clone();
+                    submodule.push(format!("{}_etc", snake_name(&types[chunk[0]].name)));
+                    for &i in &chunk {
+                        types[i].module.clone_from(&submodule);
+                    }
+                }
+            }
         }
     }
 }

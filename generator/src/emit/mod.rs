@@ -287,41 +287,86 @@ fn bare_url_len(text: &str) -> Option<usize> {
 /// Formats the emitted files: Rust is parsed and pretty-printed (a parse failure is a generator bug,
 /// reported as such), with the generated-file header.
 ///
-/// Formatting dominates generation, so files are formatted on all cores. syn's syntax trees cannot
-/// cross threads, so each file travels as text and is parsed on the thread that prints it.
+/// Formatting dominates generation, so it runs on all cores, in pieces of whole items: a giant file
+/// (a spec's 1,000-operation resource) is shared between threads instead of keeping one busy. syn's
+/// syntax trees cannot cross threads, so each piece travels as text and is parsed where it is printed;
+/// pieces are small, so no thread holds one huge syntax tree.
 pub fn format(emitted: Emitted) -> Result<Files, Error> {
     let mut files = Files::new();
-    let mut rust = Vec::new();
+    let mut pieces: Vec<(usize, usize, String)> = Vec::new();
+    let mut rust_paths = Vec::new();
     for (path, source) in emitted {
         match source {
             Source::Text(text) => {
                 files.insert(path, text);
             }
-            Source::Rust(tokens) => rust.push((path, tokens.to_string())),
+            Source::Rust(tokens) => {
+                let file = rust_paths.len();
+                rust_paths.push(path);
+                for (piece, code) in item_pieces(tokens).into_iter().enumerate() {
+                    pieces.push((file, piece, code));
+                }
+            }
         }
     }
-    // Largest first, so one big file does not start last and leave the other threads idle.
-    rust.sort_by_key(|(_, code)| std::cmp::Reverse(code.len()));
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(rust.len()).max(1);
-    let jobs = std::sync::Mutex::new(rust.into_iter());
+    // Largest first, so one big piece does not start last and leave the other threads idle.
+    pieces.sort_by_key(|(_, _, code)| std::cmp::Reverse(code.len()));
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(pieces.len()).max(1);
+    let jobs = std::sync::Mutex::new(pieces.into_iter());
     let next_job = || jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).next();
-    let formatted: Vec<Result<(String, String), Error>> = std::thread::scope(|scope| {
+    let formatted: Vec<(usize, usize, Result<String, String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| std::iter::from_fn(next_job).map(|(path, code)| format_rust(path, &code)).collect::<Vec<_>>()))
+            .map(|_| {
+                scope.spawn(|| {
+                    std::iter::from_fn(next_job)
+                        .map(|(file, piece, code)| (file, piece, syn::parse_file(&code).map(|parsed| prettyplease::unparse(&parsed)).map_err(|e| e.to_string())))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    for result in formatted {
-        let (path, text) = result?;
-        files.insert(path, text);
+    let mut by_file: Vec<Vec<(usize, String)>> = vec![Vec::new(); rust_paths.len()];
+    for (file, piece, result) in formatted {
+        let text = result.map_err(|message| Error::Internal { file: rust_paths[file].clone(), message })?;
+        by_file[file].push((piece, text));
+    }
+    for (path, mut pieces) in rust_paths.into_iter().zip(by_file) {
+        pieces.sort_by_key(|(piece, _)| *piece);
+        let code: String = pieces.into_iter().map(|(_, text)| text).collect();
+        files.insert(path, format!("{GENERATED_HEADER}{}", space_items(&code)));
     }
     Ok(files)
 }
 
-fn format_rust(path: String, code: &str) -> Result<(String, String), Error> {
-    let parsed = syn::parse_file(code).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
-    let text = format!("{GENERATED_HEADER}{}", space_items(&prettyplease::unparse(&parsed)));
-    Ok((path, text))
+/// A file's tokens as text, cut between top-level items (an item ends with its `{ ... }` body or its
+/// `;`) into pieces of about [`PIECE_BYTES`].
+fn item_pieces(tokens: TokenStream) -> Vec<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    const PIECE_BYTES: usize = 64 * 1024;
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    let mut item = TokenStream::new();
+    for token in tokens {
+        let ends_item = match &token {
+            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            _ => false,
+        };
+        item.extend([token]);
+        if ends_item {
+            piece.push_str(&std::mem::take(&mut item).to_string());
+            piece.push('\n');
+            if piece.len() >= PIECE_BYTES {
+                pieces.push(std::mem::take(&mut piece));
+            }
+        }
+    }
+    piece.push_str(&item.to_string());
+    if !piece.trim().is_empty() || pieces.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them together): after

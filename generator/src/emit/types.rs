@@ -36,10 +36,15 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             [] => "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string(),
             [only] if *only == shared => "Types that several top-level resources use, or none does.".to_string(),
             _ if resource_modules.contains(path) => format!("Types of `{}`.", path.join(".")),
-            _ => match defs.iter().find(|d| path.last().is_some_and(|last| last.trim_end_matches("_types") == snake_name(&d.name))) {
-                Some(owner) => format!("[`{}`] and the types only it uses.", owner.name),
-                None => format!("Types of `{}`.", path.join(".")),
-            },
+            _ => {
+                let last = path.last().map(String::as_str).unwrap_or_default();
+                let named_after = |suffix: &str| defs.iter().find(|d| last.strip_suffix(suffix).is_some_and(|stem| stem == snake_name(&d.name)));
+                match (named_after("_etc"), named_after("_types").or_else(|| named_after(""))) {
+                    (Some(first), _) => format!("Types from [`{}`] on, in name order, of the module above.", first.name),
+                    (None, Some(owner)) => format!("[`{}`] and the types only it uses.", owner.name),
+                    (None, None) => format!("Types of `{}`.", path.join(".")),
+                }
+            }
         };
         let doc = lit(&format!(" {doc}"));
         // Top-level resources are cargo features: their types compile only with them.
