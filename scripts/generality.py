@@ -38,24 +38,56 @@ GIANTS = {
 GENERATOR = ROOT / "target" / "release" / "generator"
 
 
-def run(cmd, timeout, cwd=None, env=None):
+def group_rss_mb(pgid):
+    """Resident memory of every process in a process group, in MB."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / (1024 * 1024)
+
+
+def run(cmd, timeout, cwd=None, env=None, memory_mb=None):
     """Runs `cmd`; returns (outcome, exit code or signal, seconds, peak RSS in MB of it and its
-    children, combined output). outcome: ok, error, panic, crash or timeout."""
+    children, combined output). outcome: ok, error, panic, crash, timeout or memory (the process
+    group outgrew `memory_mb` and was stopped, so one giant cannot take the machine down)."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=cwd, env=env, start_new_session=True)
         timed_out = threading.Event()
+        over_memory = threading.Event()
+        finished = threading.Event()
 
         def kill():
-            timed_out.set()
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
-        timer = threading.Timer(timeout, kill)
+        def expire():
+            timed_out.set()
+            kill()
+
+        def watch_memory():
+            while not finished.wait(1.0):
+                if group_rss_mb(proc.pid) > memory_mb:
+                    over_memory.set()
+                    kill()
+                    return
+
+        timer = threading.Timer(timeout, expire)
         timer.start()
+        if memory_mb:
+            threading.Thread(target=watch_memory, daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
+        finished.set()
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
@@ -63,7 +95,9 @@ def run(cmd, timeout, cwd=None, env=None):
         output = log.read().decode("utf-8", "replace")
     peak_mb = usage.ru_maxrss / 1024
     code = proc.returncode
-    if timed_out.is_set():
+    if over_memory.is_set():
+        outcome = "memory"
+    elif timed_out.is_set():
         outcome = "timeout"
     elif code < 0:
         outcome = "crash"
@@ -132,7 +166,7 @@ def generate_all(jobs, timeout):
     return counts.get("panic", 0) + counts.get("crash", 0) + counts.get("timeout", 0)
 
 
-def check_specs(specs, out_dir, gen_timeout, check_timeout):
+def check_specs(specs, out_dir, gen_timeout, check_timeout, memory_mb):
     """specs: [(name, path)]. Generates each into out_dir and `cargo check`s it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target" / "generality-target"), CARGO_TERM_COLOR="never")
@@ -147,9 +181,15 @@ def check_specs(specs, out_dir, gen_timeout, check_timeout):
             with open(crate / "Cargo.toml", "a") as manifest:
                 manifest.write("\n[workspace]\n")
             shutil.copy(ROOT / "Cargo.lock", crate / "Cargo.lock")
-            row["check"] = run(["cargo", "check", "--quiet", "--manifest-path", str(crate / "Cargo.toml")], check_timeout, env=env)
-            if row["check"][0] == "ok":
-                shutil.rmtree(crate, ignore_errors=True)
+            row["check"] = run(["cargo", "check", "--quiet", "--manifest-path", str(crate / "Cargo.toml")], check_timeout, env=env, memory_mb=memory_mb)
+        if name in GIANTS and gen[0] == "ok":
+            # A user of one resource: the biggest resource's feature alone.
+            biggest = max((crate / "src" / "resources").glob("*.rs"), key=lambda f: f.stat().st_size, default=None)
+            if biggest is not None and biggest.stem != "mod":
+                feature = biggest.stem
+                row["one"] = (feature, run(["cargo", "check", "--quiet", "--no-default-features", "--features", feature, "--manifest-path", str(crate / "Cargo.toml")], check_timeout, env=env, memory_mb=memory_mb))
+        if row.get("check", gen)[0] == "ok":
+            shutil.rmtree(crate, ignore_errors=True)
         rows.append(row)
         status = row.get("check", gen)[0]
         print(f"  {name}: {status}", file=sys.stderr, flush=True)
@@ -165,6 +205,12 @@ def check_specs(specs, out_dir, gen_timeout, check_timeout):
         print("| " + " | ".join(cells) + " |")
         if not (check and check[0] == "ok"):
             failed += 1
+    ones = [row for row in rows if "one" in row]
+    if ones:
+        print("\n| giant | only this resource's feature | cargo check | time | peak |\n|---|---|---|---|---|")
+        for row in ones:
+            feature, check = row["one"]
+            print(f"| {row['name']} | `{feature}` | {check[0]} | {check[2]:.1f} s | {check[3]:.0f} MB |")
     print(f"\n{len(rows) - failed} of {len(rows)} generated and compiled.")
     return failed
 
@@ -179,6 +225,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--timeout", type=float, default=30, help="seconds allowed for one generation")
     parser.add_argument("--check-timeout", type=float, default=1800, help="seconds allowed for one cargo check")
+    parser.add_argument("--check-memory-gb", type=float, default=16, help="memory one cargo check may use before it is stopped")
     parser.add_argument("--require-all", action="store_true", help="exit 1 unless every checked spec compiles")
     args = parser.parse_args()
 
@@ -201,7 +248,7 @@ def main():
         specs += list(GIANTS.items())
     if specs:
         print(f"\n### Generate and `cargo check`: {len(specs)} specs\n")
-        failed += check_specs(specs, ROOT / "target" / "generality", args.timeout, args.check_timeout)
+        failed += check_specs(specs, ROOT / "target" / "generality", args.timeout, args.check_timeout, args.check_memory_gb * 1024)
     if args.require_all and failed:
         sys.exit(1)
 
