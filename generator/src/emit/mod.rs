@@ -339,34 +339,47 @@ pub fn format(emitted: Emitted) -> Result<Files, Error> {
     Ok(files)
 }
 
-/// A file's tokens as text, cut between top-level items (an item ends with its `{ ... }` body or its
-/// `;`) into pieces of about [`PIECE_BYTES`].
+/// A file's tokens as text, cut between top-level items into pieces of about [`PIECE_BYTES`].
 fn item_pieces(tokens: TokenStream) -> Vec<String> {
-    use proc_macro2::{Delimiter, TokenTree};
     const PIECE_BYTES: usize = 64 * 1024;
     let mut pieces = Vec::new();
     let mut piece = String::new();
-    let mut item = TokenStream::new();
-    for token in tokens {
-        let ends_item = match &token {
-            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
-            TokenTree::Punct(punct) => punct.as_char() == ';',
-            _ => false,
-        };
-        item.extend([token]);
-        if ends_item {
-            piece.push_str(&std::mem::take(&mut item).to_string());
-            piece.push('\n');
-            if piece.len() >= PIECE_BYTES {
-                pieces.push(std::mem::take(&mut piece));
-            }
+    for item in top_level_items(tokens) {
+        piece.push_str(&item.to_string());
+        piece.push('\n');
+        if piece.len() >= PIECE_BYTES {
+            pieces.push(std::mem::take(&mut piece));
         }
     }
-    piece.push_str(&item.to_string());
     if !piece.trim().is_empty() || pieces.is_empty() {
         pieces.push(piece);
     }
     pieces
+}
+
+/// The top-level items of a token stream: an item ends with its `;`, or with its `{ ... }` body
+/// unless a `;` follows (`use a::{b, c};`). Attributes and docs come before an item, so they stay
+/// with it; trailing tokens form a last item.
+fn top_level_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut items = Vec::new();
+    let mut current = TokenStream::new();
+    let mut after_body = false;
+    for token in tokens {
+        let is_semicolon = matches!(&token, TokenTree::Punct(p) if p.as_char() == ';');
+        if after_body && !is_semicolon {
+            items.push(std::mem::take(&mut current));
+        }
+        after_body = matches!(&token, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
+        current.extend([token]);
+        if is_semicolon {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    items
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them together): after
@@ -412,47 +425,26 @@ pub fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-/// Puts `attr` before every item of `items` (an item ends with its `{ ... }` body or its `;`).
+/// Puts `attr` before every item of `items`.
 pub fn before_each_item(items: TokenStream, attr: &TokenStream) -> TokenStream {
-    use proc_macro2::{Delimiter, TokenTree};
     if attr.is_empty() {
         return items;
     }
-    let mut out = TokenStream::new();
-    let mut current = Vec::new();
-    for token in items {
-        let ends_item = match &token {
-            TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
-            TokenTree::Punct(punct) => punct.as_char() == ';',
-            _ => false,
-        };
-        current.push(token);
-        if ends_item {
-            out.extend(attr.clone());
-            out.extend(current.drain(..));
-        }
-    }
-    out.extend(current);
-    out
+    top_level_items(items).into_iter().flat_map(|item| attr.clone().into_iter().chain(item)).collect()
 }
 
 /// `use` items in the usual order: `std`, then other crates, then this crate, each group sorted.
 pub fn ordered_uses(uses: TokenStream) -> TokenStream {
-    let mut items: Vec<(u8, String, TokenStream)> = Vec::new();
-    let mut current = TokenStream::new();
-    for token in uses {
-        let ends = matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';');
-        current.extend([token]);
-        if ends {
-            let text = current.to_string();
+    let mut items: Vec<(u8, String, TokenStream)> = top_level_items(uses)
+        .into_iter()
+        .map(|item| {
+            let text = item.to_string();
             let group = if text.starts_with("use std") { 0 } else if text.starts_with("use crate") { 2 } else { 1 };
-            items.push((group, text, std::mem::take(&mut current)));
-        }
-    }
+            (group, text, item)
+        })
+        .collect();
     items.sort_by(|(a_group, a_text, _), (b_group, b_text, _)| (a_group, a_text).cmp(&(b_group, b_text)));
-    let mut out: TokenStream = items.into_iter().map(|(_, _, item)| item).collect();
-    out.extend(current);
-    out
+    items.into_iter().map(|(_, _, item)| item).collect()
 }
 
 /// A string literal token.
@@ -473,6 +465,24 @@ mod test {
         assert_eq!(escape_doc("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
         assert_eq!(escape_doc("        indented"), "  indented");
         assert_eq!(escape_doc("odd ` tick"), "odd \\` tick");
+    }
+
+    #[test]
+    fn items_end_at_their_body_or_semicolon() {
+        let tokens = quote! {
+            #![doc = "x"]
+            use a::{b, c};
+            #[derive(Debug)]
+            pub struct S { f: u8 }
+            impl S { fn g(&self) {} }
+            pub type T = S;
+        };
+        let items: Vec<String> = top_level_items(tokens).iter().map(|t| t.to_string()).collect();
+        assert_eq!(items.len(), 4, "{items:?}");
+        assert!(items[0].ends_with("use a :: { b , c } ;"), "{items:?}");
+        assert!(items[1].starts_with("# [derive (Debug)]"), "{items:?}");
+        let uses = ordered_uses(quote!(use crate::x; use serde::{A, B}; use std::fmt;)).to_string();
+        assert_eq!(uses, "use std :: fmt ; use serde :: { A , B } ; use crate :: x ;");
     }
 
     #[test]
