@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use llama_cloud::types::{
-    SplitCategory, SplitConfiguration, SplittingStrategy,
-    AllowUncategorized, SplitDocumentInput, SplitListStatus,
+    AllowUncategorized, SplitCategory, SplitConfiguration, SplitDocumentInput, SplitJob, SplitJobStatus,
+    SplittingStrategy,
 };
-use llama_cloud::LlamaCloud;
+use llama_cloud::{LlamaCloud, WaitError};
 
 fn usage() -> ! {
     eprintln!("usage: split <file_id> <category>[,<category>...]\n       split --list");
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let split = client.beta().split();
 
     if args.first().map(String::as_str) == Some("--list") {
-        let mut jobs = split.list().status(SplitListStatus::Completed).page_size(20).items();
+        let mut jobs = split.list().status(SplitJobStatus::Completed).page_size(20).items();
         let mut shown = 0;
         while let Some(job) = jobs.try_next().await? {
             println!("{}  {}  {}", job.id, job.document_input.value, job.created_at.map(|t| t.to_string()).unwrap_or_default());
@@ -53,7 +53,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         usage();
     }
 
-    let job = split
+    // Create the job and wait for it in one call: polled every 2 s while it changes, backing off to
+    // 15 s while it does not.
+    let outcome = split
         .create(SplitDocumentInput { type_: "file_id".to_owned(), value: file_id.clone() })
         .configuration(SplitConfiguration {
             categories,
@@ -61,18 +63,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 allow_uncategorized: Some(AllowUncategorized::Include),
             }),
         })
-        .await?;
-    println!("created split job {} ({})", job.id, job.status);
-
-    // The job's status is a plain string: pending, processing, completed, failed or cancelled.
-    let job = loop {
-        let job = split.get(&job.id).await?;
-        if !matches!(job.status.as_str(), "pending" | "processing") {
-            break job;
+        .and_wait()
+        .poll_interval(Duration::from_secs(2))
+        .max_poll_interval(Duration::from_secs(15))
+        .await;
+    match outcome {
+        Ok(job) => print_job(&job),
+        Err(WaitError::Failed { job, .. } | WaitError::Cancelled { job, .. }) => {
+            print_job(&job);
+            std::process::exit(1);
         }
-        tokio::time::sleep(Duration::from_secs(3)).await;
-    };
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
 
+fn print_job(job: &SplitJob) {
     println!("job {}: {}", job.id, job.status);
     if let Some(error) = &job.error_message {
         eprintln!("error: {error}");
@@ -81,8 +87,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let pages: Vec<String> = segment.pages.iter().map(i64::to_string).collect();
         println!("  {:<20} ({} confidence) pages {}", segment.category, segment.confidence_category, pages.join(", "));
     }
-    if job.status != "completed" {
-        std::process::exit(1);
-    }
-    Ok(())
 }

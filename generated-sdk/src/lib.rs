@@ -13,8 +13,8 @@ pub mod runtime;
 pub mod types;
 
 pub use runtime::{
-    ClientBuilder, Error, EventStream, ItemStream, Nullable, Page, Response, Result,
-    Timestamp, Upload,
+    ClientBuilder, Error, EventStream, ItemStream, JobUpdates, Nullable, Page, Response,
+    Result, Timestamp, Upload, WaitError, Waiter,
 };
 
 use runtime::{AuthScheme, Client, ClientDefaults};

@@ -74,6 +74,75 @@ pub struct Operation {
     pub response: ResponseKind,
     /// The documented JSON response, used to generate tests.
     pub example: Option<serde_json::Value>,
+    /// `x-sdk-wait`: the operation reads a long-running job, so its resource gets methods that
+    /// wait for the job to end and watch it change.
+    pub wait: Option<Wait>,
+    /// The operation creates a job that another operation's `x-sdk-wait` reads (`started-by`), so
+    /// its builder can create the job and wait for it in one call.
+    pub starts_job: Option<JobStart>,
+}
+
+/// How to tell where a job is from the response of the operation that reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Wait {
+    /// Resource methods: wait for the job to end (`wait`), and stream its states (`watch`).
+    pub wait_method: String,
+    pub watch_method: String,
+    /// The constant describing the job kind to the runtime (`SPLIT_GET_JOB`).
+    pub kind_const: String,
+    /// The job: the operation's response type.
+    pub job: TypeRef,
+    pub status: FieldPath,
+    pub progress: Option<FieldPath>,
+    /// Terminal statuses, as on the wire, by outcome.
+    pub succeeded: Vec<String>,
+    pub failed: Vec<String>,
+    pub cancelled: Vec<String>,
+}
+
+/// A value inside a response, reached field by field (the spec gives it as a JSON pointer).
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldPath {
+    /// The pointer as the spec wrote it (`/job/status`).
+    pub pointer: String,
+    /// The fields before the last one.
+    pub steps: Vec<FieldStep>,
+    /// The field holding the value.
+    pub last: FieldStep,
+    pub leaf: Leaf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldStep {
+    pub rust_name: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+}
+
+/// The type of the value a [`FieldPath`] reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Leaf {
+    String,
+    /// A string enum (read with `as_str()`).
+    Enum,
+    Integer,
+    Float,
+}
+
+/// Where a creating operation finds the new job's id, and how the job is then read.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStart {
+    pub id: FieldPath,
+    /// The resource with the reading operation: its module path and handle type.
+    pub poll_module: Vec<String>,
+    pub poll_resource: String,
+    /// The reading operation's method, and the `Wait` constant of its job kind.
+    pub poll_method: String,
+    pub kind_const: String,
+    pub job: TypeRef,
+    /// Optional query and header inputs both operations have, whose values carry over to the polls:
+    /// (field of the creating builder, setter of the reading builder).
+    pub carried: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

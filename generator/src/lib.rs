@@ -15,6 +15,7 @@ mod dedup;
 pub mod emit;
 pub mod error;
 pub mod ir;
+mod jobs;
 pub(crate) mod layout;
 pub mod load;
 pub mod lower;

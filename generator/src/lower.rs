@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
+use crate::jobs::{self, WaitDecl};
 use crate::layout::place_types;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
@@ -52,6 +53,8 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         method_owners: HashMap::new(),
         child_index: HashMap::new(),
         call: String::new(),
+        job_starters: jobs::starter_ids(spec),
+        waits: Vec::new(),
     };
     let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], operations: vec![], children: vec![] };
 
@@ -103,9 +106,10 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         }
     }
 
-    let OperationLowerer { types, page_impls, .. } = lowerer;
+    let OperationLowerer { types, page_impls, waits, .. } = lowerer;
     let (mut types, renames) = types.finish();
     rename_operation_types(&mut root, &renames);
+    jobs::resolve(&mut root, &types, waits)?;
     place_types(&root, &mut types);
     let mut page_types: Vec<PageImpl> = page_impls.into_values().collect();
     for page in &mut page_types {
@@ -286,6 +290,10 @@ struct OperationLowerer<'a> {
     child_index: HashMap<Vec<String>, usize>,
     /// The operation being lowered, as docs name it (`beta.retrieval.retrieve`).
     call: String,
+    /// operationIds of the operations that create jobs an `x-sdk-wait` reads.
+    job_starters: std::collections::HashSet<String>,
+    /// The `x-sdk-wait` declarations met so far, checked once the types have their final names.
+    waits: Vec<WaitDecl>,
 }
 
 impl<'a> OperationLowerer<'a> {
@@ -341,12 +349,18 @@ impl<'a> OperationLowerer<'a> {
             "patch" => HttpMethod::Patch,
             _ => HttpMethod::Trace,
         };
-        let mut names = Namespace::with_reserved(BUILDER_RESERVED);
+        // A builder that reads a job gets `wait`, one that creates a job gets `and_wait`.
+        let wait = WaitDecl::parse(&op.extensions, pointer)?;
+        let starts_job = op.operation_id.as_ref().is_some_and(|id| self.job_starters.contains(id));
+        let job_methods = [wait.is_some().then_some("wait"), starts_job.then_some("and_wait")];
+        let reserved: Vec<&str> = BUILDER_RESERVED.iter().copied().chain(job_methods.into_iter().flatten()).collect();
+        let mut names = Namespace::with_reserved(&reserved);
         let mut inputs = self.parameters(path, op, item_params, pointer, &builder_name, &mut names)?;
         let body = self.request_body(op, pointer, &builder_name, &mut names, &mut inputs)?;
         // Constructor arguments first (path order, then the rest as declared), then optional setters.
         inputs.sort_by_key(|input| !input.required);
         let (response, example) = self.response(op, pointer, &builder_name)?;
+        self.waits.extend(wait);
         Ok(Operation {
             pointer: pointer.to_string(),
             operation_id: op.operation_id.clone().unwrap_or_else(|| method_name.clone()),
@@ -361,6 +375,8 @@ impl<'a> OperationLowerer<'a> {
             body,
             response,
             example,
+            wait: None,
+            starts_job: None,
         })
     }
 

@@ -95,7 +95,7 @@ pub fn type_word(raw: &str) -> String {
 const GENERIC_TYPE_NAMES: &[&str] = &[
     "Type", "Kind", "Value", "Values", "Data", "Item", "Items", "Object", "Body", "Request", "Response", "Entry",
     "Info", "Details", "Metadata", "Config", "Options", "Settings", "Properties", "Params", "Parameters", "Content",
-    "Result", "Results", "List", "Map", "Unnamed", "Model", "Schema", "Payload", "Attributes", "Fields",
+    "Result", "Results", "List", "Map", "Unnamed", "Model", "Schema", "Payload", "Attributes", "Fields", "Status", "State",
 ];
 
 /// Whether a type name is fine on its own: not a generic word and not a name the generated code uses.

@@ -93,3 +93,49 @@ fn all_of_cycle_is_an_error_not_a_stack_overflow() {
     assert_eq!(pointer, "#/components/schemas/A/allOf/0");
     assert!(message.contains("cycle of `allOf` references"), "{message}");
 }
+
+/// A job-reading operation whose `x-sdk-wait` is `wait` (YAML flow map), for the declaration tests.
+fn job_spec(wait: &str) -> String {
+    format!(
+        "{HEADER}paths:\n  /jobs:\n    post:\n      operationId: createJob\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, required: [id], properties: {{id: {{type: integer}}}}}}\n  /jobs/{{job_id}}:\n    get:\n      operationId: getJob\n      x-sdk-wait: {wait}\n      parameters:\n        - {{name: job_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Job'}}\ncomponents:\n  schemas:\n    Job:\n      type: object\n      properties:\n        state: {{type: object, properties: {{status: {{$ref: '#/components/schemas/Status'}}, note: {{type: string}}}}}}\n        percent: {{type: string}}\n    Status: {{type: string, enum: [queued, done, failed]}}\n"
+    )
+}
+
+const WAIT_POINTER: &str = "#/paths/~1jobs~1{job_id}/get/x-sdk-wait";
+
+#[test]
+fn wait_status_path_must_be_in_the_response() {
+    let (pointer, message) = spec_error(&job_spec("{status: /state/phase, terminal: [done], success: [done]}"));
+    assert_eq!(pointer, format!("{WAIT_POINTER}/status"));
+    assert!(message.contains("`/state/phase` is not in the response: it has no field `phase`"), "{message}");
+
+    let (pointer, message) = spec_error(&job_spec("{status: /state/status/x, terminal: [done], success: [done]}"));
+    assert_eq!(pointer, format!("{WAIT_POINTER}/status"));
+    assert!(message.contains("not an object"), "{message}");
+}
+
+#[test]
+fn wait_terminal_values_must_be_values_of_the_status_enum() {
+    let (pointer, message) = spec_error(&job_spec("{status: /state/status, terminal: [done, crashed], success: [done]}"));
+    assert_eq!(pointer, format!("{WAIT_POINTER}/terminal/1"));
+    assert!(message.contains("`crashed` is not a value of the status enum (queued, done, failed)"), "{message}");
+}
+
+#[test]
+fn wait_declaration_is_checked_for_consistency() {
+    let cases = [
+        ("{status: /state/status, terminal: [done], success: [failed]}", "/success/0", "`failed` is not one of the `terminal` statuses"),
+        ("{status: /state/status, terminal: [done, failed], success: [done], cancelled: [done]}", "/cancelled/0", "both success and cancellation"),
+        ("{status: /state/status, terminal: [done], success: [done], progress: /percent}", "/progress", "`/percent` must be a number"),
+        ("{status: /state/status, success: [done]}", "/terminal", "missing `terminal`"),
+        ("{status: state.status, terminal: [done], success: [done]}", "/status", "is not a JSON pointer"),
+        ("{status: /state/status, terminal: [done], success: [done], finished: [done]}", "/finished", "unknown key `finished`"),
+        ("{status: /state/status, terminal: [done], success: [done], started-by: [{operation: makeJob, id: /id}]}", "/started-by/0/operation", "no operation has the operationId `makeJob`"),
+        ("{status: /state/status, terminal: [done], success: [done], started-by: [{operation: createJob, id: /id}]}", "/started-by/0/id", "does not have the type of the job's id `job_id`"),
+    ];
+    for (wait, at, expected) in cases {
+        let (pointer, message) = spec_error(&job_spec(wait));
+        assert_eq!(pointer, format!("{WAIT_POINTER}{at}"), "{wait}");
+        assert!(message.contains(expected), "{wait}: {message}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Behaviour of the generated LlamaCloud SDK through its public API, against a local wiremock server:
 //! what reaches the wire, and what comes back typed.
 
+mod jobs;
 mod quality;
 mod readme;
 

@@ -8,6 +8,7 @@
 //! - [`Error`]: one error type; API errors by status carry an [`ApiError`].
 //! - [`Page`] / [`ItemStream`]: one page at a time, or every item as a `Stream`.
 //! - [`EventStream`]: typed server-sent events.
+//! - [`Waiter`] / [`JobUpdates`]: wait for a long-running job, or watch its progress.
 //! - [`Upload`] / [`MultipartForm`]: file uploads from bytes, paths or async readers.
 //! - [`Nullable`] / [`Timestamp`]: explicit nulls in request bodies, lenient timestamps.
 //!
@@ -16,6 +17,7 @@
 
 pub mod client;
 pub mod error;
+pub mod jobs;
 pub mod multipart;
 pub mod pagination;
 pub mod request;
@@ -25,6 +27,7 @@ pub mod types;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults, DEFAULT_TIMEOUT};
 pub use error::{ApiError, BoxError, Error, Result};
+pub use jobs::{JobKind, JobState, JobUpdates, WaitError, Waiter};
 pub use multipart::{MultipartForm, Upload};
 pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
 pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};

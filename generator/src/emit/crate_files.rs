@@ -149,7 +149,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod runtime;
         pub mod types;
 
-        pub use runtime::{ClientBuilder, Error, EventStream, ItemStream, Nullable, Page, Response, Result, Timestamp, Upload};
+        pub use runtime::{ClientBuilder, Error, EventStream, ItemStream, JobUpdates, Nullable, Page, Response, Result, Timestamp, Upload, WaitError, Waiter};
 
         use runtime::{AuthScheme, Client, ClientDefaults};
 

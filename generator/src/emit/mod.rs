@@ -2,6 +2,7 @@
 //! share: type spelling, rustdoc, and formatting through prettyplease.
 
 mod crate_files;
+mod jobs;
 mod resources;
 mod tests;
 mod types;

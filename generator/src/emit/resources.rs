@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cfg_features, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
+use super::{cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
@@ -42,8 +42,15 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
             }
         }
     });
-    let methods: Vec<TokenStream> = resource.operations.iter().map(|op| operation_method(op, &mut ctx)).collect();
-    let builders: Vec<TokenStream> = resource.operations.iter().map(|op| builder(op, &mut ctx)).collect::<Vec<_>>();
+    let mut methods: Vec<TokenStream> = resource.operations.iter().map(|op| operation_method(op, &mut ctx)).collect();
+    let mut job_kinds = Vec::new();
+    for op in &resource.operations {
+        if let Some(wait) = &op.wait {
+            methods.push(jobs::resource_methods(op, wait, &mut ctx));
+            job_kinds.push(jobs::kind_const(op, wait, &mut ctx));
+        }
+    }
+    let builders: Vec<TokenStream> = resource.operations.iter().map(|op| builder(op, resource, &mut ctx)).collect::<Vec<_>>();
 
     let handle_def = if is_root {
         TokenStream::new()
@@ -109,6 +116,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
         #(#child_modules)*
         #handle_def
         #handle_impl
+        #(#job_kinds)*
         #(#builders)*
     };
     files.insert(path.clone(), Source::Rust(tokens));
@@ -118,11 +126,11 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
     Ok(())
 }
 
-struct ModuleContext<'a, 'i> {
+pub(super) struct ModuleContext<'a, 'i> {
     index: &'i TypeIndex<'a>,
     /// Names imported from `crate::runtime`.
-    runtime: BTreeSet<&'static str>,
-    imports: Imports,
+    pub(super) runtime: BTreeSet<&'static str>,
+    pub(super) imports: Imports,
     serialize: bool,
     bytes: bool,
 }
@@ -150,7 +158,7 @@ impl ModuleContext<'_, '_> {
     }
 
     /// How an argument or setter accepts the input, and how that becomes the stored value.
-    fn accepted(&mut self, input: &Input, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    pub(super) fn accepted(&mut self, input: &Input, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
         let stored = self.stored_type(input);
         match (input.location, self.index.resolve(&input.ty).clone()) {
             (Location::FormFile, _) => (stored, quote!(#name)),
@@ -309,7 +317,7 @@ fn body_type_name(op: &Operation) -> String {
     format!("{}Body", op.builder_name)
 }
 
-fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
+fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> TokenStream {
     let builder = ident(&op.builder_name);
     let (output, call) = response_parts(op, ctx);
     ctx.runtime.extend(["ApiRequest", "Client", "Result", "Response", "RequestOptions", "BoxFuture", "Method"]);
@@ -411,6 +419,10 @@ fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         }
         _ => None,
     };
+    let wait_method = op.wait.as_ref().map(|wait| jobs::builder_wait(wait, &resource.type_name));
+    let and_wait_method = op.starts_job.as_ref().map(|start| jobs::builder_and_wait(start, &resource.module_path, ctx));
+    // A job's reading request is also built by the creating operation's `and_wait`, maybe elsewhere.
+    let into_request_vis = if op.wait.is_some() { quote!(pub(crate)) } else { TokenStream::new() };
     let map_data = match &op.response {
         ResponseKind::Empty => quote!(self.with_response().await.map(|_| ())),
         _ => quote!(self.with_response().await.map(Response::into_data)),
@@ -444,8 +456,10 @@ fn builder(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             }
 
             #items_method
+            #wait_method
+            #and_wait_method
 
-            fn into_request(self) -> Result<(Client, ApiRequest)> {
+            #into_request_vis fn into_request(self) -> Result<(Client, ApiRequest)> {
                 #request
             }
         }
@@ -470,7 +484,10 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         ctx.runtime.insert("path_param");
         let name = ident(&input.rust_name);
         let wire = lit(&input.wire_name);
-        let value = if index.is_display(&input.ty) {
+        let copied = matches!(index.resolve(&input.ty), TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean);
+        let value = if copied {
+            quote!(self.#name)
+        } else if index.is_display(&input.ty) {
             quote!(&self.#name)
         } else {
             quote!(serde_json::to_string(&self.#name).map_err(crate::runtime::Error::serialize)?)

@@ -10,13 +10,11 @@
 //! `create` starts a parse job over the directory and then watches it; `watch` follows an
 //! existing job until it finishes and lists its items with their status.
 
-use std::time::Duration;
-
 use futures_util::TryStreamExt;
 use llama_cloud::types::{
-    BatchItemStatus, BatchJobConfig, BatchJobStatus, BatchParseJobConfig, BatchParseJobRecordCreate, ParsingMode,
+    BatchItemStatus, BatchJobConfig, BatchJobProgress, BatchParseJobConfig, BatchParseJobRecordCreate, ParsingMode,
 };
-use llama_cloud::{LlamaCloud, Result};
+use llama_cloud::{LlamaCloud, Result, WaitError};
 
 const USAGE: &str = "usage: batch create <directory_id>
        batch watch <job_id>
@@ -62,27 +60,25 @@ async fn main() -> Result<()> {
 
 async fn watch(client: &LlamaCloud, job_id: &str) -> Result<()> {
     let batch = client.beta().batch();
+    // One item per change of status or progress; the last one is the job's final state.
+    let mut updates = batch.watch(job_id);
     loop {
-        let progress = batch.get_status(job_id).await?;
-        let job = &progress.job;
-        println!(
-            "{}: {:>5.1}%  processed {} / failed {} / skipped {} of {}",
-            job.status,
-            progress.progress_percentage,
-            job.processed_items.unwrap_or(0),
-            job.failed_items.unwrap_or(0),
-            job.skipped_items.unwrap_or(0),
-            job.total_items
-        );
-        match &job.status {
-            BatchJobStatus::Completed | BatchJobStatus::Failed | BatchJobStatus::Cancelled => {
-                if let Some(message) = &job.error_message {
+        match updates.try_next().await {
+            Ok(Some(progress)) => print_progress(&progress),
+            Ok(None) => break,
+            // A failed or cancelled job ends the stream with an error that carries its final state.
+            Err(WaitError::Failed { job, .. } | WaitError::Cancelled { job, .. }) => {
+                print_progress(&job);
+                if let Some(message) = &job.job.error_message {
                     println!("error: {message}");
                 }
                 break;
             }
-            // Pending, running, dispatched, and any status this SDK version does not know yet.
-            _ => tokio::time::sleep(Duration::from_secs(5)).await,
+            Err(WaitError::Request(error)) => return Err(error),
+            Err(other) => {
+                println!("stopped waiting: {other}");
+                break;
+            }
         }
     }
 
@@ -98,4 +94,17 @@ async fn watch(client: &LlamaCloud, job_id: &str) -> Result<()> {
         println!();
     }
     Ok(())
+}
+
+fn print_progress(progress: &BatchJobProgress) {
+    let job = &progress.job;
+    println!(
+        "{}: {:>5.1}%  processed {} / failed {} / skipped {} of {}",
+        job.status,
+        progress.progress_percentage,
+        job.processed_items.unwrap_or(0),
+        job.failed_items.unwrap_or(0),
+        job.skipped_items.unwrap_or(0),
+        job.total_items
+    );
 }

@@ -11,8 +11,8 @@
 
 use std::time::Duration;
 
-use llama_cloud::types::{JobStatus, RegionType, SheetsJob, SheetsParsingConfig};
-use llama_cloud::LlamaCloud;
+use llama_cloud::types::{RegionType, SheetsJob, SheetsParsingConfig};
+use llama_cloud::{LlamaCloud, WaitError};
 
 fn usage() -> ! {
     eprintln!("usage: sheets <file_id>\n       sheets --list");
@@ -42,18 +42,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let job = sheets.create(&arg).config(config).await?;
     println!("created job {} ({})", job.id, job.status);
 
-    // Poll until the job leaves PENDING.
-    let job = loop {
-        let job = sheets.get(&job.id).include_results(true).await?;
-        if job.status != JobStatus::Pending {
-            break job;
+    // Poll until the job ends: SUCCESS and PARTIAL_SUCCESS return the job, ERROR and CANCELLED
+    // are errors that carry it. Give up after ten minutes.
+    let job = match sheets.get(&job.id).include_results(true).wait().max_wait(Duration::from_secs(600)).await {
+        Ok(job) => job,
+        Err(WaitError::Failed { job, .. } | WaitError::Cancelled { job, .. }) => {
+            print_job(&job);
+            std::process::exit(1);
         }
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        Err(other) => return Err(other.into()),
     };
     print_job(&job);
-    if !matches!(job.status, JobStatus::Success | JobStatus::PartialSuccess) {
-        std::process::exit(1);
-    }
 
     // A presigned URL for each extracted table.
     for region in job.regions.iter().flatten() {

@@ -5,8 +5,8 @@
 use std::future::IntoFuture;
 use serde::Serialize;
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
-    Response, Result, path_param,
+    ApiRequest, BoxFuture, Client, ItemStream, JobKind, JobUpdates, Method, Page,
+    PageScheme, RequestOptions, Response, Result, Waiter, path_param,
 };
 
 use crate::types::{
@@ -135,7 +135,30 @@ impl BatchResource {
             },
         }
     }
+
+    /// Waits for the job to end: polls [`get_status`](Self::get_status) until `job.status` is `completed`, `failed` or `cancelled` and returns the job in its final state.
+    ///
+    /// The job is returned once its status is `completed`; `failed` is a [`WaitError::Failed`](crate::runtime::WaitError::Failed) and `cancelled` a [`WaitError::Cancelled`](crate::runtime::WaitError::Cancelled), carrying the final job.
+    ///
+    /// Await the returned [`Waiter`] to wait; set its poll interval, time limit (`max_wait`) and per-request options first if the defaults do not suit. Use [`watch`](Self::watch) to follow the job's progress.
+    pub fn wait(&self, job_id: impl Into<String>) -> Waiter<BatchJobProgress> {
+        self.get_status(job_id).wait()
+    }
+
+    /// Every state the job passes through (a new status or progress), as a stream that ends with its final state; see [`wait`](Self::wait).
+    pub fn watch(&self, job_id: impl Into<String>) -> JobUpdates<BatchJobProgress> {
+        self.get_status(job_id).wait().updates()
+    }
 }
+
+/// How the runtime reads the job that `get_status` (`GET /api/v1/beta/batch-processing/{job_id}`) returns.
+pub(crate) const BATCH_GET_STATUS_JOB: JobKind<BatchJobProgress> = JobKind {
+    status: |job| Some(job.job.status.as_str()),
+    progress: |job| Some(job.progress_percentage),
+    succeeded: &["completed"],
+    failed: &["failed"],
+    cancelled: &["cancelled"],
+};
 
 /// Request builder for `GET /api/v1/beta/batch-processing` (List Batch Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
@@ -337,6 +360,32 @@ impl BatchCreateRequest {
         client.send_json(request).await
     }
 
+    /// Sends this request, then waits for the job it creates to end, reading it with [`beta.batch.get_status`](crate::resources::beta::batch::BatchResource::get_status); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
+    pub fn and_wait(self) -> Waiter<BatchJobProgress> {
+        let client = self.client.clone();
+        let options = self.options.clone();
+        let organization_id = self.organization_id.clone();
+        let project_id = self.project_id.clone();
+        let poll_client = client.clone();
+        Waiter::after(
+            client,
+            BATCH_GET_STATUS_JOB,
+            options,
+            async move {
+                let created = self.send().await?;
+                let id = created.id;
+                let mut poll = BatchResource::new(poll_client).get_status(id);
+                if let Some(value) = organization_id {
+                    poll = poll.organization_id(value);
+                }
+                if let Some(value) = project_id {
+                    poll = poll.project_id(value);
+                }
+                poll.into_request().map(|(_, request)| request)
+            },
+        )
+    }
+
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/batch-processing");
         request.query_opt("organization_id", self.organization_id.as_ref());
@@ -393,7 +442,16 @@ impl BatchGetStatusRequest {
         client.send_json(request).await
     }
 
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
+    /// Polls this request until the job ends; see [`BatchResource::wait`].
+    pub fn wait(self) -> Waiter<BatchJobProgress> {
+        let client = self.client.clone();
+        match self.into_request() {
+            Ok((client, request)) => Waiter::new(client, BATCH_GET_STATUS_JOB, request),
+            Err(error) => Waiter::failed(client, BATCH_GET_STATUS_JOB, error),
+        }
+    }
+
+    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
         let job_id = path_param("job_id", &self.job_id)?;
         let mut request = ApiRequest::new(
             Method::GET,

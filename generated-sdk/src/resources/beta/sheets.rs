@@ -6,8 +6,8 @@ use std::future::IntoFuture;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
-    Response, Result, Timestamp, path_param,
+    ApiRequest, BoxFuture, Client, ItemStream, JobKind, JobUpdates, Method, Page,
+    PageScheme, RequestOptions, Response, Result, Timestamp, Waiter, path_param,
 };
 
 use crate::types::{
@@ -147,7 +147,30 @@ impl Sheets {
             project_id: None,
         }
     }
+
+    /// Waits for the job to end: polls [`get`](Self::get) until `status` is `SUCCESS`, `PARTIAL_SUCCESS`, `ERROR` or `CANCELLED` and returns the job in its final state.
+    ///
+    /// The job is returned once its status is `SUCCESS` or `PARTIAL_SUCCESS`; `ERROR` is a [`WaitError::Failed`](crate::runtime::WaitError::Failed) and `CANCELLED` a [`WaitError::Cancelled`](crate::runtime::WaitError::Cancelled), carrying the final job.
+    ///
+    /// Await the returned [`Waiter`] to wait; set its poll interval, time limit (`max_wait`) and per-request options first if the defaults do not suit. Use [`watch`](Self::watch) to follow the job's progress.
+    pub fn wait(&self, spreadsheet_job_id: impl Into<String>) -> Waiter<SheetsJob> {
+        self.get(spreadsheet_job_id).wait()
+    }
+
+    /// Every state the job passes through (a new status), as a stream that ends with its final state; see [`wait`](Self::wait).
+    pub fn watch(&self, spreadsheet_job_id: impl Into<String>) -> JobUpdates<SheetsJob> {
+        self.get(spreadsheet_job_id).wait().updates()
+    }
 }
+
+/// How the runtime reads the job that `get` (`GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}`) returns.
+pub(crate) const SHEETS_GET_JOB: JobKind<SheetsJob> = JobKind {
+    status: |job| Some(job.status.as_str()),
+    progress: |_| None,
+    succeeded: &["SUCCESS", "PARTIAL_SUCCESS"],
+    failed: &["ERROR"],
+    cancelled: &["CANCELLED"],
+};
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs` (List Spreadsheet Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
@@ -344,6 +367,32 @@ impl SheetsCreateRequest {
         client.send_json(request).await
     }
 
+    /// Sends this request, then waits for the job it creates to end, reading it with [`beta.sheets.get`](crate::resources::beta::sheets::Sheets::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
+    pub fn and_wait(self) -> Waiter<SheetsJob> {
+        let client = self.client.clone();
+        let options = self.options.clone();
+        let organization_id = self.organization_id.clone();
+        let project_id = self.project_id.clone();
+        let poll_client = client.clone();
+        Waiter::after(
+            client,
+            SHEETS_GET_JOB,
+            options,
+            async move {
+                let created = self.send().await?;
+                let id = created.id;
+                let mut poll = Sheets::new(poll_client).get(id);
+                if let Some(value) = organization_id {
+                    poll = poll.organization_id(value);
+                }
+                if let Some(value) = project_id {
+                    poll = poll.project_id(value);
+                }
+                poll.into_request().map(|(_, request)| request)
+            },
+        )
+    }
+
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/sheets/jobs");
         request.query_opt("organization_id", self.organization_id.as_ref());
@@ -406,7 +455,16 @@ impl SheetsGetRequest {
         client.send_json(request).await
     }
 
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
+    /// Polls this request until the job ends; see [`Sheets::wait`].
+    pub fn wait(self) -> Waiter<SheetsJob> {
+        let client = self.client.clone();
+        match self.into_request() {
+            Ok((client, request)) => Waiter::new(client, SHEETS_GET_JOB, request),
+            Err(error) => Waiter::failed(client, SHEETS_GET_JOB, error),
+        }
+    }
+
+    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
         let spreadsheet_job_id = path_param(
             "spreadsheet_job_id",
             &self.spreadsheet_job_id,

@@ -5,12 +5,12 @@
 use std::future::IntoFuture;
 use serde::Serialize;
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
-    Response, Result, Timestamp, path_param,
+    ApiRequest, BoxFuture, Client, ItemStream, JobKind, JobUpdates, Method, Page,
+    PageScheme, RequestOptions, Response, Result, Timestamp, Waiter, path_param,
 };
 
 use crate::types::{
-    SplitConfiguration, SplitDocumentInput, SplitJob, SplitJobPage, SplitListStatus,
+    SplitConfiguration, SplitDocumentInput, SplitJob, SplitJobPage, SplitJobStatus,
 };
 
 /// Operations on `beta.split`. Get it from the client; cheap to clone.
@@ -85,7 +85,30 @@ impl Split {
             project_id: None,
         }
     }
+
+    /// Waits for the job to end: polls [`get`](Self::get) until `status` is `completed`, `failed` or `cancelled` and returns the job in its final state.
+    ///
+    /// The job is returned once its status is `completed`; `failed` is a [`WaitError::Failed`](crate::runtime::WaitError::Failed) and `cancelled` a [`WaitError::Cancelled`](crate::runtime::WaitError::Cancelled), carrying the final job.
+    ///
+    /// Await the returned [`Waiter`] to wait; set its poll interval, time limit (`max_wait`) and per-request options first if the defaults do not suit. Use [`watch`](Self::watch) to follow the job's progress.
+    pub fn wait(&self, split_job_id: impl Into<String>) -> Waiter<SplitJob> {
+        self.get(split_job_id).wait()
+    }
+
+    /// Every state the job passes through (a new status), as a stream that ends with its final state; see [`wait`](Self::wait).
+    pub fn watch(&self, split_job_id: impl Into<String>) -> JobUpdates<SplitJob> {
+        self.get(split_job_id).wait().updates()
+    }
 }
+
+/// How the runtime reads the job that `get` (`GET /api/v1/beta/split/jobs/{split_job_id}`) returns.
+pub(crate) const SPLIT_GET_JOB: JobKind<SplitJob> = JobKind {
+    status: |job| Some(job.status.as_str()),
+    progress: |_| None,
+    succeeded: &["completed"],
+    failed: &["failed"],
+    cancelled: &["cancelled"],
+};
 
 /// Request builder for `GET /api/v1/beta/split/jobs` (List Split Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]
@@ -100,7 +123,7 @@ pub struct SplitListRequest {
     page_size: Option<i64>,
     page_token: Option<String>,
     project_id: Option<String>,
-    status: Option<SplitListStatus>,
+    status: Option<SplitJobStatus>,
 }
 
 impl SplitListRequest {
@@ -156,7 +179,7 @@ impl SplitListRequest {
     }
 
     /// Filter by job status (pending, processing, completed, failed, cancelled)
-    pub fn status(mut self, status: impl Into<SplitListStatus>) -> Self {
+    pub fn status(mut self, status: impl Into<SplitJobStatus>) -> Self {
         self.status = Some(status.into());
         self
     }
@@ -282,6 +305,32 @@ impl SplitCreateRequest {
         client.send_json(request).await
     }
 
+    /// Sends this request, then waits for the job it creates to end, reading it with [`beta.split.get`](crate::resources::beta::split::Split::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
+    pub fn and_wait(self) -> Waiter<SplitJob> {
+        let client = self.client.clone();
+        let options = self.options.clone();
+        let organization_id = self.organization_id.clone();
+        let project_id = self.project_id.clone();
+        let poll_client = client.clone();
+        Waiter::after(
+            client,
+            SPLIT_GET_JOB,
+            options,
+            async move {
+                let created = self.send().await?;
+                let id = created.id;
+                let mut poll = Split::new(poll_client).get(id);
+                if let Some(value) = organization_id {
+                    poll = poll.organization_id(value);
+                }
+                if let Some(value) = project_id {
+                    poll = poll.project_id(value);
+                }
+                poll.into_request().map(|(_, request)| request)
+            },
+        )
+    }
+
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/split/jobs");
         request.query_opt("organization_id", self.organization_id.as_ref());
@@ -337,7 +386,16 @@ impl SplitGetRequest {
         client.send_json(request).await
     }
 
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
+    /// Polls this request until the job ends; see [`Split::wait`].
+    pub fn wait(self) -> Waiter<SplitJob> {
+        let client = self.client.clone();
+        match self.into_request() {
+            Ok((client, request)) => Waiter::new(client, SPLIT_GET_JOB, request),
+            Err(error) => Waiter::failed(client, SPLIT_GET_JOB, error),
+        }
+    }
+
+    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
         let split_job_id = path_param("split_job_id", &self.split_job_id)?;
         let mut request = ApiRequest::new(
             Method::GET,

@@ -110,8 +110,8 @@ pub struct SplitJob {
     pub document_input: SplitDocumentInput,
     /// Project ID this job belongs to.
     pub project_id: String,
-    /// Current status of the job. Valid values are: pending, processing, completed, failed, cancelled.
-    pub status: String,
+    /// Current status of the job.
+    pub status: SplitJobStatus,
     /// User ID who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
@@ -159,11 +159,9 @@ impl PageResponse for SplitJobPage {
     }
 }
 
-/// The `status` parameter of `beta.split.list`.
-///
-/// One of `pending`, `processing`, `completed`, `failed`, `cancelled`.
+/// Status of a split job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SplitListStatus {
+pub enum SplitJobStatus {
     /// `pending`
     Pending,
     /// `processing`
@@ -178,7 +176,7 @@ pub enum SplitListStatus {
     Unknown(String),
 }
 
-impl SplitListStatus {
+impl SplitJobStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -192,7 +190,7 @@ impl SplitListStatus {
     }
 }
 
-impl From<&str> for SplitListStatus {
+impl From<&str> for SplitJobStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -205,26 +203,26 @@ impl From<&str> for SplitListStatus {
     }
 }
 
-impl FromStr for SplitListStatus {
+impl FromStr for SplitJobStatus {
     type Err = Infallible;
     fn from_str(value: &str) -> Result<Self, Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl fmt::Display for SplitListStatus {
+impl fmt::Display for SplitJobStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for SplitListStatus {
+impl Serialize for SplitJobStatus {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for SplitListStatus {
+impl<'de> Deserialize<'de> for SplitJobStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
