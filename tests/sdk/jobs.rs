@@ -197,6 +197,44 @@ async fn a_retry_after_header_on_a_poll_answer_sets_the_next_poll() {
     assert_eq!(done.job.status, BatchJobStatus::Completed);
 }
 
+/// Answers like [`Sequence`] and notes when each request arrived.
+struct Timed {
+    sequence: Sequence,
+    arrivals: Arc<Mutex<Vec<std::time::Instant>>>,
+}
+
+impl Respond for Timed {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.arrivals.lock().expect("arrivals").push(std::time::Instant::now());
+        self.sequence.respond(request)
+    }
+}
+
+#[tokio::test]
+async fn polls_back_off_while_the_job_stands_still_and_speed_up_when_it_moves() {
+    let server = MockServer::start().await;
+    let mut bodies = vec![batch_progress("running", 1.0); 5];
+    bodies.extend(vec![batch_progress("running", 2.0); 3]);
+    bodies.push(batch_progress("completed", 100.0));
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let timed = Timed { sequence: Sequence::json(bodies), arrivals: arrivals.clone() };
+    Mock::given(path("/api/v1/beta/batch-processing/bjb-1")).respond_with(timed).mount(&server).await;
+    let base = Duration::from_millis(20);
+    client(&server).beta().batch().wait("bjb-1").poll_interval(base).max_poll_interval(base * 8).await.expect("completed");
+
+    let arrivals = arrivals.lock().expect("arrivals").clone();
+    let gaps: Vec<Duration> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
+    // New state: the poll interval; then doubling while nothing changes, up to the cap (8×); the
+    // next change resets it.
+    let expected = [1, 2, 4, 8, 8, 1, 2, 4].map(|factor| base * factor);
+    assert_eq!(gaps.len(), expected.len(), "one poll per answer");
+    for (i, (gap, at_least)) in gaps.iter().zip(expected).enumerate() {
+        assert!(*gap >= at_least - Duration::from_millis(1), "gap {i}: {gap:?} < {at_least:?} ({gaps:?})");
+    }
+    assert!(gaps[4] < base * 16, "the delay stops doubling at max_poll_interval: {gaps:?}");
+    assert!(gaps[5] < gaps[4], "the progress change reset the backoff: {gaps:?}");
+}
+
 #[tokio::test]
 async fn dropping_the_wait_stops_polling() {
     let server = serve_batch(vec![batch_progress("running", 1.0)]).await;
