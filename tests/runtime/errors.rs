@@ -132,12 +132,27 @@ async fn decode_error_names_the_failing_field_and_keeps_the_body() {
     // Decode errors are not retried.
     assert_eq!(received(&server).await.len(), 1);
 
-    // Not JSON at all.
+    // Not JSON at all, and labelled so: the error says what arrived instead.
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_string("<html>")).mount(&server).await;
+    let page = "<html><body>502 Bad Gateway</body></html>";
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_raw(page, "text/html; charset=utf-8")).mount(&server).await;
     let TestClient(client) = builder(&server).build().unwrap();
     let err = client.send_json::<Listing>(ApiRequest::new(Method::GET, "/x")).await.unwrap_err();
-    assert!(matches!(&err, Error::Decode { path: None, body, .. } if body == "<html>"), "{err:?}");
+    match &err {
+        Error::Decode { message, path: None, body } => {
+            assert_eq!(message, "expected a JSON response, got `text/html; charset=utf-8` (status 200 OK)");
+            assert_eq!(body, page);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("text/html"), "{err}");
+
+    // Broken JSON labelled as JSON keeps the parser's own message.
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_raw("{\"items\": [", "application/json")).mount(&server).await;
+    let TestClient(client) = builder(&server).build().unwrap();
+    let err = client.send_json::<Listing>(ApiRequest::new(Method::GET, "/x")).await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { message, .. } if message.contains("EOF")), "{err:?}");
 
     // Missing field.
     let server = MockServer::start().await;

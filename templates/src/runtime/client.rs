@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::runtime::error::{Error, Result};
 use crate::runtime::pagination::{ItemStream, Page, PageResponse, PageScheme};
-use crate::runtime::request::{decode_json, ApiRequest, Body, RawResponse, Response};
+use crate::runtime::request::{ApiRequest, Body, RawResponse, Response};
 use crate::runtime::retry::{should_retry, RetryPolicy};
 use crate::runtime::sse::{EventStream, SseStream};
 
@@ -324,7 +324,7 @@ impl Client {
     /// Sends a request and decodes the JSON response.
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<T>> {
         let raw = self.execute(request).await?;
-        let data = decode_json(&raw.body)?;
+        let data = raw.json()?;
         Ok(Response { status: raw.status, headers: raw.headers, data })
     }
 
@@ -346,7 +346,7 @@ impl Client {
     /// Sends a request for one page of a paginated list.
     pub async fn send_page<P: PageResponse>(&self, request: ApiRequest, scheme: PageScheme) -> Result<Response<Page<P>>> {
         let raw = self.execute(request.clone()).await?;
-        let page: P = decode_json(&raw.body)?;
+        let page: P = raw.json()?;
         Ok(Response { status: raw.status, headers: raw.headers, data: Page::new(page, self.clone(), request, scheme) })
     }
 

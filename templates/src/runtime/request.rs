@@ -386,10 +386,35 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes the body as JSON; a mismatch gives [`Error::Decode`] naming the failing field.
+    /// Decodes the body as JSON; a mismatch gives [`Error::Decode`] naming the failing field, or,
+    /// when the body is not JSON at all and its content type says something else (an HTML error
+    /// page from a proxy, say), naming the status and content type that arrived. The body is kept
+    /// either way.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        decode_json(&self.body)
+        decode_json(&self.body).map_err(|error| self.explain_decode_error(error))
     }
+
+    fn explain_decode_error(&self, error: Error) -> Error {
+        let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        match (error, content_type) {
+            (Error::Decode { body, .. }, Some(content_type))
+                if !is_json_content_type(content_type) && serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_err() =>
+            {
+                Error::Decode {
+                    message: format!("expected a JSON response, got `{content_type}` (status {})", self.status),
+                    path: None,
+                    body,
+                }
+            }
+            (error, _) => error,
+        }
+    }
+}
+
+/// `application/json`, `application/problem+json` and the like, with or without parameters.
+fn is_json_content_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Decodes JSON, reporting the path of the failing field and keeping the raw body.
