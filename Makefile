@@ -5,7 +5,7 @@ VENV      ?= .venv
 GENERATOR  = cargo run --quiet --release -p openapi-sdkgen --
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: generate check lint build features clippy doc unit-test mock-test corpus generality test bench clean
+.PHONY: generate check lint build features clippy doc unit-test fuzz-smoke fuzz mock-test corpus generality test bench clean
 
 generate:
 	$(GENERATOR) generate --spec $(SPEC) --out $(SDK)
@@ -38,7 +38,18 @@ doc:
 	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p llama-cloud
 
 unit-test:
-	cargo test --workspace
+	cargo test --workspace --exclude sdk-fuzz
+
+# The fuzz crate's tests (a 2-second run of each target, and the inputs fuzzing once failed on) on
+# their own, so the SDK builds with exactly its own dependency features.
+fuzz-smoke:
+	cargo test -p sdk-fuzz
+
+# Every fuzz target for FUZZ_SECONDS on each core (the default run is over 10 million executions).
+FUZZ_SECONDS ?= 30
+fuzz:
+	cargo build --quiet --release -p sdk-fuzz
+	target/release/sdk-fuzz --seconds $(FUZZ_SECONDS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -59,7 +70,7 @@ corpus: node_modules/.installed
 generality: node_modules/.installed
 	python3 scripts/generality.py --all --list ../shared/corpus/train200.txt --giants
 
-test: lint check build features clippy doc unit-test mock-test corpus
+test: lint check build features clippy doc unit-test fuzz-smoke mock-test corpus
 
 bench:
 	scripts/bench.sh
