@@ -126,7 +126,14 @@ fn sse_text(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
 pub fn decode(u: &mut Unstructured<'_>) -> Result<()> {
     let (_, check) = u.choose(DECODERS)?;
     let document = if u.ratio(1, 2)? { mutated_example(u)? } else { json_value(u, 4)? };
-    let bytes = if u.ratio(1, 20)? { u.arbitrary::<Vec<u8>>()? } else { serde_json::to_vec(&document).unwrap_or_default() };
+    if u.ratio(1, 20)? {
+        check(&u.arbitrary::<Vec<u8>>()?);
+        return Ok(());
+    }
+    let bytes = serde_json::to_vec(&document).unwrap_or_default();
+    // Unions choose their variant by the tag read without decoding the document.
+    let tag = llama_cloud::runtime::peek_tag_in(&bytes, "type").expect("valid JSON peeks");
+    assert_eq!(tag.as_deref(), document.get("type").and_then(Value::as_str), "peeked tag of {document}");
     check(&bytes);
     Ok(())
 }

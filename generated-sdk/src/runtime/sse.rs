@@ -9,13 +9,12 @@
 //! followed by a blank line when the stream ends is discarded. Chunks from the network may split
 //! lines anywhere, even inside a UTF-8 character or between CR and LF.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
@@ -35,19 +34,44 @@ pub struct SseEvent {
     pub retry: Option<u64>,
 }
 
+/// An event as the parser completes it, borrowing from the parser: no allocation per event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    /// The event type (`"message"` when there was no `event:` field).
+    pub event: &'a str,
+    /// The `data:` fields joined with `\n`.
+    pub data: &'a str,
+    /// The last event id seen in the stream, if any.
+    pub id: Option<&'a str>,
+    /// The reconnection time in milliseconds, if this event carried a `retry:` field.
+    pub retry: Option<u64>,
+}
+
+impl From<EventRef<'_>> for SseEvent {
+    fn from(event: EventRef<'_>) -> Self {
+        SseEvent { event: event.event.to_owned(), data: event.data.to_owned(), id: event.id.map(str::to_owned), retry: event.retry }
+    }
+}
+
 /// An incremental `text/event-stream` parser: feed it bytes as they arrive, get complete
 /// events back.
 #[derive(Debug, Default, Clone)]
 pub struct SseParser {
+    /// The start of a line split across chunks.
     line: Vec<u8>,
     after_cr: bool,
     started: bool,
+    /// The event being built; its buffers are reused from one event to the next.
     event: String,
     data: String,
     has_data: bool,
     last_id: Option<String>,
     retry: Option<u64>,
+    /// An event was handed out and is reset before parsing goes on.
+    dispatched: bool,
 }
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 impl SseParser {
     /// A parser at the start of a stream.
@@ -60,46 +84,67 @@ impl SseParser {
         let mut events = Vec::new();
         let mut rest = chunk;
         while !rest.is_empty() {
+            let (used, event) = self.next_event(rest);
+            events.extend(event.map(SseEvent::from));
+            rest = &rest[used..];
+        }
+        events
+    }
+
+    /// Parses `input` up to the end of the first event it completes: returns how many bytes it
+    /// read and that event, if one completed (then the rest of `input` is for the next call).
+    pub fn next_event(&mut self, input: &[u8]) -> (usize, Option<EventRef<'_>>) {
+        if self.dispatched {
+            self.dispatched = false;
+            self.reset_event();
+        }
+        let mut pos = 0;
+        while pos < input.len() {
             if self.after_cr {
                 self.after_cr = false;
-                if rest[0] == b'\n' {
-                    rest = &rest[1..];
+                if input[pos] == b'\n' {
+                    pos += 1;
                     continue;
                 }
             }
-            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-                Some(end) => {
-                    self.after_cr = rest[end] == b'\r';
-                    // A line wholly inside this chunk is parsed in place; only a line split across
-                    // chunks is assembled in the buffer, which keeps its capacity for the next one.
-                    let event = if self.line.is_empty() {
-                        self.process_line(&rest[..end])
-                    } else {
-                        self.line.extend_from_slice(&rest[..end]);
-                        let mut line = std::mem::take(&mut self.line);
-                        let event = self.process_line(&line);
-                        line.clear();
-                        self.line = line;
-                        event
-                    };
-                    rest = &rest[end + 1..];
-                    if let Some(event) = event {
-                        events.push(event);
-                    }
-                }
-                None => {
-                    self.line.extend_from_slice(rest);
-                    rest = &[];
-                }
+            let rest = &input[pos..];
+            let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+                self.line.extend_from_slice(rest);
+                return (input.len(), None);
+            };
+            self.after_cr = rest[end] == b'\r';
+            // A line wholly inside the input is parsed in place; only a line split across chunks
+            // is assembled in the buffer, which keeps its capacity for the next one.
+            let complete = if self.line.is_empty() {
+                self.process_line(&rest[..end])
+            } else {
+                self.line.extend_from_slice(&rest[..end]);
+                let mut line = std::mem::take(&mut self.line);
+                let complete = self.process_line(&line);
+                line.clear();
+                self.line = line;
+                complete
+            };
+            pos += end + 1;
+            if complete {
+                self.dispatched = true;
+                let event = EventRef {
+                    event: if self.event.is_empty() { "message" } else { &self.event },
+                    data: &self.data,
+                    id: self.last_id.as_deref(),
+                    retry: self.retry,
+                };
+                return (pos, Some(event));
             }
         }
-        events
+        (pos, None)
     }
 
     /// Ends the stream: an incomplete trailing event is discarded, as the specification says.
     pub fn finish(&mut self) {
         self.line.clear();
         self.after_cr = false;
+        self.dispatched = false;
         self.reset_event();
     }
 
@@ -115,56 +160,62 @@ impl SseParser {
         self.retry = None;
     }
 
-    fn process_line(&mut self, line: &[u8]) -> Option<SseEvent> {
-        let mut line = String::from_utf8_lossy(line);
-        if !self.started {
+    /// Applies one line; `true` when it is the blank line that completes an event with data.
+    fn process_line(&mut self, line: &[u8]) -> bool {
+        let line = if self.started {
+            line
+        } else {
             self.started = true;
-            if let Some(stripped) = line.strip_prefix('\u{feff}') {
-                line = stripped.to_owned().into();
+            line.strip_prefix(BOM).unwrap_or(line)
+        };
+        match line.first() {
+            None if self.has_data => return true,
+            None => {
+                self.reset_event();
+                return false;
             }
+            Some(b':') => return false,
+            Some(_) => {}
         }
-        if line.is_empty() {
-            return self.dispatch();
-        }
-        if line.starts_with(':') {
-            return None;
-        }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line.as_ref(), ""),
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &[][..]),
         };
         match field {
-            "event" => self.event = value.to_owned(),
-            "data" => {
+            b"event" => {
+                self.event.clear();
+                push_text(&mut self.event, value);
+            }
+            b"data" => {
                 if self.has_data {
                     self.data.push('\n');
                 }
-                self.data.push_str(value);
+                push_text(&mut self.data, value);
                 self.has_data = true;
             }
-            "id" if !value.contains('\0') => self.last_id = Some(value.to_owned()),
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                self.retry = value.parse().ok();
+            b"id" if !value.contains(&0) => {
+                let mut id = self.last_id.take().unwrap_or_default();
+                id.clear();
+                push_text(&mut id, value);
+                self.last_id = Some(id);
+            }
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                self.retry = std::str::from_utf8(value).ok().and_then(|digits| digits.parse().ok());
             }
             _ => {}
         }
-        None
+        false
     }
+}
 
-    fn dispatch(&mut self) -> Option<SseEvent> {
-        if !self.has_data {
-            self.reset_event();
-            return None;
-        }
-        let event = if self.event.is_empty() { "message".to_owned() } else { std::mem::take(&mut self.event) };
-        let dispatched = SseEvent {
-            event,
-            data: std::mem::take(&mut self.data),
-            id: self.last_id.clone(),
-            retry: self.retry,
-        };
-        self.reset_event();
-        Some(dispatched)
+/// Appends bytes as text, replacing invalid UTF-8 as `String::from_utf8_lossy` does.
+fn push_text(text: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(valid) => text.push_str(valid),
+        Err(_) => text.push_str(&String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -174,7 +225,8 @@ type ByteStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>
 pub struct SseStream {
     bytes: Option<ByteStream>,
     parser: SseParser,
-    queue: VecDeque<SseEvent>,
+    /// The unparsed rest of the last chunk.
+    pending: Bytes,
 }
 
 impl SseStream {
@@ -186,7 +238,39 @@ impl SseStream {
         E: Into<BoxError> + 'static,
     {
         let stream = MapChunks { inner: Box::pin(stream), _marker: PhantomData };
-        SseStream { bytes: Some(Box::pin(stream)), parser: SseParser::new(), queue: VecDeque::new() }
+        SseStream { bytes: Some(Box::pin(stream)), parser: SseParser::new(), pending: Bytes::new() }
+    }
+
+    /// The next event that `map` keeps (it returns `None` to skip one), parsing chunks as they
+    /// arrive. A connection error is yielded once and ends the stream.
+    fn poll_event<T>(&mut self, cx: &mut Context<'_>, mut map: impl FnMut(EventRef<'_>) -> Option<T>) -> Poll<Option<Result<T>>> {
+        loop {
+            if !self.pending.is_empty() {
+                let (used, event) = self.parser.next_event(&self.pending);
+                let item = event.and_then(&mut map);
+                self.pending.advance(used);
+                match item {
+                    Some(item) => return Poll::Ready(Some(Ok(item))),
+                    None => continue,
+                }
+            }
+            let Some(bytes) = self.bytes.as_mut() else { return Poll::Ready(None) };
+            match bytes.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => self.pending = chunk,
+                Poll::Ready(Some(Err(error))) => {
+                    self.end();
+                    return Poll::Ready(Some(Err(Error::connection(error))));
+                }
+                Poll::Ready(None) => self.end(),
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        self.bytes = None;
+        self.pending.clear();
+        self.parser.finish();
     }
 }
 
@@ -194,26 +278,7 @@ impl Stream for SseStream {
     type Item = Result<SseEvent>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        loop {
-            if let Some(event) = this.queue.pop_front() {
-                return Poll::Ready(Some(Ok(event)));
-            }
-            let Some(bytes) = this.bytes.as_mut() else { return Poll::Ready(None) };
-            match bytes.as_mut().poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.queue.extend(this.parser.feed(&chunk)),
-                Poll::Ready(Some(Err(error))) => {
-                    this.bytes = None;
-                    this.parser.finish();
-                    return Poll::Ready(Some(Err(Error::connection(error))));
-                }
-                Poll::Ready(None) => {
-                    this.bytes = None;
-                    this.parser.finish();
-                }
-            }
-        }
+        self.poll_event(cx, |event| Some(SseEvent::from(event)))
     }
 }
 
@@ -248,13 +313,19 @@ where
 /// An interrupted connection gives [`Error::Connection`] and ends the stream.
 pub struct EventStream<E> {
     events: SseStream,
-    _event: PhantomData<fn() -> E>,
+    decode: fn(&[u8]) -> Result<E>,
+}
+
+/// What an event's data is to the typed stream.
+enum Data<E> {
+    Decoded(Result<E>),
+    Done,
 }
 
 impl<E: DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream.
     pub fn new(events: SseStream) -> Self {
-        EventStream { events, _event: PhantomData }
+        Self::with_decoder(events, decode_json::<E>)
     }
 
     /// Parses and decodes events from a stream of byte chunks.
@@ -266,33 +337,45 @@ impl<E: DeserializeOwned> EventStream<E> {
     {
         Self::new(SseStream::from_byte_stream(stream))
     }
+}
 
-    /// The raw events, without decoding.
+impl<E> EventStream<E> {
+    /// Decodes the events of a raw event stream with `decode` (such as a generated union's
+    /// `from_json`, which reads the tag before decoding).
+    pub fn with_decoder(events: SseStream, decode: fn(&[u8]) -> Result<E>) -> Self {
+        EventStream { events, decode }
+    }
+
+    /// The raw events, without decoding (from where this stream has got to).
     pub fn into_raw(self) -> SseStream {
         self.events
     }
 }
 
-impl<E: DeserializeOwned> Stream for EventStream<E> {
+impl<E> Stream for EventStream<E> {
     type Item = Result<E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            let event = match Pin::new(&mut self.events).poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
-                Poll::Ready(Some(Ok(event))) => event,
-            };
-            if event.data.trim().is_empty() {
-                continue;
+        let decode = self.decode;
+        let next = self.events.poll_event(cx, |event| {
+            let data = event.data.trim();
+            if data.is_empty() {
+                None
+            } else if data == "[DONE]" {
+                Some(Data::Done)
+            } else {
+                Some(Data::Decoded(decode(event.data.as_bytes())))
             }
-            if event.data.trim() == "[DONE]" {
-                self.events.bytes = None;
-                self.events.queue.clear();
-                return Poll::Ready(None);
+        });
+        match next {
+            Poll::Ready(Some(Ok(Data::Done))) => {
+                self.events.end();
+                Poll::Ready(None)
             }
-            return Poll::Ready(Some(decode_json(event.data.as_bytes())));
+            Poll::Ready(Some(Ok(Data::Decoded(result)))) => Poll::Ready(Some(result)),
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
         }
     }
 }

@@ -136,7 +136,7 @@ fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_
         uses.extend(quote!(use serde_json::value::RawValue;));
     }
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
-        runtime_names.push(ident("peek_tag"));
+        runtime_names.extend([ident("decode_json"), ident("peek_tag"), ident("peek_tag_in")]);
     }
     if !pages.is_empty() {
         runtime_names.push(ident("PageResponse"));
@@ -479,6 +479,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
         None => "A value matching none of the known variants, kept as raw JSON.".to_string(),
     };
     let unknown_doc = doc_attrs(&unknown_doc);
+    let from_json = discriminator.map(|property| union_from_json(name, variants, property));
     quote! {
         #doc
         // Variants hold API objects of very different sizes; boxing them would only burden users.
@@ -501,6 +502,36 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 let raw = Box::<RawValue>::deserialize(deserializer)?;
                 let json = raw.get();
                 #deserialize_body
+            }
+        }
+
+        #from_json
+    }
+}
+
+/// `from_json` on a discriminated union: the tag read first, then the JSON decoded once, straight
+/// into its variant (`Deserialize` has to buffer the value before it can look for the tag).
+fn union_from_json(name: &proc_macro2::Ident, variants: &[Variant], property: &str) -> TokenStream {
+    let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let tags = v.tags.iter().map(|t| lit(t));
+        let variant = ident(&v.rust_name);
+        let decoded = if v.boxed { quote!(Box::new(decode_json(json)?)) } else { quote!(decode_json(json)?) };
+        quote!(#(Some(#tags))|* => Self::#variant(#decoded),)
+    });
+    let doc = doc_attrs_raw(&format!(
+        "Decodes JSON text, reading `{property}` first and then decoding straight into its variant: faster than \
+         `Deserialize`, which has to buffer the value to find the tag. A decode error names the failing field and keeps the text."
+    ));
+    let property = lit(property);
+    quote! {
+        impl #name {
+            #doc
+            pub fn from_json(json: &[u8]) -> crate::runtime::Result<Self> {
+                Ok(match peek_tag_in(json, #property).ok().flatten().as_deref() {
+                    #(#arms)*
+                    // An unknown or unreadable tag: the full path keeps the value or reports the error.
+                    _ => decode_json(json)?,
+                })
             }
         }
     }

@@ -28,10 +28,10 @@ pub use error::{ApiError, BoxError, Error, Result};
 pub use jobs::{JobKind, JobState, JobUpdates, WaitError, Waiter};
 pub use multipart::{MultipartForm, Upload};
 pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
-pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
+pub use request::{decode_json, path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
 pub use retry::RetryPolicy;
-pub use sse::{EventStream, SseEvent, SseParser, SseStream};
-pub use types::{peek_tag, Nullable, ParseTimestampError, Timestamp};
+pub use sse::{EventRef, EventStream, SseEvent, SseParser, SseStream};
+pub use types::{peek_tag, peek_tag_in, Nullable, ParseTimestampError, Timestamp};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;

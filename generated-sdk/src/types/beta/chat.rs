@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{peek_tag, PageResponse};
+use crate::runtime::{decode_json, peek_tag, peek_tag_in, PageResponse};
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]
@@ -109,6 +109,25 @@ impl<'de> Deserialize<'de> for ChatEvent {
                         serde_json::from_str(json).map_err(serde::de::Error::custom)?,
                     )
                 }
+            },
+        )
+    }
+}
+
+impl ChatEvent {
+    /// Decodes JSON text, reading `type` first and then decoding straight into its variant: faster than `Deserialize`, which has to buffer the value to find the tag. A decode error names the failing field and keeps the text.
+    pub fn from_json(json: &[u8]) -> crate::runtime::Result<Self> {
+        Ok(
+            match peek_tag_in(json, "type").ok().flatten().as_deref() {
+                Some("thinking_delta") => Self::ThinkingDelta(decode_json(json)?),
+                Some("text_delta") => Self::TextDelta(decode_json(json)?),
+                Some("thinking") => Self::Thinking(decode_json(json)?),
+                Some("text") => Self::Text(decode_json(json)?),
+                Some("tool_call") => Self::ToolCall(decode_json(json)?),
+                Some("tool_result") => Self::ToolResult(decode_json(json)?),
+                Some("stop") => Self::Stop(decode_json(json)?),
+                Some("user_input") => Self::UserInput(decode_json(json)?),
+                _ => decode_json(json)?,
             },
         )
     }
