@@ -135,6 +135,10 @@ fn child(args: &[String]) {
             let total: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or_else(|| fail("page-* needs a count"));
             println!("{}", sdk_bench::paging(total, kind == "page-raw").to_line());
         }
+        Some("soak") => {
+            let number = |i: usize| -> u64 { args.get(i).and_then(|n| n.parse().ok()).unwrap_or_else(|| fail("soak needs STREAMS LISTS EVENTS ITEMS")) };
+            println!("{}", sdk_bench::soak(number(1), number(2), number(3) as usize, number(4)).to_line());
+        }
         other => fail(&format!("unknown child {other:?}")),
     }
 }
@@ -358,6 +362,37 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
         target: "".into(),
         pass: None,
     });
+
+    // Soak: many streams and lists at once through one client, in its own process for its peak RSS.
+    let (streams, lists, events, items) = if quick { (100u64, 100u64, 200u64, 500u64) } else { (500, 500, 1000, 2000) };
+    progress(&format!("sdk: soak {streams} streams + {lists} lists"));
+    let idle = child_field(&run_child(&["idle"]), "hwm_kb") as u64;
+    let soak = sdk_bench::SoakResult::parse(&run_child(&["soak", &streams.to_string(), &lists.to_string(), &events.to_string(), &items.to_string()]))
+        .unwrap_or_else(|| fail("soak child gave no result"));
+    let complete = soak.complete_streams == streams && soak.complete_lists == lists;
+    rows.push(Row {
+        section: S,
+        name: format!("soak, one client: {streams} chat streams × {events} events + {lists} paginations × {items} items, all at once"),
+        measured: format!(
+            "{}/{} streams, {}/{} lists complete in {:.2} s",
+            soak.complete_streams, streams, soak.complete_lists, lists, soak.secs
+        ),
+        baseline: format!("{} events, {} items expected", streams * events, lists * items),
+        ratio: None,
+        target: "every stream and list complete, with the right count".into(),
+        pass: Some(complete && soak.events == streams * events && soak.items == lists * items),
+    });
+    rows.push(Row::info(
+        S,
+        "  soak throughput and peak RSS",
+        format!(
+            "{} + {}, peak RSS {} ({} above an idle process)",
+            fmt_rate(soak.events as f64 / soak.secs, "ev"),
+            fmt_rate(soak.items as f64 / soak.secs, "item"),
+            fmt_mb(soak.hwm_kb),
+            fmt_mb(soak.hwm_kb.saturating_sub(idle))
+        ),
+    ));
 }
 
 fn print_machine() {

@@ -361,3 +361,108 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
         }
     })
 }
+
+/// Result of one soak run (in a child process, so its peak RSS is its own).
+pub struct SoakResult {
+    pub streams: u64,
+    pub lists: u64,
+    /// Streams and lists that ended with exactly the expected count and no error.
+    pub complete_streams: u64,
+    pub complete_lists: u64,
+    pub events: u64,
+    pub items: u64,
+    pub secs: f64,
+    pub hwm_kb: u64,
+}
+
+impl SoakResult {
+    pub fn to_line(&self) -> String {
+        format!(
+            "SOAK streams={} lists={} complete_streams={} complete_lists={} events={} items={} secs={} hwm_kb={}",
+            self.streams, self.lists, self.complete_streams, self.complete_lists, self.events, self.items, self.secs, self.hwm_kb
+        )
+    }
+
+    pub fn parse(text: &str) -> Option<SoakResult> {
+        let line = text.lines().find(|l| l.starts_with("SOAK "))?;
+        let field = |name: &str| -> Option<f64> { line.split_whitespace().find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))?.parse().ok() };
+        Some(SoakResult {
+            streams: field("streams")? as u64,
+            lists: field("lists")? as u64,
+            complete_streams: field("complete_streams")? as u64,
+            complete_lists: field("complete_lists")? as u64,
+            events: field("events")? as u64,
+            items: field("items")? as u64,
+            secs: field("secs")?,
+            hwm_kb: field("hwm_kb")? as u64,
+        })
+    }
+}
+
+/// `streams` chat streams of `events` events and `lists` paginations of `items` items (100 a page),
+/// all at once through one client; counts what each one received.
+pub fn soak(streams: u64, lists: u64, events: usize, items: u64) -> SoakResult {
+    const PAGE: i64 = 100;
+    let rt = runtime();
+    rt.block_on(async {
+        let content = Content { small: Bytes::new(), sse: sse_body(events) };
+        let requests = streams + lists * (items.div_ceil(PAGE as u64) + 1) + 100;
+        let server = server::start(content, requests, Duration::from_secs(600)).await;
+        let sdk = client(&server.url());
+        let start = Instant::now();
+        let stream_tasks: Vec<_> = (0..streams)
+            .map(|_| {
+                let sdk = sdk.clone();
+                tokio::spawn(async move {
+                    let Ok(mut stream) = sdk.beta().chat().stream("s1", ["i1"], "hello").await else { return None };
+                    let mut n = 0u64;
+                    while let Some(event) = stream.next().await {
+                        std::hint::black_box(event.ok()?);
+                        n += 1;
+                    }
+                    Some(n)
+                })
+            })
+            .collect();
+        let list_tasks: Vec<_> = (0..lists)
+            .map(|_| {
+                let sdk = sdk.clone();
+                let name = format!("bench-{items}");
+                tokio::spawn(async move {
+                    let mut list = sdk.beta().agent_data().search(name).page_size(PAGE).items();
+                    let mut n = 0u64;
+                    while let Some(item) = list.next().await {
+                        std::hint::black_box(item.ok()?);
+                        n += 1;
+                    }
+                    Some(n)
+                })
+            })
+            .collect();
+        let (mut complete_streams, mut complete_lists, mut total_events, mut total_items) = (0, 0, 0, 0);
+        for task in stream_tasks {
+            if let Ok(Some(n)) = task.await {
+                total_events += n;
+                complete_streams += u64::from(n == events as u64);
+            }
+        }
+        for task in list_tasks {
+            if let Ok(Some(n)) = task.await {
+                total_items += n;
+                complete_lists += u64::from(n == items);
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        drop(server);
+        SoakResult {
+            streams,
+            lists,
+            complete_streams,
+            complete_lists,
+            events: total_events,
+            items: total_items,
+            secs,
+            hwm_kb: proc_status_kb("VmHWM"),
+        }
+    })
+}
