@@ -117,16 +117,23 @@ async fn raw_get(http: &reqwest::Client, url: &str) -> AgentData {
     serde_json::from_slice(&body).expect("raw decode")
 }
 
+/// The agent-data object the request benchmarks answer with.
+pub fn small_object_text() -> String {
+    String::from_utf8_lossy(&small_object()).into_owned()
+}
+
 /// Requests per second: the SDK's `agent_data().get(id)` against raw reqwest + serde_json doing the
-/// same GET and decoding the same type; sequential and with `concurrency` in flight.
-pub fn requests(per_batch: usize, rounds: usize, concurrency: usize) -> RequestResult {
+/// same GET and decoding the same type; sequential and with `concurrency` in flight. Against
+/// `server_url` (nginx), else the harness's own server.
+pub fn requests(per_batch: usize, rounds: usize, concurrency: usize, server_url: Option<&str>) -> RequestResult {
     let rt = runtime();
     rt.block_on(async {
         let content = Content { small: small_object(), sse: Bytes::new() };
         let server = server::start(content, (per_batch * rounds * 4 + 1000) as u64, Duration::from_secs(300)).await;
-        let sdk = client(&server.url());
+        let url = server_url.map_or_else(|| server.url(), str::to_owned);
+        let sdk = client(&url);
         let http = reqwest::Client::new();
-        let raw_url = format!("{}/api/v1/beta/agent-data/item-1", server.url());
+        let raw_url = format!("{url}/api/v1/beta/agent-data/item-1");
         // Warm up both connection pools.
         for _ in 0..50 {
             sdk.beta().agent_data().get("item-1").await.expect("sdk request");
@@ -134,17 +141,21 @@ pub fn requests(per_batch: usize, rounds: usize, concurrency: usize) -> RequestR
         }
         let (mut ss, mut rs, mut sc, mut rc) = (vec![], vec![], vec![], vec![]);
         for _ in 0..rounds {
-            let start = Instant::now();
+            // Sequential: the SDK and the raw client take turns request by request, so drift in the
+            // machine's speed (large on a shared VM) falls on both alike.
+            let (mut sdk_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
             for _ in 0..per_batch {
+                let start = Instant::now();
                 let item = sdk.beta().agent_data().get("item-1").await.expect("sdk request");
+                sdk_time += start.elapsed();
+                std::hint::black_box(item);
+                let start = Instant::now();
+                let item = raw_get(&http, &raw_url).await;
+                raw_time += start.elapsed();
                 std::hint::black_box(item);
             }
-            ss.push(per_batch as f64 / start.elapsed().as_secs_f64());
-            let start = Instant::now();
-            for _ in 0..per_batch {
-                std::hint::black_box(raw_get(&http, &raw_url).await);
-            }
-            rs.push(per_batch as f64 / start.elapsed().as_secs_f64());
+            ss.push(per_batch as f64 / sdk_time.as_secs_f64());
+            rs.push(per_batch as f64 / raw_time.as_secs_f64());
             let start = Instant::now();
             futures_util::stream::iter(0..per_batch)
                 .map(|_| {

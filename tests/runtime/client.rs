@@ -128,6 +128,18 @@ async fn base_url_path_prefix_is_kept_with_or_without_trailing_slash() {
 }
 
 #[tokio::test]
+async fn a_query_written_into_the_path_is_kept_before_the_request_query() {
+    let server = ok_server().await;
+    let TestClient(client) = ClientBuilder::new(DEFAULTS).api_key(KEY).base_url(format!("{}/v1", server.uri())).build().unwrap();
+    let mut request = ApiRequest::new(Method::GET, "/things?expand=all#ignored");
+    request.query("page", 2);
+    client.send_empty(request).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(requests[0].url.path(), "/v1/things");
+    assert_eq!(requests[0].url.query(), Some("expand=all&page=2"));
+}
+
+#[tokio::test]
 async fn query_pairs_headers_and_json_body_are_sent() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

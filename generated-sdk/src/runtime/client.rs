@@ -388,7 +388,8 @@ impl Client {
 
     async fn send_inner(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
         let url = self.url(request)?;
-        let headers = self.headers(request, accept)?;
+        // Built once for the first attempt and moved into it; a retry (the rare case) builds them again.
+        let mut headers = Some(self.headers(request, accept)?);
         let fixed_body = match request.body.fixed_bytes()? {
             Some((content_type, data)) => Some((
                 HeaderValue::from_str(&content_type)
@@ -407,7 +408,11 @@ impl Client {
         let mut retry = 0u32;
         loop {
             let attempt = retry;
-            let result = self.attempt(request, &url, &headers, fixed_body.as_ref(), attempt, timeout, stream).await;
+            let attempt_headers = match headers.take() {
+                Some(headers) => headers,
+                None => self.headers(request, accept)?,
+            };
+            let result = self.attempt(request, &url, attempt_headers, fixed_body.as_ref(), attempt, timeout, stream).await;
             let can_retry = replayable && retry < policy.max_retries;
             let delay = match result {
                 Ok(Attempt::Success(sent)) => {
@@ -442,24 +447,31 @@ impl Client {
         &self,
         request: &ApiRequest,
         url: &Url,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         fixed_body: Option<&(HeaderValue, bytes::Bytes)>,
         attempt: u32,
         timeout: Duration,
         stream: bool,
     ) -> Result<Attempt> {
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url.clone())
-            .headers(headers.clone())
-            .header("x-retry-count", attempt);
+        let mut http_request = match &request.body {
+            // reqwest writes the multipart body and its boundary into the content type.
+            Body::Multipart(form) => {
+                let builder = self.inner.http.request(request.method.clone(), url.clone()).multipart(form.to_reqwest().await?);
+                let mut http_request = builder.build().map_err(|e| Error::InvalidRequest(e.to_string()))?;
+                http_request.headers_mut().extend(headers);
+                http_request
+            }
+            _ => {
+                let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+                *http_request.headers_mut() = headers;
+                http_request
+            }
+        };
+        http_request.headers_mut().insert("x-retry-count", HeaderValue::from(attempt));
         if let Some((content_type, data)) = fixed_body {
-            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(data.clone());
-        } else if let Body::Multipart(form) = &request.body {
-            builder = builder.multipart(form.to_reqwest().await?);
+            http_request.headers_mut().insert(CONTENT_TYPE, content_type.clone());
+            *http_request.body_mut() = Some(data.clone().into());
         }
-        let http_request = builder.build().map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let http = &self.inner.http;
         let exchange = async {
             let mut response = http.execute(http_request).await.map_err(|e| Error::from_reqwest(e, timeout))?;
@@ -484,11 +496,18 @@ impl Client {
 
     /// The full URL of a request: base URL (with its path prefix) + path + query.
     fn url(&self, request: &ApiRequest) -> Result<Url> {
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let path = &request.path;
+        // The parsed base URL is reused: only the path is set (after the base's own path prefix).
+        let mut url = self.inner.base_url.clone();
+        // A query written into the path (`/things?expand=all`) is kept, as parsing the whole URL would.
+        let path = request.path.split('#').next().unwrap_or_default();
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
+        let prefix = self.inner.base_url.path().trim_end_matches('/');
         let separator = if path.starts_with('/') || path.is_empty() { "" } else { "/" };
-        let mut url = Url::parse(&format!("{base}{separator}{path}"))
-            .map_err(|e| Error::InvalidRequest(format!("invalid request path `{path}`: {e}")))?;
+        url.set_path(&format!("{prefix}{separator}{path}"));
+        url.set_query(query);
         let overridden = |name: &str| request.options.query.iter().any(|(n, _)| n == name);
         let set_by_request = |name: &str| overridden(name) || request.query.iter().any(|(n, _)| n == name);
         let pairs: Vec<&(String, String)> = request
