@@ -84,6 +84,12 @@ pub fn sse(u: &mut Unstructured<'_>) -> Result<()> {
         start = cut;
     }
     assert_eq!(events, expected, "chunked parse differs for {:?}", String::from_utf8_lossy(&text));
+    // One byte at a time, every line is assembled in the parser's buffer instead of read in place.
+    if text.len() <= 512 {
+        let mut bytewise = SseParser::new();
+        let events: Vec<_> = text.iter().flat_map(|b| bytewise.feed(std::slice::from_ref(b))).collect();
+        assert_eq!(events, expected, "byte-by-byte parse differs for {:?}", String::from_utf8_lossy(&text));
+    }
     assert_eq!(chunked.last_event_id(), whole.last_event_id());
     for event in &expected {
         assert!(!event.event.is_empty(), "every event has a type");

@@ -69,6 +69,9 @@ pub struct SseParser {
     retry: Option<u64>,
     /// An event was handed out and is reset before parsing goes on.
     dispatched: bool,
+    /// The event's only `data:` line so far, as a range of the input being parsed (copied into
+    /// `data` only if the event does not end within that input).
+    data_span: Option<(usize, usize)>,
 }
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
@@ -93,7 +96,7 @@ impl SseParser {
 
     /// Parses `input` up to the end of the first event it completes: returns how many bytes it
     /// read and that event, if one completed (then the rest of `input` is for the next call).
-    pub fn next_event(&mut self, input: &[u8]) -> (usize, Option<EventRef<'_>>) {
+    pub fn next_event<'a>(&'a mut self, input: &'a [u8]) -> (usize, Option<EventRef<'a>>) {
         if self.dispatched {
             self.dispatched = false;
             self.reset_event();
@@ -109,6 +112,7 @@ impl SseParser {
             }
             let rest = &input[pos..];
             let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+                self.keep_data(input);
                 self.line.extend_from_slice(rest);
                 return (input.len(), None);
             };
@@ -116,11 +120,11 @@ impl SseParser {
             // A line wholly inside the input is parsed in place; only a line split across chunks
             // is assembled in the buffer, which keeps its capacity for the next one.
             let complete = if self.line.is_empty() {
-                self.process_line(&rest[..end])
+                self.process_line(&rest[..end], Some(pos), input)
             } else {
                 self.line.extend_from_slice(&rest[..end]);
                 let mut line = std::mem::take(&mut self.line);
-                let complete = self.process_line(&line);
+                let complete = self.process_line(&line, None, input);
                 line.clear();
                 self.line = line;
                 complete
@@ -128,16 +132,34 @@ impl SseParser {
             pos += end + 1;
             if complete {
                 self.dispatched = true;
-                let event = EventRef {
-                    event: if self.event.is_empty() { "message" } else { &self.event },
-                    data: &self.data,
-                    id: self.last_id.as_deref(),
-                    retry: self.retry,
-                };
-                return (pos, Some(event));
+                // Data still in the input (the usual single `data:` line) is handed out from there.
+                if let Some((start, end)) = self.data_span.take() {
+                    if let Ok(text) = std::str::from_utf8(&input[start..end]) {
+                        return (pos, Some(EventRef { data: text, ..self.event_ref() }));
+                    }
+                    push_text(&mut self.data, &input[start..end]);
+                }
+                return (pos, Some(self.event_ref()));
             }
         }
+        self.keep_data(input);
         (pos, None)
+    }
+
+    fn event_ref(&self) -> EventRef<'_> {
+        EventRef {
+            event: if self.event.is_empty() { "message" } else { &self.event },
+            data: &self.data,
+            id: self.last_id.as_deref(),
+            retry: self.retry,
+        }
+    }
+
+    /// Copies data still referring to `input` into the buffer, before `input` goes away.
+    fn keep_data(&mut self, input: &[u8]) {
+        if let Some((start, end)) = self.data_span.take() {
+            push_text(&mut self.data, &input[start..end]);
+        }
     }
 
     /// Ends the stream: an incomplete trailing event is discarded, as the specification says.
@@ -156,18 +178,19 @@ impl SseParser {
     fn reset_event(&mut self) {
         self.event.clear();
         self.data.clear();
+        self.data_span = None;
         self.has_data = false;
         self.retry = None;
     }
 
-    /// Applies one line; `true` when it is the blank line that completes an event with data.
-    fn process_line(&mut self, line: &[u8]) -> bool {
-        let line = if self.started {
-            line
-        } else {
-            self.started = true;
-            line.strip_prefix(BOM).unwrap_or(line)
+    /// Applies one line; `true` when it is the blank line that completes an event with data. `at`
+    /// is where the line starts in `input` when it lies there whole.
+    fn process_line(&mut self, line: &[u8], at: Option<usize>, input: &[u8]) -> bool {
+        let (line, at) = match line.strip_prefix(BOM) {
+            Some(stripped) if !self.started => (stripped, at.map(|at| at + BOM.len())),
+            _ => (line, at),
         };
+        self.started = true;
         match line.first() {
             None if self.has_data => return true,
             None => {
@@ -187,13 +210,26 @@ impl SseParser {
         match field {
             b"event" => {
                 self.event.clear();
-                push_text(&mut self.event, value);
+                // Empty stands for the default type, `message`.
+                if value != b"message" {
+                    push_text(&mut self.event, value);
+                }
             }
             b"data" => {
-                if self.has_data {
-                    self.data.push('\n');
+                match (self.has_data, at) {
+                    // The value is a suffix of the line, so its place in the input is known.
+                    (false, Some(at)) => {
+                        let start = at + (line.len() - value.len());
+                        self.data_span = Some((start, start + value.len()));
+                    }
+                    _ => {
+                        self.keep_data(input);
+                        if self.has_data {
+                            self.data.push('\n');
+                        }
+                        push_text(&mut self.data, value);
+                    }
                 }
-                push_text(&mut self.data, value);
                 self.has_data = true;
             }
             b"id" if !value.contains(&0) => {
