@@ -410,6 +410,16 @@ impl SoakResult {
     }
 }
 
+/// How many items `stream` yields, or `None` at its first error.
+async fn count_ok<T, E>(mut stream: impl futures_util::Stream<Item = Result<T, E>> + Unpin) -> Option<u64> {
+    let mut n = 0;
+    while let Some(item) = stream.next().await {
+        std::hint::black_box(item.ok()?);
+        n += 1;
+    }
+    Some(n)
+}
+
 /// `streams` chat streams of `events` events and `lists` paginations of `items` items (100 a page),
 /// all at once through one client; counts what each one received.
 pub fn soak(streams: u64, lists: u64, events: usize, items: u64) -> SoakResult {
@@ -424,30 +434,14 @@ pub fn soak(streams: u64, lists: u64, events: usize, items: u64) -> SoakResult {
         let stream_tasks: Vec<_> = (0..streams)
             .map(|_| {
                 let sdk = sdk.clone();
-                tokio::spawn(async move {
-                    let Ok(mut stream) = sdk.beta().chat().stream("s1", ["i1"], "hello").await else { return None };
-                    let mut n = 0u64;
-                    while let Some(event) = stream.next().await {
-                        std::hint::black_box(event.ok()?);
-                        n += 1;
-                    }
-                    Some(n)
-                })
+                tokio::spawn(async move { count_ok(sdk.beta().chat().stream("s1", ["i1"], "hello").await.ok()?).await })
             })
             .collect();
         let list_tasks: Vec<_> = (0..lists)
             .map(|_| {
                 let sdk = sdk.clone();
                 let name = format!("bench-{items}");
-                tokio::spawn(async move {
-                    let mut list = sdk.beta().agent_data().search(name).page_size(PAGE).items();
-                    let mut n = 0u64;
-                    while let Some(item) = list.next().await {
-                        std::hint::black_box(item.ok()?);
-                        n += 1;
-                    }
-                    Some(n)
-                })
+                tokio::spawn(async move { count_ok(sdk.beta().agent_data().search(name).page_size(PAGE).items()).await })
             })
             .collect();
         let (mut complete_streams, mut complete_lists, mut total_events, mut total_items) = (0, 0, 0, 0);
