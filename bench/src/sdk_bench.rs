@@ -330,7 +330,7 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             // In memory: the typed event stream.
             let start = Instant::now();
             let source = futures_util::stream::iter(chunks.clone().into_iter().map(Ok::<Bytes, std::io::Error>));
-            let mut stream = EventStream::with_decoder(SseStream::from_byte_stream(source), ChatEvent::from_json);
+            let mut stream = EventStream::<ChatEvent>::new(SseStream::from_byte_stream(source));
             let mut n = 0;
             while let Some(event) = stream.next().await {
                 std::hint::black_box(event.expect("event"));

@@ -349,7 +349,7 @@ where
 /// An interrupted connection gives [`Error::Connection`] and ends the stream.
 pub struct EventStream<E> {
     events: SseStream,
-    decode: fn(&[u8]) -> Result<E>,
+    _event: PhantomData<fn() -> E>,
 }
 
 /// What an event's data is to the typed stream.
@@ -361,7 +361,7 @@ enum Data<E> {
 impl<E: DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream.
     pub fn new(events: SseStream) -> Self {
-        Self::with_decoder(events, decode_json::<E>)
+        EventStream { events, _event: PhantomData }
     }
 
     /// Parses and decodes events from a stream of byte chunks.
@@ -376,23 +376,16 @@ impl<E: DeserializeOwned> EventStream<E> {
 }
 
 impl<E> EventStream<E> {
-    /// Decodes the events of a raw event stream with `decode` (such as a generated union's
-    /// `from_json`, which reads the tag before decoding).
-    pub fn with_decoder(events: SseStream, decode: fn(&[u8]) -> Result<E>) -> Self {
-        EventStream { events, decode }
-    }
-
     /// The raw events, without decoding (from where this stream has got to).
     pub fn into_raw(self) -> SseStream {
         self.events
     }
 }
 
-impl<E> Stream for EventStream<E> {
+impl<E: DeserializeOwned> Stream for EventStream<E> {
     type Item = Result<E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let decode = self.decode;
         let next = self.events.poll_event(cx, |event| {
             let data = event.data.trim();
             if data.is_empty() {
@@ -400,7 +393,7 @@ impl<E> Stream for EventStream<E> {
             } else if data == "[DONE]" {
                 Some(Data::Done)
             } else {
-                Some(Data::Decoded(decode(event.data.as_bytes())))
+                Some(Data::Decoded(decode_json(event.data.as_bytes())))
             }
         });
         match next {

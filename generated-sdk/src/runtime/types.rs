@@ -372,3 +372,182 @@ fn scan_for_tag<'j>(json: &'j [u8], property: &str) -> serde_json::Result<Option
         (None, read) => read.map(|()| None),
     }
 }
+
+/// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated
+/// unions).
+pub trait TaggedUnion: Sized {
+    /// The tag property (`type`).
+    const TAG: &'static str;
+
+    /// Decodes the variant `tag` selects from `object` (the whole object, tag included); an unknown
+    /// tag, or none, gives the union's `Unknown` with the object as JSON.
+    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&str>, object: D) -> Result<Self, D::Error>;
+
+    /// A value that is not an object, kept as JSON.
+    fn unknown(value: serde_json::Value) -> Self;
+}
+
+/// Decodes a [`TaggedUnion`] in one pass: reads the object's members up to the tag, then decodes the
+/// chosen variant from those members (replayed) and the rest of the object, without buffering the
+/// object or reading it twice.
+pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_any(tagged::UnionVisitor(std::marker::PhantomData))
+}
+
+mod tagged {
+    use std::borrow::Cow;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
+    use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    use super::TaggedUnion;
+
+    pub struct UnionVisitor<T>(pub PhantomData<fn() -> T>);
+
+    impl<'de, T: TaggedUnion> Visitor<'de> for UnionVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an object with a `{}` tag", T::TAG)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            // Members before the tag are kept as they are read (usually there are none).
+            let mut before = Vec::new();
+            let mut tag = None;
+            while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                let value = map.next_value::<Value>()?;
+                match value {
+                    Value::String(value) if key == T::TAG => {
+                        tag = Some(value);
+                        break;
+                    }
+                    value => before.push((key.into_owned(), value)),
+                }
+            }
+            let replay = Replay { before: before.into_iter(), tag: tag.as_deref().map(|tag| (T::TAG, tag)), pending: None, rest: map };
+            T::decode_variant(tag.as_deref(), MapAccessDeserializer::new(replay))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+            Ok(T::unknown(Value::deserialize(SeqAccessDeserializer::new(seq))?))
+        }
+
+        fn visit_bool<E>(self, value: bool) -> Result<T, E> {
+            Ok(T::unknown(Value::Bool(value)))
+        }
+
+        fn visit_i64<E>(self, value: i64) -> Result<T, E> {
+            Ok(T::unknown(Value::from(value)))
+        }
+
+        fn visit_u64<E>(self, value: u64) -> Result<T, E> {
+            Ok(T::unknown(Value::from(value)))
+        }
+
+        fn visit_f64<E>(self, value: f64) -> Result<T, E> {
+            Ok(T::unknown(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)))
+        }
+
+        fn visit_str<E>(self, value: &str) -> Result<T, E> {
+            Ok(T::unknown(Value::String(value.to_owned())))
+        }
+
+        fn visit_unit<E>(self) -> Result<T, E> {
+            Ok(T::unknown(Value::Null))
+        }
+    }
+
+    /// A member name, borrowed from the input when it can be.
+    struct Key<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a member name")
+                }
+
+                fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+                    Ok(Key(Cow::Borrowed(value)))
+                }
+
+                fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+                    Ok(Key(Cow::Owned(value.to_owned())))
+                }
+
+                fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+                    Ok(Key(Cow::Owned(value)))
+                }
+            }
+
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    /// The object as a map again: the members read before the tag, the tag, then the rest.
+    struct Replay<'t, A> {
+        before: std::vec::IntoIter<(String, Value)>,
+        /// The tag member: its name and value.
+        tag: Option<(&'static str, &'t str)>,
+        pending: Option<Pending<'t>>,
+        rest: A,
+    }
+
+    enum Pending<'t> {
+        Value(Value),
+        Tag(&'t str),
+    }
+
+    /// The tag's value replayed: a string, also to an `Option` field (`type: Option<Kind>`).
+    struct TagValue<'t, E>(&'t str, PhantomData<E>);
+
+    impl<'de, E: serde::de::Error> Deserializer<'de> for TagValue<'_, E> {
+        type Error = E;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_str(self.0)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_some(self)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+            unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'_, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+            if let Some((key, value)) = self.before.next() {
+                self.pending = Some(Pending::Value(value));
+                return seed.deserialize(IntoDeserializer::<A::Error>::into_deserializer(key)).map(Some);
+            }
+            if let Some((name, tag)) = self.tag.take() {
+                self.pending = Some(Pending::Tag(tag));
+                return seed.deserialize(StrDeserializer::<A::Error>::new(name)).map(Some);
+            }
+            self.rest.next_key_seed(seed)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+            match self.pending.take() {
+                Some(Pending::Value(value)) => seed.deserialize(value).map_err(A::Error::custom),
+                Some(Pending::Tag(tag)) => seed.deserialize(TagValue(tag, PhantomData::<A::Error>)),
+                None => self.rest.next_value_seed(seed),
+            }
+        }
+    }
+}

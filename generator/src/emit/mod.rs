@@ -87,20 +87,6 @@ impl<'a> TypeIndex<'a> {
             _ => false,
         }
     }
-
-    /// The name of the discriminated union `ty` is (they have a `from_json` that reads the tag first).
-    pub fn tagged_union<'t>(&self, ty: &'t TypeRef) -> Option<&'t str>
-    where
-        'a: 't,
-    {
-        match self.resolve(ty) {
-            TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
-                Some(TypeKind::Union { discriminator: Some(_), .. }) => Some(name.as_str()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
 }
 
 /// Spells a type reference with the short names the generated modules import.

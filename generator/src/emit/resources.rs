@@ -220,16 +220,8 @@ fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, Toke
         ResponseKind::EventStream(event) => {
             ctx.imports.add(event);
             ctx.runtime.insert("EventStream");
-            let call = match ctx.index.tagged_union(event) {
-                Some(union) => {
-                    ctx.imports.add(&TypeRef::Named(union.to_string()));
-                    let union = ident(union);
-                    quote!(client.send_event_stream_with(request, #union::from_json).await)
-                }
-                None => quote!(client.send_event_stream(request).await),
-            };
             let event = type_tokens(event);
-            (quote!(EventStream<#event>), call)
+            (quote!(EventStream<#event>), quote!(client.send_event_stream(request).await))
         }
     }
 }

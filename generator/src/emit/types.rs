@@ -132,11 +132,11 @@ fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_
         uses.extend(quote!(use serde::{Deserialize, Serialize};));
     }
     let mut runtime_names = Vec::new();
-    if has_union {
+    if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: None, .. })) {
         uses.extend(quote!(use serde_json::value::RawValue;));
     }
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
-        runtime_names.extend([ident("decode_json"), ident("peek_tag"), ident("peek_tag_in")]);
+        runtime_names.extend([ident("deserialize_tagged"), ident("TaggedUnion")]);
     }
     if !pages.is_empty() {
         runtime_names.push(ident("PageResponse"));
@@ -431,33 +431,42 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
             }
         }
     };
-    // Unions decode from the raw JSON text: a discriminated one reads just the tag, then decodes the
-    // object once into the chosen variant; an untagged one tries each variant in order. Neither
-    // builds an intermediate `Value` tree (only `Unknown` keeps one).
-    let decode = |v: &Variant| {
-        let variant = ident(&v.rust_name);
-        if v.boxed {
-            quote!(Self::#variant(Box::new(serde_json::from_str(json).map_err(serde::de::Error::custom)?)))
-        } else {
-            quote!(Self::#variant(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
-        }
-    };
-    let deserialize_body = match discriminator {
+    let deserialize_impl = match discriminator {
+        // One pass: the runtime reads the members up to the tag, then the chosen variant decodes
+        // from them and the rest of the object.
         Some(property) => {
             let property = lit(property);
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let tags = v.tags.iter().map(|t| lit(t));
-                let decode = decode(v);
-                quote!(#(Some(#tags))|* => #decode,)
+                let variant = ident(&v.rust_name);
+                let decoded = if v.boxed { quote!(Box::new(Deserialize::deserialize(object)?)) } else { quote!(Deserialize::deserialize(object)?) };
+                quote!(#(Some(#tags))|* => Self::#variant(#decoded),)
             });
             quote! {
-                let tag = peek_tag(json, #property).map_err(serde::de::Error::custom)?;
-                Ok(match tag.as_deref() {
-                    #(#arms)*
-                    _ => Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?),
-                })
+                impl TaggedUnion for #name {
+                    const TAG: &'static str = #property;
+
+                    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&str>, object: D) -> Result<Self, D::Error> {
+                        Ok(match tag {
+                            #(#arms)*
+                            _ => Self::Unknown(Value::deserialize(object)?),
+                        })
+                    }
+
+                    fn unknown(value: Value) -> Self {
+                        Self::Unknown(value)
+                    }
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        deserialize_tagged(deserializer)
+                    }
+                }
             }
         }
+        // An untagged union tries each variant in order on the raw JSON text, without building an
+        // intermediate `Value` tree (only `Unknown` keeps one).
         None => {
             let attempts = variants.iter().map(|v| {
                 let variant = ident(&v.rust_name);
@@ -469,8 +478,14 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 }
             });
             quote! {
-                #(#attempts)*
-                Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let raw = Box::<RawValue>::deserialize(deserializer)?;
+                        let json = raw.get();
+                        #(#attempts)*
+                        Ok(Self::Unknown(serde_json::from_str(json).map_err(serde::de::Error::custom)?))
+                    }
+                }
             }
         }
     };
@@ -479,7 +494,6 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
         None => "A value matching none of the known variants, kept as raw JSON.".to_string(),
     };
     let unknown_doc = doc_attrs(&unknown_doc);
-    let from_json = discriminator.map(|property| union_from_json(name, variants, property));
     quote! {
         #doc
         // Variants hold API objects of very different sizes; boxing them would only burden users.
@@ -497,43 +511,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = Box::<RawValue>::deserialize(deserializer)?;
-                let json = raw.get();
-                #deserialize_body
-            }
-        }
-
-        #from_json
-    }
-}
-
-/// `from_json` on a discriminated union: the tag read first, then the JSON decoded once, straight
-/// into its variant (`Deserialize` has to buffer the value before it can look for the tag).
-fn union_from_json(name: &proc_macro2::Ident, variants: &[Variant], property: &str) -> TokenStream {
-    let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let tags = v.tags.iter().map(|t| lit(t));
-        let variant = ident(&v.rust_name);
-        let decoded = if v.boxed { quote!(Box::new(decode_json(json)?)) } else { quote!(decode_json(json)?) };
-        quote!(#(Some(#tags))|* => Self::#variant(#decoded),)
-    });
-    let doc = doc_attrs_raw(&format!(
-        "Decodes JSON text, reading `{property}` first and then decoding straight into its variant: faster than \
-         `Deserialize`, which has to buffer the value to find the tag. A decode error names the failing field and keeps the text."
-    ));
-    let property = lit(property);
-    quote! {
-        impl #name {
-            #doc
-            pub fn from_json(json: &[u8]) -> crate::runtime::Result<Self> {
-                Ok(match peek_tag_in(json, #property).ok().flatten().as_deref() {
-                    #(#arms)*
-                    // An unknown or unreadable tag: the full path keeps the value or reports the error.
-                    _ => decode_json(json)?,
-                })
-            }
-        }
+        #deserialize_impl
     }
 }
 

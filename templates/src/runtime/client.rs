@@ -361,11 +361,6 @@ impl Client {
         Ok(self.send_sse(request).await?.map(EventStream::new))
     }
 
-    /// [`send_event_stream`](Self::send_event_stream) with the events' data decoded by `decode`.
-    pub async fn send_event_stream_with<E>(&self, request: ApiRequest, decode: fn(&[u8]) -> Result<E>) -> Result<Response<EventStream<E>>> {
-        Ok(self.send_sse(request).await?.map(|events| EventStream::with_decoder(events, decode)))
-    }
-
     /// Sends a request answered with `text/event-stream` and returns the raw events.
     pub async fn send_sse(&self, request: ApiRequest) -> Result<Response<SseStream>> {
         match self.send(&request, "text/event-stream", true).await? {

@@ -6,9 +6,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{decode_json, peek_tag, peek_tag_in, PageResponse};
+use crate::runtime::{deserialize_tagged, TaggedUnion, PageResponse};
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]
@@ -57,79 +56,39 @@ impl Serialize for ChatEvent {
     }
 }
 
-impl<'de> Deserialize<'de> for ChatEvent {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let json = raw.get();
-        let tag = peek_tag(json, "type").map_err(serde::de::Error::custom)?;
+impl TaggedUnion for ChatEvent {
+    const TAG: &'static str = "type";
+    fn decode_variant<'de, D: Deserializer<'de>>(
+        tag: Option<&str>,
+        object: D,
+    ) -> Result<Self, D::Error> {
         Ok(
-            match tag.as_deref() {
+            match tag {
                 Some("thinking_delta") => {
-                    Self::ThinkingDelta(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
+                    Self::ThinkingDelta(Deserialize::deserialize(object)?)
                 }
-                Some("text_delta") => {
-                    Self::TextDelta(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
-                Some("thinking") => {
-                    Self::Thinking(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
-                Some("text") => {
-                    Self::Text(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
-                Some("tool_call") => {
-                    Self::ToolCall(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
+                Some("text_delta") => Self::TextDelta(Deserialize::deserialize(object)?),
+                Some("thinking") => Self::Thinking(Deserialize::deserialize(object)?),
+                Some("text") => Self::Text(Deserialize::deserialize(object)?),
+                Some("tool_call") => Self::ToolCall(Deserialize::deserialize(object)?),
                 Some("tool_result") => {
-                    Self::ToolResult(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
+                    Self::ToolResult(Deserialize::deserialize(object)?)
                 }
-                Some("stop") => {
-                    Self::Stop(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
-                Some("user_input") => {
-                    Self::UserInput(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
-                _ => {
-                    Self::Unknown(
-                        serde_json::from_str(json).map_err(serde::de::Error::custom)?,
-                    )
-                }
+                Some("stop") => Self::Stop(Deserialize::deserialize(object)?),
+                Some("user_input") => Self::UserInput(Deserialize::deserialize(object)?),
+                _ => Self::Unknown(Value::deserialize(object)?),
             },
         )
     }
+
+    fn unknown(value: Value) -> Self {
+        Self::Unknown(value)
+    }
 }
 
-impl ChatEvent {
-    /// Decodes JSON text, reading `type` first and then decoding straight into its variant: faster than `Deserialize`, which has to buffer the value to find the tag. A decode error names the failing field and keeps the text.
-    pub fn from_json(json: &[u8]) -> crate::runtime::Result<Self> {
-        Ok(
-            match peek_tag_in(json, "type").ok().flatten().as_deref() {
-                Some("thinking_delta") => Self::ThinkingDelta(decode_json(json)?),
-                Some("text_delta") => Self::TextDelta(decode_json(json)?),
-                Some("thinking") => Self::Thinking(decode_json(json)?),
-                Some("text") => Self::Text(decode_json(json)?),
-                Some("tool_call") => Self::ToolCall(decode_json(json)?),
-                Some("tool_result") => Self::ToolResult(decode_json(json)?),
-                Some("stop") => Self::Stop(decode_json(json)?),
-                Some("user_input") => Self::UserInput(decode_json(json)?),
-                _ => decode_json(json)?,
-            },
-        )
+impl<'de> Deserialize<'de> for ChatEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_tagged(deserializer)
     }
 }
 
