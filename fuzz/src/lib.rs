@@ -138,7 +138,8 @@ pub fn decode(u: &mut Unstructured<'_>) -> Result<()> {
     }
     let bytes = serde_json::to_vec(&document).unwrap_or_default();
     // Unions choose their variant by the tag read without decoding the document.
-    let tag = llama_cloud::runtime::peek_tag_in(&bytes, "type").expect("valid JSON peeks");
+    let text = std::str::from_utf8(&bytes).expect("serde_json writes UTF-8");
+    let tag = llama_cloud::runtime::peek_tag(text, "type").expect("valid JSON peeks");
     assert_eq!(tag.as_deref(), document.get("type").and_then(Value::as_str), "peeked tag of {document}");
     check(&bytes);
     Ok(())

@@ -1,7 +1,6 @@
-//! Value types shared by generated models ([`Nullable`], [`Timestamp`]) and [`peek_tag`], which
-//! generated unions decode with.
+//! Value types shared by generated models ([`Nullable`], [`Timestamp`]), [`deserialize_tagged`],
+//! which generated discriminated unions decode with, and [`peek_tag`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -211,164 +210,66 @@ impl fmt::Display for ParseTimestampError {
 impl std::error::Error for ParseTimestampError {}
 
 /// The string value of `property` in the JSON object `json`, read without building the object:
-/// every other value is skipped, and reading stops at the tag. Generated discriminated unions use
-/// it to choose a variant and then decode the object once, straight into that variant.
+/// every other value is skipped. For choosing how to decode JSON text by its tag; generated
+/// discriminated unions do that in one pass with [`deserialize_tagged`].
 ///
 /// Returns `Ok(None)` when `json` is not an object or `property` is absent or not a string.
 pub fn peek_tag(json: &str, property: &str) -> serde_json::Result<Option<String>> {
-    peek_tag_in(json.as_bytes(), property).map(|tag| tag.map(Cow::into_owned))
-}
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-/// [`peek_tag`] on JSON bytes, borrowing the tag from them when it has no escapes.
-pub fn peek_tag_in<'j>(json: &'j [u8], property: &str) -> serde_json::Result<Option<Cow<'j, str>>> {
-    if let Some(tag) = leading_tag(json, property) {
-        return Ok(Some(Cow::Borrowed(tag)));
-    }
-    scan_for_tag(json, property)
-}
+    struct TagVisitor<'p>(&'p str);
 
-/// The common case, read directly: an object whose first member is `"property": "plain string"`
-/// (no escapes). Anything else is left to the full scan.
-fn leading_tag<'j>(json: &'j [u8], property: &str) -> Option<&'j str> {
-    fn skip_ws(bytes: &[u8]) -> &[u8] {
-        let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(bytes.len());
-        &bytes[start..]
-    }
-    let rest = skip_ws(json).strip_prefix(b"{")?;
-    let rest = skip_ws(rest).strip_prefix(b"\"")?.strip_prefix(property.as_bytes())?.strip_prefix(b"\"")?;
-    let rest = skip_ws(skip_ws(rest).strip_prefix(b":")?).strip_prefix(b"\"")?;
-    let end = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-    if rest[end] != b'"' {
-        return None;
-    }
-    std::str::from_utf8(&rest[..end]).ok()
-}
-
-fn scan_for_tag<'j>(json: &'j [u8], property: &str) -> serde_json::Result<Option<Cow<'j, str>>> {
-    use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-    /// Visits the top-level value; records the tag in `found` and stops reading when it sees it.
-    struct TagVisitor<'p, 'f, 'j> {
-        property: &'p str,
-        found: &'f mut Option<Cow<'j, str>>,
-    }
-
-    impl<'j> Visitor<'j> for TagVisitor<'_, '_, 'j> {
-        type Value = ();
+    impl<'de> Visitor<'de> for TagVisitor<'_> {
+        type Value = Option<String>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON value")
         }
 
-        fn visit_map<A: MapAccess<'j>>(self, mut map: A) -> Result<(), A::Error> {
-            while let Some(StrOrSkipped(key)) = map.next_key::<StrOrSkipped<'j>>()? {
-                if key.as_deref() == Some(self.property) {
-                    if let StrOrSkipped(Some(tag)) = map.next_value()? {
-                        *self.found = Some(tag);
-                        // The rest of the object is not needed; the caller ignores this error.
-                        return Err(A::Error::custom("tag found"));
-                    }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut tag = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if tag.is_none() && key == self.0 {
+                    tag = map.next_value::<serde_json::Value>()?.as_str().map(str::to_owned);
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
-            Ok(())
+            Ok(tag)
         }
 
-        fn visit_seq<A: SeqAccess<'j>>(self, mut seq: A) -> Result<(), A::Error> {
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(())
+            Ok(None)
         }
 
-        fn visit_str<E>(self, _: &str) -> Result<(), E> {
-            Ok(())
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-            Ok(())
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-            Ok(())
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-            Ok(())
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-            Ok(())
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_unit<E>(self) -> Result<(), E> {
-            Ok(())
-        }
-    }
-
-    /// A string (borrowed when it can be), or any other value skipped.
-    struct StrOrSkipped<'j>(Option<Cow<'j, str>>);
-
-    impl<'j> Deserialize<'j> for StrOrSkipped<'j> {
-        fn deserialize<D: serde::Deserializer<'j>>(deserializer: D) -> Result<Self, D::Error> {
-            struct StrVisitor;
-
-            impl<'j> Visitor<'j> for StrVisitor {
-                type Value = StrOrSkipped<'j>;
-
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a JSON value")
-                }
-
-                fn visit_borrowed_str<E>(self, value: &'j str) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(Some(Cow::Borrowed(value))))
-                }
-
-                fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(Some(Cow::Owned(value.to_owned()))))
-                }
-
-                fn visit_map<A: MapAccess<'j>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_seq<A: SeqAccess<'j>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                    while seq.next_element::<IgnoredAny>()?.is_some() {}
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(None))
-                }
-
-                fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                    Ok(StrOrSkipped(None))
-                }
-            }
-
-            deserializer.deserialize_any(StrVisitor)
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
         }
     }
 
-    let mut found = None;
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let read = serde::Deserializer::deserialize_any(&mut deserializer, TagVisitor { property, found: &mut found });
-    match (found, read) {
-        (Some(tag), _) => Ok(Some(tag)),
-        (None, read) => read.map(|()| None),
-    }
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde::Deserializer::deserialize_any(&mut deserializer, TagVisitor(property))
 }
 
 /// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated
