@@ -3,6 +3,8 @@
 //! Lowering (`lower`) fills it from the spec; emitting (`emit`) turns it into Rust. Every name in here is
 //! already final (Rust-safe, unique), so the emitter never invents or fixes up names.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// The whole SDK.
@@ -343,4 +345,52 @@ pub struct Variant {
     /// For a discriminated union: the tag value(s) selecting this variant.
     pub tags: Vec<String>,
     pub boxed: bool,
+}
+
+/// Looks up named types by name (to tell enums from structs, follow aliases, ...), for lowering's
+/// checks and for emitting.
+pub struct TypeIndex<'a> {
+    by_name: BTreeMap<&'a str, &'a TypeDef>,
+}
+
+impl<'a> TypeIndex<'a> {
+    pub fn new(types: &'a [TypeDef]) -> Self {
+        TypeIndex { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Follows aliases to the type that is really used.
+    pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
+    where
+        'a: 't,
+    {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
+                    Some(TypeKind::Alias { target }) => current = target,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// Whether values of the type print as a plain query/header/path/form value (via `Display`).
+    pub fn is_display(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty) {
+            TypeRef::String | TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean | TypeRef::DateTime => true,
+            TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
+                Some(TypeKind::Enum { .. }) => true,
+                // A union of plain values (an id or a name, say) prints as whichever it holds.
+                Some(TypeKind::Union { variants, .. }) => variants.iter().all(|v| !v.boxed && self.is_display(&v.ty)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }

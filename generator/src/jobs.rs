@@ -19,13 +19,13 @@
 //! Lowering reads the declarations ([`WaitDecl::parse`]) as it meets the operations and checks them
 //! against the final types once every type has its name ([`resolve`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
 use crate::error::{pointer_push, SpecError};
-use crate::ir::{FieldPath, FieldStep, JobStart, Leaf, Operation, Resource, ResponseKind, TypeDef, TypeKind, TypeRef, Wait};
+use crate::ir::{FieldPath, FieldStep, JobStart, Leaf, Operation, Resource, ResponseKind, TypeDef, TypeIndex, TypeKind, TypeRef, Wait};
 
 const KEYS: &[&str] = &["status", "terminal", "success", "cancelled", "progress", "started-by"];
 
@@ -141,7 +141,7 @@ pub fn starter_ids(spec: &openapiv3::OpenAPI) -> HashSet<String> {
 /// Checks every declaration against the final types and attaches it to its operations: the
 /// `Wait` to the reading operation, a `JobStart` to each creating one.
 pub fn resolve(root: &mut Resource, types: &[TypeDef], decls: Vec<WaitDecl>) -> Result<(), SpecError> {
-    let types: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let types = TypeIndex::new(types);
     for decl in decls {
         let (wait, starts) = {
             let (resource, op) = find_op(root, &|op| op.pointer == decl.op_pointer).ok_or_else(|| SpecError::new(&decl.pointer, "operation not lowered"))?;
@@ -170,7 +170,7 @@ pub fn resolve(root: &mut Resource, types: &[TypeDef], decls: Vec<WaitDecl>) -> 
     Ok(())
 }
 
-fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &HashMap<&str, &TypeDef>) -> Result<Wait, SpecError> {
+fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &TypeIndex) -> Result<Wait, SpecError> {
     let ResponseKind::Json(job) = &op.response else {
         return Err(SpecError::new(&decl.pointer, "the operation must answer with a JSON object: the job"));
     };
@@ -225,7 +225,7 @@ fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &HashMap
 }
 
 /// How `op` starts the jobs that `poll` (in `resource`) reads.
-fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Operation, wait: &Wait, types: &HashMap<&str, &TypeDef>) -> Result<JobStart, SpecError> {
+fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Operation, wait: &Wait, types: &TypeIndex) -> Result<JobStart, SpecError> {
     let poll_inputs = &poll.inputs;
     let ResponseKind::Json(created) = &op.response else {
         return Err(SpecError::new(pointer_push(&start.pointer, "operation"), format!("`{}` must answer with a JSON object holding the job's id", start.operation_id)));
@@ -236,7 +236,7 @@ fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Opera
     let (Some(id_input), None) = (required.next(), required.next()) else {
         return Err(SpecError::new(&start.pointer, "the operation that reads the job must take exactly one required input: the job's id"));
     };
-    let id_matches = match resolve_alias(types, &id_input.ty) {
+    let id_matches = match types.resolve(&id_input.ty) {
         TypeRef::String => matches!(id.leaf, Leaf::String),
         TypeRef::Integer | TypeRef::UnsignedInteger => matches!(id.leaf, Leaf::Integer),
         _ => false,
@@ -266,17 +266,16 @@ fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Opera
 
 /// Follows `pointer` (`/job/status`) field by field from `root`; also gives the values of the
 /// string enum it ends at.
-fn field_path(types: &HashMap<&str, &TypeDef>, root: &TypeRef, pointer: &str, at: &str) -> Result<(FieldPath, Option<Vec<String>>), SpecError> {
+fn field_path<'t>(types: &TypeIndex<'t>, root: &'t TypeRef, pointer: &str, at: &str) -> Result<(FieldPath, Option<Vec<String>>), SpecError> {
     let Some(rest) = pointer.strip_prefix('/') else {
         return Err(SpecError::new(at, format!("`{pointer}` is not a JSON pointer to a field (it must start with `/`)")));
     };
     let mut steps = Vec::new();
-    let mut current = root.clone();
+    let mut current = root;
     for token in rest.split('/') {
         let token = token.replace("~1", "/").replace("~0", "~");
-        let resolved = resolve_alias(types, &current);
-        let fields = match &resolved {
-            TypeRef::Named(name) => match types.get(name.as_str()).map(|t| &t.kind) {
+        let fields = match types.resolve(current) {
+            TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct { fields }) => Some(fields),
                 _ => None,
             },
@@ -289,36 +288,22 @@ fn field_path(types: &HashMap<&str, &TypeDef>, root: &TypeRef, pointer: &str, at
             return Err(SpecError::new(at, format!("`{pointer}` is not in the response: it has no field `{token}`")));
         };
         steps.push(FieldStep { rust_name: field.rust_name.clone(), optional: !field.required });
-        current = field.ty.clone();
+        current = &field.ty;
     }
     let Some(last) = steps.pop() else {
         return Err(SpecError::new(at, format!("`{pointer}` names no field")));
     };
-    let (leaf, values) = match resolve_alias(types, &current) {
+    let (leaf, values) = match types.resolve(current) {
         TypeRef::String => (Leaf::String, None),
         TypeRef::Integer | TypeRef::UnsignedInteger => (Leaf::Integer, None),
         TypeRef::Float => (Leaf::Float, None),
-        TypeRef::Named(name) => match types.get(name.as_str()).map(|t| &t.kind) {
+        TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
             Some(TypeKind::Enum { values }) => (Leaf::Enum, Some(values.iter().map(|v| v.wire.clone()).collect())),
             _ => return Err(SpecError::new(at, format!("`{pointer}` must reach a string or a number, not `{name}`"))),
         },
         other => return Err(SpecError::new(at, format!("`{pointer}` must reach a string or a number, not {other:?}"))),
     };
     Ok((FieldPath { pointer: pointer.to_string(), steps, last, leaf }, values))
-}
-
-fn resolve_alias(types: &HashMap<&str, &TypeDef>, ty: &TypeRef) -> TypeRef {
-    let mut current = ty.clone();
-    for _ in 0..32 {
-        match &current {
-            TypeRef::Named(name) => match types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Alias { target }) => current = target.clone(),
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    current
 }
 
 fn find_op<'r>(resource: &'r Resource, pred: &dyn Fn(&Operation) -> bool) -> Option<(&'r Resource, &'r Operation)> {

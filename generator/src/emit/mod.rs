@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::Error;
-use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, TypeRef};
 use crate::Settings;
 
 /// Every file of the generated crate, by path relative to the crate root. Sorted, so output order and
@@ -42,52 +42,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Emitted, Error> {
     Ok(files)
 }
 
-/// Looks up named types while emitting (to tell enums from structs, follow aliases, ...).
-pub struct TypeIndex<'a> {
-    by_name: BTreeMap<&'a str, &'a TypeDef>,
-}
-
-impl<'a> TypeIndex<'a> {
-    fn new(types: &'a [TypeDef]) -> Self {
-        TypeIndex { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&'a TypeDef> {
-        self.by_name.get(name).copied()
-    }
-
-    /// Follows aliases to the type that is really used.
-    pub fn resolve<'t>(&self, ty: &'t TypeRef) -> &'t TypeRef
-    where
-        'a: 't,
-    {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
-                    Some(TypeKind::Alias { target }) => current = target,
-                    _ => return current,
-                },
-                _ => return current,
-            }
-        }
-        current
-    }
-
-    /// Whether values of the type print as a plain query/header/path/form value (via `Display`).
-    pub fn is_display(&self, ty: &TypeRef) -> bool {
-        match self.resolve(ty) {
-            TypeRef::String | TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean | TypeRef::DateTime => true,
-            TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
-                Some(TypeKind::Enum { .. }) => true,
-                // A union of plain values (an id or a name, say) prints as whichever it holds.
-                Some(TypeKind::Union { variants, .. }) => variants.iter().all(|v| !v.boxed && self.is_display(&v.ty)),
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-}
+pub use crate::ir::TypeIndex;
 
 /// Spells a type reference with the short names the generated modules import.
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
