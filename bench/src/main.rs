@@ -386,8 +386,17 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
         measured: fmt_rate(s.stream_mem, "ev"),
         baseline: format!("{} split + `from_slice::<TextDeltaEvent>`", fmt_rate(s.direct_mem, "ev")),
         ratio: Some(s.stream_mem / s.direct_mem),
-        target: "".into(),
-        pass: None,
+        target: "≥ 0.80×".into(),
+        pass: Some(s.stream_mem / s.direct_mem >= 0.8),
+    });
+    rows.push(Row {
+        section: S,
+        name: "  in memory: `EventStream<ChatEvent>`, against decoding the same type".into(),
+        measured: fmt_rate(s.stream_mem, "ev"),
+        baseline: format!("{} split + `from_slice::<ChatEvent>`", fmt_rate(s.union_mem, "ev")),
+        ratio: Some(s.stream_mem / s.union_mem),
+        target: "≥ 0.80×".into(),
+        pass: Some(s.stream_mem / s.union_mem >= 0.8),
     });
 
     // Soak: many streams and lists at once through one client, in its own process for its peak RSS.

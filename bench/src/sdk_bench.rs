@@ -273,6 +273,7 @@ pub struct SseResult {
     pub parser_mem: f64,
     pub stream_mem: f64,
     pub direct_mem: f64,
+    pub union_mem: f64,
 }
 
 /// Events per second: the SDK's `chat().stream(..)` over loopback against reading the same body with
@@ -288,7 +289,7 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
         let sdk = client(&server.url());
         let http = reqwest::Client::new();
         let url = format!("{}/api/v1/chat/s1/messages/stream", server.url());
-        let (mut sn, mut rn, mut pm, mut sm, mut dm) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut sn, mut rn, mut pm, mut sm, mut dm, mut um) = (vec![], vec![], vec![], vec![], vec![], vec![]);
         for round in 0..=rounds {
             // SDK over loopback.
             let start = Instant::now();
@@ -352,6 +353,20 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             }
             assert_eq!(n, events);
             let direct_secs = start.elapsed().as_secs_f64();
+            // In memory: the same, decoding into the stream's own type (the union).
+            let start = Instant::now();
+            let mut n = 0;
+            for block in body.split(|&b| b == b'\n') {
+                if let Some(data) = block.strip_prefix(b"data: ") {
+                    if data != b"[DONE]" {
+                        let event: ChatEvent = serde_json::from_slice(data).expect("direct decode");
+                        std::hint::black_box(event);
+                        n += 1;
+                    }
+                }
+            }
+            assert_eq!(n, events);
+            let union_secs = start.elapsed().as_secs_f64();
             if round > 0 {
                 let per_sec = |s: f64| events as f64 / s;
                 sn.push(per_sec(sdk_secs));
@@ -359,6 +374,7 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
                 pm.push(per_sec(parser_secs));
                 sm.push(per_sec(stream_secs));
                 dm.push(per_sec(direct_secs));
+                um.push(per_sec(union_secs));
             }
         }
         drop(server);
@@ -369,6 +385,7 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             parser_mem: median(&mut pm),
             stream_mem: median(&mut sm),
             direct_mem: median(&mut dm),
+            union_mem: median(&mut um),
         }
     })
 }

@@ -127,6 +127,24 @@ async fn undecodable_events_give_decode_errors_with_the_raw_data() {
 }
 
 #[tokio::test]
+async fn invalid_utf8_in_event_data_is_replaced_as_the_specification_says() {
+    // One event whose data lies whole in the chunk (decoded in place), one split across chunks, and
+    // one whose invalid byte is not inside a string (then the replacement cannot make it JSON).
+    let chunks: Vec<Result<&'static [u8], Infallible>> = vec![
+        Ok(b"data: {\"type\":\"text_delta\",\"content\":\"a\xffb\"}\n\ndata: {\"type\":\"text_delta\",\"con"),
+        Ok(b"tent\":\"\xfe\"}\n\ndata: {\"type\":\"stop\",\"reason\":\"r\"}\xff\n\n"),
+    ];
+    let results: Vec<Result<ChatEvent, Error>> = EventStream::from_byte_stream(stream::iter(chunks)).collect().await;
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().unwrap(), &ChatEvent::TextDelta { content: "a\u{fffd}b".into() });
+    assert_eq!(results[1].as_ref().unwrap(), &ChatEvent::TextDelta { content: "\u{fffd}".into() });
+    match &results[2] {
+        Err(Error::Decode { body, .. }) => assert_eq!(body, "{\"type\":\"stop\",\"reason\":\"r\"}\u{fffd}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn a_broken_connection_is_reported_and_ends_the_stream() {
     let chunks: Vec<Result<&'static [u8], std::io::Error>> =
         vec![Ok(b"data: {\"type\":\"stop\",\"reason\":\"a\"}\n\ndata: {\"partial"), Err(std::io::Error::other("reset"))];

@@ -321,13 +321,17 @@ mod tagged {
             let mut before = Vec::new();
             let mut tag = None;
             while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                let value = map.next_value::<Value>()?;
-                match value {
-                    Value::String(value) if key == T::TAG => {
+                if key != T::TAG {
+                    before.push((key.into_owned(), map.next_value::<Value>()?));
+                    continue;
+                }
+                // The tag is borrowed from the input when it has no escapes: no allocation.
+                match map.next_value::<TagMember<'de>>()? {
+                    TagMember::Str(value) => {
                         tag = Some(value);
                         break;
                     }
-                    value => before.push((key.into_owned(), value)),
+                    TagMember::Other(value) => before.push((key.into_owned(), value)),
                 }
             }
             let replay = Replay { before: before.into_iter(), tag: tag.as_deref().map(|tag| (T::TAG, tag)), pending: None, rest: map };
@@ -391,6 +395,68 @@ mod tagged {
             }
 
             deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    /// The value of a member named like the tag: a string (the tag) or, if not, any JSON value.
+    enum TagMember<'de> {
+        Str(Cow<'de, str>),
+        Other(Value),
+    }
+
+    impl<'de> Deserialize<'de> for TagMember<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct TagMemberVisitor;
+
+            impl<'de> Visitor<'de> for TagMemberVisitor {
+                type Value = TagMember<'de>;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+
+                fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+                    Ok(TagMember::Str(Cow::Borrowed(value)))
+                }
+
+                fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+                    Ok(TagMember::Str(Cow::Owned(value.to_owned())))
+                }
+
+                fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+                    Ok(TagMember::Str(Cow::Owned(value)))
+                }
+
+                fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+                    Ok(TagMember::Other(Value::Bool(value)))
+                }
+
+                fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+                    Ok(TagMember::Other(Value::from(value)))
+                }
+
+                fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+                    Ok(TagMember::Other(Value::from(value)))
+                }
+
+                fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+                    Ok(TagMember::Other(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)))
+                }
+
+                fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                    Ok(TagMember::Other(Value::Null))
+                }
+
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                    Value::deserialize(SeqAccessDeserializer::new(seq)).map(TagMember::Other)
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                    Value::deserialize(MapAccessDeserializer::new(map)).map(TagMember::Other)
+                }
+            }
+
+            deserializer.deserialize_any(TagMemberVisitor)
         }
     }
 

@@ -95,6 +95,13 @@ impl SseParser {
     /// Parses `input` up to the end of the first event it completes: returns how many bytes it
     /// read and that event, if one completed (then the rest of `input` is for the next call).
     pub fn next_event<'a>(&'a mut self, input: &'a [u8]) -> (usize, Option<EventRef<'a>>) {
+        let (used, complete) = self.parse(input);
+        (used, if complete { Some(self.completed(input)) } else { None })
+    }
+
+    /// Parses `input` up to the end of the first event it completes: returns how many bytes it
+    /// read and whether an event completed; [`completed`](Self::completed) then gives it.
+    fn parse(&mut self, input: &[u8]) -> (usize, bool) {
         if self.dispatched {
             self.dispatched = false;
             self.reset_event();
@@ -109,10 +116,15 @@ impl SseParser {
                 }
             }
             let rest = &input[pos..];
-            let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+            // Blank lines (one per event) are common enough to skip the search.
+            let end = match rest[0] {
+                b'\n' | b'\r' => Some(0),
+                _ => memchr::memchr2(b'\n', b'\r', rest),
+            };
+            let Some(end) = end else {
                 self.keep_data(input);
                 self.line.extend_from_slice(rest);
-                return (input.len(), None);
+                return (input.len(), false);
             };
             self.after_cr = rest[end] == b'\r';
             // A line wholly inside the input is parsed in place; only a line split across chunks
@@ -130,18 +142,32 @@ impl SseParser {
             pos += end + 1;
             if complete {
                 self.dispatched = true;
-                // Data still in the input (the usual single `data:` line) is handed out from there.
-                if let Some((start, end)) = self.data_span.take() {
-                    if let Ok(text) = std::str::from_utf8(&input[start..end]) {
-                        return (pos, Some(EventRef { data: text, ..self.event_ref() }));
-                    }
-                    push_text(&mut self.data, &input[start..end]);
-                }
-                return (pos, Some(self.event_ref()));
+                return (pos, true);
             }
         }
         self.keep_data(input);
-        (pos, None)
+        (pos, false)
+    }
+
+    /// The data of the event [`parse`](Self::parse) just completed from `input` (the same input),
+    /// as bytes: not checked to be UTF-8 when it is still in the input (the JSON decoder checks).
+    fn completed_data<'a>(&'a self, input: &'a [u8]) -> &'a [u8] {
+        match self.data_span {
+            Some((start, end)) => &input[start..end],
+            None => self.data.as_bytes(),
+        }
+    }
+
+    /// The event [`parse`](Self::parse) just completed from `input` (the same input).
+    fn completed<'a>(&'a mut self, input: &'a [u8]) -> EventRef<'a> {
+        // Data still in the input (the usual single `data:` line) is handed out from there.
+        if let Some((start, end)) = self.data_span {
+            match std::str::from_utf8(&input[start..end]) {
+                Ok(text) => return EventRef { data: text, ..self.event_ref() },
+                Err(_) => self.keep_data(input),
+            }
+        }
+        self.event_ref()
     }
 
     fn event_ref(&self) -> EventRef<'_> {
@@ -198,7 +224,8 @@ impl SseParser {
             Some(b':') => return false,
             Some(_) => {}
         }
-        let (field, value) = match memchr::memchr(b':', line) {
+        // Field names are short: a plain scan beats a vectorised search here.
+        let (field, value) = match line.iter().position(|&b| b == b':') {
             Some(colon) => {
                 let value = &line[colon + 1..];
                 (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
@@ -261,6 +288,8 @@ pub struct SseStream {
     parser: SseParser,
     /// The unparsed rest of the last chunk.
     pending: Bytes,
+    /// How much of `pending` the last event came from (dropped when the next one is asked for).
+    consumed: usize,
 }
 
 impl SseStream {
@@ -272,21 +301,23 @@ impl SseStream {
         E: Into<BoxError> + 'static,
     {
         let stream = MapChunks { inner: Box::pin(stream), _marker: PhantomData };
-        SseStream { bytes: Some(Box::pin(stream)), parser: SseParser::new(), pending: Bytes::new() }
+        SseStream { bytes: Some(Box::pin(stream)), parser: SseParser::new(), pending: Bytes::new(), consumed: 0 }
     }
 
-    /// The next event that `map` keeps (it returns `None` to skip one), parsing chunks as they
-    /// arrive. A connection error is yielded once and ends the stream.
-    fn poll_event<T>(&mut self, cx: &mut Context<'_>, mut map: impl FnMut(EventRef<'_>) -> Option<T>) -> Poll<Option<Result<T>>> {
+    /// Parses chunks as they arrive up to the next event, which the parser then gives (from
+    /// `pending`). A connection error is yielded once and ends the stream.
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<()>>> {
+        // The event handed out last borrowed these bytes; they are dropped only now.
+        self.pending.advance(std::mem::take(&mut self.consumed));
         loop {
             if !self.pending.is_empty() {
-                let (used, event) = self.parser.next_event(&self.pending);
-                let item = event.and_then(&mut map);
-                self.pending.advance(used);
-                match item {
-                    Some(item) => return Poll::Ready(Some(Ok(item))),
-                    None => continue,
+                let (used, complete) = self.parser.parse(&self.pending);
+                if complete {
+                    self.consumed = used;
+                    return Poll::Ready(Some(Ok(())));
                 }
+                self.pending.advance(used);
+                continue;
             }
             let Some(bytes) = self.bytes.as_mut() else { return Poll::Ready(None) };
             match bytes.as_mut().poll_next(cx) {
@@ -304,6 +335,7 @@ impl SseStream {
     fn end(&mut self) {
         self.bytes = None;
         self.pending.clear();
+        self.consumed = 0;
         self.parser.finish();
     }
 }
@@ -312,7 +344,8 @@ impl Stream for SseStream {
     type Item = Result<SseEvent>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.poll_event(cx, |event| Some(SseEvent::from(event)))
+        let this = &mut *self;
+        this.poll_event(cx).map(|event| event.map(|event| event.map(|()| SseEvent::from(this.parser.completed(&this.pending)))))
     }
 }
 
@@ -350,12 +383,6 @@ pub struct EventStream<E> {
     _event: PhantomData<fn() -> E>,
 }
 
-/// What an event's data is to the typed stream.
-enum Data<E> {
-    Decoded(Result<E>),
-    Done,
-}
-
 impl<E: DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream.
     pub fn new(events: SseStream) -> Self {
@@ -384,26 +411,33 @@ impl<E: DeserializeOwned> Stream for EventStream<E> {
     type Item = Result<E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let next = self.events.poll_event(cx, |event| {
-            let data = event.data.trim();
-            if data.is_empty() {
-                None
-            } else if data == "[DONE]" {
-                Some(Data::Done)
-            } else {
-                Some(Data::Decoded(decode_json(event.data.as_bytes())))
+        loop {
+            match self.events.poll_event(cx) {
+                Poll::Ready(Some(Ok(()))) => {}
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
             }
-        });
-        match next {
-            Poll::Ready(Some(Ok(Data::Done))) => {
-                self.events.end();
-                Poll::Ready(None)
+            let events = &self.events;
+            let data = events.parser.completed_data(&events.pending);
+            match data.trim_ascii() {
+                b"" => continue,
+                b"[DONE]" => {
+                    self.events.end();
+                    return Poll::Ready(None);
+                }
+                _ => return Poll::Ready(Some(decode_event(data))),
             }
-            Poll::Ready(Some(Ok(Data::Decoded(result)))) => Poll::Ready(Some(result)),
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
         }
+    }
+}
+
+/// Decodes an event's data. The stream is UTF-8 with invalid bytes replaced, as the specification
+/// says; the data is decoded as it came and only converted when that fails on invalid bytes.
+fn decode_event<E: DeserializeOwned>(data: &[u8]) -> Result<E> {
+    match decode_json(data) {
+        Err(_) if std::str::from_utf8(data).is_err() => decode_json(String::from_utf8_lossy(data).as_bytes()),
+        result => result,
     }
 }
 
