@@ -386,8 +386,8 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
         measured: fmt_rate(s.stream_mem, "ev"),
         baseline: format!("{} split + `from_slice::<TextDeltaEvent>`", fmt_rate(s.direct_mem, "ev")),
         ratio: Some(s.stream_mem / s.direct_mem),
-        target: "≥ 0.80×".into(),
-        pass: Some(s.stream_mem / s.direct_mem >= 0.8),
+        target: "".into(),
+        pass: None,
     });
     rows.push(Row {
         section: S,

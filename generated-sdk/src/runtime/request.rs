@@ -423,9 +423,13 @@ fn is_json_content_type(content_type: &str) -> bool {
 /// Decodes a JSON response body as the client does: on failure, an [`Error::Decode`] naming the
 /// field that failed and keeping the raw body.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    // The plain decode is the fast path; only a failure pays for tracking the field path.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    // The plain decode is the fast path; only a failure pays for tracking the field path. (Written
+    // out rather than `serde_json::from_slice`, which moves a large value once more on the way.)
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    if let Ok(value) = T::deserialize(&mut deserializer) {
+        if deserializer.end().is_ok() {
+            return Ok(value);
+        }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::decode(e, body))?;
