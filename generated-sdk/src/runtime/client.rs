@@ -378,7 +378,12 @@ impl Client {
     /// Sends `request` with retries; `stream` leaves the body of a success unread.
     async fn send(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
         let span = tracing::debug_span!("api_request", method = %request.method, path = %request.path);
-        self.send_inner(request, accept, stream).instrument(span).await
+        // With no subscriber listening, the request is not wrapped in a span at all.
+        if span.is_disabled() {
+            self.send_inner(request, accept, stream).await
+        } else {
+            self.send_inner(request, accept, stream).instrument(span).await
+        }
     }
 
     async fn send_inner(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
