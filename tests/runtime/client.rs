@@ -307,3 +307,58 @@ fn unserializable_bodies_are_invalid_requests() {
     let err = Error::serialize(serde_json::from_str::<u8>("x").unwrap_err());
     assert!(err.to_string().starts_with("invalid request"), "{err}");
 }
+
+/// Records the spans opened while it is the default subscriber (name and fields, as text) and how
+/// often each was entered.
+#[derive(Default)]
+struct SpanRecorder(std::sync::Mutex<Vec<(String, usize)>>);
+
+impl tracing::Subscriber for SpanRecorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!(" {}={:?}", field.name(), value));
+            }
+        }
+        let mut fields = Fields(span.metadata().name().to_owned());
+        span.record(&mut fields);
+        let mut spans = self.0.lock().unwrap();
+        spans.push((fields.0, 0));
+        tracing::span::Id::from_u64(spans.len() as u64)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, id: &tracing::span::Id) {
+        self.0.lock().unwrap()[id.into_u64() as usize - 1].1 += 1;
+    }
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn each_request_is_traced_in_a_span_when_a_subscriber_listens() {
+    let recorder = std::sync::Arc::new(SpanRecorder::default());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(ok_server());
+    tracing::subscriber::with_default(recorder.clone(), || {
+        runtime.block_on(async {
+            let client = client(&server);
+            client.send_json::<serde_json::Value>(ApiRequest::new(Method::GET, "/v1/ping")).await.unwrap();
+        })
+    });
+    // Without a subscriber the same request opens no span (and is not wrapped in one).
+    runtime.block_on(async {
+        client(&server).send_json::<serde_json::Value>(ApiRequest::new(Method::GET, "/v1/ping")).await.unwrap();
+    });
+    let spans = recorder.0.lock().unwrap().clone();
+    let requests: Vec<&(String, usize)> = spans.iter().filter(|(s, _)| s.starts_with("api_request")).collect();
+    assert_eq!(requests.len(), 1, "{spans:?}");
+    assert_eq!(requests[0].0, "api_request method=GET path=/v1/ping");
+    assert!(requests[0].1 > 0, "the request ran outside its span: {spans:?}");
+}
