@@ -295,6 +295,8 @@ impl TypeRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     pub name: String,
+    /// Where it is defined in the spec (the component, or the inline schema that gave it its name).
+    pub pointer: String,
     pub description: Option<String>,
     pub kind: TypeKind,
     /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
@@ -329,6 +331,8 @@ pub struct Field {
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
     pub description: Option<String>,
+    /// The property's schema in the spec.
+    pub pointer: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

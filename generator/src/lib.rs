@@ -12,6 +12,7 @@
 //! ```
 
 mod dedup;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -22,6 +23,7 @@ pub mod lower;
 pub mod naming;
 pub mod output;
 pub mod schema;
+pub mod surface;
 mod templates;
 
 use std::path::Path;

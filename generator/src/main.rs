@@ -1,10 +1,11 @@
 //! The `generator` command line: `generate`, `check` and `ir`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use openapi_sdkgen::{output, Generator};
+use openapi_sdkgen::surface::Surface;
+use openapi_sdkgen::{diff, output, Error, Generator};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -69,6 +70,24 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Say what changes for users of the SDK between two versions of the spec, each change
+    /// classified breaking, feature or fix for the generated Rust API.
+    Diff {
+        #[command(flatten)]
+        common: Common,
+        /// The old spec: a file, a git revision (the `--spec` file as it was then), or `REV:PATH`.
+        #[arg(long)]
+        old: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -102,6 +121,22 @@ fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
             }
             Ok(ExitCode::FAILURE)
         }
+        Command::Diff { common, old, format } => {
+            let generator = common.generator();
+            let (old_text, old_name) = read_old_spec(&old, &common.spec)?;
+            let old_api = generator.ir(&old_text).map_err(|e| e.in_file(&old_name))?;
+            let new_api = generator.ir_file(&common.spec)?;
+            let report = diff::diff(&Surface::of(&old_api), &Surface::of(&new_api));
+            print!(
+                "{}",
+                match format {
+                    Format::Text => report.to_text(),
+                    Format::Json => report.to_json(),
+                    Format::Markdown => report.to_markdown(),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ir { common } => {
             let api = common.generator().ir_file(&common.spec)?;
             let json = serde_json::to_string_pretty(&api).map_err(|e| openapi_sdkgen::Error::Internal { file: "ir".into(), message: e.to_string() })?;
@@ -109,4 +144,34 @@ fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The old spec's text and a name for its errors: a file, `REV:PATH`, or a git revision of `spec`.
+fn read_old_spec(old: &str, spec: &Path) -> Result<(String, String), Error> {
+    let path = Path::new(old);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        return Ok((text, old.to_owned()));
+    }
+    // `git show REV:./FILE` run in the spec's directory names the spec relative to it.
+    let (dir, object) = match old.split_once(':') {
+        Some(_) => (Path::new("."), old.to_owned()),
+        None => {
+            let dir = spec.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let file = spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            (dir, format!("{old}:./{file}"))
+        }
+    };
+    let not_found = |message: String| Error::Io { path: PathBuf::from(old), source: std::io::Error::new(std::io::ErrorKind::NotFound, message) };
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["show", &object])
+        .output()
+        .map_err(|e| not_found(format!("not a file, and git could not run to read it as a revision: {e}")))?;
+    if !output.status.success() {
+        return Err(not_found(format!("not a file, nor a git object (`git show {object}`: {})", String::from_utf8_lossy(&output.stderr).trim())));
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| not_found(format!("`git show {object}` is not UTF-8 text")))?;
+    Ok((text, object))
 }

@@ -198,7 +198,7 @@ impl<'a> TypeSpace<'a> {
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
                 let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef { name: rust, description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
+                self.defs.insert(rust.clone(), TypeDef { name: rust, pointer: pointer.clone(), description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
             }
         }
         Ok(())
@@ -272,7 +272,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
                 if !values.is_empty() {
-                    self.define_enum(name, description, &values);
+                    self.define_enum(name, description, &values, pointer);
                     TypeRef::Named(name.to_string())
                 } else {
                     match &s.format {
@@ -312,7 +312,7 @@ impl<'a> TypeSpace<'a> {
         Ok(Lowered { ty, nullable })
     }
 
-    fn define_enum(&mut self, name: &str, description: Option<String>, values: &[&str]) {
+    fn define_enum(&mut self, name: &str, description: Option<String>, values: &[&str], pointer: &str) {
         let mut variants = Namespace::with_reserved(&["Unknown"]);
         let values = values
             .iter()
@@ -322,7 +322,7 @@ impl<'a> TypeSpace<'a> {
                 EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
             })
             .collect();
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
     }
 
     fn lower_object(
@@ -358,9 +358,10 @@ impl<'a> TypeSpace<'a> {
                 ty: lowered.ty,
                 boxed: false,
                 description: field_description,
+                pointer: prop_pointer.clone(),
             });
         }
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
         Ok(TypeRef::Named(name.to_string()))
     }
 
@@ -478,7 +479,7 @@ impl<'a> TypeSpace<'a> {
             }
         } else if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
             let values: Vec<&str> = any.enumeration.iter().filter_map(|v| v.as_str()).collect();
-            self.define_enum(name, description, &values);
+            self.define_enum(name, description, &values, pointer);
             TypeRef::Named(name.to_string())
         } else {
             match any.typ.as_deref() {
@@ -550,7 +551,7 @@ impl<'a> TypeSpace<'a> {
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
+        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new(), used_in: Vec::new() });
         Ok(Some(TypeRef::Named(name.to_string())))
     }
 

@@ -5,7 +5,7 @@ mod crate_files;
 mod jobs;
 mod resources;
 mod tests;
-mod types;
+pub(crate) mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 

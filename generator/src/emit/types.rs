@@ -266,8 +266,13 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
     }
 }
 
+/// Whether a struct derives `Default`: when it has no required field.
+pub fn derives_default(fields: &[Field]) -> bool {
+    fields.iter().all(|f| !f.required)
+}
+
 fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
-    let all_optional = fields.iter().all(|f| !f.required);
+    let all_optional = derives_default(fields);
     let fields = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let mut ty = type_tokens(&f.ty);
