@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let client = LlamaCloud::from_env()?;
-    let config = BatchConfig { job: BatchConfigJob { configuration_id: configuration_id.clone(), type_: job_type } };
+    let config = BatchConfig::new(BatchConfigJob::new(configuration_id.clone(), job_type));
 
     let response = match client.batches().create(directory_id, config).with_response().await {
         Ok(response) => response,

@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = retrieval
         .retrieve(index_id, query)
         .top_k(5)
-        .rerank(Rerank { enabled: Some(true), top_n: Some(3) })
+        .rerank(Rerank::default().with_enabled(true).with_top_n(3))
         .await?;
 
     println!("{} result(s) for {query:?}", response.results.len());

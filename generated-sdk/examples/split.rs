@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .split(',')
         .map(str::trim)
         .filter(|name| !name.is_empty())
-        .map(|name| SplitCategory { name: name.to_owned(), description: None })
+        .map(SplitCategory::new)
         .collect();
     if categories.is_empty() {
         usage();
@@ -56,13 +56,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Create the job and wait for it in one call: polled every 2 s while it changes, backing off to
     // 15 s while it does not.
     let outcome = split
-        .create(SplitDocumentInput { type_: "file_id".to_owned(), value: file_id.clone() })
-        .configuration(SplitConfiguration {
-            categories,
-            splitting_strategy: Some(SplittingStrategy {
-                allow_uncategorized: Some(AllowUncategorized::Include),
-            }),
-        })
+        .create(SplitDocumentInput::new("file_id", file_id.clone()))
+        .configuration(
+            SplitConfiguration::new(categories)
+                .with_splitting_strategy(SplittingStrategy::default().with_allow_uncategorized(AllowUncategorized::Include)),
+        )
         .and_wait()
         .poll_interval(Duration::from_secs(2))
         .max_poll_interval(Duration::from_secs(15))

@@ -316,8 +316,8 @@ fn compare_types(name: &str, old: &TypeSurface, new: &TypeSurface, changes: &mut
 
     match (&old.shape, &new.shape) {
         (
-            Shape::Struct { fields: old_fields, exhaustive: old_exhaustive, default: old_default },
-            Shape::Struct { fields: new_fields, exhaustive: new_exhaustive, default: new_default },
+            Shape::Struct { fields: old_fields, exhaustive: old_exhaustive, default: old_default, constructor: old_new, setters: old_setters },
+            Shape::Struct { fields: new_fields, exhaustive: new_exhaustive, default: new_default, constructor: new_new, setters: new_setters },
         ) => {
             for (field, before) in old_fields {
                 let field_item = format!("{item}::{field}");
@@ -347,6 +347,23 @@ fn compare_types(name: &str, old: &TypeSurface, new: &TypeSurface, changes: &mut
             match (old_exhaustive, new_exhaustive) {
                 (true, false) => push(Level::Breaking, &item, "now `#[non_exhaustive]`: no struct literals outside the crate".to_owned(), &new.pointer),
                 (false, true) => push(Level::Feature, &item, "no longer `#[non_exhaustive]`".to_owned(), &new.pointer),
+                _ => {}
+            }
+            let params = |params: &[crate::surface::Param]| params.iter().map(|p| format!("{}: {}", p.name, p.ty)).collect::<Vec<_>>().join(", ");
+            match (old_new, new_new) {
+                (Some(before), Some(after)) if before.iter().map(|p| &p.ty).ne(after.iter().map(|p| &p.ty)) => {
+                    push(Level::Breaking, &item, format!("`new({})` (was `new({})`)", params(after), params(before)), &new.pointer)
+                }
+                (Some(_), Some(after)) if old_new.as_ref() != Some(after) => {
+                    push(Level::Fix, &item, format!("`new` parameters renamed: `new({})`", params(after)), &new.pointer)
+                }
+                (Some(before), None) => push(Level::Breaking, &item, format!("`new({})` removed", params(before)), &new.pointer),
+                (None, Some(after)) => push(Level::Feature, &item, format!("new constructor `new({})`", params(after)), &new.pointer),
+                _ => {}
+            }
+            match (old_setters, new_setters) {
+                (true, false) => push(Level::Breaking, &item, "its `with_*` setters are gone (the API no longer takes it)".to_owned(), &new.pointer),
+                (false, true) => push(Level::Feature, &item, "`with_*` setters for its optional fields (the API now takes it)".to_owned(), &new.pointer),
                 _ => {}
             }
             match (old_default, new_default) {

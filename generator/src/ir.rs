@@ -310,6 +310,9 @@ pub struct TypeDef {
     /// Where an inline type is used, in words with links (`the `rerank` input of
     /// `beta.retrieval.retrieve``), for docs where the spec has no description.
     pub used_in: Vec<String>,
+    /// An operation's input reaches it: users build values of it, so a struct gets a constructor
+    /// and setters (and `Default` when every field is optional).
+    pub input: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

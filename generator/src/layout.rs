@@ -99,6 +99,26 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
         }
     }
     split_large_modules(root, types);
+    mark_inputs(root, types);
+}
+
+/// Sets `input` on every type an operation's inputs reach.
+fn mark_inputs(root: &Resource, types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut stack: Vec<usize> = Vec::new();
+    walk(root, &mut |resource: &Resource| {
+        let names = resource.operations.iter().flat_map(|op| &op.inputs).filter_map(|input| named(&input.ty));
+        stack.extend(names.filter_map(|name| index.get(name).copied()));
+    });
+    let mut input = vec![false; types.len()];
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut input[i], true) {
+            stack.extend(references(&types[i]).into_iter().filter_map(|name| index.get(name).copied()));
+        }
+    }
+    for (def, input) in types.iter_mut().zip(input) {
+        def.input = input;
+    }
 }
 
 /// Keeps files readable: in a module whose types would fill more than [`FILE_LINE_BUDGET`] lines, the

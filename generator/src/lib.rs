@@ -6,8 +6,12 @@
 //! is on disk.
 //!
 //! ```no_run
-//! let files = openapi_sdkgen::Generator::new().with_crate_version("0.2.0").generate_file("spec/openapi.yaml".as_ref())?;
-//! openapi_sdkgen::output::write(&files, "generated-sdk".as_ref())?;
+//! let generator = openapi_sdkgen::Generator::new();
+//! let out = std::path::Path::new("generated-sdk");
+//! // The next release of the crate in `out`: version and CHANGELOG.md follow what changed.
+//! let (files, release) = generator.generate_release("spec/openapi.yaml".as_ref(), out, "2026-12-03")?;
+//! openapi_sdkgen::output::write(&files, out)?;
+//! println!("{}", release.summary());
 //! # Ok::<(), openapi_sdkgen::Error>(())
 //! ```
 
@@ -22,6 +26,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod output;
+pub mod release;
 pub mod schema;
 pub mod surface;
 mod templates;
@@ -32,24 +37,20 @@ pub use emit::Files;
 pub use error::{Error, Result};
 
 /// Generation settings; everything SDK-specific otherwise comes from the spec's `x-sdk` extension.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Overrides `x-sdk.crate` (default: the spec title in kebab-case plus `-sdk`).
     pub crate_name: Option<String>,
     /// Overrides `x-sdk.client` (default: the spec title in UpperCamelCase plus `Client`).
     pub client_name: Option<String>,
-    /// The generated crate's version.
-    pub crate_version: String,
+    /// The generated crate's version; by default the one [`Generator::generate_release`] works out
+    /// (or [`release::FIRST_VERSION`]).
+    pub crate_version: Option<String>,
     /// Overrides `x-sdk.deny-missing-docs`: whether the crate denies undocumented public items. Off by
     /// default, since the generator documents only what the spec describes or the shape truthfully says.
     pub deny_missing_docs: Option<bool>,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { crate_name: None, client_name: None, crate_version: "0.1.0".into(), deny_missing_docs: None }
-    }
-}
 
 /// The generator: a small builder of [`Settings`] with the pipeline behind it.
 #[derive(Debug, Clone, Default)]
@@ -78,7 +79,7 @@ impl Generator {
     }
 
     pub fn with_crate_version(mut self, version: impl Into<String>) -> Self {
-        self.settings.crate_version = version.into();
+        self.settings.crate_version = Some(version.into());
         self
     }
 
@@ -103,7 +104,26 @@ impl Generator {
     /// `x-sdk.extra-files` directory (relative to the spec) holds.
     pub fn generate_file(&self, path: &Path) -> Result<Files> {
         let api = self.ir_file(path)?;
-        let mut files = emit::format(emit::emit(&api, &self.settings)?)?;
+        self.files(&api, path, &self.settings)
+    }
+
+    /// Generates the SDK crate for the spec at `path` as the next release of the crate generated
+    /// into `previous` before (the output directory, which need not exist): its version bumped by
+    /// what changed in its surface, a section for the change at the top of `CHANGELOG.md` dated
+    /// `date`, and the surface recorded in `api-surface.json` for the next time. When the surface
+    /// did not change, neither do the version and the changelog.
+    pub fn generate_release(&self, path: &Path, previous: &Path, date: &str) -> Result<(Files, release::Release)> {
+        let api = self.ir_file(path)?;
+        let release = release::plan(&surface::Surface::of(&api), previous, self.settings.crate_version.as_deref(), date)?;
+        let settings = Settings { crate_version: Some(release.version.clone()), ..self.settings.clone() };
+        let mut files = self.files(&api, path, &settings)?;
+        files.insert(release::CHANGELOG_FILE.to_owned(), release.changelog.clone());
+        files.insert(surface::SURFACE_FILE.to_owned(), release.surface.clone());
+        Ok((files, release))
+    }
+
+    fn files(&self, api: &ir::Api, path: &Path, settings: &Settings) -> Result<Files> {
+        let mut files = emit::format(emit::emit(api, settings)?)?;
         if let Some(dir) = &api.extra_files {
             let base = path.parent().unwrap_or(Path::new(".")).join(dir);
             output::read_tree(&base, &mut files)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use openapi_sdkgen::surface::Surface;
-use openapi_sdkgen::{diff, output, Error, Generator};
+use openapi_sdkgen::{diff, output, release, Error, Generator};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -28,6 +28,9 @@ struct Common {
     /// Overrides the client type name (`x-sdk.client`).
     #[arg(long)]
     client_name: Option<String>,
+    /// Sets the crate version instead of the one worked out from what changed since the last generation.
+    #[arg(long)]
+    crate_version: Option<String>,
     /// Makes every undocumented public item a compile error in the generated crate (`x-sdk.deny-missing-docs`).
     #[arg(long)]
     deny_missing_docs: Option<bool>,
@@ -41,6 +44,9 @@ impl Common {
         }
         if let Some(name) = &self.client_name {
             generator = generator.with_client_name(name);
+        }
+        if let Some(version) = &self.crate_version {
+            generator = generator.with_crate_version(version);
         }
         if let Some(deny) = self.deny_missing_docs {
             generator = generator.with_deny_missing_docs(deny);
@@ -103,13 +109,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
     match cli.command {
         Command::Generate { common, out } => {
-            let files = common.generator().generate_file(&common.spec)?;
+            let (files, release) = common.generator().generate_release(&common.spec, &out, &release::today())?;
             output::write(&files, &out)?;
-            println!("generated {} files into {}", files.len(), out.display());
+            println!("generated {} files into {}: {}", files.len(), out.display(), release.summary());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { common, out } => {
-            let files = common.generator().generate_file(&common.spec)?;
+            let (files, _) = common.generator().generate_release(&common.spec, &out, &release::today())?;
             let drift = output::diff(&files, &out)?;
             if drift.is_empty() {
                 println!("{} is up to date with {}", out.display(), common.spec.display());

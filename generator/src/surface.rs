@@ -87,6 +87,10 @@ pub enum Shape {
         exhaustive: bool,
         /// It implements `Default`.
         default: bool,
+        /// `new(..)` and its parameters (the required fields, in order), on a struct users build.
+        constructor: Option<Vec<Param>>,
+        /// A `with_<field>` setter per optional field, on a struct users build.
+        setters: bool,
     },
     Enum {
         /// Rust variant by wire value.
@@ -228,10 +232,13 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
                     (f.rust_name.clone(), FieldSurface { pointer: f.pointer.clone(), ty, wire: f.wire_name.clone(), docs: digest(&[f.description.as_deref()]) })
                 })
                 .collect(),
-            exhaustive: true,
-            default: derives_default(fields),
+            exhaustive: false,
+            default: derives_default(fields, def.input),
+            constructor: (def.input && fields.iter().any(|f| f.required))
+                .then(|| fields.iter().filter(|f| f.required).map(|f| Param { name: f.rust_name.clone(), ty: type_text(&f.ty) }).collect()),
+            setters: def.input,
         },
-        TypeKind::Enum { values } => Shape::Enum { values: values.iter().map(|v| (v.wire.clone(), v.rust_name.clone())).collect(), exhaustive: true },
+        TypeKind::Enum { values } => Shape::Enum { values: values.iter().map(|v| (v.wire.clone(), v.rust_name.clone())).collect(), exhaustive: false },
         TypeKind::Union { variants, discriminator } => Shape::Union {
             variants: variants
                 .iter()
@@ -240,7 +247,7 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
                     (v.rust_name.clone(), VariantSurface { ty, tags: v.tags.clone() })
                 })
                 .collect(),
-            exhaustive: true,
+            exhaustive: false,
             discriminator: discriminator.clone(),
         },
         TypeKind::Alias { target } => Shape::Alias { target: type_text(target) },

@@ -263,7 +263,7 @@ async fn and_wait_creates_the_job_then_polls_it_with_the_same_scope_and_options(
         .expect(2)
         .mount(&server)
         .await;
-    let input = llama_cloud::types::SplitDocumentInput { type_: "file_id".to_owned(), value: "file-1".to_owned() };
+    let input = llama_cloud::types::SplitDocumentInput::new("file_id", "file-1");
     let job = client(&server)
         .beta()
         .split()
@@ -281,7 +281,7 @@ async fn and_wait_creates_the_job_then_polls_it_with_the_same_scope_and_options(
     // A failed creation is the wait's request error; nothing is polled.
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(422).set_body_json(json!({"detail": "bad input"}))).mount(&server).await;
-    let input = llama_cloud::types::SplitDocumentInput { type_: "file_id".to_owned(), value: "file-1".to_owned() };
+    let input = llama_cloud::types::SplitDocumentInput::new("file_id", "file-1");
     let result = client(&server).beta().split().create(input).and_wait().await;
     assert!(matches!(result, Err(WaitError::Request(Error::UnprocessableEntity(_)))), "{result:?}");
     assert_eq!(received(&server).await.len(), 1);

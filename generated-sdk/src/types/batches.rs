@@ -12,6 +12,7 @@ use crate::runtime::Timestamp;
 ///
 /// Batch-level FAILED means the orchestration failed and cannot provide a reliable per-file result set. results is only populated when explicitly requested with expand=results and may be null while a batch is still running or before result mappings are available.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Batch {
     /// Unique identifier
     pub id: String,
@@ -36,13 +37,22 @@ pub struct Batch {
 
 /// Batch configuration snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchConfig {
     /// Job to create for each file in the source directory.
     pub job: BatchConfigJob,
 }
 
+impl BatchConfig {
+    /// A [`BatchConfig`] from its fields.
+    pub fn new(job: impl Into<BatchConfigJob>) -> Self {
+        Self { job: job.into() }
+    }
+}
+
 /// Job to create for each file in the source directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchConfigJob {
     /// Saved product configuration ID matching the job type.
     pub configuration_id: String,
@@ -51,8 +61,22 @@ pub struct BatchConfigJob {
     pub type_: BatchProductJobType,
 }
 
+impl BatchConfigJob {
+    /// A [`BatchConfigJob`] from its fields.
+    pub fn new(
+        configuration_id: impl Into<String>,
+        type_: impl Into<BatchProductJobType>,
+    ) -> Self {
+        Self {
+            configuration_id: configuration_id.into(),
+            type_: type_.into(),
+        }
+    }
+}
+
 /// Reference to a job produced by a batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJobReference {
     /// Job ID, such as a parse job ID.
     pub id: String,
@@ -63,6 +87,7 @@ pub struct BatchJobReference {
 
 /// Product job type run for each source directory file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchProductJobType {
     /// `parse_v2`
     ParseV2,
@@ -121,6 +146,7 @@ impl<'de> Deserialize<'de> for BatchProductJobType {
 
 /// Per-file result mapping of a batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchResult {
     /// Source directory file processed by this batch.
     pub source_directory_file_id: String,
@@ -134,6 +160,7 @@ pub struct BatchResult {
 
 /// Current batch status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchStatus {
     /// `PENDING`
     Pending,

@@ -44,6 +44,7 @@ use crate::runtime::Timestamp;
 
 /// The status of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `PENDING`
     Pending,
@@ -117,6 +118,7 @@ impl<'de> Deserialize<'de> for JobStatus {
 /// One of: a string; a number; a boolean; a list of strings.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetadataValue {
     String(String),
     Number(f64),
@@ -190,6 +192,7 @@ impl From<Vec<String>> for MetadataValue {
 
 /// Schema for a presigned URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PresignedUrl {
     /// The time at which the presigned URL expires
     pub expires_at: Timestamp,

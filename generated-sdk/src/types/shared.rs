@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 /// A message, or a list of validation errors (422).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Detail {
     String(String),
     List(Vec<ValidationError>),
@@ -80,7 +81,8 @@ impl From<Map<String, Value>> for Detail {
 
 #[cfg(feature = "standalone-types")]
 /// Error body returned by the API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// A message, or a list of validation errors (422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +95,7 @@ pub struct ErrorResponse {
 /// One of: a string; an integer.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LocItem {
     String(String),
     Integer(i64),
@@ -162,6 +165,7 @@ impl fmt::Display for LocItem {
 #[cfg(feature = "standalone-types")]
 /// One validation problem with the request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location of the offending input (e.g. body, field name, list index).
     pub loc: Vec<LocItem>,

@@ -74,7 +74,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
          path = \"tests/mock_server.rs\"\n\
          required-features = [\"mock-server-tests\"]\n",
         name = toml_string(&api.crate_name),
-        version = toml_string(&settings.crate_version),
+        version = toml_string(settings.crate_version.as_deref().unwrap_or(crate::release::FIRST_VERSION)),
         description = toml_string(&description),
         dependencies = runtime_dependencies(),
         resource_features = resource_features(api),

@@ -246,7 +246,7 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
     match &def.kind {
-        TypeKind::Struct { fields } => struct_def(&name, doc, fields),
+        TypeKind::Struct { fields } => struct_def(&name, doc, fields, def.input),
         TypeKind::Enum { values } => enum_def(&name, doc, values),
         TypeKind::Union { variants, discriminator } => {
             let mut tokens = union_def(&name, doc, variants, discriminator.as_deref());
@@ -266,19 +266,25 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
     }
 }
 
-/// Whether a struct derives `Default`: when it has no required field.
-pub fn derives_default(fields: &[Field]) -> bool {
-    fields.iter().all(|f| !f.required)
+/// Whether a struct derives `Default`: a struct users build (an input) with no required field.
+pub fn derives_default(fields: &[Field], input: bool) -> bool {
+    input && fields.iter().all(|f| !f.required)
 }
 
-fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field]) -> TokenStream {
-    let all_optional = derives_default(fields);
-    let fields = fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
-        let mut ty = type_tokens(&f.ty);
+/// Every struct is `#[non_exhaustive]`, so a field the API adds is not a breaking change. Users build
+/// an input struct with `new(required fields)` (or `default()`) and its `with_*` setters.
+fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], input: bool) -> TokenStream {
+    let declared_type = |f: &Field| {
+        let ty = type_tokens(&f.ty);
         if f.boxed {
-            ty = quote!(Box<#ty>);
+            quote!(Box<#ty>)
+        } else {
+            ty
         }
+    };
+    let field_defs = fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let ty = declared_type(f);
         let doc = field_doc(f);
         let rename = (f.rust_name != f.wire_name).then(|| {
             let wire = lit(&f.wire_name);
@@ -299,12 +305,75 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field]) -> 
             }
         }
     });
-    let default = all_optional.then(|| quote!(Default,));
+    let default = derives_default(fields, input).then(|| quote!(Default,));
+    let builders = input.then(|| struct_builders(name, fields));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
-            #(#fields)*
+            #(#field_defs)*
+        }
+
+        #builders
+    }
+}
+
+/// `new` taking the required fields (when there are any; otherwise `Default`), and a `with_*` setter
+/// per optional field.
+fn struct_builders(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let value = |f: &Field, arg: &proc_macro2::Ident| if f.boxed { quote!(Box::new(#arg.into())) } else { quote!(#arg.into()) };
+    let constructor = fields.iter().any(|f| f.required).then(|| {
+        let params = fields.iter().filter(|f| f.required).map(|f| {
+            let arg = ident(&f.rust_name);
+            let ty = type_tokens(&f.ty);
+            quote!(#arg: impl Into<#ty>)
+        });
+        let inits = fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            if f.required {
+                let value = value(f, &field);
+                quote!(#field: #value,)
+            } else {
+                quote!(#field: None,)
+            }
+        });
+        let doc = if fields.iter().any(|f| !f.required) {
+            doc_attrs_raw(&format!("A [`{name}`] with its required fields; set the optional ones with the `with_*` methods."))
+        } else {
+            doc_attrs_raw(&format!("A [`{name}`] from its fields."))
+        };
+        let many = (fields.iter().filter(|f| f.required).count() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let field = ident(&f.rust_name);
+        let setter = ident(&format!("with_{}", f.rust_name.trim_start_matches("r#")));
+        let ty = type_tokens(&f.ty);
+        let value = value(f, &field);
+        let doc = doc_attrs_raw(&format!("Sets [`{0}`](Self::{0}).", f.rust_name.trim_start_matches("r#")));
+        quote! {
+            #doc
+            pub fn #setter(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = setters.collect();
+    if constructor.is_none() && setters.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #constructor
+            #(#setters)*
         }
     }
 }
@@ -328,6 +397,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, values: &[EnumValue]) -
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know, kept as received.
@@ -504,6 +574,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
         // Variants hold API objects of very different sizes; boxing them would only burden users.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_defs)*
             #unknown_doc

@@ -59,11 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut filter = BTreeMap::new();
     filter.insert(
         "status".to_owned(),
-        AgentDataFilter { eq: Some(AgentDataFilterValue::String("paid".to_owned())), ..Default::default() },
+        AgentDataFilter::default().with_eq(AgentDataFilterValue::String("paid".to_owned())),
     );
     filter.insert(
         "total".to_owned(),
-        AgentDataFilter { gte: Some(AgentDataFilterValue::Number(50.0)), ..Default::default() },
+        AgentDataFilter::default().with_gte(AgentDataFilterValue::Number(50.0)),
     );
     let mut results = agent_data
         .search(deployment)

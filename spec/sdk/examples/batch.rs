@@ -34,13 +34,10 @@ async fn main() -> Result<()> {
     match command.as_str() {
         "create" => {
             // The job configuration is a union: a parse configuration or a classify job.
-            let config = BatchJobConfig::BatchParseJobRecordCreate(BatchParseJobRecordCreate {
-                parameters: Some(BatchParseJobConfig {
-                    parse_mode: Some(ParsingMode::ParsePageWithLlm),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            });
+            let config = BatchJobConfig::BatchParseJobRecordCreate(
+                BatchParseJobRecordCreate::default()
+                    .with_parameters(BatchParseJobConfig::default().with_parse_mode(ParsingMode::ParsePageWithLlm)),
+            );
             let job = client.beta().batch().create(config).directory_id(id).await?;
             println!("created batch job {} over {} item(s)", job.id, job.total_items);
             watch(&client, &job.id).await

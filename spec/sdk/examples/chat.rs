@@ -83,6 +83,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ChatEvent::Text(_) | ChatEvent::Thinking(_) | ChatEvent::UserInput(_) => {}
             // Event types this SDK version does not know are kept as raw JSON.
             ChatEvent::Unknown(raw) => eprintln!("[unknown event {raw}]"),
+            // `ChatEvent` is `#[non_exhaustive]`: event types added to the API in later SDK versions.
+            _ => {}
         }
     }
 

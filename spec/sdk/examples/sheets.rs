@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    let config = SheetsParsingConfig { generate_additional_metadata: Some(true), ..Default::default() };
+    let config = SheetsParsingConfig::default().with_generate_additional_metadata(true);
     let job = sheets.create(&arg).config(config).await?;
     println!("created job {} ({})", job.id, job.status);
 

@@ -10,6 +10,7 @@ use crate::runtime::{PageResponse, Timestamp};
 
 /// API Result for a single agent data item
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentData {
     pub data: Map<String, Value>,
     pub deployment_name: String,
@@ -29,6 +30,7 @@ pub struct AgentData {
 
 /// API Result for a single group in the aggregate response
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentDataAggregateGroup {
     pub group_key: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +41,7 @@ pub struct AgentDataAggregateGroup {
 
 /// A page of AgentDataAggregateGroup items (cursor-body pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentDataAggregatePage {
     /// Items on this page.
     pub items: Vec<AgentDataAggregateGroup>,
@@ -71,12 +74,14 @@ impl PageResponse for AgentDataAggregatePage {
 
 /// API response for bulk delete operation
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentDataDeleteByQueryResponse {
     pub deleted_count: i64,
 }
 
 /// Comparison operators applied to one field of the agent data.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentDataFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<AgentDataFilterValue>,
@@ -96,9 +101,66 @@ pub struct AgentDataFilter {
     pub ne: Option<AgentDataFilterValue>,
 }
 
+impl AgentDataFilter {
+    /// Sets [`eq`](Self::eq).
+    pub fn with_eq(mut self, eq: impl Into<AgentDataFilterValue>) -> Self {
+        self.eq = Some(eq.into());
+        self
+    }
+
+    /// Sets [`excludes`](Self::excludes).
+    pub fn with_excludes(
+        mut self,
+        excludes: impl Into<Vec<AgentDataFilterValue>>,
+    ) -> Self {
+        self.excludes = Some(excludes.into());
+        self
+    }
+
+    /// Sets [`gt`](Self::gt).
+    pub fn with_gt(mut self, gt: impl Into<AgentDataFilterValue>) -> Self {
+        self.gt = Some(gt.into());
+        self
+    }
+
+    /// Sets [`gte`](Self::gte).
+    pub fn with_gte(mut self, gte: impl Into<AgentDataFilterValue>) -> Self {
+        self.gte = Some(gte.into());
+        self
+    }
+
+    /// Sets [`includes`](Self::includes).
+    pub fn with_includes(
+        mut self,
+        includes: impl Into<Vec<AgentDataFilterValue>>,
+    ) -> Self {
+        self.includes = Some(includes.into());
+        self
+    }
+
+    /// Sets [`lt`](Self::lt).
+    pub fn with_lt(mut self, lt: impl Into<AgentDataFilterValue>) -> Self {
+        self.lt = Some(lt.into());
+        self
+    }
+
+    /// Sets [`lte`](Self::lte).
+    pub fn with_lte(mut self, lte: impl Into<AgentDataFilterValue>) -> Self {
+        self.lte = Some(lte.into());
+        self
+    }
+
+    /// Sets [`ne`](Self::ne).
+    pub fn with_ne(mut self, ne: impl Into<AgentDataFilterValue>) -> Self {
+        self.ne = Some(ne.into());
+        self
+    }
+}
+
 /// A number or a string that a field of the agent data is compared with.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AgentDataFilterValue {
     Number(f64),
     String(String),
@@ -161,6 +223,7 @@ impl fmt::Display for AgentDataFilterValue {
 
 /// A page of AgentData items (cursor-body pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentDataPage {
     /// Items on this page.
     pub items: Vec<AgentData>,

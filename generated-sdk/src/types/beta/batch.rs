@@ -17,6 +17,7 @@ use crate::runtime::{PageResponse, Timestamp};
 
 /// Response after cancelling a batch job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchCancelResponse {
     /// ID of the cancelled job
     pub job_id: String,
@@ -30,6 +31,7 @@ pub struct BatchCancelResponse {
 
 /// Response schema for a batch processing job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJob {
     /// Unique identifier for the batch job
     pub id: String,
@@ -81,6 +83,7 @@ pub struct BatchJob {
 
 /// A page of BatchJob items (offset pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJobPage {
     /// Items on this page.
     pub items: Vec<BatchJob>,
@@ -109,6 +112,7 @@ impl PageResponse for BatchJobPage {
 
 /// Detailed status response for a batch processing job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJobProgress {
     /// Response schema for a batch processing job.
     pub job: BatchJob,
@@ -118,6 +122,7 @@ pub struct BatchJobProgress {
 
 /// Status of a batch processing job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchJobStatus {
     /// `pending`
     Pending,
@@ -192,6 +197,7 @@ impl<'de> Deserialize<'de> for BatchJobStatus {
 
 /// Type of processing a batch job performs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchJobType {
     /// `parse`
     Parse,

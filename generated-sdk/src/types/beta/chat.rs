@@ -12,6 +12,7 @@ use crate::runtime::{deserialize_tagged, TaggedUnion, PageResponse};
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChatEvent {
     /// `type` = `thinking_delta`.
     ThinkingDelta(ThinkingDeltaEvent),
@@ -141,7 +142,8 @@ impl From<UserInputEvent> for ChatEvent {
 }
 
 /// Token usage and status of a chat run.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatJobMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
@@ -161,6 +163,7 @@ pub struct ChatJobMetadata {
 
 /// Summary of a chat session, including its title and last run metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSession {
     /// ISO-format timestamp showing when the session was last updated.
     pub last_updated_at: String,
@@ -179,6 +182,7 @@ pub struct ChatSession {
 
 /// Full chat session including its complete event history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionDetail {
     /// Ordered list of events that make up the conversation history.
     pub events: Vec<ChatEvent>,
@@ -199,6 +203,7 @@ pub struct ChatSessionDetail {
 
 /// A page of ChatSession items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionPage {
     /// Items on this page.
     pub items: Vec<ChatSession>,
@@ -224,6 +229,7 @@ impl PageResponse for ChatSessionPage {
 
 /// The agent run ended, successfully or with an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -238,6 +244,7 @@ pub struct StopEvent {
 ///
 /// One of `stop`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StopEventType {
     /// `stop`
     Stop,
@@ -291,7 +298,8 @@ impl<'de> Deserialize<'de> for StopEventType {
 }
 
 /// Token usage and timing of the run.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopEventUsage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
@@ -305,6 +313,7 @@ pub struct StopEventUsage {
 
 /// An incremental chunk of the agent's answer text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextDeltaEvent {
     pub content: String,
     /// `type` on the wire.
@@ -316,6 +325,7 @@ pub struct TextDeltaEvent {
 ///
 /// One of `text_delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TextDeltaEventType {
     /// `text_delta`
     TextDelta,
@@ -370,6 +380,7 @@ impl<'de> Deserialize<'de> for TextDeltaEventType {
 
 /// A complete answer text block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextEvent {
     pub content: String,
     /// `type` on the wire.
@@ -381,6 +392,7 @@ pub struct TextEvent {
 ///
 /// One of `text`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TextEventType {
     /// `text`
     Text,
@@ -435,6 +447,7 @@ impl<'de> Deserialize<'de> for TextEventType {
 
 /// An incremental chunk of the agent's thinking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     pub content: String,
     /// `type` on the wire.
@@ -446,6 +459,7 @@ pub struct ThinkingDeltaEvent {
 ///
 /// One of `thinking_delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ThinkingDeltaEventType {
     /// `thinking_delta`
     ThinkingDelta,
@@ -500,6 +514,7 @@ impl<'de> Deserialize<'de> for ThinkingDeltaEventType {
 
 /// A complete thinking block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThinkingEvent {
     pub content: String,
     /// `type` on the wire.
@@ -511,6 +526,7 @@ pub struct ThinkingEvent {
 ///
 /// One of `thinking`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ThinkingEventType {
     /// `thinking`
     Thinking,
@@ -565,6 +581,7 @@ impl<'de> Deserialize<'de> for ThinkingEventType {
 
 /// The agent called a tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCallEvent {
     pub arguments: Map<String, Value>,
     pub call_id: String,
@@ -578,6 +595,7 @@ pub struct ToolCallEvent {
 ///
 /// One of `tool_call`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ToolCallEventType {
     /// `tool_call`
     ToolCall,
@@ -632,6 +650,7 @@ impl<'de> Deserialize<'de> for ToolCallEventType {
 
 /// The result of a tool call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolResultEvent {
     pub call_id: String,
     pub name: String,
@@ -648,6 +667,7 @@ pub struct ToolResultEvent {
 ///
 /// One of `tool_result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ToolResultEventType {
     /// `tool_result`
     ToolResult,
@@ -702,6 +722,7 @@ impl<'de> Deserialize<'de> for ToolResultEventType {
 
 /// Coordinates for lazily resolving a page screenshot presigned URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolResultImageAttachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
     pub attachment_name: String,
@@ -711,6 +732,7 @@ pub struct ToolResultImageAttachment {
 
 /// A message sent by the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserInputEvent {
     pub content: String,
     /// `type` on the wire.
@@ -722,6 +744,7 @@ pub struct UserInputEvent {
 ///
 /// One of `user_input`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserInputEventType {
     /// `user_input`
     UserInput,

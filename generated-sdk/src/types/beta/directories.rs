@@ -15,6 +15,7 @@ use crate::runtime::{PageResponse, Timestamp};
 ///
 /// One of `user`, `index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DirectoriesListType {
     /// `user`
     User,
@@ -73,6 +74,7 @@ impl<'de> Deserialize<'de> for DirectoriesListType {
 
 /// API response schema for a directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// Unique identifier for the directory.
     pub id: String,
@@ -96,6 +98,7 @@ pub struct Directory {
 
 /// A page of Directory items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryPage {
     /// Items on this page.
     pub items: Vec<Directory>,

@@ -11,6 +11,7 @@ use crate::runtime::Timestamp;
 
 /// A searchable index over a directory of documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Index {
     /// Unique identifier
     pub id: String,
@@ -46,6 +47,7 @@ pub struct Index {
 
 /// An item of the `products` input of `beta.indexes.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// ID of the product configuration.
     pub product_config_id: String,
@@ -53,8 +55,22 @@ pub struct Product {
     pub product_type: ProductType,
 }
 
+impl Product {
+    /// A [`Product`] from its fields.
+    pub fn new(
+        product_config_id: impl Into<String>,
+        product_type: impl Into<ProductType>,
+    ) -> Self {
+        Self {
+            product_config_id: product_config_id.into(),
+            product_type: product_type.into(),
+        }
+    }
+}
+
 /// Product type: parse or extract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductType {
     /// `parse`
     Parse,

@@ -13,6 +13,7 @@ use crate::types::*;
 
 /// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
     pub attachment_name: String,
@@ -25,14 +26,29 @@ pub struct Attachment {
 
 /// Compares the parsed directory file ID with one ID or a list of IDs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileIdCondition {
     pub operator: FilterOperator,
     pub value: FileIdFilterValue,
 }
 
+impl FileIdCondition {
+    /// A [`FileIdCondition`] from its fields.
+    pub fn new(
+        operator: impl Into<FilterOperator>,
+        value: impl Into<FileIdFilterValue>,
+    ) -> Self {
+        Self {
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// One file ID, or a list of file IDs.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FileIdFilterValue {
     String(String),
     List(Vec<String>),
@@ -84,6 +100,7 @@ impl From<Vec<String>> for FileIdFilterValue {
 
 /// Comparison applied by a filter condition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FilterOperator {
     /// `eq`
     Eq,
@@ -166,6 +183,7 @@ impl<'de> Deserialize<'de> for FilterOperator {
 
 /// An item of the `matches` field of [`RetrievalGrepResponse`](crate::types::RetrievalGrepResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Match {
     /// Matched text content.
     pub content: String,
@@ -177,14 +195,29 @@ pub struct Match {
 
 /// Compares a metadata field with a value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MetadataCondition {
     pub operator: FilterOperator,
     pub value: MetadataFilterValue,
 }
 
+impl MetadataCondition {
+    /// A [`MetadataCondition`] from its fields.
+    pub fn new(
+        operator: impl Into<FilterOperator>,
+        value: impl Into<MetadataFilterValue>,
+    ) -> Self {
+        Self {
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// A filter on one user-defined metadata field.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetadataFilter {
     MetadataCondition(MetadataCondition),
     List(Vec<NumericCondition>),
@@ -231,6 +264,7 @@ impl From<Vec<NumericCondition>> for MetadataFilter {
 /// The value a metadata field is compared with.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetadataFilterValue {
     String(String),
     Boolean(bool),
@@ -305,6 +339,7 @@ impl From<Vec<MetadataScalar>> for MetadataFilterValue {
 /// A string, boolean or number in a list of values a metadata field is compared with.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetadataScalar {
     String(String),
     Boolean(bool),
@@ -379,14 +414,29 @@ impl fmt::Display for MetadataScalar {
 
 /// Compares a numeric metadata field with a number or a list of numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumericCondition {
     pub operator: FilterOperator,
     pub value: NumericFilterValue,
 }
 
+impl NumericCondition {
+    /// A [`NumericCondition`] from its fields.
+    pub fn new(
+        operator: impl Into<FilterOperator>,
+        value: impl Into<NumericFilterValue>,
+    ) -> Self {
+        Self {
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// A number, or a list of numbers.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NumericFilterValue {
     Number(f64),
     List(Vec<f64>),
@@ -432,6 +482,7 @@ impl From<Vec<f64>> for NumericFilterValue {
 
 /// Reranking configuration applied after hybrid search. Enabled by default.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rerank {
     /// Set to false to disable reranking.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,8 +492,23 @@ pub struct Rerank {
     pub top_n: Option<i64>,
 }
 
+impl Rerank {
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, enabled: impl Into<bool>) -> Self {
+        self.enabled = Some(enabled.into());
+        self
+    }
+
+    /// Sets [`top_n`](Self::top_n).
+    pub fn with_top_n(mut self, top_n: impl Into<i64>) -> Self {
+        self.top_n = Some(top_n.into());
+        self
+    }
+}
+
 /// Grep results for a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalGrepResponse {
     /// Regex matches found in the file.
     pub matches: Vec<Match>,
@@ -450,6 +516,7 @@ pub struct RetrievalGrepResponse {
 
 /// File read result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalReadResponse {
     /// Parsed text content of the file.
     pub content: String,
@@ -457,6 +524,7 @@ pub struct RetrievalReadResponse {
 
 /// Response containing retrieval results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalRetrieveResponse {
     /// Ordered list of retrieved chunks.
     pub results: Vec<RetrievalRetrieveResponseResult>,
@@ -464,6 +532,7 @@ pub struct RetrievalRetrieveResponse {
 
 /// An item of the `results` field of [`RetrievalRetrieveResponse`](crate::types::RetrievalRetrieveResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalRetrieveResponseResult {
     /// Text content of the retrieved chunk.
     pub content: String,
@@ -483,6 +552,7 @@ pub struct RetrievalRetrieveResponseResult {
 
 /// File search results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalSearchResponse {
     /// Matching files with names.
     pub files: Vec<RetrievalSearchResponseFile>,
@@ -490,6 +560,7 @@ pub struct RetrievalSearchResponse {
 
 /// An item of the `files` field of [`RetrievalSearchResponse`](crate::types::RetrievalSearchResponse).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RetrievalSearchResponseFile {
     /// ID of the file.
     pub file_id: String,
@@ -498,7 +569,8 @@ pub struct RetrievalSearchResponseFile {
 }
 
 /// Built-in fields stored for every exported chunk.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StaticFields {
     /// Attachments associated with the chunk
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,7 +600,19 @@ pub struct StaticFields {
 
 /// Filters on built-in document fields (page range, chunk index, etc.).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StaticFilters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_directory_file_id: Option<FileIdCondition>,
+}
+
+impl StaticFilters {
+    /// Sets [`parsed_directory_file_id`](Self::parsed_directory_file_id).
+    pub fn with_parsed_directory_file_id(
+        mut self,
+        parsed_directory_file_id: impl Into<FileIdCondition>,
+    ) -> Self {
+        self.parsed_directory_file_id = Some(parsed_directory_file_id.into());
+        self
+    }
 }

@@ -14,6 +14,7 @@ use crate::types::*;
 
 /// Schema for a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct File {
     /// Unique identifier
     pub id: String,
@@ -60,6 +61,7 @@ pub struct File {
 /// One of: a JSON object; a list of values each any JSON value; a string; a number; a boolean.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FileInfoValue {
     Map(Map<String, Value>),
     List(Vec<Value>),
@@ -146,6 +148,7 @@ impl From<bool> for FileInfoValue {
 ///
 /// One of `table`, `extra`, `cell_metadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RegionType {
     /// `table`
     Table,
@@ -208,6 +211,7 @@ impl<'de> Deserialize<'de> for RegionType {
 
 /// A spreadsheet parsing job
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SheetsJob {
     /// The ID of the job
     pub id: String,
@@ -245,6 +249,7 @@ pub struct SheetsJob {
 
 /// A page of SheetsJob items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SheetsJobPage {
     /// Items on this page.
     pub items: Vec<SheetsJob>,
@@ -273,6 +278,7 @@ impl PageResponse for SheetsJobPage {
 
 /// Configuration for spreadsheet parsing and region extraction
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SheetsParsingConfig {
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,8 +306,74 @@ pub struct SheetsParsingConfig {
     pub use_experimental_processing: Option<bool>,
 }
 
+impl SheetsParsingConfig {
+    /// Sets [`extraction_range`](Self::extraction_range).
+    pub fn with_extraction_range(mut self, extraction_range: impl Into<String>) -> Self {
+        self.extraction_range = Some(extraction_range.into());
+        self
+    }
+
+    /// Sets [`flatten_hierarchical_tables`](Self::flatten_hierarchical_tables).
+    pub fn with_flatten_hierarchical_tables(
+        mut self,
+        flatten_hierarchical_tables: impl Into<bool>,
+    ) -> Self {
+        self.flatten_hierarchical_tables = Some(flatten_hierarchical_tables.into());
+        self
+    }
+
+    /// Sets [`generate_additional_metadata`](Self::generate_additional_metadata).
+    pub fn with_generate_additional_metadata(
+        mut self,
+        generate_additional_metadata: impl Into<bool>,
+    ) -> Self {
+        self.generate_additional_metadata = Some(generate_additional_metadata.into());
+        self
+    }
+
+    /// Sets [`include_hidden_cells`](Self::include_hidden_cells).
+    pub fn with_include_hidden_cells(
+        mut self,
+        include_hidden_cells: impl Into<bool>,
+    ) -> Self {
+        self.include_hidden_cells = Some(include_hidden_cells.into());
+        self
+    }
+
+    /// Sets [`sheet_names`](Self::sheet_names).
+    pub fn with_sheet_names(mut self, sheet_names: impl Into<Vec<String>>) -> Self {
+        self.sheet_names = Some(sheet_names.into());
+        self
+    }
+
+    /// Sets [`specialization`](Self::specialization).
+    pub fn with_specialization(mut self, specialization: impl Into<String>) -> Self {
+        self.specialization = Some(specialization.into());
+        self
+    }
+
+    /// Sets [`table_merge_sensitivity`](Self::table_merge_sensitivity).
+    pub fn with_table_merge_sensitivity(
+        mut self,
+        table_merge_sensitivity: impl Into<TableMergeSensitivity>,
+    ) -> Self {
+        self.table_merge_sensitivity = Some(table_merge_sensitivity.into());
+        self
+    }
+
+    /// Sets [`use_experimental_processing`](Self::use_experimental_processing).
+    pub fn with_use_experimental_processing(
+        mut self,
+        use_experimental_processing: impl Into<bool>,
+    ) -> Self {
+        self.use_experimental_processing = Some(use_experimental_processing.into());
+        self
+    }
+}
+
 /// A region extracted from a spreadsheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SheetsRegion {
     /// Location of the region in the spreadsheet
     pub location: String,
@@ -322,6 +394,7 @@ pub struct SheetsRegion {
 
 /// Metadata for a processed worksheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SheetsWorksheetMetadata {
     /// Name of the worksheet
     pub sheet_name: String,
@@ -335,6 +408,7 @@ pub struct SheetsWorksheetMetadata {
 
 /// Influences how likely similar-looking regions are merged into a single table. Useful for spreadsheets that either have sparse tables (strong merging) or many distinct tables close together (weak merging).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TableMergeSensitivity {
     /// `strong`
     Strong,

@@ -10,6 +10,7 @@ use crate::runtime::{PageResponse, Timestamp};
 
 /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AllowUncategorized {
     /// `include`
     Include,
@@ -72,6 +73,7 @@ impl<'de> Deserialize<'de> for AllowUncategorized {
 
 /// A category to split documents into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitCategory {
     /// Name of the category.
     pub name: String,
@@ -80,8 +82,25 @@ pub struct SplitCategory {
     pub description: Option<String>,
 }
 
+impl SplitCategory {
+    /// A [`SplitCategory`] with its required fields; set the optional ones with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
 /// Split configuration with categories and splitting strategy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitConfiguration {
     /// Categories to split documents into.
     pub categories: Vec<SplitCategory>,
@@ -89,8 +108,28 @@ pub struct SplitConfiguration {
     pub splitting_strategy: Option<SplittingStrategy>,
 }
 
+impl SplitConfiguration {
+    /// A [`SplitConfiguration`] with its required fields; set the optional ones with the `with_*` methods.
+    pub fn new(categories: impl Into<Vec<SplitCategory>>) -> Self {
+        Self {
+            categories: categories.into(),
+            splitting_strategy: None,
+        }
+    }
+
+    /// Sets [`splitting_strategy`](Self::splitting_strategy).
+    pub fn with_splitting_strategy(
+        mut self,
+        splitting_strategy: impl Into<SplittingStrategy>,
+    ) -> Self {
+        self.splitting_strategy = Some(splitting_strategy.into());
+        self
+    }
+}
+
 /// A document to be split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitDocumentInput {
     /// Type of document input. Valid values are: file_id
     #[serde(rename = "type")]
@@ -99,8 +138,19 @@ pub struct SplitDocumentInput {
     pub value: String,
 }
 
+impl SplitDocumentInput {
+    /// A [`SplitDocumentInput`] from its fields.
+    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// Beta response — uses nested document_input object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitJob {
     /// Unique identifier for the split job.
     pub id: String,
@@ -133,6 +183,7 @@ pub struct SplitJob {
 
 /// A page of SplitJob items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitJobPage {
     /// Items on this page.
     pub items: Vec<SplitJob>,
@@ -161,6 +212,7 @@ impl PageResponse for SplitJobPage {
 
 /// Status of a split job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SplitJobStatus {
     /// `pending`
     Pending,
@@ -231,6 +283,7 @@ impl<'de> Deserialize<'de> for SplitJobStatus {
 
 /// Result of a completed split job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitResult {
     /// List of document segments.
     pub segments: Vec<SplitSegment>,
@@ -238,6 +291,7 @@ pub struct SplitResult {
 
 /// A segment of a split document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplitSegment {
     /// Category name this split belongs to.
     pub category: String,
@@ -249,8 +303,20 @@ pub struct SplitSegment {
 
 /// Strategy for splitting documents.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SplittingStrategy {
     /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_uncategorized: Option<AllowUncategorized>,
+}
+
+impl SplittingStrategy {
+    /// Sets [`allow_uncategorized`](Self::allow_uncategorized).
+    pub fn with_allow_uncategorized(
+        mut self,
+        allow_uncategorized: impl Into<AllowUncategorized>,
+    ) -> Self {
+        self.allow_uncategorized = Some(allow_uncategorized.into());
+        self
+    }
 }

@@ -17,6 +17,7 @@ use crate::types::*;
 /// Job configuration — either a parse or classify config. There is no discriminator field and the variants overlap (every field of BatchParseJobRecordCreate is optional, so any ClassifyJob also matches it), hence anyOf rather than oneOf. Try ClassifyJob first: its required fields (id, project_id, rules, status, user_id) identify it.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BatchJobConfig {
     ClassifyJob(ClassifyJob),
     BatchParseJobRecordCreate(BatchParseJobRecordCreate),
@@ -62,6 +63,7 @@ impl From<BatchParseJobRecordCreate> for BatchJobConfig {
 
 /// A rule for classifying files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClassifierRule {
     /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
     pub description: String,
@@ -70,8 +72,19 @@ pub struct ClassifierRule {
     pub type_: String,
 }
 
+impl ClassifierRule {
+    /// A [`ClassifierRule`] from its fields.
+    pub fn new(description: impl Into<String>, type_: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            type_: type_.into(),
+        }
+    }
+}
+
 /// A classify job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClassifyJob {
     /// Unique identifier
     pub id: String,
@@ -106,8 +119,80 @@ pub struct ClassifyJob {
     pub updated_at: Option<Timestamp>,
 }
 
+impl ClassifyJob {
+    /// A [`ClassifyJob`] with its required fields; set the optional ones with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        rules: impl Into<Vec<ClassifierRule>>,
+        status: impl Into<JobStatus>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            rules: rules.into(),
+            status: status.into(),
+            user_id: user_id.into(),
+            created_at: None,
+            effective_at: None,
+            error_message: None,
+            job_record_id: None,
+            mode: None,
+            parsing_configuration: None,
+            updated_at: None,
+        }
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, created_at: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+
+    /// Sets [`effective_at`](Self::effective_at).
+    pub fn with_effective_at(mut self, effective_at: impl Into<Timestamp>) -> Self {
+        self.effective_at = Some(effective_at.into());
+        self
+    }
+
+    /// Sets [`error_message`](Self::error_message).
+    pub fn with_error_message(mut self, error_message: impl Into<String>) -> Self {
+        self.error_message = Some(error_message.into());
+        self
+    }
+
+    /// Sets [`job_record_id`](Self::job_record_id).
+    pub fn with_job_record_id(mut self, job_record_id: impl Into<String>) -> Self {
+        self.job_record_id = Some(job_record_id.into());
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn with_mode(mut self, mode: impl Into<Mode>) -> Self {
+        self.mode = Some(mode.into());
+        self
+    }
+
+    /// Sets [`parsing_configuration`](Self::parsing_configuration).
+    pub fn with_parsing_configuration(
+        mut self,
+        parsing_configuration: impl Into<ClassifyParsingConfiguration>,
+    ) -> Self {
+        self.parsing_configuration = Some(parsing_configuration.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, updated_at: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
+
 /// The configuration for the parsing step of a classify job.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClassifyParsingConfiguration {
     /// The language to parse the files in
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,8 +205,29 @@ pub struct ClassifyParsingConfiguration {
     pub target_pages: Option<Vec<i64>>,
 }
 
+impl ClassifyParsingConfiguration {
+    /// Sets [`lang`](Self::lang).
+    pub fn with_lang(mut self, lang: impl Into<ParsingLanguage>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets [`max_pages`](Self::max_pages).
+    pub fn with_max_pages(mut self, max_pages: impl Into<i64>) -> Self {
+        self.max_pages = Some(max_pages.into());
+        self
+    }
+
+    /// Sets [`target_pages`](Self::target_pages).
+    pub fn with_target_pages(mut self, target_pages: impl Into<Vec<i64>>) -> Self {
+        self.target_pages = Some(target_pages.into());
+        self
+    }
+}
+
 /// The classification mode to use
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mode {
     /// `FAST`
     Fast,
@@ -180,6 +286,7 @@ impl<'de> Deserialize<'de> for Mode {
 
 /// A language supported by the parser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParsingLanguage {
     /// `af`
     Af,

@@ -12,6 +12,7 @@ use crate::types::*;
 
 /// Response containing all processing results for an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchItemProcessingResults {
     /// ID of the source item
     pub item_id: String,
@@ -24,6 +25,7 @@ pub struct BatchItemProcessingResults {
 
 /// Processing status of an item in a batch job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchItemStatus {
     /// `pending`
     Pending,
@@ -98,6 +100,7 @@ impl<'de> Deserialize<'de> for BatchItemStatus {
 
 /// Detailed information about an item in a batch job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJobItem {
     /// ID of the item
     pub item_id: String,
@@ -130,6 +133,7 @@ pub struct BatchJobItem {
 
 /// A page of BatchJobItem items (offset pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchJobItemPage {
     /// Items on this page.
     pub items: Vec<BatchJobItem>,
@@ -158,6 +162,7 @@ impl PageResponse for BatchJobItemPage {
 
 /// One processing operation performed on a batch item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchProcessingResult {
     /// Source item that was processed
     pub item_id: String,

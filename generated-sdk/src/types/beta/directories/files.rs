@@ -9,6 +9,7 @@ use crate::types::*;
 
 /// API response schema for a directory file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryFile {
     /// Unique identifier for the directory file.
     pub id: String,
@@ -42,6 +43,7 @@ pub struct DirectoryFile {
 
 /// A page of DirectoryFile items (cursor pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryFilePage {
     /// Items on this page.
     pub items: Vec<DirectoryFile>,

@@ -12,6 +12,7 @@ use crate::types::*;
 
 /// Generic parse job configuration for batch processing: the parsing configuration that applies to all files in a batch.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchParseJobConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptive_long_table: Option<bool>,
@@ -285,10 +286,1036 @@ pub struct BatchParseJobConfig {
     pub webhook_url: Option<String>,
 }
 
+impl BatchParseJobConfig {
+    /// Sets [`adaptive_long_table`](Self::adaptive_long_table).
+    pub fn with_adaptive_long_table(
+        mut self,
+        adaptive_long_table: impl Into<bool>,
+    ) -> Self {
+        self.adaptive_long_table = Some(adaptive_long_table.into());
+        self
+    }
+
+    /// Sets [`aggressive_table_extraction`](Self::aggressive_table_extraction).
+    pub fn with_aggressive_table_extraction(
+        mut self,
+        aggressive_table_extraction: impl Into<bool>,
+    ) -> Self {
+        self.aggressive_table_extraction = Some(aggressive_table_extraction.into());
+        self
+    }
+
+    /// Sets [`annotate_links`](Self::annotate_links).
+    pub fn with_annotate_links(mut self, annotate_links: impl Into<bool>) -> Self {
+        self.annotate_links = Some(annotate_links.into());
+        self
+    }
+
+    /// Sets [`auto_mode`](Self::auto_mode).
+    pub fn with_auto_mode(mut self, auto_mode: impl Into<bool>) -> Self {
+        self.auto_mode = Some(auto_mode.into());
+        self
+    }
+
+    /// Sets [`auto_mode_configuration_json`](Self::auto_mode_configuration_json).
+    pub fn with_auto_mode_configuration_json(
+        mut self,
+        auto_mode_configuration_json: impl Into<String>,
+    ) -> Self {
+        self.auto_mode_configuration_json = Some(auto_mode_configuration_json.into());
+        self
+    }
+
+    /// Sets [`auto_mode_trigger_on_image_in_page`](Self::auto_mode_trigger_on_image_in_page).
+    pub fn with_auto_mode_trigger_on_image_in_page(
+        mut self,
+        auto_mode_trigger_on_image_in_page: impl Into<bool>,
+    ) -> Self {
+        self.auto_mode_trigger_on_image_in_page = Some(
+            auto_mode_trigger_on_image_in_page.into(),
+        );
+        self
+    }
+
+    /// Sets [`auto_mode_trigger_on_regexp_in_page`](Self::auto_mode_trigger_on_regexp_in_page).
+    pub fn with_auto_mode_trigger_on_regexp_in_page(
+        mut self,
+        auto_mode_trigger_on_regexp_in_page: impl Into<String>,
+    ) -> Self {
+        self.auto_mode_trigger_on_regexp_in_page = Some(
+            auto_mode_trigger_on_regexp_in_page.into(),
+        );
+        self
+    }
+
+    /// Sets [`auto_mode_trigger_on_table_in_page`](Self::auto_mode_trigger_on_table_in_page).
+    pub fn with_auto_mode_trigger_on_table_in_page(
+        mut self,
+        auto_mode_trigger_on_table_in_page: impl Into<bool>,
+    ) -> Self {
+        self.auto_mode_trigger_on_table_in_page = Some(
+            auto_mode_trigger_on_table_in_page.into(),
+        );
+        self
+    }
+
+    /// Sets [`auto_mode_trigger_on_text_in_page`](Self::auto_mode_trigger_on_text_in_page).
+    pub fn with_auto_mode_trigger_on_text_in_page(
+        mut self,
+        auto_mode_trigger_on_text_in_page: impl Into<String>,
+    ) -> Self {
+        self.auto_mode_trigger_on_text_in_page = Some(
+            auto_mode_trigger_on_text_in_page.into(),
+        );
+        self
+    }
+
+    /// Sets [`azure_openai_api_version`](Self::azure_openai_api_version).
+    pub fn with_azure_openai_api_version(
+        mut self,
+        azure_openai_api_version: impl Into<String>,
+    ) -> Self {
+        self.azure_openai_api_version = Some(azure_openai_api_version.into());
+        self
+    }
+
+    /// Sets [`azure_openai_deployment_name`](Self::azure_openai_deployment_name).
+    pub fn with_azure_openai_deployment_name(
+        mut self,
+        azure_openai_deployment_name: impl Into<String>,
+    ) -> Self {
+        self.azure_openai_deployment_name = Some(azure_openai_deployment_name.into());
+        self
+    }
+
+    /// Sets [`azure_openai_endpoint`](Self::azure_openai_endpoint).
+    pub fn with_azure_openai_endpoint(
+        mut self,
+        azure_openai_endpoint: impl Into<String>,
+    ) -> Self {
+        self.azure_openai_endpoint = Some(azure_openai_endpoint.into());
+        self
+    }
+
+    /// Sets [`azure_openai_key`](Self::azure_openai_key).
+    pub fn with_azure_openai_key(mut self, azure_openai_key: impl Into<String>) -> Self {
+        self.azure_openai_key = Some(azure_openai_key.into());
+        self
+    }
+
+    /// Sets [`bbox_bottom`](Self::bbox_bottom).
+    pub fn with_bbox_bottom(mut self, bbox_bottom: impl Into<f64>) -> Self {
+        self.bbox_bottom = Some(bbox_bottom.into());
+        self
+    }
+
+    /// Sets [`bbox_left`](Self::bbox_left).
+    pub fn with_bbox_left(mut self, bbox_left: impl Into<f64>) -> Self {
+        self.bbox_left = Some(bbox_left.into());
+        self
+    }
+
+    /// Sets [`bbox_right`](Self::bbox_right).
+    pub fn with_bbox_right(mut self, bbox_right: impl Into<f64>) -> Self {
+        self.bbox_right = Some(bbox_right.into());
+        self
+    }
+
+    /// Sets [`bbox_top`](Self::bbox_top).
+    pub fn with_bbox_top(mut self, bbox_top: impl Into<f64>) -> Self {
+        self.bbox_top = Some(bbox_top.into());
+        self
+    }
+
+    /// Sets [`bounding_box`](Self::bounding_box).
+    pub fn with_bounding_box(mut self, bounding_box: impl Into<String>) -> Self {
+        self.bounding_box = Some(bounding_box.into());
+        self
+    }
+
+    /// Sets [`compact_markdown_table`](Self::compact_markdown_table).
+    pub fn with_compact_markdown_table(
+        mut self,
+        compact_markdown_table: impl Into<bool>,
+    ) -> Self {
+        self.compact_markdown_table = Some(compact_markdown_table.into());
+        self
+    }
+
+    /// Sets [`complemental_formatting_instruction`](Self::complemental_formatting_instruction).
+    pub fn with_complemental_formatting_instruction(
+        mut self,
+        complemental_formatting_instruction: impl Into<String>,
+    ) -> Self {
+        self.complemental_formatting_instruction = Some(
+            complemental_formatting_instruction.into(),
+        );
+        self
+    }
+
+    /// Sets [`content_guideline_instruction`](Self::content_guideline_instruction).
+    pub fn with_content_guideline_instruction(
+        mut self,
+        content_guideline_instruction: impl Into<String>,
+    ) -> Self {
+        self.content_guideline_instruction = Some(content_guideline_instruction.into());
+        self
+    }
+
+    /// Sets [`continuous_mode`](Self::continuous_mode).
+    pub fn with_continuous_mode(mut self, continuous_mode: impl Into<bool>) -> Self {
+        self.continuous_mode = Some(continuous_mode.into());
+        self
+    }
+
+    /// Sets [`custom_metadata`](Self::custom_metadata).
+    pub fn with_custom_metadata(
+        mut self,
+        custom_metadata: impl Into<Map<String, Value>>,
+    ) -> Self {
+        self.custom_metadata = Some(custom_metadata.into());
+        self
+    }
+
+    /// Sets [`disable_image_extraction`](Self::disable_image_extraction).
+    pub fn with_disable_image_extraction(
+        mut self,
+        disable_image_extraction: impl Into<bool>,
+    ) -> Self {
+        self.disable_image_extraction = Some(disable_image_extraction.into());
+        self
+    }
+
+    /// Sets [`disable_ocr`](Self::disable_ocr).
+    pub fn with_disable_ocr(mut self, disable_ocr: impl Into<bool>) -> Self {
+        self.disable_ocr = Some(disable_ocr.into());
+        self
+    }
+
+    /// Sets [`disable_reconstruction`](Self::disable_reconstruction).
+    pub fn with_disable_reconstruction(
+        mut self,
+        disable_reconstruction: impl Into<bool>,
+    ) -> Self {
+        self.disable_reconstruction = Some(disable_reconstruction.into());
+        self
+    }
+
+    /// Sets [`do_not_cache`](Self::do_not_cache).
+    pub fn with_do_not_cache(mut self, do_not_cache: impl Into<bool>) -> Self {
+        self.do_not_cache = Some(do_not_cache.into());
+        self
+    }
+
+    /// Sets [`do_not_unroll_columns`](Self::do_not_unroll_columns).
+    pub fn with_do_not_unroll_columns(
+        mut self,
+        do_not_unroll_columns: impl Into<bool>,
+    ) -> Self {
+        self.do_not_unroll_columns = Some(do_not_unroll_columns.into());
+        self
+    }
+
+    /// Sets [`enable_cost_optimizer`](Self::enable_cost_optimizer).
+    pub fn with_enable_cost_optimizer(
+        mut self,
+        enable_cost_optimizer: impl Into<bool>,
+    ) -> Self {
+        self.enable_cost_optimizer = Some(enable_cost_optimizer.into());
+        self
+    }
+
+    /// Sets [`extract_charts`](Self::extract_charts).
+    pub fn with_extract_charts(mut self, extract_charts: impl Into<bool>) -> Self {
+        self.extract_charts = Some(extract_charts.into());
+        self
+    }
+
+    /// Sets [`extract_layout`](Self::extract_layout).
+    pub fn with_extract_layout(mut self, extract_layout: impl Into<bool>) -> Self {
+        self.extract_layout = Some(extract_layout.into());
+        self
+    }
+
+    /// Sets [`extract_printed_page_number`](Self::extract_printed_page_number).
+    pub fn with_extract_printed_page_number(
+        mut self,
+        extract_printed_page_number: impl Into<bool>,
+    ) -> Self {
+        self.extract_printed_page_number = Some(extract_printed_page_number.into());
+        self
+    }
+
+    /// Sets [`fast_mode`](Self::fast_mode).
+    pub fn with_fast_mode(mut self, fast_mode: impl Into<bool>) -> Self {
+        self.fast_mode = Some(fast_mode.into());
+        self
+    }
+
+    /// Sets [`formatting_instruction`](Self::formatting_instruction).
+    pub fn with_formatting_instruction(
+        mut self,
+        formatting_instruction: impl Into<String>,
+    ) -> Self {
+        self.formatting_instruction = Some(formatting_instruction.into());
+        self
+    }
+
+    /// Sets [`gpt4o_api_key`](Self::gpt4o_api_key).
+    pub fn with_gpt4o_api_key(mut self, gpt4o_api_key: impl Into<String>) -> Self {
+        self.gpt4o_api_key = Some(gpt4o_api_key.into());
+        self
+    }
+
+    /// Sets [`gpt4o_mode`](Self::gpt4o_mode).
+    pub fn with_gpt4o_mode(mut self, gpt4o_mode: impl Into<bool>) -> Self {
+        self.gpt4o_mode = Some(gpt4o_mode.into());
+        self
+    }
+
+    /// Sets [`guess_xlsx_sheet_name`](Self::guess_xlsx_sheet_name).
+    pub fn with_guess_xlsx_sheet_name(
+        mut self,
+        guess_xlsx_sheet_name: impl Into<bool>,
+    ) -> Self {
+        self.guess_xlsx_sheet_name = Some(guess_xlsx_sheet_name.into());
+        self
+    }
+
+    /// Sets [`hide_footers`](Self::hide_footers).
+    pub fn with_hide_footers(mut self, hide_footers: impl Into<bool>) -> Self {
+        self.hide_footers = Some(hide_footers.into());
+        self
+    }
+
+    /// Sets [`hide_headers`](Self::hide_headers).
+    pub fn with_hide_headers(mut self, hide_headers: impl Into<bool>) -> Self {
+        self.hide_headers = Some(hide_headers.into());
+        self
+    }
+
+    /// Sets [`high_res_ocr`](Self::high_res_ocr).
+    pub fn with_high_res_ocr(mut self, high_res_ocr: impl Into<bool>) -> Self {
+        self.high_res_ocr = Some(high_res_ocr.into());
+        self
+    }
+
+    /// Sets [`html_make_all_elements_visible`](Self::html_make_all_elements_visible).
+    pub fn with_html_make_all_elements_visible(
+        mut self,
+        html_make_all_elements_visible: impl Into<bool>,
+    ) -> Self {
+        self.html_make_all_elements_visible = Some(
+            html_make_all_elements_visible.into(),
+        );
+        self
+    }
+
+    /// Sets [`html_remove_fixed_elements`](Self::html_remove_fixed_elements).
+    pub fn with_html_remove_fixed_elements(
+        mut self,
+        html_remove_fixed_elements: impl Into<bool>,
+    ) -> Self {
+        self.html_remove_fixed_elements = Some(html_remove_fixed_elements.into());
+        self
+    }
+
+    /// Sets [`html_remove_navigation_elements`](Self::html_remove_navigation_elements).
+    pub fn with_html_remove_navigation_elements(
+        mut self,
+        html_remove_navigation_elements: impl Into<bool>,
+    ) -> Self {
+        self.html_remove_navigation_elements = Some(
+            html_remove_navigation_elements.into(),
+        );
+        self
+    }
+
+    /// Sets [`http_proxy`](Self::http_proxy).
+    pub fn with_http_proxy(mut self, http_proxy: impl Into<String>) -> Self {
+        self.http_proxy = Some(http_proxy.into());
+        self
+    }
+
+    /// Sets [`ignore_document_elements_for_layout_detection`](Self::ignore_document_elements_for_layout_detection).
+    pub fn with_ignore_document_elements_for_layout_detection(
+        mut self,
+        ignore_document_elements_for_layout_detection: impl Into<bool>,
+    ) -> Self {
+        self.ignore_document_elements_for_layout_detection = Some(
+            ignore_document_elements_for_layout_detection.into(),
+        );
+        self
+    }
+
+    /// Sets [`images_to_save`](Self::images_to_save).
+    pub fn with_images_to_save(
+        mut self,
+        images_to_save: impl Into<Vec<ImagesToSaveItem>>,
+    ) -> Self {
+        self.images_to_save = Some(images_to_save.into());
+        self
+    }
+
+    /// Sets [`inline_images_in_markdown`](Self::inline_images_in_markdown).
+    pub fn with_inline_images_in_markdown(
+        mut self,
+        inline_images_in_markdown: impl Into<bool>,
+    ) -> Self {
+        self.inline_images_in_markdown = Some(inline_images_in_markdown.into());
+        self
+    }
+
+    /// Sets [`input_s3_path`](Self::input_s3_path).
+    pub fn with_input_s3_path(mut self, input_s3_path: impl Into<String>) -> Self {
+        self.input_s3_path = Some(input_s3_path.into());
+        self
+    }
+
+    /// Sets [`input_s3_region`](Self::input_s3_region).
+    pub fn with_input_s3_region(mut self, input_s3_region: impl Into<String>) -> Self {
+        self.input_s3_region = Some(input_s3_region.into());
+        self
+    }
+
+    /// Sets [`input_url`](Self::input_url).
+    pub fn with_input_url(mut self, input_url: impl Into<String>) -> Self {
+        self.input_url = Some(input_url.into());
+        self
+    }
+
+    /// Sets [`internal_is_screenshot_job`](Self::internal_is_screenshot_job).
+    pub fn with_internal_is_screenshot_job(
+        mut self,
+        internal_is_screenshot_job: impl Into<bool>,
+    ) -> Self {
+        self.internal_is_screenshot_job = Some(internal_is_screenshot_job.into());
+        self
+    }
+
+    /// Sets [`invalidate_cache`](Self::invalidate_cache).
+    pub fn with_invalidate_cache(mut self, invalidate_cache: impl Into<bool>) -> Self {
+        self.invalidate_cache = Some(invalidate_cache.into());
+        self
+    }
+
+    /// Sets [`is_formatting_instruction`](Self::is_formatting_instruction).
+    pub fn with_is_formatting_instruction(
+        mut self,
+        is_formatting_instruction: impl Into<bool>,
+    ) -> Self {
+        self.is_formatting_instruction = Some(is_formatting_instruction.into());
+        self
+    }
+
+    /// Sets [`job_timeout_extra_time_per_page_in_seconds`](Self::job_timeout_extra_time_per_page_in_seconds).
+    pub fn with_job_timeout_extra_time_per_page_in_seconds(
+        mut self,
+        job_timeout_extra_time_per_page_in_seconds: impl Into<f64>,
+    ) -> Self {
+        self.job_timeout_extra_time_per_page_in_seconds = Some(
+            job_timeout_extra_time_per_page_in_seconds.into(),
+        );
+        self
+    }
+
+    /// Sets [`job_timeout_in_seconds`](Self::job_timeout_in_seconds).
+    pub fn with_job_timeout_in_seconds(
+        mut self,
+        job_timeout_in_seconds: impl Into<f64>,
+    ) -> Self {
+        self.job_timeout_in_seconds = Some(job_timeout_in_seconds.into());
+        self
+    }
+
+    /// Sets [`keep_page_separator_when_merging_tables`](Self::keep_page_separator_when_merging_tables).
+    pub fn with_keep_page_separator_when_merging_tables(
+        mut self,
+        keep_page_separator_when_merging_tables: impl Into<bool>,
+    ) -> Self {
+        self.keep_page_separator_when_merging_tables = Some(
+            keep_page_separator_when_merging_tables.into(),
+        );
+        self
+    }
+
+    /// Sets [`lang`](Self::lang).
+    pub fn with_lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets [`languages`](Self::languages).
+    pub fn with_languages(mut self, languages: impl Into<Vec<ParsingLanguage>>) -> Self {
+        self.languages = Some(languages.into());
+        self
+    }
+
+    /// Sets [`layout_aware`](Self::layout_aware).
+    pub fn with_layout_aware(mut self, layout_aware: impl Into<bool>) -> Self {
+        self.layout_aware = Some(layout_aware.into());
+        self
+    }
+
+    /// Sets [`line_level_bounding_box`](Self::line_level_bounding_box).
+    pub fn with_line_level_bounding_box(
+        mut self,
+        line_level_bounding_box: impl Into<bool>,
+    ) -> Self {
+        self.line_level_bounding_box = Some(line_level_bounding_box.into());
+        self
+    }
+
+    /// Sets [`markdown_table_multiline_header_separator`](Self::markdown_table_multiline_header_separator).
+    pub fn with_markdown_table_multiline_header_separator(
+        mut self,
+        markdown_table_multiline_header_separator: impl Into<String>,
+    ) -> Self {
+        self.markdown_table_multiline_header_separator = Some(
+            markdown_table_multiline_header_separator.into(),
+        );
+        self
+    }
+
+    /// Sets [`max_pages`](Self::max_pages).
+    pub fn with_max_pages(mut self, max_pages: impl Into<i64>) -> Self {
+        self.max_pages = Some(max_pages.into());
+        self
+    }
+
+    /// Sets [`max_pages_enforced`](Self::max_pages_enforced).
+    pub fn with_max_pages_enforced(
+        mut self,
+        max_pages_enforced: impl Into<i64>,
+    ) -> Self {
+        self.max_pages_enforced = Some(max_pages_enforced.into());
+        self
+    }
+
+    /// Sets [`merge_tables_across_pages_in_markdown`](Self::merge_tables_across_pages_in_markdown).
+    pub fn with_merge_tables_across_pages_in_markdown(
+        mut self,
+        merge_tables_across_pages_in_markdown: impl Into<bool>,
+    ) -> Self {
+        self.merge_tables_across_pages_in_markdown = Some(
+            merge_tables_across_pages_in_markdown.into(),
+        );
+        self
+    }
+
+    /// Sets [`model`](Self::model).
+    pub fn with_model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+
+    /// Sets [`outlined_table_extraction`](Self::outlined_table_extraction).
+    pub fn with_outlined_table_extraction(
+        mut self,
+        outlined_table_extraction: impl Into<bool>,
+    ) -> Self {
+        self.outlined_table_extraction = Some(outlined_table_extraction.into());
+        self
+    }
+
+    /// Sets [`output_pdf_of_document`](Self::output_pdf_of_document).
+    pub fn with_output_pdf_of_document(
+        mut self,
+        output_pdf_of_document: impl Into<bool>,
+    ) -> Self {
+        self.output_pdf_of_document = Some(output_pdf_of_document.into());
+        self
+    }
+
+    /// Sets [`output_s3_path_prefix`](Self::output_s3_path_prefix).
+    pub fn with_output_s3_path_prefix(
+        mut self,
+        output_s3_path_prefix: impl Into<String>,
+    ) -> Self {
+        self.output_s3_path_prefix = Some(output_s3_path_prefix.into());
+        self
+    }
+
+    /// Sets [`output_s3_region`](Self::output_s3_region).
+    pub fn with_output_s3_region(mut self, output_s3_region: impl Into<String>) -> Self {
+        self.output_s3_region = Some(output_s3_region.into());
+        self
+    }
+
+    /// Sets [`output_tables_as_html`](Self::output_tables_as_html).
+    pub fn with_output_tables_as_html(
+        mut self,
+        output_tables_as_html: impl Into<bool>,
+    ) -> Self {
+        self.output_tables_as_html = Some(output_tables_as_html.into());
+        self
+    }
+
+    /// Sets [`output_bucket`](Self::output_bucket).
+    pub fn with_output_bucket(mut self, output_bucket: impl Into<String>) -> Self {
+        self.output_bucket = Some(output_bucket.into());
+        self
+    }
+
+    /// Sets [`page_error_tolerance`](Self::page_error_tolerance).
+    pub fn with_page_error_tolerance(
+        mut self,
+        page_error_tolerance: impl Into<f64>,
+    ) -> Self {
+        self.page_error_tolerance = Some(page_error_tolerance.into());
+        self
+    }
+
+    /// Sets [`page_footer_prefix`](Self::page_footer_prefix).
+    pub fn with_page_footer_prefix(
+        mut self,
+        page_footer_prefix: impl Into<String>,
+    ) -> Self {
+        self.page_footer_prefix = Some(page_footer_prefix.into());
+        self
+    }
+
+    /// Sets [`page_footer_suffix`](Self::page_footer_suffix).
+    pub fn with_page_footer_suffix(
+        mut self,
+        page_footer_suffix: impl Into<String>,
+    ) -> Self {
+        self.page_footer_suffix = Some(page_footer_suffix.into());
+        self
+    }
+
+    /// Sets [`page_header_prefix`](Self::page_header_prefix).
+    pub fn with_page_header_prefix(
+        mut self,
+        page_header_prefix: impl Into<String>,
+    ) -> Self {
+        self.page_header_prefix = Some(page_header_prefix.into());
+        self
+    }
+
+    /// Sets [`page_header_suffix`](Self::page_header_suffix).
+    pub fn with_page_header_suffix(
+        mut self,
+        page_header_suffix: impl Into<String>,
+    ) -> Self {
+        self.page_header_suffix = Some(page_header_suffix.into());
+        self
+    }
+
+    /// Sets [`page_prefix`](Self::page_prefix).
+    pub fn with_page_prefix(mut self, page_prefix: impl Into<String>) -> Self {
+        self.page_prefix = Some(page_prefix.into());
+        self
+    }
+
+    /// Sets [`page_separator`](Self::page_separator).
+    pub fn with_page_separator(mut self, page_separator: impl Into<String>) -> Self {
+        self.page_separator = Some(page_separator.into());
+        self
+    }
+
+    /// Sets [`page_suffix`](Self::page_suffix).
+    pub fn with_page_suffix(mut self, page_suffix: impl Into<String>) -> Self {
+        self.page_suffix = Some(page_suffix.into());
+        self
+    }
+
+    /// Sets [`parse_mode`](Self::parse_mode).
+    pub fn with_parse_mode(mut self, parse_mode: impl Into<ParsingMode>) -> Self {
+        self.parse_mode = Some(parse_mode.into());
+        self
+    }
+
+    /// Sets [`parsing_instruction`](Self::parsing_instruction).
+    pub fn with_parsing_instruction(
+        mut self,
+        parsing_instruction: impl Into<String>,
+    ) -> Self {
+        self.parsing_instruction = Some(parsing_instruction.into());
+        self
+    }
+
+    /// Sets [`pipeline_id`](Self::pipeline_id).
+    pub fn with_pipeline_id(mut self, pipeline_id: impl Into<String>) -> Self {
+        self.pipeline_id = Some(pipeline_id.into());
+        self
+    }
+
+    /// Sets [`precise_bounding_box`](Self::precise_bounding_box).
+    pub fn with_precise_bounding_box(
+        mut self,
+        precise_bounding_box: impl Into<bool>,
+    ) -> Self {
+        self.precise_bounding_box = Some(precise_bounding_box.into());
+        self
+    }
+
+    /// Sets [`premium_mode`](Self::premium_mode).
+    pub fn with_premium_mode(mut self, premium_mode: impl Into<bool>) -> Self {
+        self.premium_mode = Some(premium_mode.into());
+        self
+    }
+
+    /// Sets [`presentation_out_of_bounds_content`](Self::presentation_out_of_bounds_content).
+    pub fn with_presentation_out_of_bounds_content(
+        mut self,
+        presentation_out_of_bounds_content: impl Into<bool>,
+    ) -> Self {
+        self.presentation_out_of_bounds_content = Some(
+            presentation_out_of_bounds_content.into(),
+        );
+        self
+    }
+
+    /// Sets [`presentation_skip_embedded_data`](Self::presentation_skip_embedded_data).
+    pub fn with_presentation_skip_embedded_data(
+        mut self,
+        presentation_skip_embedded_data: impl Into<bool>,
+    ) -> Self {
+        self.presentation_skip_embedded_data = Some(
+            presentation_skip_embedded_data.into(),
+        );
+        self
+    }
+
+    /// Sets [`preserve_layout_alignment_across_pages`](Self::preserve_layout_alignment_across_pages).
+    pub fn with_preserve_layout_alignment_across_pages(
+        mut self,
+        preserve_layout_alignment_across_pages: impl Into<bool>,
+    ) -> Self {
+        self.preserve_layout_alignment_across_pages = Some(
+            preserve_layout_alignment_across_pages.into(),
+        );
+        self
+    }
+
+    /// Sets [`preserve_very_small_text`](Self::preserve_very_small_text).
+    pub fn with_preserve_very_small_text(
+        mut self,
+        preserve_very_small_text: impl Into<bool>,
+    ) -> Self {
+        self.preserve_very_small_text = Some(preserve_very_small_text.into());
+        self
+    }
+
+    /// Sets [`preset`](Self::preset).
+    pub fn with_preset(mut self, preset: impl Into<String>) -> Self {
+        self.preset = Some(preset.into());
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, priority: impl Into<Priority>) -> Self {
+        self.priority = Some(priority.into());
+        self
+    }
+
+    /// Sets [`project_id`](Self::project_id).
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets [`remove_hidden_text`](Self::remove_hidden_text).
+    pub fn with_remove_hidden_text(
+        mut self,
+        remove_hidden_text: impl Into<bool>,
+    ) -> Self {
+        self.remove_hidden_text = Some(remove_hidden_text.into());
+        self
+    }
+
+    /// Sets [`replace_failed_page_mode`](Self::replace_failed_page_mode).
+    pub fn with_replace_failed_page_mode(
+        mut self,
+        replace_failed_page_mode: impl Into<FailPageMode>,
+    ) -> Self {
+        self.replace_failed_page_mode = Some(replace_failed_page_mode.into());
+        self
+    }
+
+    /// Sets [`replace_failed_page_with_error_message_prefix`](Self::replace_failed_page_with_error_message_prefix).
+    pub fn with_replace_failed_page_with_error_message_prefix(
+        mut self,
+        replace_failed_page_with_error_message_prefix: impl Into<String>,
+    ) -> Self {
+        self.replace_failed_page_with_error_message_prefix = Some(
+            replace_failed_page_with_error_message_prefix.into(),
+        );
+        self
+    }
+
+    /// Sets [`replace_failed_page_with_error_message_suffix`](Self::replace_failed_page_with_error_message_suffix).
+    pub fn with_replace_failed_page_with_error_message_suffix(
+        mut self,
+        replace_failed_page_with_error_message_suffix: impl Into<String>,
+    ) -> Self {
+        self.replace_failed_page_with_error_message_suffix = Some(
+            replace_failed_page_with_error_message_suffix.into(),
+        );
+        self
+    }
+
+    /// Sets [`resource_info`](Self::resource_info).
+    pub fn with_resource_info(
+        mut self,
+        resource_info: impl Into<Map<String, Value>>,
+    ) -> Self {
+        self.resource_info = Some(resource_info.into());
+        self
+    }
+
+    /// Sets [`save_images`](Self::save_images).
+    pub fn with_save_images(mut self, save_images: impl Into<bool>) -> Self {
+        self.save_images = Some(save_images.into());
+        self
+    }
+
+    /// Sets [`skip_diagonal_text`](Self::skip_diagonal_text).
+    pub fn with_skip_diagonal_text(
+        mut self,
+        skip_diagonal_text: impl Into<bool>,
+    ) -> Self {
+        self.skip_diagonal_text = Some(skip_diagonal_text.into());
+        self
+    }
+
+    /// Sets [`specialized_chart_parsing_agentic`](Self::specialized_chart_parsing_agentic).
+    pub fn with_specialized_chart_parsing_agentic(
+        mut self,
+        specialized_chart_parsing_agentic: impl Into<bool>,
+    ) -> Self {
+        self.specialized_chart_parsing_agentic = Some(
+            specialized_chart_parsing_agentic.into(),
+        );
+        self
+    }
+
+    /// Sets [`specialized_chart_parsing_efficient`](Self::specialized_chart_parsing_efficient).
+    pub fn with_specialized_chart_parsing_efficient(
+        mut self,
+        specialized_chart_parsing_efficient: impl Into<bool>,
+    ) -> Self {
+        self.specialized_chart_parsing_efficient = Some(
+            specialized_chart_parsing_efficient.into(),
+        );
+        self
+    }
+
+    /// Sets [`specialized_chart_parsing_plus`](Self::specialized_chart_parsing_plus).
+    pub fn with_specialized_chart_parsing_plus(
+        mut self,
+        specialized_chart_parsing_plus: impl Into<bool>,
+    ) -> Self {
+        self.specialized_chart_parsing_plus = Some(
+            specialized_chart_parsing_plus.into(),
+        );
+        self
+    }
+
+    /// Sets [`specialized_image_parsing`](Self::specialized_image_parsing).
+    pub fn with_specialized_image_parsing(
+        mut self,
+        specialized_image_parsing: impl Into<bool>,
+    ) -> Self {
+        self.specialized_image_parsing = Some(specialized_image_parsing.into());
+        self
+    }
+
+    /// Sets [`spreadsheet_extract_sub_tables`](Self::spreadsheet_extract_sub_tables).
+    pub fn with_spreadsheet_extract_sub_tables(
+        mut self,
+        spreadsheet_extract_sub_tables: impl Into<bool>,
+    ) -> Self {
+        self.spreadsheet_extract_sub_tables = Some(
+            spreadsheet_extract_sub_tables.into(),
+        );
+        self
+    }
+
+    /// Sets [`spreadsheet_force_formula_computation`](Self::spreadsheet_force_formula_computation).
+    pub fn with_spreadsheet_force_formula_computation(
+        mut self,
+        spreadsheet_force_formula_computation: impl Into<bool>,
+    ) -> Self {
+        self.spreadsheet_force_formula_computation = Some(
+            spreadsheet_force_formula_computation.into(),
+        );
+        self
+    }
+
+    /// Sets [`spreadsheet_include_hidden_sheets`](Self::spreadsheet_include_hidden_sheets).
+    pub fn with_spreadsheet_include_hidden_sheets(
+        mut self,
+        spreadsheet_include_hidden_sheets: impl Into<bool>,
+    ) -> Self {
+        self.spreadsheet_include_hidden_sheets = Some(
+            spreadsheet_include_hidden_sheets.into(),
+        );
+        self
+    }
+
+    /// Sets [`strict_mode_buggy_font`](Self::strict_mode_buggy_font).
+    pub fn with_strict_mode_buggy_font(
+        mut self,
+        strict_mode_buggy_font: impl Into<bool>,
+    ) -> Self {
+        self.strict_mode_buggy_font = Some(strict_mode_buggy_font.into());
+        self
+    }
+
+    /// Sets [`strict_mode_image_extraction`](Self::strict_mode_image_extraction).
+    pub fn with_strict_mode_image_extraction(
+        mut self,
+        strict_mode_image_extraction: impl Into<bool>,
+    ) -> Self {
+        self.strict_mode_image_extraction = Some(strict_mode_image_extraction.into());
+        self
+    }
+
+    /// Sets [`strict_mode_image_ocr`](Self::strict_mode_image_ocr).
+    pub fn with_strict_mode_image_ocr(
+        mut self,
+        strict_mode_image_ocr: impl Into<bool>,
+    ) -> Self {
+        self.strict_mode_image_ocr = Some(strict_mode_image_ocr.into());
+        self
+    }
+
+    /// Sets [`strict_mode_reconstruction`](Self::strict_mode_reconstruction).
+    pub fn with_strict_mode_reconstruction(
+        mut self,
+        strict_mode_reconstruction: impl Into<bool>,
+    ) -> Self {
+        self.strict_mode_reconstruction = Some(strict_mode_reconstruction.into());
+        self
+    }
+
+    /// Sets [`structured_output`](Self::structured_output).
+    pub fn with_structured_output(mut self, structured_output: impl Into<bool>) -> Self {
+        self.structured_output = Some(structured_output.into());
+        self
+    }
+
+    /// Sets [`structured_output_json_schema`](Self::structured_output_json_schema).
+    pub fn with_structured_output_json_schema(
+        mut self,
+        structured_output_json_schema: impl Into<String>,
+    ) -> Self {
+        self.structured_output_json_schema = Some(structured_output_json_schema.into());
+        self
+    }
+
+    /// Sets [`structured_output_json_schema_name`](Self::structured_output_json_schema_name).
+    pub fn with_structured_output_json_schema_name(
+        mut self,
+        structured_output_json_schema_name: impl Into<String>,
+    ) -> Self {
+        self.structured_output_json_schema_name = Some(
+            structured_output_json_schema_name.into(),
+        );
+        self
+    }
+
+    /// Sets [`system_prompt`](Self::system_prompt).
+    pub fn with_system_prompt(mut self, system_prompt: impl Into<String>) -> Self {
+        self.system_prompt = Some(system_prompt.into());
+        self
+    }
+
+    /// Sets [`system_prompt_append`](Self::system_prompt_append).
+    pub fn with_system_prompt_append(
+        mut self,
+        system_prompt_append: impl Into<String>,
+    ) -> Self {
+        self.system_prompt_append = Some(system_prompt_append.into());
+        self
+    }
+
+    /// Sets [`take_screenshot`](Self::take_screenshot).
+    pub fn with_take_screenshot(mut self, take_screenshot: impl Into<bool>) -> Self {
+        self.take_screenshot = Some(take_screenshot.into());
+        self
+    }
+
+    /// Sets [`target_pages`](Self::target_pages).
+    pub fn with_target_pages(mut self, target_pages: impl Into<String>) -> Self {
+        self.target_pages = Some(target_pages.into());
+        self
+    }
+
+    /// Sets [`tier`](Self::tier).
+    pub fn with_tier(mut self, tier: impl Into<String>) -> Self {
+        self.tier = Some(tier.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, type_: impl Into<BatchParseJobConfigType>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets [`use_vendor_multimodal_model`](Self::use_vendor_multimodal_model).
+    pub fn with_use_vendor_multimodal_model(
+        mut self,
+        use_vendor_multimodal_model: impl Into<bool>,
+    ) -> Self {
+        self.use_vendor_multimodal_model = Some(use_vendor_multimodal_model.into());
+        self
+    }
+
+    /// Sets [`user_prompt`](Self::user_prompt).
+    pub fn with_user_prompt(mut self, user_prompt: impl Into<String>) -> Self {
+        self.user_prompt = Some(user_prompt.into());
+        self
+    }
+
+    /// Sets [`vendor_multimodal_api_key`](Self::vendor_multimodal_api_key).
+    pub fn with_vendor_multimodal_api_key(
+        mut self,
+        vendor_multimodal_api_key: impl Into<String>,
+    ) -> Self {
+        self.vendor_multimodal_api_key = Some(vendor_multimodal_api_key.into());
+        self
+    }
+
+    /// Sets [`vendor_multimodal_model_name`](Self::vendor_multimodal_model_name).
+    pub fn with_vendor_multimodal_model_name(
+        mut self,
+        vendor_multimodal_model_name: impl Into<String>,
+    ) -> Self {
+        self.vendor_multimodal_model_name = Some(vendor_multimodal_model_name.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Sets [`webhook_configurations`](Self::webhook_configurations).
+    pub fn with_webhook_configurations(
+        mut self,
+        webhook_configurations: impl Into<Vec<ParseWebhookConfiguration>>,
+    ) -> Self {
+        self.webhook_configurations = Some(webhook_configurations.into());
+        self
+    }
+
+    /// Sets [`webhook_url`](Self::webhook_url).
+    pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
+        self.webhook_url = Some(webhook_url.into());
+        self
+    }
+}
+
 /// The `type` field of [`BatchParseJobConfig`](crate::types::BatchParseJobConfig).
 ///
 /// One of `parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BatchParseJobConfigType {
     /// `parse`
     Parse,
@@ -359,6 +1386,7 @@ impl<'de> Deserialize<'de> for BatchParseJobConfigType {
 /// project_id: Project this job belongs to
 /// webhook_url: Optional webhook URL for job completion notifications
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BatchParseJobRecordCreate {
     /// The correlation ID for this job. Used for tracking the job across services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -397,8 +1425,74 @@ pub struct BatchParseJobRecordCreate {
     pub webhook_url: Option<String>,
 }
 
+impl BatchParseJobRecordCreate {
+    /// Sets [`correlation_id`](Self::correlation_id).
+    pub fn with_correlation_id(mut self, correlation_id: impl Into<String>) -> Self {
+        self.correlation_id = Some(correlation_id.into());
+        self
+    }
+
+    /// Sets [`job_name`](Self::job_name).
+    pub fn with_job_name(mut self, job_name: impl Into<JobName>) -> Self {
+        self.job_name = Some(job_name.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    pub fn with_parameters(
+        mut self,
+        parameters: impl Into<BatchParseJobConfig>,
+    ) -> Self {
+        self.parameters = Some(parameters.into());
+        self
+    }
+
+    /// Sets [`parent_job_execution_id`](Self::parent_job_execution_id).
+    pub fn with_parent_job_execution_id(
+        mut self,
+        parent_job_execution_id: impl Into<String>,
+    ) -> Self {
+        self.parent_job_execution_id = Some(parent_job_execution_id.into());
+        self
+    }
+
+    /// Sets [`partitions`](Self::partitions).
+    pub fn with_partitions(
+        mut self,
+        partitions: impl Into<BTreeMap<String, String>>,
+    ) -> Self {
+        self.partitions = Some(partitions.into());
+        self
+    }
+
+    /// Sets [`project_id`](Self::project_id).
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets [`session_id`](Self::session_id).
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets [`webhook_url`](Self::webhook_url).
+    pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
+        self.webhook_url = Some(webhook_url.into());
+        self
+    }
+}
+
 /// What to do with pages that fail to parse.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FailPageMode {
     /// `raw_text`
     RawText,
@@ -463,6 +1557,7 @@ impl<'de> Deserialize<'de> for FailPageMode {
 ///
 /// One of `screenshot`, `embedded`, `layout`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImagesToSaveItem {
     /// `screenshot`
     Screenshot,
@@ -525,6 +1620,7 @@ impl<'de> Deserialize<'de> for ImagesToSaveItem {
 
 /// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JobName {
     /// `parse_raw_file_job`
     ParseRawFileJob,
@@ -579,6 +1675,7 @@ impl<'de> Deserialize<'de> for JobName {
 
 /// An outbound webhook endpoint to notify on job status changes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ParseWebhookConfiguration {
     /// Events to subscribe to (e.g. 'parse.success', 'extract.error'). If null, all events are delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -594,8 +1691,44 @@ pub struct ParseWebhookConfiguration {
     pub webhook_url: Option<String>,
 }
 
+impl ParseWebhookConfiguration {
+    /// Sets [`webhook_events`](Self::webhook_events).
+    pub fn with_webhook_events(
+        mut self,
+        webhook_events: impl Into<Vec<WebhookEvent>>,
+    ) -> Self {
+        self.webhook_events = Some(webhook_events.into());
+        self
+    }
+
+    /// Sets [`webhook_headers`](Self::webhook_headers).
+    pub fn with_webhook_headers(
+        mut self,
+        webhook_headers: impl Into<BTreeMap<String, String>>,
+    ) -> Self {
+        self.webhook_headers = Some(webhook_headers.into());
+        self
+    }
+
+    /// Sets [`webhook_output_format`](Self::webhook_output_format).
+    pub fn with_webhook_output_format(
+        mut self,
+        webhook_output_format: impl Into<String>,
+    ) -> Self {
+        self.webhook_output_format = Some(webhook_output_format.into());
+        self
+    }
+
+    /// Sets [`webhook_url`](Self::webhook_url).
+    pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
+        self.webhook_url = Some(webhook_url.into());
+        self
+    }
+}
+
 /// Parsing mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ParsingMode {
     /// `parse_page_without_llm`
     ParsePageWithoutLlm,
@@ -678,6 +1811,7 @@ impl<'de> Deserialize<'de> for ParsingMode {
 
 /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Priority {
     /// `low`
     Low,
@@ -746,6 +1880,7 @@ impl<'de> Deserialize<'de> for Priority {
 ///
 /// One of `extract.pending`, `extract.success`, `extract.error`, `extract.partial_success`, `extract.cancelled`, `parse.pending`, `parse.running`, `parse.success`, or one of 9 more.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `extract.pending`
     ExtractPending,
