@@ -5,7 +5,7 @@ VENV      ?= .venv
 GENERATOR  = cargo run --quiet --release -p openapi-sdkgen --
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: generate check lint build features clippy doc unit-test fuzz-smoke fuzz mock-test corpus generality test bench clean
+.PHONY: generate check diff lint build features clippy doc unit-test fuzz-smoke fuzz mock-test corpus semver generality test bench clean
 
 generate:
 	$(GENERATOR) generate --spec $(SPEC) --out $(SDK)
@@ -13,6 +13,11 @@ generate:
 # Drift: fails and names every file that differs when the checked-in SDK is stale.
 check:
 	$(GENERATOR) check --spec $(SPEC) --out $(SDK)
+
+# What the spec's uncommitted changes do to the SDK's users (OLD: a spec file or a git revision).
+OLD ?= HEAD
+diff:
+	$(GENERATOR) diff --old $(OLD) --spec $(SPEC)
 
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -70,7 +75,18 @@ corpus: node_modules/.installed
 generality: node_modules/.installed
 	python3 scripts/generality.py --all --list ../shared/corpus/train200.txt --giants
 
-test: lint check build features clippy doc unit-test fuzz-smoke mock-test corpus
+# cargo-semver-checks, pinned, installed into .tools (about 10 minutes to build on 2 cores).
+SEMVER_CHECKS_VERSION = 0.51.0
+SEMVER_CHECKS = .tools/bin/cargo-semver-checks
+$(SEMVER_CHECKS):
+	cargo install --quiet --locked cargo-semver-checks --version $(SEMVER_CHECKS_VERSION) --root .tools
+
+# `generator diff`'s verdict on 24 scripted spec changes must agree with cargo-semver-checks on the
+# two generated crates, and regenerating must bump the version accordingly (scripts/semver.py).
+semver: $(SEMVER_CHECKS) $(VENV)/.installed
+	$(VENV)/bin/python scripts/semver.py --semver-checks $(SEMVER_CHECKS)
+
+test: lint check build features clippy doc unit-test fuzz-smoke mock-test corpus semver
 
 bench:
 	scripts/bench.sh

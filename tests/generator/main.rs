@@ -4,6 +4,7 @@
 
 mod bad_specs;
 mod compile;
+mod diff;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""`make semver`: checks `generator diff`'s verdicts against cargo-semver-checks.
+
+Each mutation edits a copy of spec/openapi.yaml in one way a real API change would. For each one:
+  1. `generator diff --old spec/openapi.yaml --spec MUTATED --format json` gives the verdict
+     (breaking, feature, fix or none), which must be the one expected for that kind of change;
+  2. `generator generate` regenerates a copy of generated-sdk/ from the mutated spec, which must bump
+     the version as the verdict says (0.x: breaking -> 0.(x+1).0, feature or fix -> patch, none -> same);
+  3. `cargo semver-checks check-release --release-type minor` compares that crate with generated-sdk/:
+     it must fail (a major change is needed) exactly when the verdict is `breaking`.
+Prints the agreement table and exits non-zero on any disagreement.
+
+Usage: semver.py --semver-checks PATH [--only NAME ...] [--keep DIR]
+"""
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC_DIR = os.path.join(ROOT, "spec")
+SPEC = os.path.join(SPEC_DIR, "openapi.yaml")
+SDK = os.path.join(ROOT, "generated-sdk")
+GENERATOR = os.path.join(ROOT, "target", "release", "generator")
+
+
+def schemas(doc):
+    return doc["components"]["schemas"]
+
+
+def op(doc, path, method):
+    return doc["paths"][path][method]
+
+
+QUERY_STRING = lambda name, required: {"name": name, "in": "query", "required": required, "schema": {"type": "string"}}
+
+
+def add_operation(doc):
+    doc["paths"]["/api/v1/chat/{session_id}/export"] = {
+        "get": {
+            "operationId": "chat_export",
+            "summary": "Export a session",
+            "x-sdk-resource": op(doc, "/api/v1/chat/{session_id}", "get")["x-sdk-resource"],
+            "x-sdk-method": "export",
+            "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The session.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatSession"}}}}},
+        }
+    }
+
+
+def remove_operation(doc):
+    del doc["paths"]["/api/v1/chat/{session_id}/summary"]
+
+
+def add_required_argument(doc):
+    op(doc, "/api/v1/chat/{session_id}", "get")["parameters"].append(QUERY_STRING("view", True))
+
+
+def add_optional_setter(doc):
+    op(doc, "/api/v1/chat/{session_id}", "get")["parameters"].append(QUERY_STRING("view", False))
+
+
+def make_setter_required(doc):
+    params = op(doc, "/api/v1/chat/{session_id}", "get")["parameters"]
+    next(p for p in params if p.get("name") == "project_id")["required"] = True
+
+
+def remove_setter(doc):
+    operation = op(doc, "/api/v1/chat/{session_id}", "get")
+    operation["parameters"] = [p for p in operation["parameters"] if p.get("name") != "project_id"]
+
+
+def reorder_arguments(doc):
+    body = op(doc, "/api/v1/chat/{session_id}/messages/stream", "post")["requestBody"]["content"]["application/json"]["schema"]
+    body["properties"] = dict(reversed(list(body["properties"].items())))
+    body["required"] = list(reversed(body["required"]))
+
+
+def change_argument_type(doc):
+    body = op(doc, "/api/v1/chat/{session_id}/messages/stream", "post")["requestBody"]["content"]["application/json"]["schema"]
+    body["properties"]["prompt"] = {"type": "integer", "description": "Prompt id."}
+
+
+def change_response_type(doc):
+    responses = op(doc, "/api/v1/chat/{session_id}/summary", "get")["responses"]
+    responses["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/ChatSession"}
+
+
+def change_field_type(doc):
+    schemas(doc)["ChatSession"]["properties"]["session_id"] = {"type": "integer", "description": "Unique session number."}
+
+
+def add_response_field(doc):
+    schemas(doc)["ChatSession"]["properties"]["archived"] = {"type": "boolean", "description": "Whether the session is archived."}
+
+
+def add_required_response_field(doc):
+    add_response_field(doc)
+    schemas(doc)["ChatSession"]["required"].append("archived")
+
+
+def remove_response_field(doc):
+    del schemas(doc)["ChatSession"]["properties"]["generated_title"]
+
+
+def add_optional_input_field(doc):
+    schemas(doc)["SplitCategory"]["properties"]["color"] = {"type": "string", "description": "Display colour."}
+
+
+def add_required_input_field(doc):
+    add_optional_input_field(doc)
+    schemas(doc)["SplitCategory"]["required"].append("color")
+
+
+def add_enum_value(doc):
+    schemas(doc)["FilterOperator"]["enum"].append("between")
+
+
+def remove_enum_value(doc):
+    schemas(doc)["FilterOperator"]["enum"].remove("nin")
+
+
+def add_union_variant(doc):
+    schemas(doc)["CitationEvent"] = {
+        "description": "A source the answer cites.",
+        "type": "object",
+        "required": ["url"],
+        "properties": {"url": {"type": "string"}, "type": {"type": "string", "enum": ["citation"]}},
+    }
+    union = schemas(doc)["ChatEvent"]
+    union["oneOf"].append({"$ref": "#/components/schemas/CitationEvent"})
+    union["discriminator"]["mapping"]["citation"] = "#/components/schemas/CitationEvent"
+
+
+def remove_union_variant(doc):
+    union = schemas(doc)["ChatEvent"]
+    union["oneOf"] = [v for v in union["oneOf"] if v["$ref"] != "#/components/schemas/UserInputEvent"]
+    del union["discriminator"]["mapping"]["user_input"]
+
+
+def remove_pagination(doc):
+    del op(doc, "/api/v1/chat", "get")["x-pagination"]
+
+
+def stream_to_json(doc):
+    content = op(doc, "/api/v1/chat/{session_id}/messages/stream", "post")["responses"]["200"]["content"]
+    content["application/json"] = {"schema": {"$ref": "#/components/schemas/ChatEvent"}}
+    del content["text/event-stream"]
+
+
+def change_description(doc):
+    op(doc, "/api/v1/chat/{session_id}", "get")["description"] = "Fetch one chat session with its metadata."
+    schemas(doc)["ChatSession"]["properties"]["session_id"]["description"] = "The session's unique identifier."
+
+
+def change_path(doc):
+    doc["paths"]["/api/v1/chat/{session_id}/digest"] = doc["paths"].pop("/api/v1/chat/{session_id}/summary")
+
+
+# (name, what it does, mutation, expected verdict)
+MUTATIONS = [
+    ("none", "the spec read and written back unchanged", lambda doc: None, "none"),
+    ("add_operation", "a new operation (`beta.chat.export`)", add_operation, "feature"),
+    ("remove_operation", "an operation removed (`chat.get_summary`)", remove_operation, "breaking"),
+    ("add_required_argument", "a new required query parameter", add_required_argument, "breaking"),
+    ("add_optional_setter", "a new optional query parameter", add_optional_setter, "feature"),
+    ("make_setter_required", "an optional parameter made required", make_setter_required, "breaking"),
+    ("remove_setter", "an optional parameter removed", remove_setter, "breaking"),
+    ("reorder_arguments", "two required body fields swapped", reorder_arguments, "breaking"),
+    ("change_argument_type", "a required body field's type changed", change_argument_type, "breaking"),
+    ("change_response_type", "an operation's response type changed", change_response_type, "breaking"),
+    ("change_field_type", "a response field's type changed", change_field_type, "breaking"),
+    ("add_response_field", "a new optional response field", add_response_field, "feature"),
+    ("add_required_response_field", "a new required response field", add_required_response_field, "feature"),
+    ("remove_response_field", "a response field removed", remove_response_field, "breaking"),
+    ("add_optional_input_field", "a new optional field of a request type", add_optional_input_field, "feature"),
+    ("add_required_input_field", "a new required field of a request type", add_required_input_field, "breaking"),
+    ("add_enum_value", "a new enum value", add_enum_value, "feature"),
+    ("remove_enum_value", "an enum value removed", remove_enum_value, "breaking"),
+    ("add_union_variant", "a new variant of a discriminated union", add_union_variant, "feature"),
+    ("remove_union_variant", "a union variant removed", remove_union_variant, "breaking"),
+    ("remove_pagination", "a list no longer paginated", remove_pagination, "breaking"),
+    ("stream_to_json", "an event stream turned into a JSON response", stream_to_json, "breaking"),
+    ("change_description", "descriptions changed", change_description, "fix"),
+    ("change_path", "an operation's URL path changed", change_path, "fix"),
+]
+
+
+def expected_version(verdict):
+    return {"breaking": "0.2.0", "feature": "0.1.1", "fix": "0.1.1", "none": "0.1.0"}[verdict]
+
+
+def package_version(manifest):
+    with open(manifest) as f:
+        for line in f:
+            if line.startswith("version = "):
+                return line.split("=", 1)[1].strip().strip('"')
+    return None
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--semver-checks", required=True, help="the cargo-semver-checks binary")
+    parser.add_argument("--only", nargs="*", help="run only these mutations")
+    parser.add_argument("--keep", help="work in this directory and keep it")
+    args = parser.parse_args()
+
+    mutations = [m for m in MUTATIONS if not args.only or m[0] in args.only]
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "openapi-sdkgen"], cwd=ROOT, check=True)
+    with open(SPEC) as f:
+        original = yaml.safe_load(f)
+
+    work = args.keep or tempfile.mkdtemp(prefix="semver-")
+    os.makedirs(work, exist_ok=True)
+    env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "semver"), CARGO_TERM_COLOR="never")
+    rows, failures = [], []
+    started = time.time()
+    for name, description, mutate, expected in mutations:
+        case = os.path.join(work, name)
+        shutil.rmtree(case, ignore_errors=True)
+        spec_dir = os.path.join(case, "spec")
+        shutil.copytree(SPEC_DIR, spec_dir)
+        doc = copy.deepcopy(original)
+        mutate(doc)
+        spec = os.path.join(spec_dir, "openapi.yaml")
+        with open(spec, "w") as f:
+            yaml.safe_dump(doc, f, sort_keys=False, allow_unicode=True)
+
+        diff = run([GENERATOR, "diff", "--old", SPEC, "--spec", spec, "--format", "json"])
+        if diff.returncode != 0:
+            failures.append(f"{name}: generator diff failed: {diff.stderr.strip()}")
+            continue
+        report = json.loads(diff.stdout)
+        verdict = report["verdict"]
+
+        sdk = os.path.join(case, "sdk")
+        shutil.copytree(SDK, sdk)
+        generate = run([GENERATOR, "generate", "--spec", spec, "--out", sdk])
+        if generate.returncode != 0:
+            failures.append(f"{name}: generator generate failed: {generate.stderr.strip()}")
+            continue
+        version = package_version(os.path.join(sdk, "Cargo.toml"))
+
+        checks = run(
+            [args.semver_checks, "semver-checks", "check-release", "--manifest-path", os.path.join(sdk, "Cargo.toml"),
+             "--baseline-root", SDK, "--release-type", "minor"],
+            env=env,
+        )
+        output = checks.stdout + checks.stderr
+        if checks.returncode == 0:
+            semver = "pass"
+        elif "semver requires new major version" in output or "FAIL" in output:
+            semver = "major required"
+        else:
+            failures.append(f"{name}: cargo semver-checks did not run:\n{output[-2000:]}")
+            continue
+        lints = sorted({line.split()[2].rstrip(":") for line in output.splitlines() if line.strip().startswith("--- failure")})
+
+        agrees = (verdict == "breaking") == (semver == "major required")
+        ok = agrees and verdict == expected and version == expected_version(verdict)
+        rows.append((name, description, verdict, version, semver + (f" ({', '.join(lints)})" if lints else ""), "yes" if agrees else "NO"))
+        if verdict != expected:
+            failures.append(f"{name}: generator diff says {verdict}, expected {expected}:\n{diff.stdout}")
+        if not agrees:
+            failures.append(f"{name}: generator diff says {verdict} but cargo semver-checks says {semver}:\n{output[-3000:]}")
+        if version != expected_version(verdict):
+            failures.append(f"{name}: regenerating bumped the version to {version}, expected {expected_version(verdict)}")
+        print(f"[semver] {name}: diff {verdict}, version {version}, semver-checks {semver}{'' if ok else '  <-- MISMATCH'}", file=sys.stderr, flush=True)
+
+    print("| mutation | change | `generator diff` | new version | cargo semver-checks | agree |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\n{len(rows)} mutations, {sum(r[5] == 'yes' for r in rows)} agree; {time.time() - started:.0f} s.")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    for failure in failures:
+        print(f"\nFAILED {failure}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+//! `generator diff`'s classification on small specs, one rule per test. (`make semver` checks the
+//! verdicts on the real spec against cargo-semver-checks.)
+
+use openapi_sdkgen::diff::{diff, Level, Report};
+use openapi_sdkgen::surface::Surface;
+use openapi_sdkgen::Generator;
+
+/// A spec with one resource (`things`): a list operation and a create taking a `Thing`.
+fn spec(get_params: &str, thing_props: &str, thing_required: &str, color_enum: &str) -> String {
+    format!(
+        r#"
+openapi: 3.0.3
+info: {{title: Things, version: "1"}}
+paths:
+  /things/{{id}}:
+    get:
+      operationId: get
+      tags: [things]
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+{get_params}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Thing'}}
+  /things:
+    post:
+      operationId: create
+      tags: [things]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [thing]
+              properties:
+                thing: {{$ref: '#/components/schemas/NewThing'}}
+      responses:
+        "204": {{description: created}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {{type: string}}
+        color: {{$ref: '#/components/schemas/Color'}}
+    NewThing:
+      type: object
+      required: [{thing_required}]
+      properties:
+{thing_props}
+    Color:
+      type: string
+      enum: [{color_enum}]
+"#
+    )
+}
+
+const NEW_THING: &str = "        name: {type: string}\n        size: {type: integer}";
+
+fn base() -> String {
+    spec("", NEW_THING, "name", "red, green")
+}
+
+fn report(old: &str, new: &str) -> Report {
+    let surface = |text: &str| Surface::of(&Generator::new().ir(text).expect("spec lowers"));
+    diff(&surface(old), &surface(new))
+}
+
+fn changes(report: &Report) -> Vec<(Level, String, String)> {
+    report.changes.iter().map(|c| (c.level, c.item.clone(), c.what.clone())).collect()
+}
+
+#[test]
+fn an_unchanged_spec_has_no_changes() {
+    let report = report(&base(), &base());
+    assert_eq!(report.verdict(), None);
+    assert!(report.changes.is_empty());
+}
+
+#[test]
+fn a_new_optional_parameter_is_a_setter_and_a_required_one_an_argument() {
+    let optional = spec("        - {name: verbose, in: query, schema: {type: boolean}}", NEW_THING, "name", "red, green");
+    let report_optional = report(&base(), &optional);
+    assert_eq!(changes(&report_optional), [(Level::Feature, "client.things().get()".to_owned(), "new setter `verbose: bool`".to_owned())]);
+
+    let required = spec("        - {name: verbose, in: query, required: true, schema: {type: boolean}}", NEW_THING, "name", "red, green");
+    let report_required = report(&base(), &required);
+    assert_eq!(report_required.verdict(), Some(Level::Breaking));
+    assert_eq!(report_required.changes[0].what, "new required argument `verbose: bool`");
+    assert_eq!(report_required.changes[0].pointer, "#/paths/~1things~1{id}/get");
+
+    // Optional to required moves the input from the setters to the arguments.
+    let moved = report(&optional, &required);
+    assert_eq!(changes(&moved), [(Level::Breaking, "client.things().get()".to_owned(), "`verbose` is now required: a method argument instead of a setter".to_owned())]);
+}
+
+#[test]
+fn a_new_field_is_a_feature_of_a_response_type_and_of_an_input_unless_required() {
+    let with_note = |required: &str| spec("", &format!("{NEW_THING}\n        note: {{type: string}}"), required, "red, green");
+    let optional = report(&base(), &with_note("name"));
+    assert_eq!(optional.verdict(), Some(Level::Feature));
+    assert_eq!(optional.changes[0].item, "types::NewThing::note");
+    assert_eq!(optional.changes[0].pointer, "#/components/schemas/NewThing/properties/note");
+
+    // A required field of a type users build changes its constructor.
+    let required = report(&base(), &with_note("name, note"));
+    assert!(
+        changes(&required).contains(&(Level::Breaking, "types::NewThing".to_owned(), "`new(name: String, note: String)` (was `new(name: String)`)".to_owned())),
+        "{}",
+        required.to_text()
+    );
+}
+
+#[test]
+fn enum_values_added_are_features_and_removed_are_breaking() {
+    let added = report(&base(), &spec("", NEW_THING, "name", "red, green, blue"));
+    assert_eq!(changes(&added), [(Level::Feature, "types::Color".to_owned(), "new value `blue` (variant `Blue`)".to_owned())]);
+    let removed = report(&base(), &spec("", NEW_THING, "name", "red"));
+    assert_eq!(changes(&removed), [(Level::Breaking, "types::Color".to_owned(), "value `green` (variant `Green`) removed".to_owned())]);
+}
+
+#[test]
+fn wire_only_changes_are_fixes() {
+    let moved = base().replace("/things/{id}:", "/v2/things/{id}:").replace("~1things~1", "~1v2~1things~1");
+    let report = report(&base(), &moved);
+    assert_eq!(report.verdict(), Some(Level::Fix));
+    assert_eq!(report.changes[0].what, "sends `GET /v2/things/{id}` (was `GET /things/{id}`)");
+}
+
+#[test]
+fn renamed_positional_arguments_are_a_fix_but_reordered_ones_break() {
+    let two = |a: &str, b: &str| {
+        spec(&format!("        - {{name: {a}, in: query, required: true, schema: {{type: string}}}}\n        - {{name: {b}, in: query, required: true, schema: {{type: integer}}}}"), NEW_THING, "name", "red")
+    };
+    let renamed = report(&two("owner", "limit"), &two("user", "limit"));
+    assert_eq!(renamed.verdict(), Some(Level::Fix), "{}", renamed.to_text());
+    let swapped = spec(
+        "        - {name: limit, in: query, required: true, schema: {type: integer}}\n        - {name: owner, in: query, required: true, schema: {type: string}}",
+        NEW_THING,
+        "name",
+        "red",
+    );
+    let reordered = report(&two("owner", "limit"), &swapped);
+    assert_eq!(reordered.verdict(), Some(Level::Breaking));
+    assert!(reordered.to_text().contains("arguments reordered: (id, limit, owner) instead of (id, owner, limit)"), "{}", reordered.to_text());
+}
+
+#[test]
+fn reports_render_as_text_markdown_and_json() {
+    let report = report(&base(), &spec("", NEW_THING, "name", "red, green, blue"));
+    assert!(report.to_text().starts_with("feature: 0 breaking, 1 feature, 0 fix\n\nshared\n  feature "), "{}", report.to_text());
+    assert!(report.to_markdown().starts_with("### Features\n\n- **shared** `types::Color`: new value"), "{}", report.to_markdown());
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("JSON");
+    assert_eq!(json["verdict"], "feature");
+    assert_eq!(json["changes"][0]["pointer"], "#/components/schemas/Color");
+}
