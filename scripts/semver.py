@@ -6,8 +6,11 @@ Each mutation edits a copy of spec/openapi.yaml in one way a real API change wou
      (breaking, feature, fix or none), which must be the one expected for that kind of change;
   2. `generator generate` regenerates a copy of generated-sdk/ from the mutated spec, which must bump
      the version as the verdict says (0.x: breaking -> 0.(x+1).0, feature or fix -> patch, none -> same);
-  3. `cargo semver-checks check-release --release-type minor` compares that crate with generated-sdk/:
-     it must fail (a major change is needed) exactly when the verdict is `breaking`.
+  3. `cargo semver-checks check-release --release-type minor` compares that crate with generated-sdk/,
+     and code written against generated-sdk/ that uses what the mutation touches is compiled against
+     it: the change must be breaking (semver-checks asks for a major version, or the old code no
+     longer compiles) exactly when the verdict is `breaking`. The old code is checked to compile
+     against generated-sdk/ first.
 Prints the agreement table and exits non-zero on any disagreement.
 
 Usage: semver.py --semver-checks PATH [--only NAME ...] [--keep DIR]
@@ -91,7 +94,7 @@ def change_argument_type(doc):
 
 def change_response_type(doc):
     responses = op(doc, "/api/v1/chat/{session_id}/summary", "get")["responses"]
-    responses["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/ChatSession"}
+    responses["200"]["content"]["application/json"] = {"schema": {"$ref": "#/components/schemas/ChatSessionDetail"}}
 
 
 def change_field_type(doc):
@@ -165,33 +168,69 @@ def change_path(doc):
     doc["paths"]["/api/v1/chat/{session_id}/digest"] = doc["paths"].pop("/api/v1/chat/{session_id}/summary")
 
 
-# (name, what it does, mutation, expected verdict)
+# Code written against generated-sdk/ as it is, touching what each mutation changes: it must still
+# compile against the mutated crate exactly when the change is not breaking.
+RETRIEVE = 'let session = client.beta().chat().retrieve("ses-1").project_id("prj-1").await?;\n    let _ = (&session.session_id, &session.generated_title);'
+SUMMARY = 'let summary: llama_cloud::types::ChatSession = client.beta().chat().get_summary("ses-1").await?;\n    let _ = summary;'
+STREAM = 'let events = client.beta().chat().stream("ses-1", ["idx-1"], "What changed?").await?;\n    let _ = events.into_raw();'
+SESSION_FIELDS = 'fn id(session: &ChatSession) -> &str {\n        &session.session_id\n    }\n    let session = client.beta().chat().retrieve("ses-1").await?;\n    let _ = (id(&session), &session.generated_title);'
+CATEGORY = 'let _ = SplitCategory::new("invoice").with_description("Sales invoices");'
+OPERATOR = 'fn symbol(op: &FilterOperator) -> &str {\n        match op {\n            FilterOperator::Eq => "=",\n            FilterOperator::Nin => "not in",\n            FilterOperator::Unknown(other) => other,\n            _ => "?",\n        }\n    }\n    let _ = symbol(&FilterOperator::Eq);'
+EVENTS = 'fn kind(event: &ChatEvent) -> &str {\n        match event {\n            ChatEvent::TextDelta(delta) => &delta.content,\n            ChatEvent::UserInput(_) => "user",\n            ChatEvent::Unknown(_) => "unknown",\n            _ => "other",\n        }\n    }\n    let _ = kind;'
+LIST = 'let page = client.beta().chat().list().page_size(10).await?;\n    let _ = (page.items().len(), page.has_next_page());'
+
+# (name, what it does, mutation, expected verdict, user code)
 MUTATIONS = [
-    ("none", "the spec read and written back unchanged", lambda doc: None, "none"),
-    ("add_operation", "a new operation (`beta.chat.export`)", add_operation, "feature"),
-    ("remove_operation", "an operation removed (`chat.get_summary`)", remove_operation, "breaking"),
-    ("add_required_argument", "a new required query parameter", add_required_argument, "breaking"),
-    ("add_optional_setter", "a new optional query parameter", add_optional_setter, "feature"),
-    ("make_setter_required", "an optional parameter made required", make_setter_required, "breaking"),
-    ("remove_setter", "an optional parameter removed", remove_setter, "breaking"),
-    ("reorder_arguments", "two required body fields swapped", reorder_arguments, "breaking"),
-    ("change_argument_type", "a required body field's type changed", change_argument_type, "breaking"),
-    ("change_response_type", "an operation's response type changed", change_response_type, "breaking"),
-    ("change_field_type", "a response field's type changed", change_field_type, "breaking"),
-    ("add_response_field", "a new optional response field", add_response_field, "feature"),
-    ("add_required_response_field", "a new required response field", add_required_response_field, "feature"),
-    ("remove_response_field", "a response field removed", remove_response_field, "breaking"),
-    ("add_optional_input_field", "a new optional field of a request type", add_optional_input_field, "feature"),
-    ("add_required_input_field", "a new required field of a request type", add_required_input_field, "breaking"),
-    ("add_enum_value", "a new enum value", add_enum_value, "feature"),
-    ("remove_enum_value", "an enum value removed", remove_enum_value, "breaking"),
-    ("add_union_variant", "a new variant of a discriminated union", add_union_variant, "feature"),
-    ("remove_union_variant", "a union variant removed", remove_union_variant, "breaking"),
-    ("remove_pagination", "a list no longer paginated", remove_pagination, "breaking"),
-    ("stream_to_json", "an event stream turned into a JSON response", stream_to_json, "breaking"),
-    ("change_description", "descriptions changed", change_description, "fix"),
-    ("change_path", "an operation's URL path changed", change_path, "fix"),
+    ("none", "the spec read and written back unchanged", lambda doc: None, "none", RETRIEVE),
+    ("add_operation", "a new operation (`beta.chat.export`)", add_operation, "feature", RETRIEVE),
+    ("remove_operation", "an operation removed (`chat.get_summary`)", remove_operation, "breaking", SUMMARY),
+    ("add_required_argument", "a new required query parameter", add_required_argument, "breaking", RETRIEVE),
+    ("add_optional_setter", "a new optional query parameter", add_optional_setter, "feature", RETRIEVE),
+    ("make_setter_required", "an optional parameter made required", make_setter_required, "breaking", RETRIEVE),
+    ("remove_setter", "an optional parameter removed", remove_setter, "breaking", RETRIEVE),
+    ("reorder_arguments", "two required body fields swapped", reorder_arguments, "breaking", STREAM),
+    ("change_argument_type", "a required body field's type changed", change_argument_type, "breaking", STREAM),
+    ("change_response_type", "an operation's response type changed", change_response_type, "breaking", SUMMARY),
+    ("change_field_type", "a response field's type changed", change_field_type, "breaking", SESSION_FIELDS),
+    ("add_response_field", "a new optional response field", add_response_field, "feature", SESSION_FIELDS),
+    ("add_required_response_field", "a new required response field", add_required_response_field, "feature", SESSION_FIELDS),
+    ("remove_response_field", "a response field removed", remove_response_field, "breaking", SESSION_FIELDS),
+    ("add_optional_input_field", "a new optional field of a request type", add_optional_input_field, "feature", CATEGORY),
+    ("add_required_input_field", "a new required field of a request type", add_required_input_field, "breaking", CATEGORY),
+    ("add_enum_value", "a new enum value", add_enum_value, "feature", OPERATOR),
+    ("remove_enum_value", "an enum value removed", remove_enum_value, "breaking", OPERATOR),
+    ("add_union_variant", "a new variant of a discriminated union", add_union_variant, "feature", EVENTS),
+    ("remove_union_variant", "a union variant removed", remove_union_variant, "breaking", EVENTS),
+    ("remove_pagination", "a list no longer paginated", remove_pagination, "breaking", LIST),
+    ("stream_to_json", "an event stream turned into a JSON response", stream_to_json, "breaking", STREAM),
+    ("change_description", "descriptions changed", change_description, "fix", RETRIEVE),
+    ("change_path", "an operation's URL path changed", change_path, "fix", SUMMARY),
 ]
+
+USER_MAIN = """//! Code written against the SDK before the change.
+#![allow(dead_code, unused_imports)]
+use llama_cloud::types::{{ChatEvent, ChatSession, FilterOperator, SplitCategory}};
+use llama_cloud::LlamaCloud;
+
+async fn user(client: &LlamaCloud) -> llama_cloud::Result<()> {{
+    {code}
+    Ok(())
+}}
+
+fn main() {{}}
+"""
+
+
+def compile_user_code(case, sdk, code, env):
+    """`cargo check` of a crate using the regenerated SDK the way `code` does: 'compiles' or 'fails'."""
+    user = os.path.join(case, "user")
+    os.makedirs(os.path.join(user, "src"), exist_ok=True)
+    with open(os.path.join(user, "Cargo.toml"), "w") as f:
+        f.write(f'[package]\nname = "old-user-code"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\nllama-cloud = {{ path = "{sdk}" }}\n\n[workspace]\n')
+    with open(os.path.join(user, "src", "main.rs"), "w") as f:
+        f.write(USER_MAIN.format(code=code))
+    check = run(["cargo", "check", "--quiet", "--manifest-path", os.path.join(user, "Cargo.toml")], env=env)
+    return ("compiles" if check.returncode == 0 else "fails"), check.stderr
 
 
 def expected_version(verdict):
@@ -227,7 +266,13 @@ def main():
     env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "semver"), CARGO_TERM_COLOR="never")
     rows, failures = [], []
     started = time.time()
-    for name, description, mutate, expected in mutations:
+    user_env = dict(env, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "semver-user"))
+    # The user code must compile against the SDK as it is, or it proves nothing.
+    for name, _, _, _, code in mutations:
+        verdict, errors = compile_user_code(os.path.join(work, "baseline", name), SDK, code, user_env)
+        if verdict != "compiles":
+            sys.exit(f"the user code of {name} does not compile against generated-sdk/ itself:\n{errors}")
+    for name, description, mutate, expected, code in mutations:
         case = os.path.join(work, name)
         shutil.rmtree(case, ignore_errors=True)
         spec_dir = os.path.join(case, "spec")
@@ -267,23 +312,27 @@ def main():
             failures.append(f"{name}: cargo semver-checks did not run:\n{output[-2000:]}")
             continue
         lints = sorted({line.split()[2].rstrip(":") for line in output.splitlines() if line.strip().startswith("--- failure")})
+        compiled, errors = compile_user_code(case, sdk, code, user_env)
 
-        agrees = (verdict == "breaking") == (semver == "major required")
+        # Breaking exactly when a tool says so: cargo-semver-checks, or old code failing to compile
+        # (semver-checks does not compare argument or field types).
+        breaks = semver == "major required" or compiled == "fails"
+        agrees = (verdict == "breaking") == breaks
         ok = agrees and verdict == expected and version == expected_version(verdict)
-        rows.append((name, description, verdict, version, semver + (f" ({', '.join(lints)})" if lints else ""), "yes" if agrees else "NO"))
+        rows.append((name, description, verdict, version, semver + (f" ({', '.join(lints)})" if lints else ""), compiled, "yes" if agrees else "NO"))
         if verdict != expected:
             failures.append(f"{name}: generator diff says {verdict}, expected {expected}:\n{diff.stdout}")
         if not agrees:
-            failures.append(f"{name}: generator diff says {verdict} but cargo semver-checks says {semver}:\n{output[-3000:]}")
+            failures.append(f"{name}: generator diff says {verdict}; cargo semver-checks: {semver}; old code {compiled}:\n{output[-2000:]}\n{errors[-2000:]}")
         if version != expected_version(verdict):
             failures.append(f"{name}: regenerating bumped the version to {version}, expected {expected_version(verdict)}")
-        print(f"[semver] {name}: diff {verdict}, version {version}, semver-checks {semver}{'' if ok else '  <-- MISMATCH'}", file=sys.stderr, flush=True)
+        print(f"[semver] {name}: diff {verdict}, version {version}, semver-checks {semver}, old code {compiled}{'' if ok else '  <-- MISMATCH'}", file=sys.stderr, flush=True)
 
-    print("| mutation | change | `generator diff` | new version | cargo semver-checks | agree |")
-    print("|---|---|---|---|---|---|")
+    print("| mutation | change | `generator diff` | new version | cargo semver-checks | old user code | agree |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    print(f"\n{len(rows)} mutations, {sum(r[5] == 'yes' for r in rows)} agree; {time.time() - started:.0f} s.")
+    print(f"\n{len(rows)} mutations, {sum(r[6] == 'yes' for r in rows)} agree; {time.time() - started:.0f} s.")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     for failure in failures:
