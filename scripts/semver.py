@@ -173,7 +173,7 @@ def change_path(doc):
 RETRIEVE = 'let session = client.beta().chat().retrieve("ses-1").project_id("prj-1").await?;\n    let _ = (&session.session_id, &session.generated_title);'
 SUMMARY = 'let summary: llama_cloud::types::ChatSession = client.beta().chat().get_summary("ses-1").await?;\n    let _ = summary;'
 STREAM = 'let events = client.beta().chat().stream("ses-1", ["idx-1"], "What changed?").await?;\n    let _ = events.into_raw();'
-SESSION_FIELDS = 'fn id(session: &ChatSession) -> &str {\n        &session.session_id\n    }\n    let session = client.beta().chat().retrieve("ses-1").await?;\n    let _ = (id(&session), &session.generated_title);'
+SESSION_FIELDS = 'fn id(session: &ChatSession) -> &str {\n        &session.session_id\n    }\n    let session = client.beta().chat().get_summary("ses-1").await?;\n    let _ = (id(&session), &session.generated_title);'
 CATEGORY = 'let _ = SplitCategory::new("invoice").with_description("Sales invoices");'
 OPERATOR = 'fn symbol(op: &FilterOperator) -> &str {\n        match op {\n            FilterOperator::Eq => "=",\n            FilterOperator::Nin => "not in",\n            FilterOperator::Unknown(other) => other,\n            _ => "?",\n        }\n    }\n    let _ = symbol(&FilterOperator::Eq);'
 EVENTS = 'fn kind(event: &ChatEvent) -> &str {\n        match event {\n            ChatEvent::TextDelta(delta) => &delta.content,\n            ChatEvent::UserInput(_) => "user",\n            ChatEvent::Unknown(_) => "unknown",\n            _ => "other",\n        }\n    }\n    let _ = kind;'

@@ -339,34 +339,10 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             }
             assert_eq!(n, events);
             let stream_secs = start.elapsed().as_secs_f64();
-            // In memory: split on blank lines and decode the data directly.
-            let start = Instant::now();
-            let mut n = 0;
-            for block in body.split(|&b| b == b'\n') {
-                if let Some(data) = block.strip_prefix(b"data: ") {
-                    if data != b"[DONE]" {
-                        let event: TextDeltaEvent = serde_json::from_slice(data).expect("direct decode");
-                        std::hint::black_box(event);
-                        n += 1;
-                    }
-                }
-            }
-            assert_eq!(n, events);
-            let direct_secs = start.elapsed().as_secs_f64();
-            // In memory: the same, decoding into the stream's own type (the union).
-            let start = Instant::now();
-            let mut n = 0;
-            for block in body.split(|&b| b == b'\n') {
-                if let Some(data) = block.strip_prefix(b"data: ") {
-                    if data != b"[DONE]" {
-                        let event: ChatEvent = serde_json::from_slice(data).expect("direct decode");
-                        std::hint::black_box(event);
-                        n += 1;
-                    }
-                }
-            }
-            assert_eq!(n, events);
-            let union_secs = start.elapsed().as_secs_f64();
+            // In memory: split on lines and decode the data directly, into the one struct the
+            // events carry, then into the stream's own type (the union).
+            let direct_secs = split_and_decode::<TextDeltaEvent>(&body, events);
+            let union_secs = split_and_decode::<ChatEvent>(&body, events);
             if round > 0 {
                 let per_sec = |s: f64| events as f64 / s;
                 sn.push(per_sec(sdk_secs));
@@ -388,6 +364,24 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             union_mem: median(&mut um),
         }
     })
+}
+
+/// Seconds to split an SSE body on newlines and decode each `data:` line as `T` (the baseline the typed
+/// event stream is measured against); checks that there were `events`.
+fn split_and_decode<T: serde::de::DeserializeOwned>(body: &[u8], events: usize) -> f64 {
+    let start = Instant::now();
+    let mut n = 0;
+    for line in body.split(|&b| b == b'\n') {
+        if let Some(data) = line.strip_prefix(b"data: ") {
+            if data != b"[DONE]" {
+                let event: T = serde_json::from_slice(data).expect("direct decode");
+                std::hint::black_box(event);
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, events);
+    start.elapsed().as_secs_f64()
 }
 
 /// Result of one soak run (in a child process, so its peak RSS is its own).
