@@ -297,6 +297,14 @@ def main():
             failures.append(f"{name}: generator generate failed: {generate.stderr.strip()}")
             continue
         version = package_version(os.path.join(sdk, "Cargo.toml"))
+        with open(os.path.join(SDK, "CHANGELOG.md")) as f:
+            old_changelog = f.read()
+        with open(os.path.join(sdk, "CHANGELOG.md")) as f:
+            changelog = f.read()
+        if verdict == "none" and changelog != old_changelog:
+            failures.append(f"{name}: the surface did not change, but CHANGELOG.md did")
+        if verdict != "none" and f"\n## {version} - " not in changelog:
+            failures.append(f"{name}: CHANGELOG.md has no section for {version}")
 
         checks = run(
             [args.semver_checks, "semver-checks", "check-release", "--manifest-path", os.path.join(sdk, "Cargo.toml"),
