@@ -98,8 +98,9 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
             def.module = vec![shared.clone()];
         }
     }
-    split_large_modules(root, types);
+    // Before splitting: the setters of types users build count towards a module's size.
     mark_inputs(root, types);
+    split_large_modules(root, types);
 }
 
 /// Sets `input` on every type an operation's inputs reach.
@@ -199,7 +200,8 @@ fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
                 chunk_lines += lines;
             }
             chunks.push(chunk);
-            if chunks.len() > 1 {
+            // Under a type that fills its module by itself, even one run moves out.
+            if chunks.len() > 1 || (owner.is_some() && !chunks[0].is_empty()) {
                 for chunk in chunks {
                     let mut submodule = module.clone();
                     submodule.push(format!("{}_etc", snake_name(&types[chunk[0]].name)));
@@ -217,7 +219,13 @@ fn estimated_lines(def: &TypeDef) -> usize {
     let doc = |text: &Option<String>| text.as_deref().map_or(1, |t| t.len() / 100 + t.lines().count());
     doc(&def.description)
         + match &def.kind {
-            TypeKind::Struct { fields } => 4 + fields.iter().map(|f| 2 + usize::from(!f.required) + doc(&f.description)).sum::<usize>(),
+            TypeKind::Struct { fields } => {
+                let declared = 4 + fields.iter().map(|f| 2 + usize::from(!f.required) + doc(&f.description)).sum::<usize>();
+                // `new` (a line per parameter and per field) and a five-line `with_*` setter per
+                // optional field.
+                let builders = if def.input { 8 + fields.iter().map(|f| if f.required { 2 } else { 6 }).sum::<usize>() } else { 0 };
+                declared + builders
+            }
             TypeKind::Enum { values } => 55 + values.iter().map(|v| 4 + doc(&v.description)).sum::<usize>(),
             TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),
             TypeKind::Alias { .. } => 2,
