@@ -62,7 +62,9 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             quote!(#mod_gate mod #child; #gate pub use #child::*;)
         });
         let in_shared = path.first() == Some(&shared);
-        let items = module_items(defs, &pages, index, in_shared);
+        // Types of the modules below come in through their `pub use child::*`.
+        let below: BTreeSet<&str> = api.types.iter().filter(|t| t.module.len() > path.len() && t.module.starts_with(path)).map(|t| t.name.as_str()).collect();
+        let items = module_items(defs, &below, &pages, index, in_shared);
         // Which imports a module of feature-gated types uses depends on the features enabled.
         let allow = (in_shared && shared_gated).then(|| quote!(#![allow(unused_imports)]));
         let tokens = quote! {
@@ -86,7 +88,7 @@ fn resource_module_paths(resource: &Resource) -> BTreeSet<Vec<String>> {
 }
 
 /// The `use` items and definitions of one module's types.
-fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_each_type: bool) -> TokenStream {
+fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], index: &TypeIndex, gate_each_type: bool) -> TokenStream {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
@@ -149,7 +151,7 @@ fn module_items(defs: &[&TypeDef], pages: &[&PageImpl], index: &TypeIndex, gate_
     }
     // Other modules' types come in through the flat re-export; a glob, because which of them exist
     // depends on the enabled features.
-    if imports.named.iter().any(|name| !defs.iter().any(|d| &d.name == name)) {
+    if imports.named.iter().any(|name| !defs.iter().any(|d| &d.name == name) && !below.contains(name.as_str())) {
         uses.extend(quote!(use crate::types::*;));
     }
     let uses = ordered_uses(uses);

@@ -10,7 +10,6 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::types::*;
 
 /// Batch-specific parse job record for batch processing.
 ///
