@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::diff::{self, Level, Report};
 use crate::error::{Error, Result};
-use crate::surface::{Surface, SURFACE_FILE};
+use crate::surface::{Surface, SURFACE_FILE, SURFACE_FORMAT};
 
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 
@@ -25,9 +25,12 @@ pub struct Release {
     pub version: String,
     pub changelog: String,
     pub surface: String,
-    /// What changed since the previous generation (`None` for the first one).
+    /// What changed since the previous generation (`None` for the first one, or when the previous
+    /// surface cannot be compared).
     pub report: Option<Report>,
     pub previous_version: Option<String>,
+    /// The previous surface was recorded by another generator version, so it was not compared.
+    pub recorded_anew: bool,
 }
 
 /// Plans the release of `surface` after the generation in `previous_dir` (the output directory,
@@ -50,17 +53,19 @@ pub fn plan(surface: &Surface, previous_dir: &Path, version: Option<&str>, date:
         // The first release: nothing to compare with.
         let version = version.unwrap_or(previous_version.as_deref().unwrap_or(FIRST_VERSION)).to_owned();
         let changelog = format!("{CHANGELOG_HEADER}\n## {version} - {date}\n\nThe first version generated.\n");
-        return Ok(Release { version, changelog, surface: surface_json, report: None, previous_version });
+        return Ok(Release { version, changelog, surface: surface_json, report: None, previous_version, recorded_anew: false });
     };
-    let old = Surface::from_json(&previous_surface).map_err(|e| Error::Io {
-        path: previous_dir.join(SURFACE_FILE),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a surface this generator wrote: {e}")),
-    })?;
+    // A surface another generator version recorded differently cannot be compared: it is recorded
+    // anew, and the release stays as it was.
+    let Some(old) = Surface::from_json(&previous_surface).ok().filter(|old| old.format == SURFACE_FORMAT) else {
+        let version = version.unwrap_or(&previous_version).to_owned();
+        return Ok(Release { version, changelog: previous_changelog, surface: surface_json, report: None, previous_version: Some(previous_version), recorded_anew: true });
+    };
     let report = diff::diff(&old, surface);
     let Some(verdict) = report.verdict() else {
         // Nothing users can see changed: the release stays as it was.
         let version = version.unwrap_or(&previous_version).to_owned();
-        return Ok(Release { version, changelog: previous_changelog, surface: surface_json, report: Some(report), previous_version: Some(previous_version) });
+        return Ok(Release { version, changelog: previous_changelog, surface: surface_json, report: Some(report), previous_version: Some(previous_version), recorded_anew: false });
     };
     let version = match version {
         Some(version) => version.to_owned(),
@@ -71,7 +76,7 @@ pub fn plan(surface: &Surface, previous_dir: &Path, version: Option<&str>, date:
     };
     let section = format!("## {version} - {date}\n\n{}", report.to_markdown());
     let changelog = insert_section(&previous_changelog, &section);
-    Ok(Release { version, changelog, surface: surface_json, report: Some(report), previous_version: Some(previous_version) })
+    Ok(Release { version, changelog, surface: surface_json, report: Some(report), previous_version: Some(previous_version), recorded_anew: false })
 }
 
 /// The newest section goes first, after the header.
@@ -136,7 +141,11 @@ impl Release {
     /// A line for the command's output: the version and why.
     pub fn summary(&self) -> String {
         match (&self.report, &self.previous_version) {
-            (None, _) => format!("first release, version {}", self.version),
+            (None, _) if !self.recorded_anew => format!("first release, version {}", self.version),
+            (None, _) => format!(
+                "{SURFACE_FILE} was recorded by another generator version: recorded anew, version {} and CHANGELOG.md unchanged",
+                self.version
+            ),
             (Some(report), Some(previous)) if report.verdict().is_some() => {
                 let verdict = report.verdict().map_or("", Level::as_str);
                 format!(

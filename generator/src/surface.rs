@@ -14,8 +14,13 @@ use crate::ir::{Api, Input, Location, Operation, PageScheme, Resource, ResponseK
 /// The file of the generated crate that records its surface.
 pub const SURFACE_FILE: &str = "api-surface.json";
 
+/// The version of what a surface records; a surface of another version cannot be compared.
+pub const SURFACE_FORMAT: u32 = 1;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
+    /// [`SURFACE_FORMAT`] when it was recorded.
+    pub format: u32,
     /// Cargo features (one per top-level resource).
     pub features: BTreeSet<String>,
     /// Operations by their place in the resource tree (`beta.agent_data.get`; a client method is
@@ -128,7 +133,7 @@ pub struct VariantSurface {
 impl Surface {
     /// The surface of the SDK generated from `api`.
     pub fn of(api: &Api) -> Surface {
-        let mut surface = Surface::default();
+        let mut surface = Surface { format: SURFACE_FORMAT, ..Surface::default() };
         collect_operations(&api.root, &mut Vec::new(), &mut surface);
         for child in &api.root.children {
             surface.features.insert(child.accessor.clone());

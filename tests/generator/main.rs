@@ -5,6 +5,7 @@
 mod bad_specs;
 mod compile;
 mod diff;
+mod release;
 
 use std::path::{Path, PathBuf};
 
