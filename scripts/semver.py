@@ -233,8 +233,14 @@ def compile_user_code(case, sdk, code, env):
     return ("compiles" if check.returncode == 0 else "fails"), check.stderr
 
 
-def expected_version(verdict):
-    return {"breaking": "0.2.0", "feature": "0.1.1", "fix": "0.1.1", "none": "0.1.0"}[verdict]
+def expected_version(verdict, base):
+    """The version Cargo's semver rules give after `base` (`major.minor.patch`) for the verdict."""
+    major, minor, patch = (int(part) for part in base.split("."))
+    if major == 0:
+        bumps = {"breaking": (0, minor + 1, 0), "feature": (0, minor, patch + 1), "fix": (0, minor, patch + 1)}
+    else:
+        bumps = {"breaking": (major + 1, 0, 0), "feature": (major, minor + 1, 0), "fix": (major, minor, patch + 1)}
+    return ".".join(str(part) for part in bumps.get(verdict, (major, minor, patch)))
 
 
 def package_version(manifest):
@@ -265,6 +271,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "semver"), CARGO_TERM_COLOR="never")
     rows, failures = [], []
+    base = package_version(os.path.join(SDK, "Cargo.toml"))
     started = time.time()
     user_env = dict(env, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "semver-user"))
     # The user code must compile against the SDK as it is, or it proves nothing.
@@ -326,14 +333,14 @@ def main():
         # (semver-checks does not compare argument or field types).
         breaks = semver == "major required" or compiled == "fails"
         agrees = (verdict == "breaking") == breaks
-        ok = agrees and verdict == expected and version == expected_version(verdict)
+        ok = agrees and verdict == expected and version == expected_version(verdict, base)
         rows.append((name, description, verdict, version, semver + (f" ({', '.join(lints)})" if lints else ""), compiled, "yes" if agrees else "NO"))
         if verdict != expected:
             failures.append(f"{name}: generator diff says {verdict}, expected {expected}:\n{diff.stdout}")
         if not agrees:
             failures.append(f"{name}: generator diff says {verdict}; cargo semver-checks: {semver}; old code {compiled}:\n{output[-2000:]}\n{errors[-2000:]}")
-        if version != expected_version(verdict):
-            failures.append(f"{name}: regenerating bumped the version to {version}, expected {expected_version(verdict)}")
+        if version != expected_version(verdict, base):
+            failures.append(f"{name}: regenerating bumped the version to {version}, expected {expected_version(verdict, base)}")
         print(f"[semver] {name}: diff {verdict}, version {version}, semver-checks {semver}, old code {compiled}{'' if ok else '  <-- MISMATCH'}", file=sys.stderr, flush=True)
 
     print("| mutation | change | `generator diff` | new version | cargo semver-checks | old user code | agree |")

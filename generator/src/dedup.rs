@@ -167,7 +167,7 @@ mod tests {
 
     fn enum_def(name: &str, values: &[&str]) -> TypeDef {
         let values = values.iter().map(|v| EnumValue { rust_name: v.to_uppercase(), wire: v.to_string(), description: None }).collect();
-        TypeDef { name: name.into(), pointer: String::new(), description: None, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false }
+        TypeDef::new(name.into(), String::new(), None, TypeKind::Enum { values })
     }
 
     fn struct_def(name: &str, fields: &[(&str, TypeRef)]) -> TypeDef {
@@ -175,7 +175,7 @@ mod tests {
             .iter()
             .map(|(wire, ty)| Field { rust_name: wire.to_string(), wire_name: wire.to_string(), ty: ty.clone(), required: true, boxed: false, description: None, pointer: String::new() })
             .collect();
-        TypeDef { name: name.into(), pointer: String::new(), description: None, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false }
+        TypeDef::new(name.into(), String::new(), None, TypeKind::Struct { fields })
     }
 
     fn classes(defs: Vec<TypeDef>) -> BTreeMap<String, String> {

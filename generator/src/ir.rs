@@ -278,6 +278,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The innermost named type (`Vec<Foo>` → `Foo`), if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
     /// Replaces named types by the names `renames` gives them (others stay as they are).
     pub fn rename(&mut self, renames: &std::collections::HashMap<String, String>) {
         match self {
@@ -313,6 +322,37 @@ pub struct TypeDef {
     /// An operation's input reaches it: users build values of it, so a struct gets a constructor
     /// and setters (and `Default` when every field is optional).
     pub input: bool,
+    /// A struct used only as variants of discriminated unions: the tags that select it, which the
+    /// unions read and write in its stead (it has no field for them).
+    pub tagged_by: Vec<VariantTag>,
+}
+
+impl TypeDef {
+    /// A type as lowering first defines it: not yet placed in a module.
+    pub fn new(name: String, pointer: String, description: Option<String>, kind: TypeKind) -> Self {
+        TypeDef { name, pointer, description, kind, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false, tagged_by: Vec::new() }
+    }
+
+    /// The names of the types its fields, variants or alias target refer to.
+    pub fn references(&self) -> impl Iterator<Item = &str> {
+        let refs: Vec<&TypeRef> = match &self.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias { target } => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        };
+        refs.into_iter().filter_map(TypeRef::named)
+    }
+}
+
+/// A discriminated union's tag selecting a variant: `type` = `text_delta` selects
+/// `ChatEvent::TextDelta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariantTag {
+    pub union: String,
+    pub variant: String,
+    pub property: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

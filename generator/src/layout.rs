@@ -36,13 +36,13 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
                 ResponseKind::Paginated { page, item, .. } => refs.extend([page, item]),
                 ResponseKind::Empty | ResponseKind::Bytes => {}
             }
-            stack.extend(refs.into_iter().filter_map(|ty| named(ty)).filter_map(|name| index.get(name).copied()));
+            stack.extend(refs.into_iter().filter_map(TypeRef::named).filter_map(|name| index.get(name).copied()));
         }
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut reached[i], true) {
                 continue;
             }
-            stack.extend(references(&types[i]).into_iter().filter_map(|name| index.get(name).copied()));
+            stack.extend(types[i].references().filter_map(|name| index.get(name).copied()));
         }
         for (i, reached) in reached.into_iter().enumerate() {
             if reached {
@@ -69,7 +69,7 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
     }
     let mut stack: Vec<usize> = (0..types.len()).collect();
     while let Some(i) = stack.pop() {
-        for name in references(&types[i]) {
+        for name in types[i].references() {
             let Some(&j) = index.get(name) else { continue };
             let grown = match (users[i].clone(), &mut users[j]) {
                 (_, None) => false,
@@ -108,13 +108,13 @@ fn mark_inputs(root: &Resource, types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut stack: Vec<usize> = Vec::new();
     walk(root, &mut |resource: &Resource| {
-        let names = resource.operations.iter().flat_map(|op| &op.inputs).filter_map(|input| named(&input.ty));
+        let names = resource.operations.iter().flat_map(|op| &op.inputs).filter_map(|input| input.ty.named());
         stack.extend(names.filter_map(|name| index.get(name).copied()));
     });
     let mut input = vec![false; types.len()];
     while let Some(i) = stack.pop() {
         if !std::mem::replace(&mut input[i], true) {
-            stack.extend(references(&types[i]).into_iter().filter_map(|name| index.get(name).copied()));
+            stack.extend(types[i].references().filter_map(|name| index.get(name).copied()));
         }
     }
     for (def, input) in types.iter_mut().zip(input) {
@@ -143,7 +143,7 @@ fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
             continue;
         }
         let local: HashMap<&str, usize> = members.iter().map(|&i| (types[i].name.as_str(), i)).collect();
-        let uses = |i: usize| -> Vec<usize> { references(&types[i]).into_iter().filter_map(|n| local.get(n).copied()).collect() };
+        let uses = |i: usize| -> Vec<usize> { types[i].references().filter_map(|n| local.get(n).copied()).collect() };
         // The type a module is named after stays in it; what it is made of may move further down.
         let used_by_others: HashSet<usize> =
             members.iter().filter(|&&i| Some(i) != owner).flat_map(|&i| uses(i).into_iter().filter(move |&j| j != i)).collect();
@@ -232,29 +232,10 @@ fn estimated_lines(def: &TypeDef) -> usize {
         }
 }
 
-fn references(def: &TypeDef) -> Vec<&str> {
-    let refs: Vec<&TypeRef> = match &def.kind {
-        TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias { target } => vec![target],
-        TypeKind::Enum { .. } => Vec::new(),
-    };
-    refs.into_iter().filter_map(named).collect()
-}
-
 fn walk(resource: &Resource, visit: &mut impl FnMut(&Resource)) {
     visit(resource);
     for child in &resource.children {
         walk(child, visit);
-    }
-}
-
-/// The innermost named type of a reference (`Vec<Foo>` → `Foo`).
-fn named(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        TypeRef::List(inner) | TypeRef::Map(inner) => named(inner),
-        _ => None,
     }
 }
 

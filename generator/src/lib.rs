@@ -29,6 +29,7 @@ pub mod output;
 pub mod release;
 pub mod schema;
 pub mod surface;
+mod tags;
 mod templates;
 
 use std::path::Path;

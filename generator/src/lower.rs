@@ -16,6 +16,7 @@ use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
 use crate::jobs::{self, WaitDecl};
 use crate::layout::place_types;
+use crate::tags;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
 use crate::Settings;
@@ -110,6 +111,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     let (mut types, renames) = types.finish();
     rename_operation_types(&mut root, &renames);
     jobs::resolve(&mut root, &types, waits)?;
+    tags::leave_tags_to_unions(&root, &mut types);
     place_types(&root, &mut types);
     let mut page_types: Vec<PageImpl> = page_impls.into_values().collect();
     for page in &mut page_types {

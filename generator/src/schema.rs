@@ -198,7 +198,7 @@ impl<'a> TypeSpace<'a> {
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
                 let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef { name: rust, pointer: pointer.clone(), description, kind: TypeKind::Alias { target: lowered.ty }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false });
+                self.defs.insert(rust.clone(), TypeDef::new(rust, pointer.clone(), description, TypeKind::Alias { target: lowered.ty }));
             }
         }
         Ok(())
@@ -322,7 +322,7 @@ impl<'a> TypeSpace<'a> {
                 EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
             })
             .collect();
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Enum { values }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false });
+        self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Enum { values }));
     }
 
     fn lower_object(
@@ -361,7 +361,7 @@ impl<'a> TypeSpace<'a> {
                 pointer: prop_pointer.clone(),
             });
         }
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Struct { fields }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false });
+        self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Struct { fields }));
         Ok(TypeRef::Named(name.to_string()))
     }
 
@@ -551,7 +551,7 @@ impl<'a> TypeSpace<'a> {
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
-        self.defs.insert(name.to_string(), TypeDef { name: name.to_string(), pointer: pointer.to_string(), description, kind: TypeKind::Union { variants, discriminator }, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false });
+        self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Union { variants, discriminator }));
         Ok(Some(TypeRef::Named(name.to_string())))
     }
 

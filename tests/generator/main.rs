@@ -6,6 +6,7 @@ mod bad_specs;
 mod compile;
 mod diff;
 mod release;
+mod tags;
 
 use std::path::{Path, PathBuf};
 

@@ -93,8 +93,12 @@ async fn chat_stream_yields_typed_events_and_keeps_unknown_ones() {
     assert!(matches!(events[3], ChatEvent::Stop(_)));
     assert_eq!(events.len(), 4);
     // Known variants re-encode with their tag, unknown ones exactly as received.
-    assert_eq!(serde_json::to_value(&events[0]).expect("encodes")["type"], "text_delta");
+    assert_eq!(serde_json::to_value(&events[0]).expect("encodes"), json!({"type": "text_delta", "content": "Hel"}));
     assert_eq!(serde_json::to_value(&events[2]).expect("encodes"), json!({"type": "brand_new", "x": 1}));
+    // The union holds the tag: a variant's payload on its own is just its data.
+    let ChatEvent::Stop(stop) = &events[3] else { unreachable!("checked above") };
+    assert_eq!(serde_json::to_value(stop).expect("encodes"), json!({"is_error": false, "usage": {}}));
+    assert_eq!(serde_json::to_value(&events[3]).expect("encodes"), json!({"type": "stop", "is_error": false, "usage": {}}));
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 //! The generated SDK reads like a hand-written one. Measured on every public item the generator wrote
 //! into `generated-sdk/src` (the copied runtime is hand-written and left out): type names of at most
-//! 40 characters and without `VariantN`, no two public types of the same structure, no doc comment
+//! 40 characters and without `VariantN`, no two public types of the same structure (but for the
+//! payloads of a discriminated union's variants, which their tags tell apart), no doc comment
 //! that only restates its item's name, and no source file over 1,500 lines.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
@@ -43,6 +44,10 @@ struct Collector {
     types: Vec<PublicType>,
     /// (where, doc text, the names it may not merely restate)
     docs: Vec<(String, String, Vec<String>)>,
+    /// Enums with a `TaggedUnion` impl (discriminated unions).
+    tagged_unions: BTreeSet<String>,
+    /// Each enum's variant payload types (`ChatEvent` → `TextDeltaEvent`, ...).
+    payloads: BTreeMap<String, Vec<String>>,
 }
 
 fn is_public(vis: &syn::Visibility) -> bool {
@@ -69,6 +74,11 @@ fn tokens(ty: &impl quote::ToTokens) -> String {
 }
 
 impl Collector {
+    /// The payload types of discriminated unions' variants.
+    fn tagged_payloads(&self) -> BTreeSet<String> {
+        self.tagged_unions.iter().filter_map(|name| self.payloads.get(name)).flatten().cloned().collect()
+    }
+
     fn doc(&mut self, what: String, attrs: &[syn::Attribute], names: Vec<String>) {
         if let Some(text) = doc_text(attrs) {
             self.docs.push((what, text, names));
@@ -98,12 +108,25 @@ impl<'ast> Visit<'ast> for Collector {
             let mut variants: Vec<String> = item.variants.iter().map(|v| format!("{}{}", v.ident, tokens(&v.fields))).collect();
             variants.sort();
             self.types.push(PublicType { name: name.clone(), file: self.file.clone(), shape: format!("enum {{{}}}", variants.join(", ")) });
+            let payloads = item.variants.iter().filter_map(|v| match &v.fields {
+                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => Some(tokens(&fields.unnamed[0].ty)),
+                _ => None,
+            });
+            self.payloads.insert(name.clone(), payloads.collect());
             self.doc(format!("enum {name}"), &item.attrs, vec![name.clone()]);
             for variant in &item.variants {
                 self.doc(format!("{name}::{}", variant.ident), &variant.attrs, vec![variant.ident.to_string()]);
             }
         }
         syn::visit::visit_item_enum(self, item);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let trait_name = item.trait_.as_ref().and_then(|(_, path, _)| path.segments.last()).map(|s| s.ident.to_string());
+        if trait_name.as_deref() == Some("TaggedUnion") {
+            self.tagged_unions.insert(tokens(&item.self_ty));
+        }
+        syn::visit::visit_item_impl(self, item);
     }
 
     fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
@@ -195,6 +218,7 @@ fn generated_sdk_reads_like_hand_written_code() {
     }
     assert!(collector.types.len() > 50, "public types are found");
 
+    let tagged_payloads = collector.tagged_payloads();
     let variant_n = |name: &str| name.match_indices("Variant").any(|(i, _)| name[i + 7..].starts_with(|c: char| c.is_ascii_digit()));
     let mut by_shape: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for ty in &collector.types {
@@ -210,7 +234,9 @@ fn generated_sdk_reads_like_hand_written_code() {
         }
     }
     for (shape, names) in &by_shape {
-        if names.len() > 1 {
+        // The payloads of a tagged union's variants may share a structure: their tags tell them apart.
+        let untagged: Vec<&&str> = names.iter().filter(|name| !tagged_payloads.contains(**name)).collect();
+        if untagged.len() > 1 {
             problems.push(format!("types {names:?} have the same structure: {shape}"));
         }
     }

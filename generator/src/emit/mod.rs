@@ -338,13 +338,14 @@ fn top_level_items(tokens: TokenStream) -> Vec<TokenStream> {
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them together): after
-/// every line that closes a block, and after the `use` block, before the next item or its docs.
+/// every line that closes a block (or is an empty one, `struct Stop {}`), and after the `use` block, before the next item or its docs.
 fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut previous = "";
     for line in code.lines() {
         let current = line.trim_start();
-        let closes_block = (matches!(previous.trim_start(), "}" | "};" | ");") || previous.ends_with("!();")) && previous.len() - previous.trim_start().len() == line.len() - current.len();
+        let closes_block = (matches!(previous.trim_start(), "}" | "};" | ");") || previous.ends_with("!();") || previous.ends_with(" {}"))
+            && previous.len() - previous.trim_start().len() == line.len() - current.len();
         let group = |l: &str| match l {
             l if l.starts_with("#![") => Some(0),
             l if l.starts_with("mod ") || l.starts_with("pub mod ") => Some(1),

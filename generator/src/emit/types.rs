@@ -164,8 +164,16 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
 /// The spec's description, else what the type's shape truthfully says (its values, its variants, what
 /// it aliases), else nothing: a doc that only restates the name tells a reader nothing.
 fn type_doc(def: &TypeDef) -> TokenStream {
+    let tag_note = tag_note(def);
     if let Some(text) = &def.description {
-        return doc_attrs(text);
+        let text = doc_attrs(text);
+        return match tag_note.is_empty() {
+            true => text,
+            false => {
+                let note = doc_attrs_raw(&tag_note);
+                quote!(#text #[doc = ""] #note)
+            }
+        };
     }
     let used_in = match def.used_in.as_slice() {
         [] => String::new(),
@@ -192,8 +200,24 @@ fn type_doc(def: &TypeDef) -> TokenStream {
         }
         TypeKind::Alias { target } => capitalize(&describe_type(target)) + ".",
     };
-    let derived: Vec<String> = [used_in, shape].into_iter().filter(|s| !s.is_empty()).collect();
+    // A tagged payload is used only as its variants, which the note names already.
+    let used_in = if tag_note.is_empty() { used_in } else { String::new() };
+    let derived: Vec<String> = [used_in, shape, tag_note].into_iter().filter(|s| !s.is_empty()).collect();
     doc_attrs_raw(&derived.join("\n\n"))
+}
+
+/// For a struct whose tag its unions hold: which variant it is, and that the tag is not a field.
+fn tag_note(def: &TypeDef) -> String {
+    let variants: Vec<String> = def
+        .tagged_by
+        .iter()
+        .map(|tag| format!("[`{union}::{variant}`](crate::types::{union}::{variant}) (`{}` = `{}`)", tag.property, tag.value, union = tag.union, variant = tag.variant))
+        .collect();
+    match variants.as_slice() {
+        [] => String::new(),
+        [one] => format!("The payload of {one}: the union reads and writes the tag, so this struct has no field for it."),
+        many => format!("The payload of {}: the unions read and write the tag, so this struct has no field for it.", many.join(", ")),
+    }
 }
 
 /// A type in words, with named types as intra-doc links (`a list of [`Filter`]`).

@@ -2,9 +2,6 @@
 
 //! Types of `beta.chat`.
 
-use std::convert::Infallible;
-use std::fmt;
-use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{deserialize_tagged, TaggedUnion, PageResponse};
@@ -228,6 +225,8 @@ impl PageResponse for ChatSessionPage {
 }
 
 /// The agent run ended, successfully or with an error.
+///
+/// The payload of [`ChatEvent::Stop`](crate::types::ChatEvent::Stop) (`type` = `stop`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopEvent {
@@ -235,66 +234,6 @@ pub struct StopEvent {
     pub error: Option<String>,
     pub is_error: bool,
     pub usage: StopEventUsage,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<StopEventType>,
-}
-
-/// The `type` field of [`StopEvent`](crate::types::StopEvent).
-///
-/// One of `stop`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StopEventType {
-    /// `stop`
-    Stop,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl StopEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stop => "stop",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StopEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "stop" => Self::Stop,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for StopEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for StopEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StopEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StopEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// Token usage and timing of the run.
@@ -312,343 +251,55 @@ pub struct StopEventUsage {
 }
 
 /// An incremental chunk of the agent's answer text.
+///
+/// The payload of [`ChatEvent::TextDelta`](crate::types::ChatEvent::TextDelta) (`type` = `text_delta`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
     pub content: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TextDeltaEventType>,
-}
-
-/// The `type` field of [`TextDeltaEvent`](crate::types::TextDeltaEvent).
-///
-/// One of `text_delta`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TextDeltaEventType {
-    /// `text_delta`
-    TextDelta,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl TextDeltaEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextDelta => "text_delta",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for TextDeltaEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text_delta" => Self::TextDelta,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for TextDeltaEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for TextDeltaEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for TextDeltaEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TextDeltaEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// A complete answer text block.
+///
+/// The payload of [`ChatEvent::Text`](crate::types::ChatEvent::Text) (`type` = `text`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TextEvent {
     pub content: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TextEventType>,
-}
-
-/// The `type` field of [`TextEvent`](crate::types::TextEvent).
-///
-/// One of `text`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TextEventType {
-    /// `text`
-    Text,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl TextEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for TextEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for TextEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for TextEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for TextEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TextEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// An incremental chunk of the agent's thinking.
+///
+/// The payload of [`ChatEvent::ThinkingDelta`](crate::types::ChatEvent::ThinkingDelta) (`type` = `thinking_delta`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     pub content: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ThinkingDeltaEventType>,
-}
-
-/// The `type` field of [`ThinkingDeltaEvent`](crate::types::ThinkingDeltaEvent).
-///
-/// One of `thinking_delta`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThinkingDeltaEventType {
-    /// `thinking_delta`
-    ThinkingDelta,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl ThinkingDeltaEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThinkingDelta => "thinking_delta",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ThinkingDeltaEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking_delta" => Self::ThinkingDelta,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for ThinkingDeltaEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for ThinkingDeltaEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ThinkingDeltaEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ThinkingDeltaEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// A complete thinking block.
+///
+/// The payload of [`ChatEvent::Thinking`](crate::types::ChatEvent::Thinking) (`type` = `thinking`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ThinkingEvent {
     pub content: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ThinkingEventType>,
-}
-
-/// The `type` field of [`ThinkingEvent`](crate::types::ThinkingEvent).
-///
-/// One of `thinking`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThinkingEventType {
-    /// `thinking`
-    Thinking,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl ThinkingEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ThinkingEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for ThinkingEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for ThinkingEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ThinkingEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ThinkingEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// The agent called a tool.
+///
+/// The payload of [`ChatEvent::ToolCall`](crate::types::ChatEvent::ToolCall) (`type` = `tool_call`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ToolCallEvent {
     pub arguments: Map<String, Value>,
     pub call_id: String,
     pub name: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ToolCallEventType>,
-}
-
-/// The `type` field of [`ToolCallEvent`](crate::types::ToolCallEvent).
-///
-/// One of `tool_call`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ToolCallEventType {
-    /// `tool_call`
-    ToolCall,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl ToolCallEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ToolCall => "tool_call",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ToolCallEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tool_call" => Self::ToolCall,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for ToolCallEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for ToolCallEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ToolCallEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ToolCallEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// The result of a tool call.
+///
+/// The payload of [`ChatEvent::ToolResult`](crate::types::ChatEvent::ToolResult) (`type` = `tool_result`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ToolResultEvent {
@@ -658,66 +309,6 @@ pub struct ToolResultEvent {
     /// Coordinates for lazily resolving a page screenshot presigned URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_attachment: Option<ToolResultImageAttachment>,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ToolResultEventType>,
-}
-
-/// The `type` field of [`ToolResultEvent`](crate::types::ToolResultEvent).
-///
-/// One of `tool_result`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ToolResultEventType {
-    /// `tool_result`
-    ToolResult,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl ToolResultEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ToolResult => "tool_result",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ToolResultEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tool_result" => Self::ToolResult,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for ToolResultEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for ToolResultEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ToolResultEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ToolResultEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
 
 /// Coordinates for lazily resolving a page screenshot presigned URL.
@@ -731,68 +322,10 @@ pub struct ToolResultImageAttachment {
 }
 
 /// A message sent by the user.
+///
+/// The payload of [`ChatEvent::UserInput`](crate::types::ChatEvent::UserInput) (`type` = `user_input`): the union reads and writes the tag, so this struct has no field for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserInputEvent {
     pub content: String,
-    /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<UserInputEventType>,
-}
-
-/// The `type` field of [`UserInputEvent`](crate::types::UserInputEvent).
-///
-/// One of `user_input`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserInputEventType {
-    /// `user_input`
-    UserInput,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-
-impl UserInputEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserInput => "user_input",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UserInputEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user_input" => Self::UserInput,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl FromStr for UserInputEventType {
-    type Err = Infallible;
-    fn from_str(value: &str) -> Result<Self, Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl fmt::Display for UserInputEventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for UserInputEventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UserInputEventType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
 }
