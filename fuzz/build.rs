@@ -1,5 +1,6 @@
 //! Reads the generated SDK and its spec so the targets know what to decode and with what:
-//! every type in `generated-sdk/src/types` that implements `Deserialize`, the string literals those
+//! every type in `generated-sdk/src/types` that implements `Deserialize` (and which of them are
+//! discriminated unions), the string literals those
 //! files use (wire names, tags, enum values: the fuzzer's dictionary), and every example in the spec
 //! (valid documents to mutate).
 
@@ -18,11 +19,13 @@ fn main() {
     rust_files(&types_dir, &mut files);
     files.sort();
     let mut types = BTreeSet::new();
+    let mut tagged = BTreeSet::new();
     let mut words = BTreeSet::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("a generated types file reads");
         println!("cargo:rerun-if-changed={}", file.display());
         decodable_types(&text, &mut types);
+        tagged_unions(&text, &mut tagged);
         string_literals(&text, &mut words);
     }
 
@@ -35,6 +38,11 @@ fn main() {
     writeln!(out, "pub const DECODERS: &[(&str, crate::Check)] = &[").ok();
     for name in &types {
         writeln!(out, "    ({name:?}, crate::decodes_and_round_trips::<llama_cloud::types::{name}>),").ok();
+    }
+    writeln!(out, "];\n\n/// Every discriminated union of the SDK, with its name.").ok();
+    writeln!(out, "pub const TAGGED: &[(&str, crate::Check)] = &[").ok();
+    for name in &tagged {
+        writeln!(out, "    ({name:?}, crate::tagged_fast_path_agrees::<llama_cloud::types::{name}>),").ok();
     }
     writeln!(out, "];\n\n/// Wire names, tags and enum values of the SDK's types.").ok();
     writeln!(out, "pub const DICTIONARY: &[&str] = &{:?};\n", words.iter().collect::<Vec<_>>()).ok();
@@ -74,6 +82,15 @@ fn decodable_types(text: &str, out: &mut BTreeSet<String>) {
         }
         if !line.starts_with("#[") {
             derives_deserialize = false;
+        }
+    }
+}
+
+/// Names of the types that implement `TaggedUnion`.
+fn tagged_unions(text: &str, out: &mut BTreeSet<String>) {
+    for line in text.lines() {
+        if let Some(rest) = line.trim().strip_prefix("impl TaggedUnion for ") {
+            out.insert(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
         }
     }
 }

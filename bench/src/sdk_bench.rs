@@ -331,7 +331,8 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             // In memory: the typed event stream.
             let start = Instant::now();
             let source = futures_util::stream::iter(chunks.clone().into_iter().map(Ok::<Bytes, std::io::Error>));
-            let mut stream = EventStream::<ChatEvent>::new(SseStream::from_byte_stream(source));
+            // Built as the SDK builds it for a discriminated union (`chat().stream()` above).
+            let mut stream = EventStream::<ChatEvent>::tagged(SseStream::from_byte_stream(source));
             let mut n = 0;
             while let Some(event) = stream.next().await {
                 std::hint::black_box(event.expect("event"));

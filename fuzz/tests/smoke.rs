@@ -18,4 +18,5 @@ fn the_type_list_covers_the_sdk() {
         assert!(sdk_fuzz::DECODERS.iter().any(|(n, _)| *n == name), "{name} is fuzzed");
     }
     assert!(sdk_fuzz::EXAMPLES.len() >= 40, "{} examples", sdk_fuzz::EXAMPLES.len());
+    assert!(sdk_fuzz::TAGGED.iter().any(|(n, _)| *n == "ChatEvent"), "the discriminated unions are listed");
 }

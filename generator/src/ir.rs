@@ -427,6 +427,17 @@ impl<'a> TypeIndex<'a> {
         current
     }
 
+    /// Whether the type is a union with a discriminator (its values implement the runtime's
+    /// `TaggedUnion`).
+    pub fn is_tagged_union(&self, ty: &TypeRef) -> bool {
+        match self.resolve(ty) {
+            TypeRef::Named(name) => {
+                matches!(self.by_name.get(name.as_str()).map(|d| &d.kind), Some(TypeKind::Union { discriminator: Some(_), .. }))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether values of the type print as a plain query/header/path/form value (via `Display`).
     pub fn is_display(&self, ty: &TypeRef) -> bool {
         match self.resolve(ty) {

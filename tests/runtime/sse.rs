@@ -145,6 +145,34 @@ async fn invalid_utf8_in_event_data_is_replaced_as_the_specification_says() {
 }
 
 #[tokio::test]
+async fn a_tagged_event_stream_decodes_as_the_general_one_does() {
+    use crate::types::shapes::{Circle, Shape};
+    // Tag first (read off the data), tag later, an escape, a bad field, invalid UTF-8, not JSON.
+    let body: &[u8] = b"data: {\"type\":\"circle\",\"r\":1}\n\ndata: {\"r\":2,\"type\":\"circle\"}\n\n\
+        data: {\"type\":\"circl\\u0065\",\"r\":3}\n\ndata: {\"type\":\"circle\",\"r\":\"wide\"}\n\n\
+        data: {\"type\":\"hexagon\",\"label\":\"\xff\"}\n\ndata: nope\n\n";
+    let chunks = || stream::iter([Ok::<_, Infallible>(body.to_vec())]);
+    let tagged: Vec<Result<Shape, Error>> = EventStream::tagged(SseStream::from_byte_stream(chunks())).collect().await;
+    let general: Vec<Result<Shape, Error>> = EventStream::new(SseStream::from_byte_stream(chunks())).collect().await;
+    assert_eq!(tagged.len(), 6);
+    for (i, (tagged, general)) in tagged.iter().zip(&general).enumerate() {
+        match (tagged, general) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "event {i}"),
+            (Err(Error::Decode { message: a, body: x, .. }), Err(Error::Decode { message: b, body: y, .. })) => {
+                assert_eq!((a, x), (b, y), "event {i}: the same error, with the raw data");
+            }
+            other => panic!("event {i}: {other:?}"),
+        }
+    }
+    for (i, r) in [1.0, 2.0, 3.0].into_iter().enumerate() {
+        assert_eq!(tagged[i].as_ref().expect("decodes"), &Shape::Circle(Circle { r }));
+    }
+    assert!(matches!(&tagged[3], Err(Error::Decode { path: Some(path), .. }) if path == "r"), "{:?}", tagged[3]);
+    assert_eq!(tagged[4].as_ref().expect("lossy UTF-8"), &Shape::Unknown(json!({"type": "hexagon", "label": "\u{fffd}"})));
+    assert!(matches!(&tagged[5], Err(Error::Decode { body, .. }) if body == "nope"));
+}
+
+#[tokio::test]
 async fn a_broken_connection_is_reported_and_ends_the_stream() {
     let chunks: Vec<Result<&'static [u8], std::io::Error>> =
         vec![Ok(b"data: {\"type\":\"stop\",\"reason\":\"a\"}\n\ndata: {\"partial"), Err(std::io::Error::other("reset"))];

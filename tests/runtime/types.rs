@@ -1,4 +1,4 @@
-//! `Nullable` and `Timestamp` serde behaviour.
+//! `Nullable` and `Timestamp` serde behaviour, and decoding discriminated unions.
 
 use std::collections::HashSet;
 
@@ -101,4 +101,83 @@ fn peek_tag_reads_only_the_tag() {
     assert_eq!(peek_tag(r#"["type"]"#, "type").expect("valid JSON"), None);
     assert_eq!(peek_tag(r#""text""#, "type").expect("valid JSON"), None);
     assert!(peek_tag(r#"{"type":"#, "type").is_err(), "broken JSON is an error");
+}
+
+/// A discriminated union as the generator writes one: `Circle` leaves the tag to the union, `Square`
+/// keeps it as a field.
+pub mod shapes {
+    use sdk_runtime::runtime::{deserialize_tagged, TaggedUnion};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    pub struct Circle {
+        pub r: f64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    pub struct Square {
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub side: f64,
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub enum Shape {
+        Circle(Circle),
+        Square(Square),
+        Unknown(Value),
+    }
+
+    impl TaggedUnion for Shape {
+        const TAG: &'static str = "type";
+        fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error> {
+            Ok(match tag {
+                Some(b"circle") => Self::Circle(Deserialize::deserialize(object)?),
+                Some(b"square" | b"box") => Self::Square(Deserialize::deserialize(object)?),
+                _ => Self::Unknown(Value::deserialize(object)?),
+            })
+        }
+        fn unknown(value: Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Shape {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_tagged(deserializer)
+        }
+    }
+}
+
+#[test]
+fn tagged_json_decodes_the_same_with_the_tag_first_or_anywhere() {
+    use sdk_runtime::runtime::from_tagged_json;
+    use shapes::*;
+
+    let circle = || Shape::Circle(Circle { r: 1.5 });
+    let cases: &[(&str, Shape)] = &[
+        // The tag first, compact and spaced out: read off the text.
+        (r#"{"type":"circle","r":1.5}"#, circle()),
+        (" {\n  \"type\" :\t\"circle\", \"r\": 1.5 }\n", circle()),
+        // The tag later, escaped, or twice: the general path, with the same result.
+        (r#"{"r":1.5,"type":"circle"}"#, circle()),
+        (r#"{"type":"circl\u0065","r":1.5}"#, circle()),
+        (r#"{"type":"circle","r":1.5,"type":"square"}"#, circle()),
+        // A variant that keeps its tag reads it, whichever tag selected it.
+        (r#"{"type":"box","side":2.0}"#, Shape::Square(Square { kind: "box".into(), side: 2.0 })),
+        // Unknown or missing tags keep the whole object.
+        (r#"{"type":"hexagon","n":6}"#, Shape::Unknown(json!({"type": "hexagon", "n": 6}))),
+        (r#"{"type":7,"n":6}"#, Shape::Unknown(json!({"type": 7, "n": 6}))),
+        (r#"{"n":6}"#, Shape::Unknown(json!({"n": 6}))),
+        ("[1]", Shape::Unknown(json!([1]))),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&from_tagged_json::<Shape>(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}")), expected, "{text}");
+        assert_eq!(&serde_json::from_str::<Shape>(text).expect("the general path decodes"), expected, "{text}");
+    }
+    for broken in [r#"{"type":"circle","r":"wide"}"#, r#"{"type":"circle","r":1.5} trailing"#, r#"{"type":"circle""#, "{\"type\":\"circ\u{1}le\",\"r\":1}"] {
+        assert!(from_tagged_json::<Shape>(broken.as_bytes()).is_err(), "{broken:?}");
+        assert!(serde_json::from_str::<Shape>(broken).is_err(), "{broken:?}");
+    }
 }

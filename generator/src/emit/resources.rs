@@ -220,8 +220,13 @@ fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, Toke
         ResponseKind::EventStream(event) => {
             ctx.imports.add(event);
             ctx.runtime.insert("EventStream");
+            let send = if ctx.index.is_tagged_union(event) {
+                quote!(client.send_tagged_event_stream(request).await)
+            } else {
+                quote!(client.send_event_stream(request).await)
+            };
             let event = type_tokens(event);
-            (quote!(EventStream<#event>), quote!(client.send_event_stream(request).await))
+            (quote!(EventStream<#event>), send)
         }
     }
 }

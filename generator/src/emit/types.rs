@@ -538,7 +538,8 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
         Some(property) => {
             let property = lit(property);
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-                let tags = v.tags.iter().map(|t| lit(t));
+                // Byte strings: the tag selects a variant before anything checks it is UTF-8.
+                let tags = v.tags.iter().map(|t| proc_macro2::Literal::byte_string(t.as_bytes()));
                 let variant = ident(&v.rust_name);
                 let decoded = if v.boxed { quote!(Box::new(Deserialize::deserialize(object)?)) } else { quote!(Deserialize::deserialize(object)?) };
                 quote!(#(Some(#tags))|* => Self::#variant(#decoded),)
@@ -547,7 +548,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
                 impl TaggedUnion for #name {
                     const TAG: &'static str = #property;
 
-                    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&str>, object: D) -> Result<Self, D::Error> {
+                    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error> {
                         Ok(match tag {
                             #(#arms)*
                             _ => Self::Unknown(Value::deserialize(object)?),

@@ -16,6 +16,7 @@ use crate::runtime::pagination::{ItemStream, Page, PageResponse, PageScheme};
 use crate::runtime::request::{ApiRequest, Body, RawResponse, Response};
 use crate::runtime::retry::{should_retry, RetryPolicy};
 use crate::runtime::sse::{EventStream, SseStream};
+use crate::runtime::types::TaggedUnion;
 
 /// The default timeout of each attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -359,6 +360,12 @@ impl Client {
     /// The timeout bounds the wait for the response headers, not the stream.
     pub async fn send_event_stream<E: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<EventStream<E>>> {
         Ok(self.send_sse(request).await?.map(EventStream::new))
+    }
+
+    /// [`send_event_stream`](Self::send_event_stream) for events that are a discriminated union:
+    /// each variant decodes straight from the data when the tag comes first (the usual case).
+    pub async fn send_tagged_event_stream<E: TaggedUnion + DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<EventStream<E>>> {
+        Ok(self.send_sse(request).await?.map(EventStream::tagged))
     }
 
     /// Sends a request answered with `text/event-stream` and returns the raw events.

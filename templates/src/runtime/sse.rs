@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::runtime::error::{BoxError, Error, Result};
 use crate::runtime::request::decode_json;
+use crate::runtime::types::{from_tagged_json, TaggedUnion};
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,13 +225,20 @@ impl SseParser {
             Some(b':') => return false,
             Some(_) => {}
         }
-        // Field names are short: a plain scan beats a vectorised search here.
-        let (field, value) = match line.iter().position(|&b| b == b':') {
-            Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+        // The usual fields are recognised by their prefix; others by a scan for the colon (field
+        // names are short, so a plain scan beats a vectorised search).
+        let (field, value): (&[u8], &[u8]) = if let Some(value) = line.strip_prefix(b"data:") {
+            (b"data", value.strip_prefix(b" ").unwrap_or(value))
+        } else if let Some(value) = line.strip_prefix(b"event:") {
+            (b"event", value.strip_prefix(b" ").unwrap_or(value))
+        } else {
+            match line.iter().position(|&b| b == b':') {
+                Some(colon) => {
+                    let value = &line[colon + 1..];
+                    (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                }
+                None => (line, &[][..]),
             }
-            None => (line, &[][..]),
         };
         match field {
             b"event" => {
@@ -380,13 +388,13 @@ where
 /// An interrupted connection gives [`Error::Connection`] and ends the stream.
 pub struct EventStream<E> {
     events: SseStream,
-    _event: PhantomData<fn() -> E>,
+    decode: fn(&[u8]) -> Result<E>,
 }
 
 impl<E: DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream.
     pub fn new(events: SseStream) -> Self {
-        EventStream { events, _event: PhantomData }
+        EventStream { events, decode: decode_event::<E> }
     }
 
     /// Parses and decodes events from a stream of byte chunks.
@@ -400,6 +408,14 @@ impl<E: DeserializeOwned> EventStream<E> {
     }
 }
 
+impl<E: TaggedUnion + DeserializeOwned> EventStream<E> {
+    /// Decodes the events of a raw event stream as a discriminated union, the variant straight from
+    /// the data when the tag comes first (see [`from_tagged_json`](crate::runtime::from_tagged_json)).
+    pub fn tagged(events: SseStream) -> Self {
+        EventStream { events, decode: decode_tagged_event::<E> }
+    }
+}
+
 impl<E> EventStream<E> {
     /// The raw events, without decoding (from where this stream has got to).
     pub fn into_raw(self) -> SseStream {
@@ -407,7 +423,7 @@ impl<E> EventStream<E> {
     }
 }
 
-impl<E: DeserializeOwned> Stream for EventStream<E> {
+impl<E> Stream for EventStream<E> {
     type Item = Result<E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -426,7 +442,7 @@ impl<E: DeserializeOwned> Stream for EventStream<E> {
                     self.events.end();
                     return Poll::Ready(None);
                 }
-                _ => return Poll::Ready(Some(decode_event(data))),
+                _ => return Poll::Ready(Some((self.decode)(data))),
             }
         }
     }
@@ -439,6 +455,12 @@ fn decode_event<E: DeserializeOwned>(data: &[u8]) -> Result<E> {
         Err(_) if std::str::from_utf8(data).is_err() => decode_json(String::from_utf8_lossy(data).as_bytes()),
         result => result,
     }
+}
+
+/// [`decode_event`] for a discriminated union, with the fast path of [`from_tagged_json`]; a failure
+/// decodes again on the general path, for its error.
+fn decode_tagged_event<E: TaggedUnion + DeserializeOwned>(data: &[u8]) -> Result<E> {
+    from_tagged_json(data).or_else(|_| decode_event(data))
 }
 
 impl<E> fmt::Debug for EventStream<E> {

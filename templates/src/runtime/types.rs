@@ -280,7 +280,7 @@ pub trait TaggedUnion: Sized {
 
     /// Decodes the variant `tag` selects from `object` (the whole object, tag included); an unknown
     /// tag, or none, gives the union's `Unknown` with the object as JSON.
-    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&str>, object: D) -> Result<Self, D::Error>;
+    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error>;
 
     /// A value that is not an object, kept as JSON.
     fn unknown(value: serde_json::Value) -> Self;
@@ -291,6 +291,42 @@ pub trait TaggedUnion: Sized {
 /// object or reading it twice.
 pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_any(tagged::UnionVisitor(std::marker::PhantomData))
+}
+
+/// Decodes a [`TaggedUnion`] from JSON text. When the object's first member is the tag with a plain
+/// string value, as event streams send it, the chosen variant decodes straight from the text (reading
+/// or skipping the tag member as its own fields say); otherwise as [`deserialize_tagged`] does.
+pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let value = match leading_tag(json, T::TAG) {
+        Some(tag) => T::decode_variant(Some(tag), &mut deserializer)?,
+        None => T::deserialize(&mut deserializer)?,
+    };
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// The value of the first member of a JSON object when that member is `property` and its value a
+/// string without escapes; `None` when the text does not start that way.
+fn leading_tag<'a>(json: &'a [u8], property: &str) -> Option<&'a [u8]> {
+    /// The text after `token`, when only JSON whitespace comes before it.
+    fn after<'j>(json: &'j [u8], token: &[u8]) -> Option<&'j [u8]> {
+        let start = json.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        json[start..].strip_prefix(token)
+    }
+    // Compact JSON first (`{"type":"`), then with whitespace anywhere JSON allows it.
+    let compact = json.strip_prefix(b"{\"").and_then(|rest| rest.strip_prefix(property.as_bytes())).and_then(|rest| rest.strip_prefix(b"\":\""));
+    let rest = match compact {
+        Some(rest) => rest,
+        None => {
+            let rest = after(json, b"{")?;
+            let rest = after(rest, b"\"")?.strip_prefix(property.as_bytes())?.strip_prefix(b"\"")?;
+            after(after(rest, b":")?, b"\"")?
+        }
+    };
+    // Tags are short: a plain scan.
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+    (rest[end] == b'"').then(|| &rest[..end])
 }
 
 mod tagged {
@@ -333,7 +369,7 @@ mod tagged {
                 }
             }
             let replay = Replay { before: before.into_iter(), tag: tag.as_deref().map(|tag| (T::TAG, tag)), pending: None, rest: map };
-            T::decode_variant(tag.as_deref(), MapAccessDeserializer::new(replay))
+            T::decode_variant(tag.as_deref().map(str::as_bytes), MapAccessDeserializer::new(replay))
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {

@@ -612,7 +612,7 @@ impl ChatStreamRequest {
     /// Sends the request and returns the decoded response with its status and headers.
     pub async fn with_response(self) -> Result<Response<EventStream<ChatEvent>>> {
         let (client, request) = self.into_request()?;
-        client.send_event_stream(request).await
+        client.send_tagged_event_stream(request).await
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {

@@ -57,23 +57,23 @@ impl Serialize for ChatEvent {
 impl TaggedUnion for ChatEvent {
     const TAG: &'static str = "type";
     fn decode_variant<'de, D: Deserializer<'de>>(
-        tag: Option<&str>,
+        tag: Option<&[u8]>,
         object: D,
     ) -> Result<Self, D::Error> {
         Ok(
             match tag {
-                Some("thinking_delta") => {
+                Some(b"thinking_delta") => {
                     Self::ThinkingDelta(Deserialize::deserialize(object)?)
                 }
-                Some("text_delta") => Self::TextDelta(Deserialize::deserialize(object)?),
-                Some("thinking") => Self::Thinking(Deserialize::deserialize(object)?),
-                Some("text") => Self::Text(Deserialize::deserialize(object)?),
-                Some("tool_call") => Self::ToolCall(Deserialize::deserialize(object)?),
-                Some("tool_result") => {
+                Some(b"text_delta") => Self::TextDelta(Deserialize::deserialize(object)?),
+                Some(b"thinking") => Self::Thinking(Deserialize::deserialize(object)?),
+                Some(b"text") => Self::Text(Deserialize::deserialize(object)?),
+                Some(b"tool_call") => Self::ToolCall(Deserialize::deserialize(object)?),
+                Some(b"tool_result") => {
                     Self::ToolResult(Deserialize::deserialize(object)?)
                 }
-                Some("stop") => Self::Stop(Deserialize::deserialize(object)?),
-                Some("user_input") => Self::UserInput(Deserialize::deserialize(object)?),
+                Some(b"stop") => Self::Stop(Deserialize::deserialize(object)?),
+                Some(b"user_input") => Self::UserInput(Deserialize::deserialize(object)?),
                 _ => Self::Unknown(Value::deserialize(object)?),
             },
         )
