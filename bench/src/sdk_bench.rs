@@ -276,12 +276,78 @@ pub struct SseResult {
     pub union_mem: f64,
 }
 
+/// Events in one in-memory segment: the compared decoders take turns segment by segment (a few
+/// milliseconds each), so a slow spell of a shared machine falls on both alike.
+const SSE_SEGMENT: usize = 10_000;
+
 /// Events per second: the SDK's `chat().stream(..)` over loopback against reading the same body with
 /// reqwest; in memory, the SDK's parser alone, its typed `EventStream<ChatEvent>`, and a direct
-/// split-and-decode into the event's struct.
+/// split-and-decode into the event's struct and into the union. The in-memory rounds run on a runtime
+/// of their own, once the loopback server and its connections are gone, over segments of
+/// [`SSE_SEGMENT`] events, each decoder in turn (in an order that rotates), timed in total.
 pub fn sse(events: usize, rounds: usize) -> SseResult {
     let body = sse_body(events);
-    let chunks: Vec<Bytes> = body.chunks(16 * 1024).map(Bytes::copy_from_slice).collect();
+    let (sdk_net, raw_net) = sse_over_loopback(&body, events, rounds);
+    let segments: Vec<(Bytes, Vec<Bytes>)> = (0..events.div_ceil(SSE_SEGMENT))
+        .map(|_| {
+            let body = sse_body(SSE_SEGMENT);
+            let chunks = body.chunks(16 * 1024).map(Bytes::copy_from_slice).collect();
+            (body, chunks)
+        })
+        .collect();
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    // Total seconds of the parser, the typed stream, the direct decode and the union decode.
+    let mut totals = [0.0f64; 4];
+    for round in 0..=rounds {
+        for (i, (body, chunks)) in segments.iter().enumerate() {
+            for step in 0..4 {
+                let which = (step + round + i) % 4;
+                let secs = match which {
+                    0 => parse_only(chunks, SSE_SEGMENT),
+                    1 => rt.block_on(decode_stream(chunks, SSE_SEGMENT)),
+                    2 => split_and_decode::<TextDeltaEvent>(body, SSE_SEGMENT),
+                    _ => split_and_decode::<ChatEvent>(body, SSE_SEGMENT),
+                };
+                // The first round warms up.
+                if round > 0 {
+                    totals[which] += secs;
+                }
+            }
+        }
+    }
+    let decoded = (segments.len() * SSE_SEGMENT * rounds) as f64;
+    SseResult {
+        bytes: body.len(),
+        sdk_net,
+        raw_net,
+        parser_mem: decoded / totals[0],
+        stream_mem: decoded / totals[1],
+        direct_mem: decoded / totals[2],
+        union_mem: decoded / totals[3],
+    }
+}
+
+/// Seconds to parse `chunks` with the SDK's parser alone, handing out borrowed events as the typed
+/// stream reads them; checks that there were `events` (and the closing `[DONE]`).
+fn parse_only(chunks: &[Bytes], events: usize) -> f64 {
+    let start = Instant::now();
+    let mut parser = SseParser::new();
+    let mut n = 0;
+    for chunk in chunks {
+        let mut rest: &[u8] = chunk;
+        while !rest.is_empty() {
+            let (used, event) = parser.next_event(rest);
+            n += usize::from(std::hint::black_box(event).is_some());
+            rest = &rest[used..];
+        }
+    }
+    assert_eq!(n, events + 1, "every event and the closing [DONE]");
+    start.elapsed().as_secs_f64()
+}
+
+/// Events per second (median) of the SDK's `chat().stream(..)` and of reqwest reading the same body,
+/// against the loopback server.
+fn sse_over_loopback(body: &Bytes, events: usize, rounds: usize) -> (f64, f64) {
     let rt = runtime();
     rt.block_on(async {
         let content = Content { small: Bytes::new(), sse: body.clone() };
@@ -289,9 +355,8 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
         let sdk = client(&server.url());
         let http = reqwest::Client::new();
         let url = format!("{}/api/v1/chat/s1/messages/stream", server.url());
-        let (mut sn, mut rn, mut pm, mut sm, mut dm, mut um) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut sn, mut rn) = (vec![], vec![]);
         for round in 0..=rounds {
-            // SDK over loopback.
             let start = Instant::now();
             let mut stream = sdk.beta().chat().stream("s1", ["i1"], "hello").await.expect("sdk stream");
             let mut n = 0;
@@ -301,7 +366,6 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             }
             assert_eq!(n, events);
             let sdk_secs = start.elapsed().as_secs_f64();
-            // Raw bytes over loopback.
             let start = Instant::now();
             let response = http
                 .post(&url)
@@ -319,52 +383,29 @@ pub fn sse(events: usize, rounds: usize) -> SseResult {
             }
             assert_eq!(len, body.len());
             let raw_secs = start.elapsed().as_secs_f64();
-            // In memory: the parser alone.
-            let start = Instant::now();
-            let mut parser = SseParser::new();
-            let mut n = 0;
-            for chunk in &chunks {
-                n += parser.feed(chunk).len();
-            }
-            std::hint::black_box(n);
-            let parser_secs = start.elapsed().as_secs_f64();
-            // In memory: the typed event stream.
-            let start = Instant::now();
-            let source = futures_util::stream::iter(chunks.clone().into_iter().map(Ok::<Bytes, std::io::Error>));
-            // Built as the SDK builds it for a discriminated union (`chat().stream()` above).
-            let mut stream = EventStream::<ChatEvent>::tagged(SseStream::from_byte_stream(source));
-            let mut n = 0;
-            while let Some(event) = stream.next().await {
-                std::hint::black_box(event.expect("event"));
-                n += 1;
-            }
-            assert_eq!(n, events);
-            let stream_secs = start.elapsed().as_secs_f64();
-            // In memory: split on lines and decode the data directly, into the one struct the
-            // events carry, then into the stream's own type (the union).
-            let direct_secs = split_and_decode::<TextDeltaEvent>(&body, events);
-            let union_secs = split_and_decode::<ChatEvent>(&body, events);
             if round > 0 {
-                let per_sec = |s: f64| events as f64 / s;
-                sn.push(per_sec(sdk_secs));
-                rn.push(per_sec(raw_secs));
-                pm.push(per_sec(parser_secs));
-                sm.push(per_sec(stream_secs));
-                dm.push(per_sec(direct_secs));
-                um.push(per_sec(union_secs));
+                sn.push(events as f64 / sdk_secs);
+                rn.push(events as f64 / raw_secs);
             }
         }
         drop(server);
-        SseResult {
-            bytes: body.len(),
-            sdk_net: median(&mut sn),
-            raw_net: median(&mut rn),
-            parser_mem: median(&mut pm),
-            stream_mem: median(&mut sm),
-            direct_mem: median(&mut dm),
-            union_mem: median(&mut um),
-        }
+        (median(&mut sn), median(&mut rn))
     })
+}
+
+/// Seconds to decode `chunks` through the typed event stream, built as the SDK builds it for a
+/// discriminated union (`chat().stream()`); checks that there were `events`.
+async fn decode_stream(chunks: &[Bytes], events: usize) -> f64 {
+    let start = Instant::now();
+    let source = futures_util::stream::iter(chunks.to_vec().into_iter().map(Ok::<Bytes, std::io::Error>));
+    let mut stream = EventStream::<ChatEvent>::tagged(SseStream::from_byte_stream(source));
+    let mut n = 0;
+    while let Some(event) = stream.next().await {
+        std::hint::black_box(event.expect("event"));
+        n += 1;
+    }
+    assert_eq!(n, events);
+    start.elapsed().as_secs_f64()
 }
 
 /// Seconds to split an SSE body on newlines and decode each `data:` line as `T` (the baseline the typed

@@ -308,6 +308,7 @@ pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8
 
 /// The value of the first member of a JSON object when that member is `property` and its value a
 /// string without escapes; `None` when the text does not start that way.
+#[inline]
 fn leading_tag<'a>(json: &'a [u8], property: &str) -> Option<&'a [u8]> {
     /// The text after `token`, when only JSON whitespace comes before it.
     fn after<'j>(json: &'j [u8], token: &[u8]) -> Option<&'j [u8]> {
@@ -324,9 +325,9 @@ fn leading_tag<'a>(json: &'a [u8], property: &str) -> Option<&'a [u8]> {
             after(after(rest, b":")?, b"\"")?
         }
     };
-    // Tags are short: a plain scan.
-    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
-    (rest[end] == b'"').then(|| &rest[..end])
+    let tag = &rest[..memchr::memchr(b'"', rest)?];
+    // An escape (even `\"`, which ends `tag` early) leaves the tag to the general path.
+    (!tag.contains(&b'\\')).then_some(tag)
 }
 
 mod tagged {
