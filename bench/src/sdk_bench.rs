@@ -397,7 +397,9 @@ fn sse_over_loopback(body: &Bytes, events: usize, rounds: usize) -> (f64, f64) {
 /// discriminated union (`chat().stream()`); checks that there were `events`.
 async fn decode_stream(chunks: &[Bytes], events: usize) -> f64 {
     let start = Instant::now();
-    let source = futures_util::stream::iter(chunks.to_vec().into_iter().map(Ok::<Bytes, std::io::Error>));
+    // An owned copy (of the handles, not the bytes): the stream must be `'static`.
+    let owned: Vec<Bytes> = chunks.iter().map(Bytes::clone).collect();
+    let source = futures_util::stream::iter(owned.into_iter().map(Ok::<Bytes, std::io::Error>));
     let mut stream = EventStream::<ChatEvent>::tagged(SseStream::from_byte_stream(source));
     let mut n = 0;
     while let Some(event) = stream.next().await {
