@@ -276,15 +276,18 @@ fn sdk_rows(options: &Options, rows: &mut Vec<Row>) {
     progress("sdk: decode");
     let d = sdk_bench::decode(items, if quick { 5 } else { 21 });
     let mb = d.bytes as f64 / (1024.0 * 1024.0);
-    for (name, secs) in [("SDK decode path (`runtime::request::decode_json`)", d.sdk), ("typed `serde_json::from_slice::<AgentDataPage>`", d.typed)] {
+    // The target is the SDK's; plain typed `from_slice` is shown for reference.
+    for (name, secs, checked) in
+        [("SDK decode path (`runtime::request::decode_json`)", d.sdk, true), ("typed `serde_json::from_slice::<AgentDataPage>`", d.typed, false)]
+    {
         rows.push(Row {
             section: S,
             name: format!("decode {items}-item page ({mb:.1} MB): {name}"),
             measured: format!("{:.0} MB/s", mb / secs),
             baseline: format!("{:.0} MB/s `Value`", mb / d.value),
             ratio: Some(d.value / secs),
-            target: "≥ 1.00×".into(),
-            pass: Some(d.value / secs >= 1.0),
+            target: if checked { "≥ 1.00×".into() } else { String::new() },
+            pass: checked.then_some(d.value / secs >= 1.0),
         });
     }
 
