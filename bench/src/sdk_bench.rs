@@ -139,53 +139,54 @@ pub fn requests(per_batch: usize, rounds: usize, concurrency: usize, server_url:
             sdk.beta().agent_data().get("item-1").await.expect("sdk request");
             raw_get(&http, &raw_url).await;
         }
-        let (mut ss, mut rs, mut sc, mut rc) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..rounds {
-            // Sequential: the SDK and the raw client take turns request by request, so drift in the
-            // machine's speed (large on a shared VM) falls on both alike.
-            let (mut sdk_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
-            for _ in 0..per_batch {
-                let start = Instant::now();
-                let item = sdk.beta().agent_data().get("item-1").await.expect("sdk request");
-                sdk_time += start.elapsed();
-                std::hint::black_box(item);
-                let start = Instant::now();
-                let item = raw_get(&http, &raw_url).await;
-                raw_time += start.elapsed();
-                std::hint::black_box(item);
+        // Totals over all rounds: the ratios are of totals, each side having taken its turns under
+        // the same spells of a shared machine's speed.
+        let (mut sdk_seq, mut raw_seq, mut sdk_conc, mut raw_conc) = (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for round in 0..rounds {
+            // Sequential: the SDK and the raw client take turns request by request, each going first
+            // every other time.
+            for i in 0..per_batch {
+                for sdk_turn in if (round + i) % 2 == 0 { [true, false] } else { [false, true] } {
+                    let start = Instant::now();
+                    if sdk_turn {
+                        std::hint::black_box(sdk.beta().agent_data().get("item-1").await.expect("sdk request"));
+                        sdk_seq += start.elapsed();
+                    } else {
+                        std::hint::black_box(raw_get(&http, &raw_url).await);
+                        raw_seq += start.elapsed();
+                    }
+                }
             }
-            ss.push(per_batch as f64 / sdk_time.as_secs_f64());
-            rs.push(per_batch as f64 / raw_time.as_secs_f64());
-            let start = Instant::now();
-            futures_util::stream::iter(0..per_batch)
-                .map(|_| {
-                    let sdk = sdk.clone();
-                    async move { sdk.beta().agent_data().get("item-1").await.expect("sdk request") }
-                })
-                .buffer_unordered(concurrency)
-                .for_each(|item| async move {
-                    std::hint::black_box(item);
-                })
-                .await;
-            sc.push(per_batch as f64 / start.elapsed().as_secs_f64());
-            let start = Instant::now();
-            futures_util::stream::iter(0..per_batch)
-                .map(|_| raw_get(&http, &raw_url))
-                .buffer_unordered(concurrency)
-                .for_each(|item| async move {
-                    std::hint::black_box(item);
-                })
-                .await;
-            rc.push(per_batch as f64 / start.elapsed().as_secs_f64());
+            // `concurrency` in flight: a batch each, the SDK first every other round.
+            for sdk_turn in if round % 2 == 0 { [true, false] } else { [false, true] } {
+                let start = Instant::now();
+                if sdk_turn {
+                    futures_util::stream::iter(0..per_batch)
+                        .map(|_| {
+                            let sdk = sdk.clone();
+                            async move { sdk.beta().agent_data().get("item-1").await.expect("sdk request") }
+                        })
+                        .buffer_unordered(concurrency)
+                        .for_each(|item| async move {
+                            std::hint::black_box(item);
+                        })
+                        .await;
+                    sdk_conc += start.elapsed();
+                } else {
+                    futures_util::stream::iter(0..per_batch)
+                        .map(|_| raw_get(&http, &raw_url))
+                        .buffer_unordered(concurrency)
+                        .for_each(|item| async move {
+                            std::hint::black_box(item);
+                        })
+                        .await;
+                    raw_conc += start.elapsed();
+                }
+            }
         }
+        let rate = |total: Duration| (per_batch * rounds) as f64 / total.as_secs_f64();
         drop(server);
-        RequestResult {
-            sdk_seq: median(&mut ss),
-            raw_seq: median(&mut rs),
-            sdk_conc: median(&mut sc),
-            raw_conc: median(&mut rc),
-            concurrency,
-        }
+        RequestResult { sdk_seq: rate(sdk_seq), raw_seq: rate(raw_seq), sdk_conc: rate(sdk_conc), raw_conc: rate(raw_conc), concurrency }
     })
 }
 

@@ -181,3 +181,31 @@ fn tagged_json_decodes_the_same_with_the_tag_first_or_anywhere() {
         assert!(serde_json::from_str::<Shape>(broken).is_err(), "{broken:?}");
     }
 }
+
+#[test]
+fn open_enums_decode_known_and_unknown_values_from_any_string_form() {
+    use sdk_runtime::runtime::deserialize_open_enum;
+
+    #[derive(Debug, PartialEq)]
+    enum Status {
+        Done,
+        Unknown(String),
+    }
+    impl From<&str> for Status {
+        fn from(value: &str) -> Self {
+            match value {
+                "done" => Self::Done,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    let decode = |text: &str| deserialize_open_enum::<Status, _>(&mut serde_json::Deserializer::from_str(text));
+    assert_eq!(decode(r#""done""#).unwrap(), Status::Done);
+    // Escaped text is unescaped first (serde hands over a transient, not a borrowed, string).
+    assert_eq!(decode(r#""d\u006fne""#).unwrap(), Status::Done);
+    assert_eq!(decode(r#""paused""#).unwrap(), Status::Unknown("paused".into()));
+    // From a `Value` (an owned string) too.
+    assert_eq!(deserialize_open_enum::<Status, _>(json!("done")).unwrap(), Status::Done);
+    let error = decode("7").expect_err("a number is not a status");
+    assert!(error.to_string().contains("expected a string"), "{error}");
+}

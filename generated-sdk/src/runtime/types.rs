@@ -274,6 +274,30 @@ pub fn peek_tag(json: &str, property: &str) -> serde_json::Result<Option<String>
     serde::Deserializer::deserialize_any(&mut deserializer, TagVisitor(property))
 }
 
+/// Decodes a string enum that keeps values it does not know (generated enums' `Deserialize`): a known
+/// value without allocating, an unknown one as the enum's `Unknown(String)`.
+pub fn deserialize_open_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: for<'a> From<&'a str>,
+    D: Deserializer<'de>,
+{
+    struct EnumVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(EnumVisitor(std::marker::PhantomData))
+}
+
 /// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated
 /// unions).
 pub trait TaggedUnion: Sized {

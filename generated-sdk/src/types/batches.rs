@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::Timestamp;
+use crate::runtime::{deserialize_open_enum, Timestamp};
 
 /// A top-level batch.
 ///
@@ -139,8 +139,7 @@ impl Serialize for BatchProductJobType {
 
 impl<'de> Deserialize<'de> for BatchProductJobType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -228,7 +227,6 @@ impl Serialize for BatchStatus {
 
 impl<'de> Deserialize<'de> for BatchStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

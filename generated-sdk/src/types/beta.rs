@@ -40,7 +40,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use crate::runtime::Timestamp;
+use crate::runtime::{deserialize_open_enum, Timestamp};
 
 /// The status of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -108,8 +108,7 @@ impl Serialize for JobStatus {
 
 impl<'de> Deserialize<'de> for JobStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 

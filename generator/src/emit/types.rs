@@ -137,6 +137,9 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: None, .. })) {
         uses.extend(quote!(use serde_json::value::RawValue;));
     }
+    if has_enum {
+        runtime_names.push(ident("deserialize_open_enum"));
+    }
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
         runtime_names.extend([ident("deserialize_tagged"), ident("TaggedUnion")]);
     }
@@ -471,8 +474,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, values: &[EnumValue]) -
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                deserialize_open_enum(deserializer)
             }
         }
     }

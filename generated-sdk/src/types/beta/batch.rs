@@ -13,7 +13,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
 
 /// Response after cancelling a batch job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,8 +190,7 @@ impl Serialize for BatchJobStatus {
 
 impl<'de> Deserialize<'de> for BatchJobStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -253,7 +252,6 @@ impl Serialize for BatchJobType {
 
 impl<'de> Deserialize<'de> for BatchJobType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

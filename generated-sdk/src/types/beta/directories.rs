@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
 
 /// The `type` parameter of `beta.directories.list`.
 ///
@@ -67,8 +67,7 @@ impl Serialize for DirectoriesListType {
 
 impl<'de> Deserialize<'de> for DirectoriesListType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::Timestamp;
+use crate::runtime::{deserialize_open_enum, Timestamp};
 
 /// A searchable index over a directory of documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,7 +122,6 @@ impl Serialize for ProductType {
 
 impl<'de> Deserialize<'de> for ProductType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
+use crate::runtime::deserialize_open_enum;
 use crate::types::*;
 
 /// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
@@ -176,8 +177,7 @@ impl Serialize for FilterOperator {
 
 impl<'de> Deserialize<'de> for FilterOperator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
 use crate::types::*;
 
 /// Schema for a file.
@@ -204,8 +204,7 @@ impl Serialize for RegionType {
 
 impl<'de> Deserialize<'de> for RegionType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -460,7 +459,6 @@ impl Serialize for TableMergeSensitivity {
 
 impl<'de> Deserialize<'de> for TableMergeSensitivity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
 
 /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -66,8 +66,7 @@ impl Serialize for AllowUncategorized {
 
 impl<'de> Deserialize<'de> for AllowUncategorized {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -276,8 +275,7 @@ impl Serialize for SplitJobStatus {
 
 impl<'de> Deserialize<'de> for SplitJobStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use crate::runtime::Timestamp;
+use crate::runtime::{deserialize_open_enum, Timestamp};
 use crate::types::*;
 
 /// Job configuration — either a parse or classify config. There is no discriminator field and the variants overlap (every field of BatchParseJobRecordCreate is optional, so any ClassifyJob also matches it), hence anyOf rather than oneOf. Try ClassifyJob first: its required fields (id, project_id, rules, status, user_id) identify it.
@@ -279,8 +279,7 @@ impl Serialize for Mode {
 
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -674,7 +673,6 @@ impl Serialize for ParsingLanguage {
 
 impl<'de> Deserialize<'de> for ParsingLanguage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

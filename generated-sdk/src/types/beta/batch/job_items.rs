@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
 use crate::types::*;
 
 /// Response containing all processing results for an item.
@@ -93,8 +93,7 @@ impl Serialize for BatchItemStatus {
 
 impl<'de> Deserialize<'de> for BatchItemStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 

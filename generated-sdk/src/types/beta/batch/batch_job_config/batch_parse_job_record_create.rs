@@ -10,6 +10,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::runtime::deserialize_open_enum;
 
 /// Batch-specific parse job record for batch processing.
 ///
@@ -183,7 +184,6 @@ impl Serialize for JobName {
 
 impl<'de> Deserialize<'de> for JobName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }

@@ -6,6 +6,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::runtime::deserialize_open_enum;
 
 /// The `type` field of [`BatchParseJobConfig`](crate::types::BatchParseJobConfig).
 ///
@@ -59,8 +60,7 @@ impl Serialize for BatchParseJobConfigType {
 
 impl<'de> Deserialize<'de> for BatchParseJobConfigType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -122,8 +122,7 @@ impl Serialize for FailPageMode {
 
 impl<'de> Deserialize<'de> for FailPageMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -187,8 +186,7 @@ impl Serialize for ImagesToSaveItem {
 
 impl<'de> Deserialize<'de> for ImagesToSaveItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -270,8 +268,7 @@ impl Serialize for ParsingMode {
 
 impl<'de> Deserialize<'de> for ParsingMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
 
@@ -337,7 +334,6 @@ impl Serialize for Priority {
 
 impl<'de> Deserialize<'de> for Priority {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        deserialize_open_enum(deserializer)
     }
 }
