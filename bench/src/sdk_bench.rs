@@ -159,28 +159,14 @@ pub fn requests(per_batch: usize, rounds: usize, concurrency: usize, server_url:
             }
             // `concurrency` in flight: a batch each, the SDK first every other round.
             for sdk_turn in if round % 2 == 0 { [true, false] } else { [false, true] } {
-                let start = Instant::now();
                 if sdk_turn {
-                    futures_util::stream::iter(0..per_batch)
-                        .map(|_| {
-                            let sdk = sdk.clone();
-                            async move { sdk.beta().agent_data().get("item-1").await.expect("sdk request") }
-                        })
-                        .buffer_unordered(concurrency)
-                        .for_each(|item| async move {
-                            std::hint::black_box(item);
-                        })
-                        .await;
-                    sdk_conc += start.elapsed();
+                    sdk_conc += in_flight(per_batch, concurrency, || {
+                        let sdk = sdk.clone();
+                        async move { sdk.beta().agent_data().get("item-1").await.expect("sdk request") }
+                    })
+                    .await;
                 } else {
-                    futures_util::stream::iter(0..per_batch)
-                        .map(|_| raw_get(&http, &raw_url))
-                        .buffer_unordered(concurrency)
-                        .for_each(|item| async move {
-                            std::hint::black_box(item);
-                        })
-                        .await;
-                    raw_conc += start.elapsed();
+                    raw_conc += in_flight(per_batch, concurrency, || raw_get(&http, &raw_url)).await;
                 }
             }
         }
@@ -265,6 +251,19 @@ pub fn paging(total: u64, raw: bool) -> PagingResult {
         drop(server);
         PagingResult { items, secs, rss_start_kb, rss_end_kb: proc_status_kb("VmRSS"), hwm_kb: proc_status_kb("VmHWM") }
     })
+}
+
+/// How long `calls` calls of `call` take with `concurrency` of them in flight.
+async fn in_flight<T, F: std::future::Future<Output = T>>(calls: usize, concurrency: usize, mut call: impl FnMut() -> F) -> Duration {
+    let start = Instant::now();
+    futures_util::stream::iter(0..calls)
+        .map(|_| call())
+        .buffer_unordered(concurrency)
+        .for_each(|item| async move {
+            std::hint::black_box(item);
+        })
+        .await;
+    start.elapsed()
 }
 
 pub struct SseResult {

@@ -55,6 +55,16 @@ pub struct Resource {
     pub children: Vec<Resource>,
 }
 
+impl Resource {
+    /// Calls `visit` on this resource and every resource below it, parents first.
+    pub fn walk<'r>(&'r self, visit: &mut impl FnMut(&'r Resource)) {
+        visit(self);
+        for child in &self.children {
+            child.walk(visit);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
     /// Where it came from: `#/paths/~1pets/get`.
@@ -157,6 +167,18 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+}
+
+impl Operation {
+    /// The types it refers to: its inputs', then its response's (a page and its item).
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let response: Vec<&TypeRef> = match &self.response {
+            ResponseKind::Json(ty) | ResponseKind::EventStream(ty) => vec![ty],
+            ResponseKind::Paginated { page, item, .. } => vec![page, item],
+            ResponseKind::Empty | ResponseKind::Bytes => Vec::new(),
+        };
+        self.inputs.iter().map(|input| &input.ty).chain(response)
+    }
 }
 
 impl HttpMethod {

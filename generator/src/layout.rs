@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::ir::{Resource, ResponseKind, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Resource, TypeDef, TypeKind, TypeRef};
 use crate::naming::snake_name;
 
 /// The cargo feature of types that no operation reaches.
@@ -30,13 +30,7 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
         let mut reached = vec![false; types.len()];
         let mut stack: Vec<usize> = Vec::new();
         for op in &resource.operations {
-            let mut refs: Vec<&TypeRef> = op.inputs.iter().map(|input| &input.ty).collect();
-            match &op.response {
-                ResponseKind::Json(ty) | ResponseKind::EventStream(ty) => refs.push(ty),
-                ResponseKind::Paginated { page, item, .. } => refs.extend([page, item]),
-                ResponseKind::Empty | ResponseKind::Bytes => {}
-            }
-            stack.extend(refs.into_iter().filter_map(TypeRef::named).filter_map(|name| index.get(name).copied()));
+            stack.extend(op.type_refs().filter_map(TypeRef::named).filter_map(|name| index.get(name).copied()));
         }
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut reached[i], true) {
@@ -60,7 +54,7 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
             }
         }
     };
-    walk(root, &mut visit);
+    root.walk(&mut visit);
     let shared = shared_module(root);
     // Types no operation reaches (webhook payloads, say) have a feature of their own; what a type
     // refers to compiles whenever the type does.
@@ -107,7 +101,7 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
 fn mark_inputs(root: &Resource, types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut stack: Vec<usize> = Vec::new();
-    walk(root, &mut |resource: &Resource| {
+    root.walk(&mut |resource: &Resource| {
         let names = resource.operations.iter().flat_map(|op| &op.inputs).filter_map(|input| input.ty.named());
         stack.extend(names.filter_map(|name| index.get(name).copied()));
     });
@@ -128,7 +122,7 @@ fn mark_inputs(root: &Resource, types: &mut [TypeDef]) {
 /// if it still does not, the rest is cut into runs in name order (`types/shared/account_etc.rs`).
 fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
     let mut resource_modules = HashSet::new();
-    walk(root, &mut |r: &Resource| {
+    root.walk(&mut |r: &Resource| {
         resource_modules.insert(r.module_path.clone());
     });
     let mut modules: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
@@ -230,13 +224,6 @@ fn estimated_lines(def: &TypeDef) -> usize {
             TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),
             TypeKind::Alias { .. } => 2,
         }
-}
-
-fn walk(resource: &Resource, visit: &mut impl FnMut(&Resource)) {
-    visit(resource);
-    for child in &resource.children {
-        walk(child, visit);
-    }
 }
 
 fn common_prefix(a: &[String], b: &[String]) -> Vec<String> {

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Resource, ResponseKind, TypeDef, TypeKind, TypeRef, VariantTag};
+use crate::ir::{Resource, TypeDef, TypeKind, TypeRef, VariantTag};
 
 /// Drops the tag field of every struct used only as a variant of unions tagged by that field, records
 /// the tag on the struct ([`TypeDef::tagged_by`], for its docs), and removes the inline types only such
@@ -64,26 +64,23 @@ struct Uses {
 impl Uses {
     fn count(root: &Resource, types: &[TypeDef]) -> Self {
         let mut uses = Uses::default();
-        for_each_operation_type(root, &mut |ty| uses.other.extend(ty.named().map(str::to_string)));
+        uses.other.extend(operation_types(root));
         for def in types {
-            match &def.kind {
-                TypeKind::Struct { fields } => uses.other.extend(fields.iter().filter_map(|f| f.ty.named()).map(str::to_string)),
-                TypeKind::Alias { target } => uses.other.extend(target.named().map(str::to_string)),
-                TypeKind::Enum { .. } => {}
-                TypeKind::Union { variants, discriminator } => {
-                    for variant in variants {
-                        match (discriminator, &variant.ty, variant.tags.as_slice()) {
-                            (Some(property), TypeRef::Named(name), [value]) => {
-                                uses.only_as_tagged_variant.entry(name.clone()).or_default().push(VariantTag {
-                                    union: def.name.clone(),
-                                    variant: variant.rust_name.clone(),
-                                    property: property.clone(),
-                                    value: value.clone(),
-                                });
-                            }
-                            _ => uses.other.extend(variant.ty.named().map(str::to_string)),
-                        }
+            let TypeKind::Union { variants, discriminator: Some(property) } = &def.kind else {
+                uses.other.extend(def.references().map(str::to_string));
+                continue;
+            };
+            for variant in variants {
+                match (&variant.ty, variant.tags.as_slice()) {
+                    (TypeRef::Named(name), [value]) => {
+                        uses.only_as_tagged_variant.entry(name.clone()).or_default().push(VariantTag {
+                            union: def.name.clone(),
+                            variant: variant.rust_name.clone(),
+                            property: property.clone(),
+                            value: value.clone(),
+                        });
                     }
+                    _ => uses.other.extend(variant.ty.named().map(str::to_string)),
                 }
             }
         }
@@ -95,8 +92,7 @@ impl Uses {
 /// spec's author named them, and users may use them on their own.
 fn remove_orphans(root: &Resource, types: &mut Vec<TypeDef>) {
     loop {
-        let mut used = BTreeSet::new();
-        for_each_operation_type(root, &mut |ty| used.extend(ty.named().map(str::to_string)));
+        let mut used = operation_types(root);
         for def in types.iter() {
             used.extend(def.references().map(str::to_string));
         }
@@ -113,20 +109,12 @@ fn is_component(pointer: &str) -> bool {
     pointer.strip_prefix("#/components/schemas/").is_some_and(|name| !name.contains('/'))
 }
 
-/// Every type an operation refers to: its inputs and its response.
-fn for_each_operation_type<'a>(resource: &'a Resource, visit: &mut impl FnMut(&'a TypeRef)) {
-    for op in &resource.operations {
-        op.inputs.iter().for_each(|input| visit(&input.ty));
-        match &op.response {
-            ResponseKind::Json(ty) | ResponseKind::EventStream(ty) => visit(ty),
-            ResponseKind::Paginated { page, item, .. } => {
-                visit(page);
-                visit(item);
-            }
-            ResponseKind::Empty | ResponseKind::Bytes => {}
-        }
-    }
-    for child in &resource.children {
-        for_each_operation_type(child, visit);
-    }
+/// The named types operations refer to, through their inputs and responses.
+fn operation_types(root: &Resource) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    root.walk(&mut |resource| {
+        let refs = resource.operations.iter().flat_map(|op| op.type_refs());
+        names.extend(refs.filter_map(TypeRef::named).map(str::to_string));
+    });
+    names
 }

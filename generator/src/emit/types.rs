@@ -170,13 +170,11 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     let tag_note = tag_note(def);
     if let Some(text) = &def.description {
         let text = doc_attrs(text);
-        return match tag_note.is_empty() {
-            true => text,
-            false => {
-                let note = doc_attrs_raw(&tag_note);
-                quote!(#text #[doc = ""] #note)
-            }
-        };
+        if tag_note.is_empty() {
+            return text;
+        }
+        let note = doc_attrs_raw(&tag_note);
+        return quote!(#text #[doc = ""] #note);
     }
     let used_in = match def.used_in.as_slice() {
         [] => String::new(),

@@ -414,7 +414,7 @@ mod tagged {
         }
 
         fn visit_f64<E>(self, value: f64) -> Result<T, E> {
-            Ok(T::unknown(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)))
+            Ok(T::unknown(Value::from(value)))
         }
 
         fn visit_str<E>(self, value: &str) -> Result<T, E> {
@@ -499,7 +499,7 @@ mod tagged {
                 }
 
                 fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
-                    Ok(TagMember::Other(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)))
+                    Ok(TagMember::Other(Value::from(value)))
                 }
 
                 fn visit_unit<E>(self) -> Result<Self::Value, E> {
