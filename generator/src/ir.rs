@@ -460,6 +460,18 @@ impl<'a> TypeIndex<'a> {
         }
     }
 
+    /// Whether the type is a struct with no field for the JSON member `wire_name` (its derived
+    /// `Deserialize` would only skip that member).
+    pub fn is_struct_without(&self, ty: &TypeRef, wire_name: &str) -> bool {
+        match self.resolve(ty) {
+            TypeRef::Named(name) => match self.by_name.get(name.as_str()).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields }) => fields.iter().all(|field| field.wire_name != wire_name),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether values of the type print as a plain query/header/path/form value (via `Display`).
     pub fn is_display(&self, ty: &TypeRef) -> bool {
         match self.resolve(ty) {

@@ -103,16 +103,22 @@ fn peek_tag_reads_only_the_tag() {
     assert!(peek_tag(r#"{"type":"#, "type").is_err(), "broken JSON is an error");
 }
 
-/// A discriminated union as the generator writes one: `Circle` leaves the tag to the union, `Square`
-/// keeps it as a field.
+/// A discriminated union as the generator writes one: `Circle` and `Point` leave the tag to the union
+/// (and decode without it), `Square` keeps it as a field.
 pub mod shapes {
-    use sdk_runtime::runtime::{deserialize_tagged, TaggedUnion};
+    use sdk_runtime::runtime::{deserialize_tagged, TaggedObject, TaggedUnion};
     use serde::{Deserialize, Deserializer};
     use serde_json::Value;
 
     #[derive(Debug, PartialEq, Deserialize)]
     pub struct Circle {
         pub r: f64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    pub struct Point {
+        #[serde(default)]
+        pub label: Option<String>,
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
@@ -125,17 +131,19 @@ pub mod shapes {
     #[derive(Debug, PartialEq)]
     pub enum Shape {
         Circle(Circle),
+        Point(Point),
         Square(Square),
         Unknown(Value),
     }
 
     impl TaggedUnion for Shape {
         const TAG: &'static str = "type";
-        fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error> {
+        fn decode_variant<'de, O: TaggedObject<'de>>(tag: Option<&[u8]>, object: O) -> Result<Self, O::Error> {
             Ok(match tag {
-                Some(b"circle") => Self::Circle(Deserialize::deserialize(object)?),
-                Some(b"square" | b"box") => Self::Square(Deserialize::deserialize(object)?),
-                _ => Self::Unknown(Value::deserialize(object)?),
+                Some(b"circle") => Self::Circle(Deserialize::deserialize(object.without_tag())?),
+                Some(b"point") => Self::Point(Deserialize::deserialize(object.without_tag())?),
+                Some(b"square" | b"box") => Self::Square(Deserialize::deserialize(object.with_tag())?),
+                _ => Self::Unknown(Value::deserialize(object.with_tag())?),
             })
         }
         fn unknown(value: Value) -> Self {
@@ -152,14 +160,19 @@ pub mod shapes {
 
 #[test]
 fn tagged_json_decodes_the_same_with_the_tag_first_or_anywhere() {
-    use sdk_runtime::runtime::from_tagged_json;
+    use sdk_runtime::runtime::{from_tagged_json, TaggedJson};
     use shapes::*;
 
     let circle = || Shape::Circle(Circle { r: 1.5 });
     let cases: &[(&str, Shape)] = &[
-        // The tag first, compact and spaced out: read off the text.
+        // The tag first, compact and spaced out: read off the text, the variant decoded from the
+        // rest of the object.
         (r#"{"type":"circle","r":1.5}"#, circle()),
-        (" {\n  \"type\" :\t\"circle\", \"r\": 1.5 }\n", circle()),
+        (" {\n  \"type\" :\t\"circle\" , \"r\": 1.5 }\n", circle()),
+        // The tag alone.
+        (r#"{"type":"point"}"#, Shape::Point(Point { label: None })),
+        ("{ \"type\":\"point\" }", Shape::Point(Point { label: None })),
+        (r#"{"type":"point","label":"{\"type\":\"circle\"}"}"#, Shape::Point(Point { label: Some(r#"{"type":"circle"}"#.into()) })),
         // The tag later, escaped, or twice: the general path, with the same result.
         (r#"{"r":1.5,"type":"circle"}"#, circle()),
         (r#"{"type":"circl\u0065","r":1.5}"#, circle()),
@@ -172,12 +185,28 @@ fn tagged_json_decodes_the_same_with_the_tag_first_or_anywhere() {
         (r#"{"n":6}"#, Shape::Unknown(json!({"n": 6}))),
         ("[1]", Shape::Unknown(json!([1]))),
     ];
+    // One decoder for every case: its buffer holds the previous case's text.
+    let mut decoder = TaggedJson::new();
     for (text, expected) in cases {
         assert_eq!(&from_tagged_json::<Shape>(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}")), expected, "{text}");
+        assert_eq!(&decoder.decode::<Shape>(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}")), expected, "{text}");
         assert_eq!(&serde_json::from_str::<Shape>(text).expect("the general path decodes"), expected, "{text}");
     }
-    for broken in [r#"{"type":"circle","r":"wide"}"#, r#"{"type":"circle","r":1.5} trailing"#, r#"{"type":"circle""#, "{\"type\":\"circ\u{1}le\",\"r\":1}"] {
+    let broken = [
+        r#"{"type":"circle","r":"wide"}"#,
+        r#"{"type":"circle","r":1.5} trailing"#,
+        r#"{"type":"circle""#,
+        "{\"type\":\"circ\u{1}le\",\"r\":1}",
+        // Broken just after the tag, where the fast path picks up the rest of the object.
+        r#"{"type":"point",}"#,
+        r#"{"type":"point",,"label":"a"}"#,
+        r#"{"type":"point" "label":"a"}"#,
+        r#"{"type":"point"}}"#,
+        r#"{"type":"circle"}"#,
+    ];
+    for broken in broken {
         assert!(from_tagged_json::<Shape>(broken.as_bytes()).is_err(), "{broken:?}");
+        assert!(decoder.decode::<Shape>(broken.as_bytes()).is_err(), "{broken:?}");
         assert!(serde_json::from_str::<Shape>(broken).is_err(), "{broken:?}");
     }
 }

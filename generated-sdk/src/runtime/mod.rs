@@ -33,7 +33,7 @@ pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
 pub use request::{decode_json, path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
 pub use retry::RetryPolicy;
 pub use sse::{EventRef, EventStream, SseEvent, SseParser, SseStream};
-pub use types::{deserialize_open_enum, deserialize_tagged, from_tagged_json, peek_tag, Nullable, ParseTimestampError, TaggedUnion, Timestamp};
+pub use types::{deserialize_open_enum, deserialize_tagged, from_tagged_json, peek_tag, Nullable, ParseTimestampError, TaggedJson, TaggedObject, TaggedUnion, Timestamp};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::runtime::error::{BoxError, Error, Result};
 use crate::runtime::request::decode_json;
-use crate::runtime::types::{from_tagged_json, TaggedUnion};
+use crate::runtime::types::{TaggedJson, TaggedUnion};
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,13 +390,15 @@ where
 /// An interrupted connection gives [`Error::Connection`] and ends the stream.
 pub struct EventStream<E> {
     events: SseStream,
-    decode: fn(&[u8]) -> Result<E>,
+    decode: fn(&mut TaggedJson, &[u8]) -> Result<E>,
+    /// The decoder of discriminated unions, whose buffer serves every event.
+    json: TaggedJson,
 }
 
 impl<E: DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream.
     pub fn new(events: SseStream) -> Self {
-        EventStream { events, decode: decode_event::<E> }
+        EventStream { events, decode: |_, data| decode_event(data), json: TaggedJson::new() }
     }
 
     /// Parses and decodes events from a stream of byte chunks.
@@ -412,9 +414,9 @@ impl<E: DeserializeOwned> EventStream<E> {
 
 impl<E: TaggedUnion + DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream as a discriminated union, the variant straight from
-    /// the data when the tag comes first (see [`from_tagged_json`]).
+    /// the data when the tag comes first (see [`TaggedJson`]).
     pub fn tagged(events: SseStream) -> Self {
-        EventStream { events, decode: decode_tagged_event::<E> }
+        EventStream { events, decode: decode_tagged_event::<E>, json: TaggedJson::new() }
     }
 }
 
@@ -428,23 +430,23 @@ impl<E> EventStream<E> {
 impl<E> Stream for EventStream<E> {
     type Item = Result<E>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
         loop {
-            match self.events.poll_event(cx) {
+            match this.events.poll_event(cx) {
                 Poll::Ready(Some(Ok(()))) => {}
                 Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
             }
-            let events = &self.events;
-            let data = events.parser.completed_data(&events.pending);
+            let data = this.events.parser.completed_data(&this.events.pending);
             match data.trim_ascii() {
                 b"" => continue,
                 b"[DONE]" => {
-                    self.events.end();
+                    this.events.end();
                     return Poll::Ready(None);
                 }
-                _ => return Poll::Ready(Some((self.decode)(data))),
+                _ => return Poll::Ready(Some((this.decode)(&mut this.json, data))),
             }
         }
     }
@@ -459,10 +461,10 @@ fn decode_event<E: DeserializeOwned>(data: &[u8]) -> Result<E> {
     }
 }
 
-/// [`decode_event`] for a discriminated union, with the fast path of [`from_tagged_json`]; a failure
+/// [`decode_event`] for a discriminated union, with the fast path of [`TaggedJson`]; a failure
 /// decodes again on the general path, for its error.
-fn decode_tagged_event<E: TaggedUnion + DeserializeOwned>(data: &[u8]) -> Result<E> {
-    from_tagged_json(data).or_else(|_| decode_event(data))
+fn decode_tagged_event<E: TaggedUnion + DeserializeOwned>(json: &mut TaggedJson, data: &[u8]) -> Result<E> {
+    json.decode(data).or_else(|_| decode_event(data))
 }
 
 impl<E> fmt::Debug for EventStream<E> {

@@ -141,7 +141,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
         runtime_names.push(ident("deserialize_open_enum"));
     }
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
-        runtime_names.extend([ident("deserialize_tagged"), ident("TaggedUnion")]);
+        runtime_names.extend([ident("deserialize_tagged"), ident("TaggedObject"), ident("TaggedUnion")]);
     }
     if !pages.is_empty() {
         runtime_names.push(ident("PageResponse"));
@@ -276,7 +276,7 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
         TypeKind::Struct { fields } => struct_def(&name, doc, fields, def.input),
         TypeKind::Enum { values } => enum_def(&name, doc, values),
         TypeKind::Union { variants, discriminator } => {
-            let mut tokens = union_def(&name, doc, variants, discriminator.as_deref());
+            let mut tokens = union_def(&name, doc, variants, discriminator.as_deref(), index);
             tokens.extend(union_from_impls(&name, variants, index));
             if index.is_display(&TypeRef::Named(def.name.clone())) {
                 tokens.extend(union_display(&name, variants));
@@ -478,7 +478,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, values: &[EnumValue]) -
     }
 }
 
-fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
+fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], discriminator: Option<&str>, index: &TypeIndex) -> TokenStream {
     let variant_defs = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let mut ty = type_tokens(&v.ty);
@@ -534,24 +534,27 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, variants: &[Variant], 
     };
     let deserialize_impl = match discriminator {
         // One pass: the runtime reads the members up to the tag, then the chosen variant decodes
-        // from them and the rest of the object.
-        Some(property) => {
-            let property = lit(property);
+        // from them and the rest of the object; without the tag member when its struct has no
+        // field for it, which spares skipping it.
+        Some(wire_name) => {
+            let property = lit(wire_name);
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 // Byte strings: the tag selects a variant before anything checks it is UTF-8.
                 let tags = v.tags.iter().map(|t| proc_macro2::Literal::byte_string(t.as_bytes()));
                 let variant = ident(&v.rust_name);
-                let decoded = if v.boxed { quote!(Box::new(Deserialize::deserialize(object)?)) } else { quote!(Deserialize::deserialize(object)?) };
+                let object = if index.is_struct_without(&v.ty, wire_name) { quote!(object.without_tag()) } else { quote!(object.with_tag()) };
+                let decoded = if v.boxed { quote!(Box::new(Deserialize::deserialize(#object)?)) } else { quote!(Deserialize::deserialize(#object)?) };
                 quote!(#(Some(#tags))|* => Self::#variant(#decoded),)
             });
             quote! {
                 impl TaggedUnion for #name {
                     const TAG: &'static str = #property;
 
-                    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error> {
+                    #[inline]
+                    fn decode_variant<'de, O: TaggedObject<'de>>(tag: Option<&[u8]>, object: O) -> Result<Self, O::Error> {
                         Ok(match tag {
                             #(#arms)*
-                            _ => Self::Unknown(Value::deserialize(object)?),
+                            _ => Self::Unknown(Value::deserialize(object.with_tag())?),
                         })
                     }
 

@@ -302,12 +302,28 @@ pub trait TaggedUnion: Sized {
     /// The tag property (`type`).
     const TAG: &'static str;
 
-    /// Decodes the variant `tag` selects from `object` (the whole object, tag included); an unknown
-    /// tag, or none, gives the union's `Unknown` with the object as JSON.
-    fn decode_variant<'de, D: Deserializer<'de>>(tag: Option<&[u8]>, object: D) -> Result<Self, D::Error>;
+    /// Decodes the variant `tag` selects from `object`, taking the object with or without its tag
+    /// member as the variant's type needs it; an unknown tag, or none, gives the union's `Unknown`
+    /// with the whole object as JSON.
+    fn decode_variant<'de, O: TaggedObject<'de>>(tag: Option<&[u8]>, object: O) -> Result<Self, O::Error>;
 
     /// A value that is not an object, kept as JSON.
     fn unknown(value: serde_json::Value) -> Self;
+}
+
+/// The object a [`TaggedUnion`]'s variant decodes from, once its tag has been read: whole, or
+/// without the tag member for a variant whose type has no field for it (it would only skip it).
+pub trait TaggedObject<'de> {
+    /// The decoding error.
+    type Error: serde::de::Error;
+    /// What the object is decoded through.
+    type Deserializer: Deserializer<'de, Error = Self::Error>;
+
+    /// The whole object, tag member included.
+    fn with_tag(self) -> Self::Deserializer;
+
+    /// The object without its tag member.
+    fn without_tag(self) -> Self::Deserializer;
 }
 
 /// Decodes a [`TaggedUnion`] in one pass: reads the object's members up to the tag, then decodes the
@@ -317,41 +333,71 @@ pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(deserialize
     deserializer.deserialize_any(tagged::UnionVisitor(std::marker::PhantomData))
 }
 
-/// Decodes a [`TaggedUnion`] from JSON text. When the object's first member is the tag with a plain
-/// string value, as event streams send it, the chosen variant decodes straight from the text (reading
-/// or skipping the tag member as its own fields say); otherwise as [`deserialize_tagged`] does.
+/// Decodes a [`TaggedUnion`] from JSON text (see [`TaggedJson`], which keeps its buffer from one call
+/// to the next).
 pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let value = match leading_tag(json, T::TAG) {
-        Some(tag) => T::decode_variant(Some(tag), &mut deserializer)?,
-        None => T::deserialize(&mut deserializer)?,
-    };
-    deserializer.end()?;
-    Ok(value)
+    TaggedJson::default().decode(json)
 }
 
-/// The value of the first member of a JSON object when that member is `property` and its value a
-/// string without escapes; `None` when the text does not start that way.
-#[inline]
-fn leading_tag<'a>(json: &'a [u8], property: &str) -> Option<&'a [u8]> {
-    /// The text after `token`, when only JSON whitespace comes before it.
-    fn after<'j>(json: &'j [u8], token: &[u8]) -> Option<&'j [u8]> {
-        let start = json.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
-        json[start..].strip_prefix(token)
+/// Decodes [`TaggedUnion`]s from JSON text, fast when the object's first member is the tag with a
+/// plain string value, as event streams send it: the tag is read off the text and the chosen variant
+/// decodes straight from it, without its tag member when it has no field for it (the rest of the
+/// object is copied after a `{` into a buffer this decoder reuses). Otherwise as
+/// [`deserialize_tagged`] does.
+#[derive(Debug, Default, Clone)]
+pub struct TaggedJson {
+    scratch: Vec<u8>,
+}
+
+impl TaggedJson {
+    /// A decoder with an empty buffer.
+    pub fn new() -> Self {
+        Self::default()
     }
+
+    /// Decodes `json` as `T`.
+    pub fn decode<T: TaggedUnion + serde::de::DeserializeOwned>(&mut self, json: &[u8]) -> serde_json::Result<T> {
+        let Some((tag, after_tag)) = leading_tag(json, T::TAG) else { return serde_json::from_slice(json) };
+        let mut object = tagged::TextObject { json, after_tag, scratch: Some(&mut self.scratch), deserializer: None };
+        let value = T::decode_variant(Some(tag), &mut object)?;
+        if let Some(deserializer) = object.deserializer.as_mut() {
+            deserializer.end()?;
+        }
+        Ok(value)
+    }
+}
+
+/// When the first member of the JSON object `json` is `property` with a string value, that value and
+/// the text after it: `,` and the next member, or the `}` closing an object of one member. `None` when
+/// the text does not start that way, or the value has escapes or control characters (left to the
+/// general path, which reads or rejects them).
+#[inline]
+fn leading_tag<'a>(json: &'a [u8], property: &str) -> Option<(&'a [u8], &'a [u8])> {
     // Compact JSON first (`{"type":"`), then with whitespace anywhere JSON allows it.
     let compact = json.strip_prefix(b"{\"").and_then(|rest| rest.strip_prefix(property.as_bytes())).and_then(|rest| rest.strip_prefix(b"\":\""));
     let rest = match compact {
         Some(rest) => rest,
         None => {
-            let rest = after(json, b"{")?;
-            let rest = after(rest, b"\"")?.strip_prefix(property.as_bytes())?.strip_prefix(b"\"")?;
-            after(after(rest, b":")?, b"\"")?
+            let rest = after_space(json).strip_prefix(b"{")?;
+            let rest = after_space(rest).strip_prefix(b"\"")?.strip_prefix(property.as_bytes())?.strip_prefix(b"\"")?;
+            after_space(after_space(rest).strip_prefix(b":")?).strip_prefix(b"\"")?
         }
     };
-    let tag = &rest[..memchr::memchr(b'"', rest)?];
-    // An escape (even `\"`, which ends `tag` early) leaves the tag to the general path.
-    (!tag.contains(&b'\\')).then_some(tag)
+    // Tags are short: a plain scan beats a vectorised search.
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    let (tag, after) = (&rest[..end], after_space(rest[end..].strip_prefix(b"\"")?));
+    match after.first()? {
+        b'}' => Some((tag, after)),
+        b',' if after_space(&after[1..]).first() == Some(&b'"') => Some((tag, after)),
+        _ => None,
+    }
+}
+
+/// `json` without the JSON whitespace it starts with.
+#[inline]
+fn after_space(json: &[u8]) -> &[u8] {
+    let start = json.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(json.len());
+    &json[start..]
 }
 
 mod tagged {
@@ -362,9 +408,10 @@ mod tagged {
     use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
     use serde::de::{DeserializeSeed, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer};
+    use serde_json::de::SliceRead;
     use serde_json::Value;
 
-    use super::TaggedUnion;
+    use super::{TaggedObject, TaggedUnion};
 
     pub struct UnionVisitor<T>(pub PhantomData<fn() -> T>);
 
@@ -394,7 +441,7 @@ mod tagged {
                 }
             }
             let replay = Replay { before: before.into_iter(), tag: tag.as_deref().map(|tag| (T::TAG, tag)), pending: None, rest: map };
-            T::decode_variant(tag.as_deref().map(str::as_bytes), MapAccessDeserializer::new(replay))
+            T::decode_variant(tag.as_deref().map(str::as_bytes), ReplayObject(replay))
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
@@ -519,8 +566,55 @@ mod tagged {
         }
     }
 
+    /// The fast path's object: the JSON text whole, or without its leading tag member (copied into
+    /// the scratch buffer after a `{`). Keeps the deserializer it hands out, to check the end of the
+    /// text once the variant is decoded.
+    pub struct TextObject<'j> {
+        pub json: &'j [u8],
+        /// The text after the tag member's value: `,` and the next member, or `}`.
+        pub after_tag: &'j [u8],
+        pub scratch: Option<&'j mut Vec<u8>>,
+        pub deserializer: Option<serde_json::Deserializer<SliceRead<'j>>>,
+    }
+
+    impl<'a, 'j> TaggedObject<'j> for &'a mut TextObject<'j> {
+        type Error = serde_json::Error;
+        type Deserializer = &'a mut serde_json::Deserializer<SliceRead<'j>>;
+
+        fn with_tag(self) -> Self::Deserializer {
+            self.deserializer.insert(serde_json::Deserializer::from_slice(self.json))
+        }
+
+        fn without_tag(self) -> Self::Deserializer {
+            let Some(scratch) = self.scratch.take() else { return self.with_tag() };
+            scratch.clear();
+            scratch.push(b'{');
+            // After the comma (`after_tag` starts with `,` or `}`).
+            scratch.extend_from_slice(self.after_tag.strip_prefix(b",").unwrap_or(self.after_tag));
+            let text: &'j Vec<u8> = scratch;
+            self.deserializer.insert(serde_json::Deserializer::from_slice(text))
+        }
+    }
+
+    /// The general path's object: the members read before the tag, replayed, then the rest.
+    pub struct ReplayObject<'t, A>(Replay<'t, A>);
+
+    impl<'de, 't, A: MapAccess<'de>> TaggedObject<'de> for ReplayObject<'t, A> {
+        type Error = A::Error;
+        type Deserializer = MapAccessDeserializer<Replay<'t, A>>;
+
+        fn with_tag(self) -> Self::Deserializer {
+            MapAccessDeserializer::new(self.0)
+        }
+
+        fn without_tag(mut self) -> Self::Deserializer {
+            self.0.tag = None;
+            MapAccessDeserializer::new(self.0)
+        }
+    }
+
     /// The object as a map again: the members read before the tag, the tag, then the rest.
-    struct Replay<'t, A> {
+    pub struct Replay<'t, A> {
         before: std::vec::IntoIter<(String, Value)>,
         /// The tag member: its name and value.
         tag: Option<(&'static str, &'t str)>,

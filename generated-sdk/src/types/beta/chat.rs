@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_tagged, TaggedUnion, PageResponse};
+use crate::runtime::{deserialize_tagged, TaggedObject, TaggedUnion, PageResponse};
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]
@@ -56,25 +56,38 @@ impl Serialize for ChatEvent {
 
 impl TaggedUnion for ChatEvent {
     const TAG: &'static str = "type";
-    fn decode_variant<'de, D: Deserializer<'de>>(
+    #[inline]
+    fn decode_variant<'de, O: TaggedObject<'de>>(
         tag: Option<&[u8]>,
-        object: D,
-    ) -> Result<Self, D::Error> {
+        object: O,
+    ) -> Result<Self, O::Error> {
         Ok(
             match tag {
                 Some(b"thinking_delta") => {
-                    Self::ThinkingDelta(Deserialize::deserialize(object)?)
+                    Self::ThinkingDelta(Deserialize::deserialize(object.without_tag())?)
                 }
-                Some(b"text_delta") => Self::TextDelta(Deserialize::deserialize(object)?),
-                Some(b"thinking") => Self::Thinking(Deserialize::deserialize(object)?),
-                Some(b"text") => Self::Text(Deserialize::deserialize(object)?),
-                Some(b"tool_call") => Self::ToolCall(Deserialize::deserialize(object)?),
+                Some(b"text_delta") => {
+                    Self::TextDelta(Deserialize::deserialize(object.without_tag())?)
+                }
+                Some(b"thinking") => {
+                    Self::Thinking(Deserialize::deserialize(object.without_tag())?)
+                }
+                Some(b"text") => {
+                    Self::Text(Deserialize::deserialize(object.without_tag())?)
+                }
+                Some(b"tool_call") => {
+                    Self::ToolCall(Deserialize::deserialize(object.without_tag())?)
+                }
                 Some(b"tool_result") => {
-                    Self::ToolResult(Deserialize::deserialize(object)?)
+                    Self::ToolResult(Deserialize::deserialize(object.without_tag())?)
                 }
-                Some(b"stop") => Self::Stop(Deserialize::deserialize(object)?),
-                Some(b"user_input") => Self::UserInput(Deserialize::deserialize(object)?),
-                _ => Self::Unknown(Value::deserialize(object)?),
+                Some(b"stop") => {
+                    Self::Stop(Deserialize::deserialize(object.without_tag())?)
+                }
+                Some(b"user_input") => {
+                    Self::UserInput(Deserialize::deserialize(object.without_tag())?)
+                }
+                _ => Self::Unknown(Value::deserialize(object.with_tag())?),
             },
         )
     }
