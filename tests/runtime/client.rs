@@ -346,6 +346,11 @@ fn each_request_is_traced_in_a_span_when_a_subscriber_listens() {
     let recorder = std::sync::Arc::new(SpanRecorder::default());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let server = runtime.block_on(ok_server());
+    // With a single dispatcher registered, tracing-core takes the default of whichever thread
+    // first reaches a callsite as everyone's interest in it: another test's thread, without a
+    // subscriber, would turn the request's span off for this one. A second dispatcher, kept
+    // alive, makes it ask each dispatcher instead.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::subscriber::with_default(recorder.clone(), || {
         runtime.block_on(async {
             let client = client(&server);

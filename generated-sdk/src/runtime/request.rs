@@ -34,7 +34,12 @@ pub fn path_param(name: &str, value: impl fmt::Display) -> Result<String> {
     if value == "." || value == ".." {
         return Err(Error::InvalidRequest(format!("path parameter `{name}` must not be `{value}`")));
     }
-    Ok(percent_encoding::utf8_percent_encode(&value, PATH_SEGMENT).to_string())
+    // Most values need no encoding: then the text already made is the segment.
+    let encoded: std::borrow::Cow<'_, str> = percent_encoding::utf8_percent_encode(&value, PATH_SEGMENT).into();
+    Ok(match encoded {
+        std::borrow::Cow::Borrowed(_) => value,
+        std::borrow::Cow::Owned(encoded) => encoded,
+    })
 }
 
 /// Per-request settings that override the client's: timeout, retries, extra headers and extra

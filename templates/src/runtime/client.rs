@@ -18,6 +18,9 @@ use crate::runtime::retry::{should_retry, RetryPolicy};
 use crate::runtime::sse::{EventStream, SseStream};
 use crate::runtime::types::TaggedUnion;
 
+/// The attempt number sent with every request (0 on the first).
+const X_RETRY_COUNT: HeaderName = HeaderName::from_static("x-retry-count");
+
 /// The default timeout of each attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -146,7 +149,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
 
         let mut headers = HeaderMap::new();
-        let user_agent = HeaderValue::from_str(defaults.user_agent)
+        // A static value: requests share it rather than copy it.
+        let user_agent = HeaderValue::from_maybe_shared(bytes::Bytes::from_static(defaults.user_agent.as_bytes()))
             .map_err(|_| Error::Config("the user agent is not a valid header value".to_owned()))?;
         headers.insert(USER_AGENT, user_agent);
         for (name, value) in &self.headers {
@@ -392,8 +396,8 @@ impl Client {
     }
 
     async fn send_inner(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
-        let url = self.url(request)?;
         // Built once for the first attempt and moved into it; a retry (the rare case) builds them again.
+        let mut url = Some(self.url(request)?);
         let mut headers = Some(self.headers(request, accept)?);
         let fixed_body = match request.body.fixed_bytes()? {
             Some((content_type, data)) => Some((
@@ -417,7 +421,11 @@ impl Client {
                 Some(headers) => headers,
                 None => self.headers(request, accept)?,
             };
-            let result = self.attempt(request, &url, attempt_headers, fixed_body.as_ref(), attempt, timeout, stream).await;
+            let attempt_url = match url.take() {
+                Some(url) => url,
+                None => self.url(request)?,
+            };
+            let result = self.attempt(request, attempt_url, attempt_headers, fixed_body.as_ref(), attempt, timeout, stream).await;
             let can_retry = replayable && retry < policy.max_retries;
             let delay = match result {
                 Ok(Attempt::Success(sent)) => {
@@ -451,7 +459,7 @@ impl Client {
     async fn attempt(
         &self,
         request: &ApiRequest,
-        url: &Url,
+        url: Url,
         headers: HeaderMap,
         fixed_body: Option<&(HeaderValue, bytes::Bytes)>,
         attempt: u32,
@@ -461,18 +469,20 @@ impl Client {
         let mut http_request = match &request.body {
             // reqwest writes the multipart body and its boundary into the content type.
             Body::Multipart(form) => {
-                let builder = self.inner.http.request(request.method.clone(), url.clone()).multipart(form.to_reqwest().await?);
+                let builder = self.inner.http.request(request.method.clone(), url).multipart(form.to_reqwest().await?);
                 let mut http_request = builder.build().map_err(|e| Error::InvalidRequest(e.to_string()))?;
                 http_request.headers_mut().extend(headers);
                 http_request
             }
             _ => {
-                let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+                let mut http_request = reqwest::Request::new(request.method.clone(), url);
                 *http_request.headers_mut() = headers;
                 http_request
             }
         };
-        http_request.headers_mut().insert("x-retry-count", HeaderValue::from(attempt));
+        // The first attempt's count is a static value (no allocation in the common case).
+        let count = if attempt == 0 { HeaderValue::from_static("0") } else { HeaderValue::from(attempt) };
+        http_request.headers_mut().insert(X_RETRY_COUNT, count);
         if let Some((content_type, data)) = fixed_body {
             http_request.headers_mut().insert(CONTENT_TYPE, content_type.clone());
             *http_request.body_mut() = Some(data.clone().into());
