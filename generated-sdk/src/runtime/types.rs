@@ -335,8 +335,8 @@ pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(deserialize
     deserializer.deserialize_any(tagged::UnionVisitor(std::marker::PhantomData))
 }
 
-/// Decodes a [`TaggedUnion`] from JSON text (see [`TaggedJson`], which keeps its buffer from one call
-/// to the next).
+/// Decodes a [`TaggedUnion`] from JSON text, with a [`TaggedJson`] of its own: to decode many, keep
+/// one `TaggedJson`, whose buffer then serves every call.
 pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
     TaggedJson::default().decode(json)
 }
