@@ -4,6 +4,7 @@
 //! [`RawResponse`], [`path_param`] and the [`request_options!`](crate::runtime::request_options)
 //! macro.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -35,10 +36,10 @@ pub fn path_param(name: &str, value: impl fmt::Display) -> Result<String> {
         return Err(Error::InvalidRequest(format!("path parameter `{name}` must not be `{value}`")));
     }
     // Most values need no encoding: then the text already made is the segment.
-    let encoded: std::borrow::Cow<'_, str> = percent_encoding::utf8_percent_encode(&value, PATH_SEGMENT).into();
+    let encoded: Cow<'_, str> = percent_encoding::utf8_percent_encode(&value, PATH_SEGMENT).into();
     Ok(match encoded {
-        std::borrow::Cow::Borrowed(_) => value,
-        std::borrow::Cow::Owned(encoded) => encoded,
+        Cow::Borrowed(_) => value,
+        Cow::Owned(encoded) => encoded,
     })
 }
 
