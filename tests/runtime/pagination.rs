@@ -286,3 +286,130 @@ async fn failed_item_stream_yields_the_error_once() {
     assert!(matches!(stream.try_next().await, Err(Error::InvalidRequest(m)) if m == "bad"));
     assert!(stream.try_next().await.unwrap().is_none());
 }
+
+/// Records the messages of warning events, to see what a list logs when it ends early.
+#[derive(Clone, Default)]
+struct WarningRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for WarningRecorder {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::WARN
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        self.0.lock().unwrap().push(message.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// Runs `test` with warnings recorded on this thread and returns them.
+async fn warnings_of<F: std::future::Future<Output = ()>>(test: F) -> Vec<String> {
+    let recorder = WarningRecorder::default();
+    // With one dispatcher registered, tracing-core caches the first thread's interest for everyone.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let guard = tracing::subscriber::set_default(recorder.clone());
+    test.await;
+    drop(guard);
+    let warnings = recorder.0.lock().unwrap().clone();
+    warnings
+}
+
+/// A server that answers every page with the same cursor, as a mock serving examples does.
+async fn repeating_cursor_server() -> MockServer {
+    let server = MockServer::start().await;
+    let page = |items: &[&str]| ResponseTemplate::new(200).set_body_json(json!({"items": things(items), "next_page_token": "tok-77"}));
+    Mock::given(method("GET")).and(query_param_is_missing("page_token")).respond_with(page(&["a"])).mount(&server).await;
+    Mock::given(method("GET")).and(query_param("page_token", "tok-77")).respond_with(page(&["b"])).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(body_json(json!({"query": "q"})))
+        .respond_with(page(&["a"]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_json(json!({"query": "q", "page_token": "tok-77"})))
+        .respond_with(page(&["b"]))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_repeated_query_cursor_ends_the_list() {
+    let server = repeating_cursor_server().await;
+    let client = client(&server);
+    let warnings = warnings_of(async {
+        let items: Vec<Thing> = client.stream_items::<CursorPage>(list_request(), QUERY).try_collect().await.unwrap();
+        assert_eq!(ids(&items), ["a", "b"]);
+    })
+    .await;
+    assert_eq!(received(&server).await.len(), 2, "the page sent `tok-77` is not fetched again");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("page cursor it was already sent") && warnings[0].contains("path=/things"), "{warnings:?}");
+    assert!(!warnings[0].contains("tok-77"), "the cursor is the API's data, not logged: {warnings:?}");
+
+    // Page by page: the second page has no next page.
+    let first = client.send_page::<CursorPage>(list_request(), QUERY).await.unwrap().data;
+    assert!(first.has_next_page());
+    let second = first.next_page().await.unwrap().unwrap();
+    assert!(!second.has_next_page());
+    assert!(second.next_page().await.unwrap().is_none());
+    assert_eq!(received(&server).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_repeated_body_cursor_ends_the_list() {
+    let server = repeating_cursor_server().await;
+    let client = client(&server);
+    let mut request = ApiRequest::new(Method::POST, "/search");
+    request.json(&json!({"query": "q"})).unwrap();
+    let items: Vec<Thing> = client.stream_items::<CursorPage>(request.clone(), BODY).try_collect().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+    assert_eq!(received(&server).await.len(), 2);
+    let second = client.send_page::<CursorPage>(request, BODY).await.unwrap().data.next_page().await.unwrap().unwrap();
+    assert!(!second.has_next_page());
+}
+
+#[tokio::test]
+async fn a_cursor_cycle_ends_the_item_stream() {
+    let server = MockServer::start().await;
+    let page = |items: &[&str], next: &str| ResponseTemplate::new(200).set_body_json(json!({"items": things(items), "next_page_token": next}));
+    Mock::given(query_param_is_missing("page_token")).respond_with(page(&["a"], "t2")).mount(&server).await;
+    Mock::given(query_param("page_token", "t2")).respond_with(page(&["b"], "t3")).mount(&server).await;
+    Mock::given(query_param("page_token", "t3")).respond_with(page(&["c"], "t2")).mount(&server).await;
+    let client = client(&server);
+    let items: Vec<Thing> = client.stream_items::<CursorPage>(list_request(), QUERY).try_collect().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(received(&server).await.len(), 3, "t2 is not fetched a second time");
+}
+
+#[tokio::test]
+async fn an_offset_that_does_not_advance_ends_the_list() {
+    // The next offset is this one plus the page's items: it stays put only on an empty page, which
+    // ends the list even while the total says there is more.
+    let server = MockServer::start().await;
+    Mock::given(path("/files"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [], "total_size": 100})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut request = ApiRequest::new(Method::GET, "/files");
+    request.query("offset", 40);
+    let items: Vec<Thing> = client.stream_items::<OffsetPage>(request.clone(), OFFSET).try_collect().await.unwrap();
+    assert!(items.is_empty());
+    let page = client.send_page::<OffsetPage>(request, OFFSET).await.unwrap().data;
+    assert!(!page.has_next_page());
+    assert_eq!(received(&server).await.len(), 2);
+}

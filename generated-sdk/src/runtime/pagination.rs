@@ -2,7 +2,9 @@
 
 //! Paginated lists: one [`Page`] at a time, or every item as an [`ItemStream`].
 
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -37,16 +39,21 @@ pub trait PageResponse: DeserializeOwned + Send + 'static {
 }
 
 /// How the request for the next page is made.
+///
+/// A list never loops: a page whose next cursor is the one its own request sent ends the list,
+/// and so does, for an [`ItemStream`], a cursor that any earlier page of the stream was fetched
+/// with. The list then ends as it would on its last page, with a `tracing` warning; the items
+/// already yielded are the server's, so nothing is thrown away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageScheme {
-    /// Query parameter `param` = the page's next cursor. Stops when the cursor is null/empty
-    /// or a page has no items.
+    /// Query parameter `param` = the page's next cursor. Stops when the cursor is null/empty,
+    /// repeats, or a page has no items.
     QueryCursor {
         /// The query parameter carrying the cursor (`page_token`).
         param: &'static str,
     },
     /// JSON body field `field` = the page's next cursor (the rest of the body is re-sent).
-    /// Stops when the cursor is null/empty or a page has no items.
+    /// Stops when the cursor is null/empty, repeats, or a page has no items.
     BodyCursor {
         /// The body field carrying the cursor (`page_token`).
         field: &'static str,
@@ -66,7 +73,14 @@ impl PageScheme {
         if page.items().is_empty() {
             return Ok(None);
         }
-        let cursor = || page.next_cursor().filter(|c| !c.is_empty());
+        let cursor = || {
+            let cursor = page.next_cursor().filter(|c| !c.is_empty())?;
+            if self.cursor_sent(request) == Some(cursor) {
+                repeated_cursor(request);
+                return None;
+            }
+            Some(cursor)
+        };
         let mut next = request.clone();
         match *self {
             PageScheme::QueryCursor { param } => {
@@ -114,6 +128,32 @@ impl PageScheme {
         }
         Ok(Some(next))
     }
+
+    /// The cursor `request` sends (cursor schemes): the last value set by a per-request option,
+    /// else the request's own.
+    fn cursor_sent<'r>(&self, request: &'r ApiRequest) -> Option<&'r str> {
+        match *self {
+            PageScheme::QueryCursor { param } => match request.options.query.iter().rev().find(|(n, _)| n == param) {
+                Some((_, value)) => Some(value.as_str()),
+                None => request.query_value(param),
+            },
+            PageScheme::BodyCursor { field } => match &request.body {
+                Body::Json(serde_json::Value::Object(body)) => body.get(field).and_then(serde_json::Value::as_str),
+                _ => None,
+            },
+            PageScheme::Offset { .. } => None,
+        }
+    }
+}
+
+/// Logs the end of a list whose server answered with a cursor it had already been sent. The
+/// cursor itself is not logged: like bodies, it is the API's data.
+fn repeated_cursor(request: &ApiRequest) {
+    tracing::warn!(
+        method = %request.method,
+        path = %request.path,
+        "the server answered with a page cursor it was already sent; ending the list instead of fetching the same page again"
+    );
 }
 
 /// One page of a list, with what is needed to fetch the next one.
@@ -172,6 +212,7 @@ impl<P: PageResponse> Page<P> {
             client: self.client,
             scheme: self.scheme,
             next,
+            cursors: HashSet::new(),
             error,
             items: self.page.into_items().into_iter(),
         })
@@ -206,6 +247,9 @@ struct State<P: PageResponse> {
     client: Client,
     scheme: PageScheme,
     next: Option<ApiRequest>,
+    /// Hashes of the cursors pages of this stream were fetched with, so a server that cycles
+    /// through cursors (`a`, `b`, `a`, ...) cannot make the stream loop.
+    cursors: HashSet<u64>,
     error: Option<Error>,
     items: std::vec::IntoIter<P::Item>,
 }
@@ -223,7 +267,14 @@ pub struct ItemStream<P: PageResponse> {
 impl<P: PageResponse> ItemStream<P> {
     /// A stream starting with the page fetched by `request`.
     pub fn new(client: Client, request: ApiRequest, scheme: PageScheme) -> Self {
-        Self::from_state(State { client, scheme, next: Some(request), error: None, items: Vec::new().into_iter() })
+        Self::from_state(State {
+            client,
+            scheme,
+            next: Some(request),
+            cursors: HashSet::new(),
+            error: None,
+            items: Vec::new().into_iter(),
+        })
     }
 
     /// A stream that yields `error` and ends (for a request that could not be built).
@@ -241,6 +292,12 @@ impl<P: PageResponse> ItemStream<P> {
                     return Some((Err(error), state));
                 }
                 let request = state.next.take()?;
+                if let Some(cursor) = state.scheme.cursor_sent(&request) {
+                    if !state.cursors.insert(cursor_hash(cursor)) {
+                        repeated_cursor(&request);
+                        return None;
+                    }
+                }
                 let page = match state.client.send_page::<P>(request, state.scheme).await {
                     Ok(response) => response.data,
                     Err(error) => return Some((Err(error), state)),
@@ -254,6 +311,12 @@ impl<P: PageResponse> ItemStream<P> {
         });
         ItemStream { inner: Box::pin(inner) }
     }
+}
+
+fn cursor_hash(cursor: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    cursor.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<P: PageResponse> Stream for ItemStream<P> {
