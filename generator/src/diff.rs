@@ -140,6 +140,16 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
     for feature in new.features.difference(&old.features) {
         changes.push(Level::Feature, "crate", &format!("feature `{feature}`"), "added, with its resource", "#/paths");
     }
+    // A handle type users named in their code is gone when it is renamed (a surface recorded
+    // before handles were has none to compare). Resources added or removed show in their operations.
+    if !old.resources.is_empty() {
+        for (path, old_name) in &old.resources {
+            if let Some(new_name) = new.resources.get(path).filter(|new_name| *new_name != old_name) {
+                let item = format!("resources::{}::{old_name}", path.replace('.', "::"));
+                changes.push(Level::Breaking, path, &item, &format!("handle type renamed to `{new_name}`"), "#/paths");
+            }
+        }
+    }
     for (key, old_op) in &old.operations {
         match new.operations.get(key) {
             None => changes.push(Level::Breaking, &resource_name(&old_op.resource), &call(key), "removed", &old_op.pointer),

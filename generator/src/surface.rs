@@ -28,6 +28,10 @@ pub struct Surface {
     pub operations: BTreeMap<String, OperationSurface>,
     /// Types by name (all are reachable as `types::Name`).
     pub types: BTreeMap<String, TypeSurface>,
+    /// Each resource's handle type (`beta.chat` → `ChatResource`), which users can name. Absent from
+    /// surfaces recorded before it was: then handles are not compared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,6 +163,9 @@ fn collect_operations(resource: &Resource, path: &mut Vec<String>, surface: &mut
         path.push(resource.accessor.clone());
     }
     let resource_path = path.join(".");
+    if !resource_path.is_empty() {
+        surface.resources.insert(resource_path.clone(), resource.type_name.clone());
+    }
     for op in &resource.operations {
         let key = if resource_path.is_empty() { op.method_name.clone() } else { format!("{resource_path}.{}", op.method_name) };
         surface.operations.insert(key, operation_surface(op, &resource_path));

@@ -159,3 +159,18 @@ fn reports_render_as_text_markdown_and_json() {
     assert_eq!(json["verdict"], "feature");
     assert_eq!(json["changes"][0]["pointer"], "#/components/schemas/Color");
 }
+
+#[test]
+fn a_renamed_resource_handle_breaks_code_that_names_it() {
+    let surface = |text: &str| Surface::of(&Generator::new().ir(text).expect("spec lowers"));
+    let old = surface(&base());
+    let handle = old.resources.get("things").cloned().expect("the resource's handle is recorded");
+    let mut renamed = old.clone();
+    renamed.resources.insert("things".into(), "ThingHandle".into());
+    let report = diff(&old, &renamed);
+    assert_eq!(changes(&report), [(Level::Breaking, format!("resources::things::{handle}"), "handle type renamed to `ThingHandle`".to_owned())]);
+    // A surface recorded before handles were has none to compare: no change is made up.
+    let mut unrecorded = old.clone();
+    unrecorded.resources.clear();
+    assert!(diff(&unrecorded, &renamed).changes.is_empty());
+}
