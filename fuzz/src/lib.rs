@@ -404,18 +404,37 @@ pub fn pages(u: &mut Unstructured<'_>) -> Result<()> {
         1 => Body::Json(serde_json::json!({"filter": json_value(u, 1)?, "page_token": json_value(u, 0)?})),
         _ => Body::Json(json_value(u, 1)?),
     };
-    let page = FakePage {
-        items: u.arbitrary()?,
-        next: if u.ratio(1, 5)? { None } else { Some(u.arbitrary()?) },
-        total: if u.ratio(1, 3)? { None } else { Some(u.int_in_range(0..=1_000_000)?) },
-    };
     let scheme = *u.choose(&[
         PageScheme::QueryCursor { param: "page_token" },
         PageScheme::BodyCursor { field: "page_token" },
         PageScheme::Offset { param: "offset" },
     ])?;
+    // The cursor this request sends: the last per-request value, else the request's own.
+    let sent: Option<String> = match scheme {
+        PageScheme::QueryCursor { param } => match request.options.query.iter().rev().find(|(n, _)| n == param) {
+            Some((_, value)) => Some(value.clone()),
+            None => request.query_value(param).map(str::to_owned),
+        },
+        PageScheme::BodyCursor { field } => match &request.body {
+            Body::Json(Value::Object(body)) => body.get(field).and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        },
+        _ => None,
+    };
+    let next_cursor = match u.int_in_range(0..=9)? {
+        0 | 1 => None,
+        // A server that answers with the cursor it was sent.
+        2 | 3 => sent.clone().or(Some(u.arbitrary()?)),
+        _ => Some(u.arbitrary()?),
+    };
+    let page = FakePage {
+        items: u.arbitrary()?,
+        next: next_cursor,
+        total: if u.ratio(1, 3)? { None } else { Some(u.int_in_range(0..=1_000_000)?) },
+    };
     let next = scheme.next_request(&request, &page);
-    let cursor = page.next.as_deref().filter(|c| !c.is_empty());
+    // A repeated cursor ends the list like a missing one: the list never loops.
+    let cursor = page.next.as_deref().filter(|c| !c.is_empty() && Some(*c) != sent.as_deref());
     if page.items.is_empty() {
         assert!(matches!(next, Ok(None)), "an empty page is the last");
         return Ok(());

@@ -89,7 +89,7 @@ fn beta_chat_create() {
 }
 
 #[test]
-fn beta_chat_retrieve() {
+fn beta_chat_get() {
     support::assert_example_round_trips::<
         ChatSessionDetail,
     >(
@@ -315,7 +315,7 @@ fn beta_batch_create() {
 }
 
 #[test]
-fn beta_batch_get_status() {
+fn beta_batch_get() {
     support::assert_example_round_trips::<
         BatchJobProgress,
     >(

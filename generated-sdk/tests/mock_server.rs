@@ -170,12 +170,12 @@ async fn beta_chat_create() {
 }
 
 #[tokio::test]
-async fn beta_chat_retrieve() {
+async fn beta_chat_get() {
     let client = support::client();
     let value = client
         .beta()
         .chat()
-        .retrieve("string")
+        .get("string")
         .send()
         .await
         .expect("the mock server accepts the request");
@@ -654,12 +654,12 @@ async fn beta_batch_create() {
 }
 
 #[tokio::test]
-async fn beta_batch_get_status() {
+async fn beta_batch_get() {
     let client = support::client();
     let value = client
         .beta()
         .batch()
-        .get_status("string")
+        .get("string")
         .send()
         .await
         .expect("the mock server accepts the request");

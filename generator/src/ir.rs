@@ -51,11 +51,29 @@ pub struct Resource {
     pub type_name: String,
     /// Module path from `resources` (`["beta", "directories", "files"]`).
     pub module_path: Vec<String>,
+    /// The description of the tag every one of its operations has first, if the spec gives one.
+    pub description: Option<String>,
     pub operations: Vec<Operation>,
     pub children: Vec<Resource>,
 }
 
 impl Resource {
+    /// The path prefix (whole segments, before any parameter) that every operation in this resource
+    /// and below it shares: which part of the API it covers (`/api/v2/batches`).
+    pub fn path_prefix(&self) -> Option<String> {
+        let mut common: Option<Vec<&str>> = None;
+        self.walk(&mut |resource| {
+            for op in &resource.operations {
+                let segments: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).take_while(|s| !s.contains('{')).collect();
+                common = Some(match common.take() {
+                    None => segments,
+                    Some(prefix) => prefix.iter().zip(&segments).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+                });
+            }
+        });
+        common.filter(|segments| !segments.is_empty()).map(|segments| format!("/{}", segments.join("/")))
+    }
+
     /// Calls `visit` on this resource and every resource below it, parents first.
     pub fn walk<'r>(&'r self, visit: &mut impl FnMut(&'r Resource)) {
         visit(self);
@@ -106,10 +124,26 @@ pub struct Wait {
     pub job: TypeRef,
     pub status: FieldPath,
     pub progress: Option<FieldPath>,
+    /// The job's own error text: a string or a list of strings.
+    pub error: Option<FieldPath>,
+    /// The reading operation's input that holds the job's id (its last path parameter), so
+    /// errors can name the job.
+    pub id_input: Option<IdInput>,
+    /// Whether this wait's operation module implements the runtime's `Job` for the job type: the
+    /// first of the waits that read one type does.
+    pub implements_job: bool,
     /// Terminal statuses, as on the wire, by outcome.
     pub succeeded: Vec<String>,
     pub failed: Vec<String>,
     pub cancelled: Vec<String>,
+}
+
+/// A builder field holding a job's id.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdInput {
+    pub rust_name: String,
+    /// A `String` (cloned) rather than a number (formatted).
+    pub is_string: bool,
 }
 
 /// A value inside a response, reached field by field (the spec gives it as a JSON pointer).
@@ -122,6 +156,8 @@ pub struct FieldPath {
     /// The field holding the value.
     pub last: FieldStep,
     pub leaf: Leaf,
+    /// The value's type (without the `Option` of an optional field).
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +175,8 @@ pub enum Leaf {
     Enum,
     Integer,
     Float,
+    /// A list of strings (an error pointer only).
+    StringList,
 }
 
 /// Where a creating operation finds the new job's id, and how the job is then read.

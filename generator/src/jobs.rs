@@ -11,6 +11,7 @@
 //!   success: [completed]
 //!   cancelled: [cancelled]         # optional; other non-success terminal statuses are failures
 //!   progress: /progress_percentage # optional; a number
+//!   error: /job/error_message      # optional; the job's own error text (a string or strings)
 //!   started-by:                    # optional
 //!     - operation: batch_create    # an operationId
 //!       id: /id                    # JSON pointer into its response
@@ -19,15 +20,15 @@
 //! Lowering reads the declarations ([`WaitDecl::parse`]) as it meets the operations and checks them
 //! against the final types once every type has its name ([`resolve`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
 use crate::error::{pointer_push, SpecError};
-use crate::ir::{FieldPath, FieldStep, JobStart, Leaf, Operation, Resource, ResponseKind, TypeDef, TypeIndex, TypeKind, TypeRef, Wait};
+use crate::ir::{FieldPath, FieldStep, IdInput, JobStart, Leaf, Location, Operation, Resource, ResponseKind, TypeDef, TypeIndex, TypeKind, TypeRef, Wait};
 
-const KEYS: &[&str] = &["status", "terminal", "success", "cancelled", "progress", "started-by"];
+const KEYS: &[&str] = &["status", "terminal", "success", "cancelled", "progress", "error", "started-by"];
 
 /// An `x-sdk-wait` declaration as written, with the pointers to report problems at.
 #[derive(Debug, Clone)]
@@ -40,6 +41,7 @@ pub struct WaitDecl {
     success: Vec<String>,
     cancelled: Vec<String>,
     progress: Option<String>,
+    error: Option<String>,
     started_by: Vec<StartDecl>,
 }
 
@@ -104,7 +106,7 @@ impl WaitDecl {
             }
             Some(_) => return Err(SpecError::new(pointer_push(&pointer, "started-by"), "expected a list of {operation, id} maps")),
         };
-        Ok(Some(WaitDecl { op_pointer: op_pointer.to_string(), status, terminal, success, cancelled, progress: text("progress")?, started_by, pointer }))
+        Ok(Some(WaitDecl { op_pointer: op_pointer.to_string(), status, terminal, success, cancelled, progress: text("progress")?, error: text("error")?, started_by, pointer }))
     }
 }
 
@@ -142,10 +144,26 @@ pub fn starter_ids(spec: &openapiv3::OpenAPI) -> HashSet<String> {
 /// `Wait` to the reading operation, a `JobStart` to each creating one.
 pub fn resolve(root: &mut Resource, types: &[TypeDef], decls: Vec<WaitDecl>) -> Result<(), SpecError> {
     let types = TypeIndex::new(types);
+    // The job type's `Job` impl reads its status and error text: waits that share a type must
+    // read them from the same fields.
+    let mut readers: HashMap<TypeRef, (String, Option<String>, String)> = HashMap::new();
     for decl in decls {
         let (wait, starts) = {
             let (resource, op) = find_op(root, &|op| op.pointer == decl.op_pointer).ok_or_else(|| SpecError::new(&decl.pointer, "operation not lowered"))?;
-            let wait = wait_of(&decl, resource, op, &types)?;
+            let mut wait = wait_of(&decl, resource, op, &types)?;
+            let fields = (wait.status.pointer.clone(), wait.error.as_ref().map(|e| e.pointer.clone()), decl.pointer.clone());
+            match readers.get(&wait.job) {
+                None => {
+                    readers.insert(wait.job.clone(), fields);
+                }
+                Some((status, error, first)) if (status, error) != (&fields.0, &fields.1) => {
+                    return Err(SpecError::new(
+                        &decl.pointer,
+                        format!("this job type is also read by the `x-sdk-wait` at {first}, with another `status` or `error` pointer: they must agree"),
+                    ));
+                }
+                Some(_) => wait.implements_job = false,
+            }
             let mut starts: Vec<(String, JobStart)> = Vec::new();
             for start in &decl.started_by {
                 let (_, starter) = find_op(root, &|o| o.operation_id == start.operation_id).ok_or_else(|| {
@@ -209,8 +227,26 @@ fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &TypeInd
     if taken(&wait_method) || taken(&watch_method) {
         return Err(SpecError::new(&decl.pointer, format!("the resource already has a method `{wait_method}` or `{watch_method}`")));
     }
+    let error = match &decl.error {
+        None => None,
+        Some(text) => {
+            let at = pointer_push(&decl.pointer, "error");
+            let (path, _) = field_path(types, job, text, &at)?;
+            if !matches!(path.leaf, Leaf::String | Leaf::StringList) {
+                return Err(SpecError::new(at, format!("`{text}` must be a string or a list of strings")));
+            }
+            Some(path)
+        }
+    };
+    let id_input = op.inputs.iter().rfind(|i| i.location == Location::Path).map(|input| IdInput {
+        rust_name: input.rust_name.clone(),
+        is_string: matches!(types.resolve(&input.ty), TypeRef::String),
+    });
     let failed = decl.terminal.iter().filter(|v| !decl.success.contains(v) && !decl.cancelled.contains(v)).cloned().collect();
     let wait = Wait {
+        error,
+        id_input,
+        implements_job: true,
         wait_method,
         watch_method,
         kind_const: format!("{}_JOB", op.builder_name.trim_end_matches("Request").to_shouty_snake_case()),
@@ -297,13 +333,14 @@ fn field_path<'t>(types: &TypeIndex<'t>, root: &'t TypeRef, pointer: &str, at: &
         TypeRef::String => (Leaf::String, None),
         TypeRef::Integer | TypeRef::UnsignedInteger => (Leaf::Integer, None),
         TypeRef::Float => (Leaf::Float, None),
+        TypeRef::List(item) if matches!(types.resolve(item), TypeRef::String) => (Leaf::StringList, None),
         TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
             Some(TypeKind::Enum { values }) => (Leaf::Enum, Some(values.iter().map(|v| v.wire.clone()).collect())),
             _ => return Err(SpecError::new(at, format!("`{pointer}` must reach a string or a number, not `{name}`"))),
         },
         other => return Err(SpecError::new(at, format!("`{pointer}` must reach a string or a number, not {other:?}"))),
     };
-    Ok((FieldPath { pointer: pointer.to_string(), steps, last, leaf }, values))
+    Ok((FieldPath { pointer: pointer.to_string(), steps, last, leaf, ty: types.resolve(current).clone() }, values))
 }
 
 fn find_op<'r>(resource: &'r Resource, pred: &dyn Fn(&Operation) -> bool) -> Option<(&'r Resource, &'r Operation)> {

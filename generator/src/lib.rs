@@ -123,11 +123,25 @@ impl Generator {
         Ok((files, release))
     }
 
+    /// The crate's files: the generated ones and the extra files. A hand-written `README.md` among
+    /// the extra files is also the crate's rustdoc front page, its code blocks doctests.
     fn files(&self, api: &ir::Api, path: &Path, settings: &Settings) -> Result<Files> {
-        let mut files = emit::format(emit::emit(api, settings)?)?;
+        let mut extra = Files::new();
         if let Some(dir) = &api.extra_files {
             let base = path.parent().unwrap_or(Path::new(".")).join(dir);
-            output::read_tree(&base, &mut files)?;
+            output::read_tree(&base, &mut extra)?;
+        }
+        let guide = extra.get(emit::README_FILE).map(String::as_str);
+        let mut files = emit::format(emit::emit_with_guide(api, settings, guide)?)?;
+        for (key, text) in extra {
+            if files.contains_key(&key) {
+                return Err(Error::Spec {
+                    path: path.display().to_string(),
+                    pointer: "#/x-sdk/extra-files".into(),
+                    message: format!("extra file `{key}` would replace a generated file"),
+                });
+            }
+            files.insert(key, text);
         }
         Ok(files)
     }

@@ -28,7 +28,7 @@ const BUILDER_RESERVED: &[&str] = &[
 ];
 
 /// Methods the client type has before any operation or resource is added.
-const CLIENT_RESERVED: &[&str] = &["builder", "from_env", "client", "from", "clone", "fmt"];
+const CLIENT_RESERVED: &[&str] = &["builder", "new", "from_env", "client", "from", "clone", "fmt"];
 
 pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     let sdk = spec.extensions.get("x-sdk");
@@ -57,7 +57,10 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         job_starters: jobs::starter_ids(spec),
         waits: Vec::new(),
     };
-    let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], operations: vec![], children: vec![] };
+    let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], description: None, operations: vec![], children: vec![] };
+    // The first tag of each resource's operations, in order: a resource whose operations share one
+    // is described by that tag's description.
+    let mut resource_tags: HashMap<Vec<String>, Vec<Option<&str>>> = HashMap::new();
 
     for (path, item) in spec.paths.paths.iter() {
         let item_pointer = pointer_push("#/paths", path);
@@ -104,8 +107,10 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
             let operation = lowerer.operation(path, method, op, &item.parameters, &pointer, method_name, &builder_prefix)?;
             let resource = lowerer.resource_mut(&mut root, &resource_path, &pointer)?;
             resource.operations.push(operation);
+            resource_tags.entry(resource_path).or_default().push(op.tags.first().map(String::as_str));
         }
     }
+    describe_resources(&mut root, &spec.tags, &resource_tags);
 
     let OperationLowerer { types, page_impls, waits, .. } = lowerer;
     let (mut types, renames) = types.finish();
@@ -136,6 +141,16 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         types,
         page_types,
     })
+}
+
+/// Sets each resource's description: that of the tag all its operations have first.
+fn describe_resources(resource: &mut Resource, tags: &[openapiv3::Tag], resource_tags: &HashMap<Vec<String>, Vec<Option<&str>>>) {
+    if let Some([first, rest @ ..]) = resource_tags.get(&resource.module_path).map(Vec::as_slice) {
+        if let Some(name) = first.filter(|name| rest.iter().all(|other| other == &Some(*name))) {
+            resource.description = tags.iter().find(|tag| tag.name == name).and_then(|tag| tag.description.clone()).filter(|d| !d.trim().is_empty());
+        }
+    }
+    resource.children.iter_mut().for_each(|child| describe_resources(child, tags, resource_tags));
 }
 
 /// Gives the types operations refer to their final names (inline types are named once all are known).
@@ -312,14 +327,15 @@ impl<'a> OperationLowerer<'a> {
                 None => {
                     let mut module_path = node.module_path.clone();
                     module_path.push(segment.clone());
-                    // A resource named like a schema (`agent_data` beside `AgentData`) gets a suffix
-                    // rather than a number, since both are imported into the resource's module.
-                    let base = type_name(segment);
-                    let type_name = if self.types.is_taken(&base) { self.types.claim(&format!("{base}Resource")) } else { self.types.claim(&base) };
+                    // Every handle is `<Name>Resource`: a plain `AgentData` would clash with the
+                    // schema of that name (both are imported into the resource's module), and a
+                    // suffix only where a clash forces one would make names inconsistent, and
+                    // change when the spec gains a schema of a resource's name.
+                    let type_name = self.types.claim(&type_name(&format!("{segment} Resource")));
                     // The client's own methods (`client`, `builder`, ...) keep their names; a resource
                     // called so is reached as `client_resource()`.
                     let accessor = if depth == 0 && CLIENT_RESERVED.contains(&segment.as_str()) { format!("{segment}_resource") } else { segment.clone() };
-                    node.children.push(Resource { accessor, type_name, module_path, operations: vec![], children: vec![] });
+                    node.children.push(Resource { accessor, type_name, module_path, description: None, operations: vec![], children: vec![] });
                     self.child_index.insert(child_path, node.children.len() - 1);
                     node.children.len() - 1
                 }

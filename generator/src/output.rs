@@ -110,13 +110,6 @@ pub fn read_tree(dir: &Path, files: &mut Files) -> Result<()> {
             }
             let relative = path.strip_prefix(dir).unwrap_or(&path);
             let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if files.contains_key(&key) {
-                return Err(Error::Spec {
-                    path: dir.display().to_string(),
-                    pointer: "#/x-sdk/extra-files".into(),
-                    message: format!("extra file `{key}` would replace a generated file"),
-                });
-            }
             let text = fs::read_to_string(&path).map_err(io(&path))?;
             files.insert(key, text);
         }

@@ -132,10 +132,28 @@ fn wait_declaration_is_checked_for_consistency() {
         ("{status: /state/status, terminal: [done], success: [done], finished: [done]}", "/finished", "unknown key `finished`"),
         ("{status: /state/status, terminal: [done], success: [done], started-by: [{operation: makeJob, id: /id}]}", "/started-by/0/operation", "no operation has the operationId `makeJob`"),
         ("{status: /state/status, terminal: [done], success: [done], started-by: [{operation: createJob, id: /id}]}", "/started-by/0/id", "does not have the type of the job's id `job_id`"),
+        ("{status: /state/status, terminal: [done], success: [done], error: /state/status}", "/error", "`/state/status` must be a string or a list of strings"),
+        ("{status: /state/status, terminal: [done], success: [done], error: /state/reason}", "/error", "it has no field `reason`"),
     ];
     for (wait, at, expected) in cases {
         let (pointer, message) = spec_error(&job_spec(wait));
         assert_eq!(pointer, format!("{WAIT_POINTER}{at}"), "{wait}");
         assert!(message.contains(expected), "{wait}: {message}");
     }
+}
+
+#[test]
+fn waits_that_read_one_job_type_must_read_it_alike() {
+    // A second operation answering with the same `Job` but reading its status elsewhere: the job
+    // type's one `Job` impl could not serve both.
+    let spec = job_spec("{status: /state/status, terminal: [done], success: [done]}").replace(
+        "components:",
+        "  /jobs/{job_id}/again:\n    get:\n      operationId: getJobAgain\n      x-sdk-wait: {status: /state/status, terminal: [done], success: [done], error: /state/note}\n      parameters:\n        - {name: job_id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Job'}\ncomponents:",
+    );
+    let (pointer, message) = spec_error(&spec);
+    assert_eq!(pointer, "#/paths/~1jobs~1{job_id}~1again/get/x-sdk-wait");
+    assert!(message.contains(&format!("also read by the `x-sdk-wait` at {WAIT_POINTER}")) && message.contains("must agree"), "{message}");
+    // Read alike, both are fine.
+    let agreeing = spec.replace(", error: /state/note}", "}");
+    openapi_sdkgen::Generator::new().ir(&agreeing).expect("two waits reading one job type the same way");
 }

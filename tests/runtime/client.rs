@@ -115,6 +115,27 @@ async fn invalid_base_urls_are_config_errors() {
     }
 }
 
+#[test]
+fn a_base_url_without_a_scheme_gets_a_suggestion() {
+    for (url, suggestion) in [
+        ("127.0.0.1:4010", "http://127.0.0.1:4010"),
+        ("localhost:4010", "http://localhost:4010"),
+        ("[::1]:8080/api", "http://[::1]:8080/api"),
+        ("api.example.com", "https://api.example.com"),
+        (" api.example.com/v1 ", "https://api.example.com/v1"),
+    ] {
+        match ClientBuilder::<TestClient>::new(DEFAULTS).api_key(KEY).base_url(url).build() {
+            Err(Error::Config(message)) => {
+                assert!(message.contains(&format!("did you mean `{suggestion}`?")), "{url}: {message}");
+                assert!(!message.contains("relative URL without a base"), "{message}");
+            }
+            other => panic!("{url}: expected Config error, got {other:?}"),
+        }
+        // The suggestion works.
+        assert!(ClientBuilder::<TestClient>::new(DEFAULTS).api_key(KEY).base_url(suggestion.trim()).build().is_ok(), "{suggestion}");
+    }
+}
+
 #[tokio::test]
 async fn base_url_path_prefix_is_kept_with_or_without_trailing_slash() {
     let server = ok_server().await;

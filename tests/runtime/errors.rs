@@ -92,6 +92,36 @@ async fn message_comes_from_detail_message_or_error_else_status_text() {
 }
 
 #[test]
+fn debug_of_errors_is_short_and_display_one_line() {
+    let mut headers = sdk_runtime::runtime::HeaderMap::new();
+    for (name, value) in [("content-type", "application/json"), ("x-request-id", "req-9"), ("set-cookie", "session=abc"), ("server", "nginx"), ("x-ratelimit-remaining", "41")] {
+        headers.insert(name, value.parse().unwrap());
+    }
+    let detail = "line one\n  line two\r\nline three";
+    let body = json!({"detail": detail, "padding": "x".repeat(5_000)}).to_string();
+    let err = Error::from_response(StatusCode::BAD_REQUEST, headers, body.as_bytes());
+
+    assert_eq!(err.to_string(), "API error 400 Bad Request: line one line two line three (request id req-9)");
+    let debug = format!("{err:?}");
+    assert!(debug.starts_with("BadRequest(ApiError { status: 400,"), "{debug}");
+    assert!(debug.contains(r#"request_id: Some("req-9")"#) && debug.contains(r#"content_type: Some("application/json")"#), "{debug}");
+    for header in ["set-cookie", "session=abc", "nginx", "x-ratelimit-remaining"] {
+        assert!(!debug.contains(header), "other headers stay out of Debug: {debug}");
+    }
+    assert!(debug.contains(&format!("({} bytes in all)", body.len())) && debug.len() < 1_600, "the body is cut short: {debug}");
+    // The error still holds everything.
+    let api = err.api_error().unwrap();
+    assert_eq!((api.body.len(), api.headers.len()), (body.len(), 5));
+
+    // A decode error's body is cut short in Debug too; short bodies are shown whole.
+    let long = Error::Decode { message: "expected a string".into(), path: Some("items[0].id".into()), body: "é".repeat(3_000) };
+    let debug = format!("{long:?}");
+    assert!(debug.contains("(6000 bytes in all)") && debug.chars().count() < 1_200, "{debug}");
+    let short = Error::Decode { message: "m".into(), path: None, body: "{}".into() };
+    assert_eq!(format!("{short:?}"), r#"Decode { message: "m", path: None, body: "{}" }"#);
+}
+
+#[test]
 fn api_error_can_be_built_and_displayed() {
     let api = ApiError::new(StatusCode::NOT_FOUND, Default::default(), br#"{"detail":"gone"}"#);
     assert_eq!(api.to_string(), "API error 404 Not Found: gone");

@@ -174,6 +174,10 @@ async fn upload_from_bytes_is_resent_intact_on_retry() {
 async fn missing_file_is_an_io_error() {
     let err = Upload::from_path("/definitely/not/here.pdf").await.unwrap_err();
     assert!(matches!(&err, Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound), "{err:?}");
+    assert!(err.to_string().contains("cannot read `/definitely/not/here.pdf`"), "the message names the path: {err}");
+    let dir = tempfile::tempdir().unwrap();
+    let err = Upload::from_path(dir.path()).await.unwrap_err();
+    assert!(err.to_string().contains("it is not a file") && err.to_string().contains(&dir.path().display().to_string()), "{err}");
 
     // A file deleted after the Upload was made fails at send time, before anything is sent.
     let server = ok_server().await;
@@ -184,6 +188,7 @@ async fn missing_file_is_an_io_error() {
     std::fs::remove_file(&file_path).unwrap();
     let err = client(&server).send_empty(upload_request(MultipartForm::new().file("f", upload))).await.unwrap_err();
     assert!(matches!(err, Error::Io(_)), "{err:?}");
+    assert!(err.to_string().contains(&format!("`{}`", file_path.display())), "{err}");
     assert_eq!(received(&server).await.len(), 0);
 }
 

@@ -102,16 +102,22 @@ async fn failed_and_cancelled_jobs_are_typed_errors_carrying_the_final_job() {
     let split = client(&server).beta().split();
 
     match split.wait("spl-1").poll_interval(FAST).await {
-        Err(WaitError::Failed { status, job }) => {
-            assert_eq!(status, "failed");
-            assert_eq!(job.status, SplitJobStatus::Failed);
+        Err(error @ WaitError::Failed { .. }) => {
+            // The message names the job and gives its own error text.
+            assert_eq!(error.to_string(), "job `spl-1` failed with status `failed`: the file is not a PDF");
+            assert_eq!((error.job_id(), error.error_text().as_deref()), (Some("spl-1"), Some("the file is not a PDF")));
+            let WaitError::Failed { status, job, job_id, .. } = error else { unreachable!() };
+            // The status is the job's own status type.
+            assert_eq!(status, SplitJobStatus::Failed);
+            assert_eq!(job_id.as_deref(), Some("spl-1"));
             assert_eq!(job.error_message.as_deref(), Some("the file is not a PDF"));
         }
         other => panic!("expected a failed job, got {other:?}"),
     }
     match split.wait("spl-2").await {
         Err(error @ WaitError::Cancelled { .. }) => {
-            assert_eq!(error.to_string(), "the job was cancelled (status `cancelled`)");
+            assert_eq!(error.to_string(), "job `spl-2` was cancelled (status `cancelled`)");
+            assert_eq!(error.status(), Some(&SplitJobStatus::Cancelled));
             assert_eq!(error.into_job().map(|job| job.id), Some("spl-2".to_owned()));
         }
         other => panic!("expected a cancelled job, got {other:?}"),
@@ -135,6 +141,19 @@ async fn every_success_status_ends_the_wait_well() {
 }
 
 #[tokio::test]
+async fn a_list_of_error_texts_joins_into_the_message() {
+    let server = MockServer::start().await;
+    let job = json!({
+        "id": "sjb-2", "config": {}, "created_at": "now", "project_id": "prj-1", "status": "ERROR",
+        "updated_at": "now", "user_id": "usr-1", "errors": ["sheet 2 is empty", "sheet 3 is locked"]
+    });
+    Mock::given(path("/api/v1/beta/sheets/jobs/sjb-2")).respond_with(ResponseTemplate::new(200).set_body_json(job)).mount(&server).await;
+    let error = client(&server).beta().sheets().wait("sjb-2").await.expect_err("ERROR is a failure");
+    assert_eq!(error.to_string(), "job `sjb-2` failed with status `ERROR`: sheet 2 is empty; sheet 3 is locked");
+    assert_eq!(error.status(), Some(&JobStatus::Error));
+}
+
+#[tokio::test]
 async fn a_status_the_sdk_does_not_know_counts_as_running() {
     let server = MockServer::start().await;
     let bodies = vec![split_job("spl-1", "queued_for_gpu"), split_job("spl-1", "completed")];
@@ -150,13 +169,84 @@ async fn max_wait_gives_the_timeout_error_with_the_last_state_seen() {
     let limit = Duration::from_millis(80);
     let result = client(&server).beta().batch().wait("bjb-1").poll_interval(Duration::from_millis(5)).max_wait(limit).await;
     match result {
-        Err(WaitError::TimedOut { after, last }) => {
+        Err(error @ WaitError::TimedOut { .. }) => {
+            assert_eq!(error.to_string(), "job `bjb-1` had not finished after 80ms (last status `running`)");
+            let WaitError::TimedOut { after, last, .. } = error else { unreachable!() };
             assert_eq!(after, limit);
             let last = last.expect("polls answered before the limit");
             assert_eq!((last.job.status, last.progress_percentage), (BatchJobStatus::Running, 30.0));
         }
         other => panic!("expected a timeout, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn watch_takes_the_same_settings_as_wait() {
+    let server = serve_batch(vec![batch_progress("pending", 0.0), batch_progress("running", 30.0)]).await;
+    let limit = Duration::from_millis(80);
+    let mut updates = client(&server)
+        .beta()
+        .batch()
+        .watch("bjb-1")
+        .poll_interval(Duration::from_millis(5))
+        .max_poll_interval(Duration::from_millis(10))
+        .max_wait(limit)
+        .extra_header("x-trace", "w-1");
+    let mut seen = Vec::new();
+    let error = loop {
+        match updates.try_next().await {
+            Ok(Some(progress)) => seen.push(progress.progress_percentage),
+            Ok(None) => panic!("the job never ends: the stream must end with the time limit"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(seen, [0.0, 30.0]);
+    assert!(matches!(error, WaitError::TimedOut { after, .. } if after == limit), "{error:?}");
+    assert!(updates.try_next().await.expect("ended").is_none());
+    let requests = received(&server).await;
+    assert!(requests.len() > 2 && requests.iter().all(|r| r.headers["x-trace"] == "w-1"), "every poll carries the option");
+}
+
+#[tokio::test]
+async fn waits_are_bounded_by_default_and_can_be_unbounded() {
+    let client = LlamaCloud::builder().api_key("sk").base_url("http://127.0.0.1:9").build().expect("client");
+    assert_eq!(llama_cloud::runtime::DEFAULT_MAX_WAIT, Duration::from_secs(3600));
+    let batch = client.beta().batch();
+    let shows = |debug: String, max_wait: &str| assert!(debug.contains(&format!("max_wait: {max_wait}")), "{debug}");
+    shows(format!("{:?}", batch.wait("bjb-1")), "Some(3600s)");
+    shows(format!("{:?}", batch.watch("bjb-1")), "Some(3600s)");
+    shows(format!("{:?}", batch.get("bjb-1").wait()), "Some(3600s)");
+    shows(format!("{:?}", batch.wait("bjb-1").no_max_wait()), "None");
+    shows(format!("{:?}", batch.watch("bjb-1").max_wait(Duration::from_secs(5))), "Some(5s)");
+    shows(format!("{:?}", batch.wait("bjb-1").max_wait(Duration::from_secs(5)).updates()), "Some(5s)");
+}
+
+/// What a user writes: a function returning the SDK's `Result` that waits with `?`.
+async fn split_and_wait(client: &LlamaCloud, id: &str) -> llama_cloud::Result<llama_cloud::types::SplitJob> {
+    let job = client.beta().split().wait(id).poll_interval(FAST).await?;
+    Ok(job)
+}
+
+#[tokio::test]
+async fn question_mark_turns_a_wait_error_into_the_sdk_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v1/beta/split/jobs/spl-1")).respond_with(Sequence::json(vec![split_job("spl-1", "failed")])).mount(&server).await;
+    Mock::given(path("/api/v1/beta/split/jobs/spl-2")).respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "no such job"}))).mount(&server).await;
+    let client = client(&server);
+
+    match split_and_wait(&client, "spl-1").await {
+        Err(Error::Job(job)) => {
+            assert_eq!(job.outcome, llama_cloud::runtime::JobOutcome::Failed);
+            assert_eq!((job.job_id.as_deref(), job.status.as_deref()), (Some("spl-1"), Some("failed")));
+            assert_eq!(job.error_text.as_deref(), Some("the file is not a PDF"));
+            let error = Error::Job(job);
+            assert_eq!(error.to_string(), "job `spl-1` failed with status `failed`: the file is not a PDF");
+        }
+        other => panic!("expected a job error, got {other:?}"),
+    }
+    // A request that failed stays that request's error.
+    let error = split_and_wait(&client, "spl-2").await.expect_err("404");
+    assert!(matches!(error, Error::NotFound(_)), "{error:?}");
 }
 
 #[tokio::test]
@@ -277,6 +367,14 @@ async fn and_wait_creates_the_job_then_polls_it_with_the_same_scope_and_options(
     assert_eq!((job.id.as_str(), job.status), ("spl-9", SplitJobStatus::Completed));
     let methods: Vec<String> = received(&server).await.iter().map(|r| r.method.to_string()).collect();
     assert_eq!(methods, ["POST", "GET", "GET"]);
+
+    // The job's id comes from the creating response, so errors name it.
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(split_job("spl-7", "pending"))).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(split_job("spl-7", "cancelled"))).mount(&server).await;
+    let input = llama_cloud::types::SplitDocumentInput::new("file_id", "file-1");
+    let error = client(&server).beta().split().create(input).and_wait().poll_interval(FAST).await.expect_err("cancelled");
+    assert_eq!(error.to_string(), "job `spl-7` was cancelled (status `cancelled`)");
 
     // A failed creation is the wait's request error; nothing is polled.
     let server = MockServer::start().await;

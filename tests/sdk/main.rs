@@ -139,6 +139,33 @@ async fn uploads_send_the_file_and_form_fields_as_multipart() {
 }
 
 #[tokio::test]
+async fn upload_metadata_is_typed_like_the_rest_and_sent_as_json_text() {
+    let server = MockServer::start().await;
+    let file = json!({"id": "dfl-1", "directory_id": "dir-1", "display_name": "r.txt", "file_id": "f", "project_id": "p", "unique_id": "u"});
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(file)).mount(&server).await;
+    let metadata = std::collections::BTreeMap::from([
+        ("year".to_owned(), llama_cloud::types::MetadataValue::from(2024.0)),
+        ("tags".to_owned(), llama_cloud::types::MetadataValue::from(vec!["q3".to_owned()])),
+    ]);
+    let upload = Upload::from_bytes(b"x".to_vec(), "r.txt");
+    // The same map type `files().add(..).metadata(..)` takes.
+    client(&server).beta().directories().files().upload("dir-1", upload).metadata(metadata.clone()).await.expect("uploaded");
+    client(&server).beta().directories().files().add("dir-1", "file-1").metadata(metadata).await.expect("added");
+    let requests = received(&server).await;
+    let body = String::from_utf8_lossy(&requests[0].body);
+    assert!(body.contains("name=\"metadata\"\r\n\r\n{\"tags\":[\"q3\"],\"year\":2024.0}\r\n"), "{body}");
+    let added: Value = serde_json::from_slice(&requests[1].body).expect("JSON");
+    assert_eq!(added["metadata"], json!({"tags": ["q3"], "year": 2024.0}));
+}
+
+#[test]
+fn new_is_the_api_key_shortcut() {
+    let client = LlamaCloud::new("sk-new-key").expect("a key is all it needs");
+    assert!(!format!("{client:?}").contains("sk-new-key"), "the key is redacted");
+    assert!(matches!(LlamaCloud::new("bad\nkey"), Err(Error::Config(_))), "a key that cannot be a header value is a config error");
+}
+
+#[tokio::test]
 async fn api_errors_carry_status_message_body_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

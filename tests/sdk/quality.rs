@@ -260,3 +260,89 @@ fn placeholder_detection_tells_restating_from_describing() {
     assert!(only_restates(" A string.", &names(&["String"])));
     assert!(!only_restates(" Maximum number of results to return.", &names(&["top_k", "Query"])));
 }
+
+/// Whether `attrs` hide an item from rustdoc.
+fn is_hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc") && tokens(&a.meta).replace(' ', "").contains("doc(hidden)"))
+}
+
+/// The public functions of the SDK's runtime and crate root that rustdoc shows, with their
+/// signatures (`Type::name` or `name`), and the runtime's hidden types and functions.
+#[derive(Default)]
+struct RuntimeApi {
+    visible_fns: Vec<(String, String)>,
+    hidden: BTreeSet<String>,
+    visible_items: BTreeSet<String>,
+}
+
+impl<'ast> Visit<'ast> for RuntimeApi {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        let (name, attrs, public) = match item {
+            syn::Item::Struct(s) => (s.ident.to_string(), &s.attrs, is_public(&s.vis)),
+            syn::Item::Enum(e) => (e.ident.to_string(), &e.attrs, is_public(&e.vis)),
+            syn::Item::Trait(t) => (t.ident.to_string(), &t.attrs, is_public(&t.vis)),
+            syn::Item::Const(c) => (c.ident.to_string(), &c.attrs, is_public(&c.vis)),
+            syn::Item::Macro(m) => (m.ident.as_ref().map(ToString::to_string).unwrap_or_default(), &m.attrs, true),
+            syn::Item::Fn(f) => {
+                if is_public(&f.vis) && !is_hidden(&f.attrs) {
+                    self.visible_fns.push((f.sig.ident.to_string(), tokens(&f.sig)));
+                }
+                (f.sig.ident.to_string(), &f.attrs, is_public(&f.vis))
+            }
+            syn::Item::Impl(block) => {
+                let self_type = tokens(&block.self_ty);
+                let self_name = self_type.split(['<', ' ']).next().unwrap_or_default().to_owned();
+                // Trait impls are as visible as the trait and the type; inherent ones list their methods.
+                if block.trait_.is_none() && !is_hidden(&block.attrs) {
+                    for member in &block.items {
+                        if let syn::ImplItem::Fn(f) = member {
+                            if is_public(&f.vis) && !is_hidden(&f.attrs) {
+                                self.visible_fns.push((format!("{self_name}::{}", f.sig.ident), tokens(&f.sig)));
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            _ => return syn::visit::visit_item(self, item),
+        };
+        if public && is_hidden(attrs) {
+            self.hidden.insert(name);
+        } else if public {
+            self.visible_items.insert(name);
+        }
+    }
+}
+
+#[test]
+fn the_documented_api_lists_no_wiring_users_should_not_call() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-sdk/src");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("runtime")).expect("runtime").map(|e| e.expect("entry").path()).collect();
+    files.push(root.join("lib.rs"));
+    files.sort();
+    let mut api = RuntimeApi::default();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        api.visit_file(&syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display())));
+    }
+    // The constructors and items generated code calls, which a user should not.
+    // Methods of a hidden type are hidden with it.
+    api.visible_fns.retain(|(name, _)| !name.split_once("::").is_some_and(|(owner, _)| api.hidden.contains(owner)));
+    let visible: BTreeSet<&str> = api.visible_fns.iter().map(|(name, _)| name.as_str()).collect();
+    for wiring in ["Waiter::new", "Waiter::after", "Waiter::failed", "Page::new", "ItemStream::new", "ItemStream::failed", "Error::from_response", "ApiError::new", "ClientBuilder::new"] {
+        assert!(!visible.contains(wiring), "`{wiring}` is wiring for generated code: it must be #[doc(hidden)]");
+    }
+    for wiring in ["request_options", "DEFAULTS", "JobKind", "PageScheme", "ClientDefaults", "TaggedUnion"] {
+        assert!(api.hidden.contains(wiring) && !api.visible_items.contains(wiring), "`{wiring}` must be #[doc(hidden)]");
+    }
+    // The rule behind the list: nothing rustdoc shows takes or returns a hidden type, or its docs
+    // would point at what they do not document.
+    let hidden_types: Vec<&String> = api.hidden.iter().filter(|name| name.chars().next().is_some_and(char::is_uppercase)).collect();
+    for (name, signature) in &api.visible_fns {
+        let words: BTreeSet<&str> = signature.split(|c: char| !c.is_alphanumeric() && c != '_').collect();
+        if let Some(hidden) = hidden_types.iter().find(|h| words.contains(h.as_str())) {
+            panic!("`{name}` is documented but its signature names the hidden `{hidden}`: {signature}");
+        }
+    }
+    assert!(visible.contains("Client::execute") && visible.contains("Waiter::updates") && visible.contains("Page::next_page"), "{visible:?}");
+}

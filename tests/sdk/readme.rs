@@ -1,64 +1,79 @@
-//! Every Rust snippet in the SDK's README compiles against the generated SDK.
+//! The SDK's README is its rustdoc front page, and its Quick start is a runnable example.
+//!
+//! The generator turns the README's Rust blocks into doctests (`no_run`, a block without `fn main`
+//! wrapped by hidden lines in an async function with a `client`), so `cargo test` compiles every one
+//! of them against the SDK; this checks that the page says what the README says, word for word.
 
 use std::path::Path;
-use std::process::Command;
 
-/// Wraps each ```rust block: whole programs (with `fn main`) become modules, statements become the
-/// body of an async function that has a `client` in scope.
-fn snippets_crate(readme: &str) -> (usize, String) {
-    let mut out = vec![
-        "#![allow(unused, clippy::all)]".to_string(),
-        "use llama_cloud::LlamaCloud;".to_string(),
-        "fn main() {}".to_string(),
-    ];
-    let mut count = 0;
-    let mut block: Option<Vec<&str>> = None;
-    for line in readme.lines() {
-        let trimmed = line.trim_start();
-        match &mut block {
-            None if trimmed == "```rust" => block = Some(Vec::new()),
-            Some(lines) if trimmed == "```" => {
-                let indent = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
-                let code: String = lines.iter().map(|l| l.get(indent..).unwrap_or("")).collect::<Vec<_>>().join("\n");
-                out.push(if code.contains("fn main") {
-                    format!("mod snippet_{count} {{\n{code}\n}}")
-                } else {
-                    format!("async fn snippet_{count}() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = LlamaCloud::from_env()?;\n{code}\nOk(())\n}}")
-                });
-                count += 1;
-                block = None;
-            }
-            Some(lines) => lines.push(line),
-            None => {}
+fn sdk_file(path: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-sdk");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The crate-level doc of `lib.rs` as rustdoc shows it: hidden lines of code blocks left out, each
+/// fence reduced to its backticks (the generator adds `no_run` and `text`).
+fn crate_page() -> Vec<String> {
+    // Inside a code block: whether it is Rust (whose `# ` lines rustdoc hides).
+    let mut block: Option<bool> = None;
+    let mut page = Vec::new();
+    for line in sdk_file("src/lib.rs").lines() {
+        let Some(text) = line.strip_prefix("//!") else { continue };
+        let text = text.strip_prefix(' ').unwrap_or(text);
+        let trimmed = text.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            block = match block {
+                None => Some(info.starts_with("rust")),
+                Some(_) => None,
+            };
+            page.push(text[..text.len() - trimmed.len()].to_owned() + "```");
+        } else if !(block == Some(true) && (trimmed.starts_with("# ") || trimmed == "#")) {
+            page.push(text.to_owned());
         }
     }
-    (count, out.join("\n\n"))
+    page
+}
+
+fn readme_lines(readme: &str) -> Vec<String> {
+    readme
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") {
+                line[..line.len() - trimmed.len()].to_owned() + "```"
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
 }
 
 #[test]
-fn readme_snippets_compile() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repository root").to_path_buf();
-    let readme = std::fs::read_to_string(root.join("generated-sdk/README.md")).expect("the SDK has a README");
-    let (count, source) = snippets_crate(&readme);
-    assert!(count >= 10, "the README shows the SDK in code ({count} snippets)");
-    let dir = root.join("target/readme-snippets");
-    std::fs::create_dir_all(dir.join("src")).expect("scratch crate");
-    std::fs::write(dir.join("src/main.rs"), source).expect("write snippets");
-    let sdk = root.join("generated-sdk");
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"readme-snippets\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nllama-cloud = {{ path = {sdk:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nfutures = {{ package = \"futures-util\", version = \"0.3\", default-features = false, features = [\"std\"] }}\nserde_json = \"1\"\n\n[workspace]\n",
-            sdk = sdk.display().to_string()
-        ),
-    )
-    .expect("write manifest");
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
-    let output = Command::new(env!("CARGO"))
-        .args(["build", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target/sdk-check-target"))
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "README snippets fail to compile:\n{}", String::from_utf8_lossy(&output.stderr));
+fn the_crate_page_is_the_readme() {
+    let readme = sdk_file("README.md");
+    let page = crate_page();
+    let expected = readme_lines(&readme);
+    assert!(expected.len() > 200, "the README is the guide ({} lines)", expected.len());
+    for (i, (page_line, readme_line)) in page.iter().zip(&expected).enumerate() {
+        assert_eq!(page_line.trim_end(), readme_line.trim_end(), "line {} of the README differs on the crate page", i + 1);
+    }
+    assert_eq!(page.len(), expected.len(), "the crate page has the README's lines");
+    // Every Rust block is a doctest that compiles but does not call the API.
+    let lib = sdk_file("src/lib.rs");
+    let blocks = readme.lines().filter(|l| l.trim_start() == "```rust").count();
+    assert!(blocks >= 20, "{blocks} Rust blocks");
+    let doctests = lib.lines().filter_map(|l| l.strip_prefix("//!")).filter(|l| l.trim() == "```rust,no_run").count();
+    assert_eq!(doctests, blocks);
+}
+
+#[test]
+fn the_quick_start_is_the_runnable_example() {
+    let readme = sdk_file("README.md");
+    let start = readme.find("## Quick start").expect("a Quick start section");
+    let block = &readme[start..];
+    let code = &block[block.find("```rust\n").expect("a Rust block") + "```rust\n".len()..];
+    let code = &code[..code.find("```\n").expect("the block ends")];
+    let example = sdk_file("examples/quick_start.rs");
+    let body: String = example.lines().skip_while(|l| l.starts_with("//!") || l.is_empty()).map(|l| format!("{l}\n")).collect();
+    assert_eq!(body, code, "examples/quick_start.rs is the README's Quick start (make mock-test runs it against Prism)");
 }

@@ -4,24 +4,28 @@
 
 use crate::LlamaCloud;
 
-/// Operations on `beta`.
+/// Operations on `beta`, under `/api/v1`.
 #[cfg(feature = "beta")]
 pub mod beta;
 
-/// Operations on `batches`.
+/// Top-level batches over source directories (v2).
+///
+/// Operations on `batches`, under `/api/v2/batches`.
 #[cfg(feature = "batches")]
 pub mod batches;
 
 impl LlamaCloud {
-    /// Operations on `beta`.
+    /// Operations on `beta`, under `/api/v1`.
     #[cfg(feature = "beta")]
-    pub fn beta(&self) -> beta::Beta {
-        beta::Beta::new(self.client.clone())
+    pub fn beta(&self) -> beta::BetaResource {
+        beta::BetaResource::new(self.client.clone())
     }
 
-    /// Operations on `batches`.
+    /// Top-level batches over source directories (v2).
+    ///
+    /// Operations on `batches`, under `/api/v2/batches`.
     #[cfg(feature = "batches")]
-    pub fn batches(&self) -> batches::Batches {
-        batches::Batches::new(self.client.clone())
+    pub fn batches(&self) -> batches::BatchesResource {
+        batches::BatchesResource::new(self.client.clone())
     }
 }

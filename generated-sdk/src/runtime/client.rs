@@ -27,6 +27,7 @@ const X_RETRY_COUNT: HeaderName = HeaderName::from_static("x-retry-count");
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the API key is sent.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthScheme {
     /// `Authorization: Bearer <key>`.
@@ -38,6 +39,7 @@ pub enum AuthScheme {
 }
 
 /// The SDK-specific defaults of a client, defined once by the generated crate.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientDefaults {
     /// The base URL used when neither the builder nor the environment sets one.
@@ -70,6 +72,7 @@ pub struct ClientBuilder<C> {
 
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder with the SDK's defaults: 60 s timeout, 2 retries.
+    #[doc(hidden)]
     pub fn new(defaults: ClientDefaults) -> Self {
         ClientBuilder {
             defaults,
@@ -224,8 +227,16 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 fn parse_base_url(text: &str) -> Result<Url> {
-    let invalid = |why: &str| Error::Config(format!("invalid base URL `{}`: {why}", text.trim()));
-    let url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
+    let text = text.trim();
+    let invalid = |why: &str| Error::Config(format!("invalid base URL `{text}`: {why}"));
+    // `127.0.0.1:4010` or `localhost:4010` parse as a relative URL or one whose scheme is the host.
+    if !text.contains("://") {
+        let host = text.split([':', '/']).next().unwrap_or_default();
+        let local = host == "localhost" || host.starts_with("127.") || host.starts_with('[') || host == "0.0.0.0";
+        let scheme = if local { "http" } else { "https" };
+        return Err(invalid(&format!("it has no scheme; did you mean `{scheme}://{text}`?")));
+    }
+    let url = Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
     if url.scheme() != "http" && url.scheme() != "https" {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -351,6 +362,7 @@ impl Client {
     }
 
     /// Sends a request for one page of a paginated list.
+    #[doc(hidden)]
     pub async fn send_page<P: PageResponse>(&self, request: ApiRequest, scheme: PageScheme) -> Result<Response<Page<P>>> {
         let raw = self.execute(request.clone()).await?;
         let page: P = raw.json()?;
@@ -358,6 +370,7 @@ impl Client {
     }
 
     /// Every item of a paginated list, fetching the pages lazily, one at a time.
+    #[doc(hidden)]
     pub fn stream_items<P: PageResponse>(&self, request: ApiRequest, scheme: PageScheme) -> ItemStream<P> {
         ItemStream::new(self.clone(), request, scheme)
     }
@@ -370,6 +383,7 @@ impl Client {
 
     /// [`send_event_stream`](Self::send_event_stream) for events that are a discriminated union:
     /// each variant decodes straight from the data when the tag comes first (the usual case).
+    #[doc(hidden)]
     pub async fn send_tagged_event_stream<E: TaggedUnion + DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<EventStream<E>>> {
         Ok(self.send_sse(request).await?.map(EventStream::tagged))
     }

@@ -23,7 +23,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// The API key never appears in the `Display` or `Debug` output of an error.
 #[non_exhaustive]
-#[derive(Debug)]
 pub enum Error {
     /// The API answered 400 Bad Request.
     BadRequest(Box<ApiError>),
@@ -72,6 +71,10 @@ pub enum Error {
     Config(String),
     /// Reading a local file failed (for example a file to upload).
     Io(std::io::Error),
+    /// A long-running job the SDK waited for failed, was cancelled or did not finish in time: a
+    /// [`WaitError`](crate::runtime::WaitError) converted by `?`. The job's final state is in the
+    /// `WaitError`, for code that handles it before converting.
+    Job(Box<JobError>),
 }
 
 impl Error {
@@ -112,6 +115,7 @@ impl Error {
     }
 
     /// Builds the error for a non-success response, choosing the variant from the status.
+    #[doc(hidden)]
     pub fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
         let api = Box::new(ApiError::new(status, headers, body));
         match status.as_u16() {
@@ -128,6 +132,7 @@ impl Error {
     }
 
     /// A connection error wrapping `source`; the message lists the whole chain of causes.
+    #[doc(hidden)]
     pub fn connection(source: impl Into<BoxError>) -> Error {
         let source = source.into();
         let mut message = source.to_string();
@@ -145,6 +150,7 @@ impl Error {
 
     /// The error for a request input (body, form field, structured query value) that cannot be serialized: an
     /// [`Error::InvalidRequest`].
+    #[doc(hidden)]
     pub fn serialize(err: serde_json::Error) -> Error {
         Error::InvalidRequest(format!("failed to serialize a request input as JSON: {err}"))
     }
@@ -189,7 +195,52 @@ impl fmt::Display for Error {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Io(err) => write!(f, "I/O error: {err}"),
+            Error::Job(job) => f.write_str(&job.message),
             _ => f.write_str("API error"),
+        }
+    }
+}
+
+/// Like a derived `Debug`, with bodies cut short: returning an error from `main` prints this.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let api = |f: &mut fmt::Formatter<'_>, name: &str, e: &ApiError| f.debug_tuple(name).field(e).finish();
+        match self {
+            Error::BadRequest(e) => api(f, "BadRequest", e),
+            Error::Authentication(e) => api(f, "Authentication", e),
+            Error::PermissionDenied(e) => api(f, "PermissionDenied", e),
+            Error::NotFound(e) => api(f, "NotFound", e),
+            Error::Conflict(e) => api(f, "Conflict", e),
+            Error::UnprocessableEntity(e) => api(f, "UnprocessableEntity", e),
+            Error::RateLimited(e) => api(f, "RateLimited", e),
+            Error::InternalServer(e) => api(f, "InternalServer", e),
+            Error::UnexpectedStatus(e) => api(f, "UnexpectedStatus", e),
+            Error::Connection { message, source } => {
+                f.debug_struct("Connection").field("message", message).field("source", source).finish()
+            }
+            Error::Timeout { after } => f.debug_struct("Timeout").field("after", after).finish(),
+            Error::Decode { message, path, body } => {
+                f.debug_struct("Decode").field("message", message).field("path", path).field("body", &Abbreviated(body)).finish()
+            }
+            Error::InvalidRequest(message) => f.debug_tuple("InvalidRequest").field(message).finish(),
+            Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::Io(err) => f.debug_tuple("Io").field(err).finish(),
+            Error::Job(job) => f.debug_tuple("Job").field(job).finish(),
+        }
+    }
+}
+
+/// How much of a body `Debug` shows.
+const DEBUG_BODY_CHARS: usize = 1024;
+
+/// A body in `Debug` output: quoted like a string, cut after [`DEBUG_BODY_CHARS`] characters.
+struct Abbreviated<'a>(&'a str);
+
+impl fmt::Debug for Abbreviated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(DEBUG_BODY_CHARS) {
+            None => fmt::Debug::fmt(self.0, f),
+            Some((end, _)) => write!(f, "{:?}… ({} bytes in all)", &self.0[..end], self.0.len()),
         }
     }
 }
@@ -210,8 +261,42 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// How a waited-for job ended: [`Error::Job`].
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobError {
+    /// What happened to the job.
+    pub outcome: JobOutcome,
+    /// The job's id, when the wait knew it.
+    pub job_id: Option<String>,
+    /// The job's last status, as on the wire.
+    pub status: Option<String>,
+    /// The job's own error text, if its type has one and it was set.
+    pub error_text: Option<String>,
+    /// The message of the wait's error (also this error's `Display`).
+    pub message: String,
+}
+
+/// What happened to a job the SDK waited for, when it did not succeed.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// It finished without success.
+    Failed,
+    /// It was cancelled.
+    Cancelled,
+    /// It had not finished when the wait's time limit elapsed; it goes on.
+    TimedOut {
+        /// The time limit.
+        after: Duration,
+    },
+}
+
 /// The details of an error response from the API.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output is short: of the headers only the content type (the request id has its
+/// own field), and the first kilobyte of the body. The fields hold everything.
+#[derive(Clone)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -228,6 +313,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Builds the error details from a response.
+    #[doc(hidden)]
     pub fn new(status: StatusCode, headers: HeaderMap, body: &[u8]) -> ApiError {
         let body = String::from_utf8_lossy(body).into_owned();
         let message = message_from_body(&body).unwrap_or_else(|| {
@@ -246,9 +332,29 @@ impl ApiError {
     }
 }
 
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let content_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("content_type", &content_type)
+            .field("body", &Abbreviated(&self.body))
+            .finish_non_exhaustive()
+    }
+}
+
+/// One line: the status, the message (line breaks in it become spaces) and the request id.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {}: {}", self.status, self.message)?;
+        write!(f, "API error {}: ", self.status)?;
+        for (i, line) in self.message.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(line)?;
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }

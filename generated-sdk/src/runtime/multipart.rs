@@ -43,14 +43,15 @@ impl Upload {
     }
 
     /// An upload of a file on disk, streamed from disk when the request is sent (never read
-    /// into memory as a whole). Fails with [`Error::Io`] when the file cannot be read.
+    /// into memory as a whole). Fails with [`Error::Io`], naming the path, when the file cannot be
+    /// read.
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let metadata = tokio::fs::metadata(&path).await?;
+        let metadata = tokio::fs::metadata(&path).await.map_err(|err| file_error(&path, err))?;
         if !metadata.is_file() {
             return Err(Error::Io(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                format!("{} is not a file", path.display()),
+                format!("cannot upload `{}`: it is not a file", path.display()),
             )));
         }
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -104,7 +105,7 @@ impl Upload {
                 reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
             }
             Source::Path { path, len } => {
-                let file = tokio::fs::File::open(path).await?;
+                let file = tokio::fs::File::open(path).await.map_err(|err| file_error(path, err))?;
                 let stream = tokio_util::io::ReaderStream::new(file);
                 reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), *len)
             }
@@ -203,7 +204,13 @@ impl MultipartForm {
     }
 }
 
+/// An I/O error about the file at `path` that names it, keeping the error's kind.
+fn file_error(path: &Path, err: std::io::Error) -> Error {
+    Error::Io(std::io::Error::new(err.kind(), format!("cannot read `{}`: {err}", path.display())))
+}
+
 /// Guesses a content type from a file name's extension.
+#[doc(hidden)]
 pub fn guess_content_type(file_name: &str) -> &'static str {
     let ext = match file_name.rsplit_once('.') {
         Some((_, ext)) => ext.to_ascii_lowercase(),

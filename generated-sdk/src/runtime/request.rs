@@ -137,6 +137,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 ///                                      header: extra_header, query: extra_query);
 /// }
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! request_options {
     () => {
@@ -428,6 +429,7 @@ fn is_json_content_type(content_type: &str) -> bool {
 /// Decodes JSON, reporting the path of the failing field and keeping the raw body.
 /// Decodes a JSON response body as the client does: on failure, an [`Error::Decode`] naming the
 /// field that failed and keeping the raw body.
+#[doc(hidden)]
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     // The plain decode is the fast path; only a failure pays for tracking the field path. (Written
     // out rather than `serde_json::from_slice`, which moves a large value once more on the way.)

@@ -415,6 +415,7 @@ impl<E: DeserializeOwned> EventStream<E> {
 impl<E: TaggedUnion + DeserializeOwned> EventStream<E> {
     /// Decodes the events of a raw event stream as a discriminated union, the variant straight from
     /// the data when the tag comes first (see [`TaggedJson`]).
+    #[doc(hidden)]
     pub fn tagged(events: SseStream) -> Self {
         EventStream { events, decode: decode_tagged_event::<E>, json: TaggedJson::new() }
     }

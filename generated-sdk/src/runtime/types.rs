@@ -216,6 +216,7 @@ impl std::error::Error for ParseTimestampError {}
 /// discriminated unions do that in one pass with [`deserialize_tagged`].
 ///
 /// Returns `Ok(None)` when `json` is not an object or `property` is absent or not a string.
+#[doc(hidden)]
 pub fn peek_tag(json: &str, property: &str) -> serde_json::Result<Option<String>> {
     use serde::de::{IgnoredAny, MapAccess, Visitor};
 
@@ -276,6 +277,7 @@ pub fn peek_tag(json: &str, property: &str) -> serde_json::Result<Option<String>
 
 /// Decodes a string enum that keeps values it does not know (generated enums' `Deserialize`): a known
 /// value without allocating, an unknown one as the enum's `Unknown(String)`.
+#[doc(hidden)]
 pub fn deserialize_open_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
     T: for<'a> From<&'a str>,
@@ -300,6 +302,7 @@ where
 
 /// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated
 /// unions).
+#[doc(hidden)]
 pub trait TaggedUnion: Sized {
     /// The tag property (`type`).
     const TAG: &'static str;
@@ -315,6 +318,7 @@ pub trait TaggedUnion: Sized {
 
 /// The object a [`TaggedUnion`]'s variant decodes from, once its tag has been read: whole, or
 /// without the tag member for a variant whose type has no field for it (it would only skip it).
+#[doc(hidden)]
 pub trait TaggedObject<'de> {
     /// The decoding error.
     type Error: serde::de::Error;
@@ -331,12 +335,14 @@ pub trait TaggedObject<'de> {
 /// Decodes a [`TaggedUnion`] in one pass: reads the object's members up to the tag, then decodes the
 /// chosen variant from those members (replayed) and the rest of the object, without buffering the
 /// object or reading it twice.
+#[doc(hidden)]
 pub fn deserialize_tagged<'de, T: TaggedUnion, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_any(tagged::UnionVisitor(std::marker::PhantomData))
 }
 
 /// Decodes a [`TaggedUnion`] from JSON text, with a [`TaggedJson`] of its own: to decode many, keep
 /// one `TaggedJson`, whose buffer then serves every call.
+#[doc(hidden)]
 pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
     TaggedJson::default().decode(json)
 }
@@ -346,6 +352,7 @@ pub fn from_tagged_json<T: TaggedUnion + serde::de::DeserializeOwned>(json: &[u8
 /// decodes straight from it, without its tag member when it has no field for it (the rest of the
 /// object is copied after a `{` into a buffer this decoder reuses). Otherwise as
 /// [`deserialize_tagged`] does.
+#[doc(hidden)]
 #[derive(Debug, Default, Clone)]
 pub struct TaggedJson {
     scratch: Vec<u8>,

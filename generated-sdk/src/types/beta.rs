@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for JobStatus {
     }
 }
 
-/// Used as a value of the `metadata` field of [`RetrievalRetrieveResponseResult`](crate::types::RetrievalRetrieveResponseResult); a value of the `metadata` field of [`DirectoryFile`](crate::types::DirectoryFile); a value of the `metadata` input of `beta.directories.files.add`; and one more place.
+/// Used as a value of the `metadata` field of [`RetrievalRetrieveResponseResult`](crate::types::RetrievalRetrieveResponseResult); a value of the `metadata` field of [`DirectoryFile`](crate::types::DirectoryFile); a value of the `metadata` input of `beta.directories.files.add`; and 2 more places.
 ///
 /// One of: a string; a number; a boolean; a list of strings.
 #[allow(clippy::large_enum_variant)]

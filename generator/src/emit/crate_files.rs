@@ -11,9 +11,9 @@ use crate::layout::STANDALONE_FEATURE;
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
 
-pub fn emit(api: &Api, settings: &Settings, files: &mut Emitted) -> Result<(), Error> {
+pub fn emit(api: &Api, settings: &Settings, guide: Option<&str>, files: &mut Emitted) -> Result<(), Error> {
     files.insert("Cargo.toml".into(), Source::Text(cargo_toml(api, settings)));
-    files.insert("src/lib.rs".into(), Source::Rust(lib_rs(api)));
+    files.insert("src/lib.rs".into(), Source::Rust(lib_rs(api, guide)));
     for (name, text) in RUNTIME_FILES {
         let header = format!("// Copied by openapi-sdkgen from templates/src/runtime/{name}. Edit the template, not this file.\n\n");
         files.insert(format!("src/runtime/{name}"), Source::Text(format!("{header}{text}")));
@@ -66,6 +66,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
          {dependencies}\
          \n\
          [dev-dependencies]\n\
+         futures = \"0.3\"\n\
          futures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"] }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\
          \n\
@@ -103,14 +104,71 @@ fn resource_features(api: &Api) -> String {
     out
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+/// The crate's README as rustdoc: its Rust code blocks become doctests that compile (`no_run`: they
+/// would call the API). A block without `fn main` is the body of an async function with `client`
+/// (the generated client, from the environment) in scope, wrapped by hidden lines; a fence without
+/// a language is text, and an `ignore`d block stays as it is.
+fn guide_doc(readme: &str, api: &Api) -> String {
+    let lib = api.crate_name.replace('-', "_");
+    let mut out = String::new();
+    let mut block: Option<(bool, Vec<&str>)> = None;
+    for line in readme.lines() {
+        let fence = line.trim_start();
+        match &mut block {
+            None if fence.starts_with("```") => {
+                let info = fence.trim_start_matches('`').trim();
+                let rust = info == "rust" || (info.starts_with("rust,") && !info.contains("ignore"));
+                let info = match info {
+                    "" => "text".to_owned(),
+                    "rust" => "rust,no_run".to_owned(),
+                    other => other.to_owned(),
+                };
+                out.push_str(&format!("{}```{info}\n", &line[..line.len() - fence.len()]));
+                block = Some((rust, Vec::new()));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            Some((rust, lines)) if fence.starts_with("```") => {
+                let indent = &line[..line.len() - fence.len()];
+                let wrap = *rust && !lines.iter().any(|l| l.contains("fn main"));
+                let hidden = |code: &str| format!("{indent}# {code}\n");
+                if wrap {
+                    out.push_str(&hidden("async fn example() -> Result<(), Box<dyn std::error::Error>> {"));
+                    out.push_str(&hidden(&format!("let client = {lib}::{}::from_env()?;", api.client_name)));
+                }
+                for code in lines.iter() {
+                    out.push_str(code);
+                    out.push('\n');
+                }
+                if wrap {
+                    out.push_str(&hidden("Ok(())"));
+                    out.push_str(&hidden("}"));
+                }
+                out.push_str(line);
+                out.push('\n');
+                block = None;
+            }
+            Some((_, lines)) => lines.push(line),
+        }
+    }
+    out
+}
+
+fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
     let client = ident(&api.client_name);
-    let crate_doc = doc_text(&[Some(&format!("# {}", api.title.trim())), api.description.as_deref()]).unwrap_or_default();
-    let crate_doc = format!(
-        "{}\n\nCreate a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.",
-        super::escape_doc(&crate_doc),
-        name = api.client_name
-    );
+    let crate_doc = match guide {
+        Some(readme) => guide_doc(readme, api),
+        None => {
+            let summary = doc_text(&[Some(&format!("# {}", api.title.trim())), api.description.as_deref()]).unwrap_or_default();
+            format!(
+                "{}\n\nCreate a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.",
+                super::escape_doc(&summary),
+                name = api.client_name
+            )
+        }
+    };
     let crate_doc_lines = crate_doc.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#![doc = #l])
@@ -141,6 +199,19 @@ fn lib_rs(api: &Api) -> TokenStream {
         _ => "A client with the default configuration.".to_string(),
     });
     let deny_missing_docs = api.deny_missing_docs.then(|| quote!(#![deny(missing_docs)]));
+    // The shortcut users of other SDKs reach for first: `Client::new(api_key)`.
+    let new = (!matches!(api.auth, Auth::None)).then(|| {
+        let doc = doc_attrs(&match &api.env_base_url {
+            Some(url) => format!("A client with this API key and the default settings (the base URL from `{url}` if set, else `{}`); the same as `builder().api_key(api_key).build()`.", api.base_url),
+            None => format!("A client with this API key and the default settings (base URL `{}`); the same as `builder().api_key(api_key).build()`.", api.base_url),
+        });
+        quote! {
+            #doc
+            pub fn new(api_key: impl Into<String>) -> Result<Self> {
+                Self::builder().api_key(api_key).build()
+            }
+        }
+    });
     let tokens = quote! {
         #(#crate_doc_lines)*
         #deny_missing_docs
@@ -154,6 +225,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         use runtime::{AuthScheme, Client, ClientDefaults};
 
         /// Defaults of every client: base URL, environment variables, authentication and User-Agent.
+        #[doc(hidden)]
         pub const DEFAULTS: ClientDefaults = ClientDefaults {
             base_url: #base_url,
             api_key_env: #api_key_env,
@@ -180,6 +252,8 @@ fn lib_rs(api: &Api) -> TokenStream {
                 ClientBuilder::new(DEFAULTS)
             }
 
+            #new
+
             #from_env_doc
             pub fn from_env() -> Result<Self> {
                 Self::builder().build()
@@ -192,4 +266,26 @@ fn lib_rs(api: &Api) -> TokenStream {
         }
     };
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        crate::Generator::new().ir("openapi: 3.0.3\ninfo: {title: T, version: '1'}\nx-sdk: {crate: my-api, client: MyApi}\npaths: {}\n").expect("a valid spec")
+    }
+
+    #[test]
+    fn the_readme_becomes_doctests_that_compile_without_calling_the_api() {
+        let readme = "# my-api\n\n```toml\n# a comment\n```\n\n```\nplain\n```\n\n```rust\nlet x = client.things().list().await?;\n```\n\n- In a list:\n\n  ```rust\n  client.ping().await?;\n  ```\n\n```rust\n#[tokio::main]\nasync fn main() {}\n```\n\n```rust,ignore\nnot compiled\n```\n";
+        let doc = guide_doc(readme, &api());
+        let expected = "# my-api\n\n```toml\n# a comment\n```\n\n```text\nplain\n```\n\n```rust,no_run\n\
+            # async fn example() -> Result<(), Box<dyn std::error::Error>> {\n# let client = my_api::MyApi::from_env()?;\n\
+            let x = client.things().list().await?;\n# Ok(())\n# }\n```\n\n- In a list:\n\n  ```rust,no_run\n\
+            \x20 # async fn example() -> Result<(), Box<dyn std::error::Error>> {\n  # let client = my_api::MyApi::from_env()?;\n\
+            \x20 client.ping().await?;\n  # Ok(())\n  # }\n  ```\n\n```rust,no_run\n#[tokio::main]\nasync fn main() {}\n```\n\n\
+            ```rust,ignore\nnot compiled\n```\n";
+        assert_eq!(doc, expected);
+    }
 }

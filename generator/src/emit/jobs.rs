@@ -21,6 +21,7 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
     };
     let (succeeded, failed, cancelled) = (&wait.succeeded, &wait.failed, &wait.cancelled);
     let doc = doc_attrs_raw(&format!("How the runtime reads the job that `{}` (`{} {}`) returns.", op.method_name, op.http_method.as_str(), op.path));
+    let job_impl = wait.implements_job.then(|| job_impl(wait, ctx));
     quote! {
         #doc
         pub(crate) const #name: JobKind<#job> = JobKind {
@@ -30,6 +31,42 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
             failed: &[#(#failed),*],
             cancelled: &[#(#cancelled),*],
         };
+
+        #job_impl
+    }
+}
+
+/// `impl Job for <job type>`: its status, typed, and its own error text.
+fn job_impl(wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
+    ctx.runtime.insert("Job");
+    ctx.imports.add(&wait.status.ty);
+    let job = type_tokens(&wait.job);
+    let status_type = type_tokens(&wait.status.ty);
+    let status = field_ref(&wait.status, quote!(self));
+    let error_text = wait.error.as_ref().map(|path| {
+        let value = field_ref(path, quote!(self));
+        let text = match path.leaf {
+            Leaf::StringList => quote!(#value.map(|errors| errors.join("; "))),
+            _ => quote!(#value.cloned()),
+        };
+        let doc = doc_attrs_raw(&format!("The job's `{}`, when set and not blank.", path.pointer.trim_start_matches('/').replace('/', ".")));
+        quote! {
+            #doc
+            fn error_text(&self) -> Option<String> {
+                #text.filter(|text| !text.trim().is_empty())
+            }
+        }
+    });
+    quote! {
+        impl Job for #job {
+            type Status = #status_type;
+
+            fn status(&self) -> Option<&#status_type> {
+                #status
+            }
+
+            #error_text
+        }
     }
 }
 
@@ -54,18 +91,22 @@ pub fn resource_methods(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) ->
     let wait_doc = doc_attrs_raw(&format!(
         "Waits for the job to end: polls [`{m}`](Self::{m}) until {status} and returns the job in its final state.\n\n\
          {outcomes}\n\n\
-         Await the returned [`Waiter`] to wait; set its poll interval, time limit (`max_wait`) and per-request options \
+         {limit}\n\n\
+         Await the returned [`Waiter`] to wait; set its poll interval, time limit and per-request options \
          first if the defaults do not suit. Use [`{watch}`](Self::{watch}) to follow the job's progress.",
         m = op.method_name,
         status = terminal_phrase(wait),
         outcomes = outcome_phrase(wait),
+        limit = TIME_LIMIT,
         watch = wait.watch_method,
     ));
     let watch_doc = doc_attrs_raw(&format!(
         "Every state the job passes through (a new status{}), as a stream that ends with its final state; \
-         see [`{w}`](Self::{w}).",
+         see [`{w}`](Self::{w}).\n\n{limit} The stream takes the same settings as the wait \
+         ([`JobUpdates::max_wait`], [`JobUpdates::poll_interval`], per-request options).",
         if wait.progress.is_some() { " or progress" } else { "" },
         w = wait.wait_method,
+        limit = TIME_LIMIT,
     ));
     quote! {
         #wait_doc
@@ -80,17 +121,34 @@ pub fn resource_methods(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) ->
     }
 }
 
+/// What every generated wait says about its time limit.
+const TIME_LIMIT: &str = "The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) \
+     with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. \
+     Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.";
+
 /// `wait()` on the reading operation's builder.
 pub fn builder_wait(wait: &Wait, resource_type: &str) -> TokenStream {
     let job = type_tokens(&wait.job);
     let kind = ident(&wait.kind_const);
-    let doc = doc_attrs_raw(&format!("Polls this request until the job ends; see [`{resource_type}::{}`].", wait.wait_method));
+    let doc = doc_attrs_raw(&format!("Polls this request until the job ends; see [`{resource_type}::{}`].\n\n{TIME_LIMIT}", wait.wait_method));
+    let job_id = match &wait.id_input {
+        Some(input) => {
+            let field = ident(&input.rust_name);
+            if input.is_string {
+                quote!(Some(self.#field.clone()))
+            } else {
+                quote!(Some(self.#field.to_string()))
+            }
+        }
+        None => quote!(None),
+    };
     quote! {
         #doc
         pub fn wait(self) -> Waiter<#job> {
             let client = self.client.clone();
+            let job_id = #job_id;
             match self.into_request() {
-                Ok((client, request)) => Waiter::new(client, #kind, request),
+                Ok((client, request)) => Waiter::new(client, #kind, request, job_id),
                 Err(error) => Waiter::failed(client, #kind, error),
             }
         }
@@ -135,10 +193,11 @@ pub fn builder_and_wait(start: &JobStart, own_module: &[String], ctx: &mut Modul
     let link = format!("crate::resources::{}{}::{}", start.poll_module.iter().map(|m| format!("{m}::")).collect::<String>(), start.poll_resource, start.poll_method);
     let doc = doc_attrs_raw(&format!(
         "Sends this request, then waits for the job it creates to end, reading it with [`{}.{}`]({link}); \
-         see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.",
+         see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.\n\n{TIME_LIMIT}",
         start.poll_module.join("."),
         start.poll_method,
     ));
+    let job_id = if start.id.leaf == Leaf::String { quote!(id.clone()) } else { quote!(id.to_string()) };
     quote! {
         #doc
         #gate
@@ -150,9 +209,10 @@ pub fn builder_and_wait(start: &JobStart, own_module: &[String], ctx: &mut Modul
             #waiter::after(client, #resource_path #kind, options, async move {
                 let created = self.send().await?;
                 #id
+                let job_id = #job_id;
                 let #poll_mut poll = #resource_path #resource::new(poll_client).#poll_method(id);
                 #(#carried_setters)*
-                poll.into_request().map(|(_, request)| request)
+                poll.into_request().map(|(_, request)| (request, job_id))
             })
         }
     }
@@ -208,6 +268,18 @@ fn prefix(path: &FieldPath, root: TokenStream) -> (TokenStream, bool) {
         optional |= step.optional;
     }
     (expr, optional)
+}
+
+/// The value `path` reaches from `root`, as an `Option<&T>`.
+fn field_ref(path: &FieldPath, root: TokenStream) -> TokenStream {
+    let (expr, through_option) = prefix(path, root);
+    let last = ident(&path.last.rust_name);
+    match (through_option, path.last.optional) {
+        (false, false) => quote!(Some(&#expr.#last)),
+        (false, true) => quote!(#expr.#last.as_ref()),
+        (true, false) => quote!(#expr.map(|v| &v.#last)),
+        (true, true) => quote!(#expr.and_then(|v| v.#last.as_ref())),
+    }
 }
 
 /// `|job| ...` giving the status as `Option<&str>`.

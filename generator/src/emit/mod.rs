@@ -20,6 +20,9 @@ use crate::Settings;
 /// bytes never depend on hash order.
 pub type Files = BTreeMap<String, String>;
 
+/// The crate's README: hand-written (an extra file), it is also the crate's rustdoc front page.
+pub const README_FILE: &str = "README.md";
+
 /// A generated file before formatting.
 pub enum Source {
     /// Rust code, pretty-printed by [`format`].
@@ -33,9 +36,14 @@ pub type Emitted = BTreeMap<String, Source>;
 
 /// Emits every file of the SDK crate for the IR.
 pub fn emit(api: &Api, settings: &Settings) -> Result<Emitted, Error> {
+    emit_with_guide(api, settings, None)
+}
+
+/// [`emit`], with `guide` (the crate's hand-written README) as the crate-level documentation.
+pub fn emit_with_guide(api: &Api, settings: &Settings, guide: Option<&str>) -> Result<Emitted, Error> {
     let index = TypeIndex::new(&api.types);
     let mut files = Emitted::new();
-    crate_files::emit(api, settings, &mut files)?;
+    crate_files::emit(api, settings, guide, &mut files)?;
     types::emit(api, &index, &mut files)?;
     resources::emit(api, &index, &mut files)?;
     tests::emit(api, &index, &mut files)?;

@@ -24,7 +24,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
     let gate = |c: &Resource| if is_root { cfg_features(&c.module_path) } else { TokenStream::new() };
     let child_modules = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
-        let doc = doc_attrs(&format!("Operations on `{}`.", c.module_path.join(".")));
+        let doc = doc_attrs(&resource_summary(c));
         let gate = gate(c);
         quote!(#doc #gate pub mod #module;)
     });
@@ -32,7 +32,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let accessor = ident(&c.accessor);
         let child = ident(&c.type_name);
-        let doc = doc_attrs(&format!("Operations on `{}`.", c.module_path.join(".")));
+        let doc = doc_attrs(&resource_summary(c));
         let gate = gate(c);
         quote! {
             #doc
@@ -56,7 +56,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
         TokenStream::new()
     } else {
         ctx.runtime.insert("Client");
-        let doc = doc_attrs(&format!("Operations on `{}`. Get it from the client; cheap to clone.", resource.module_path.join(".")));
+        let doc = doc_attrs(&format!("{}\n\nGet it from the client; cheap to clone.", resource_summary(resource)));
         quote! {
             #doc
             #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
     let module_doc = if is_root {
         "The API's operations, grouped by resource. Start from the client's accessor methods.".to_string()
     } else {
-        format!("Operations on `{}`.", resource.module_path.join("."))
+        resource_summary(resource)
     };
     let module_doc = lit(&format!(" {module_doc}"));
 
@@ -124,6 +124,20 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
         emit_resource(child, index, files)?;
     }
     Ok(())
+}
+
+/// What a resource is: its tag's description, if the spec gives one, and which paths of the API
+/// its operations use ("Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.").
+fn resource_summary(resource: &Resource) -> String {
+    let name = resource.module_path.join(".");
+    let operations = match resource.path_prefix() {
+        Some(prefix) => format!("Operations on `{name}`, under `{prefix}`."),
+        None => format!("Operations on `{name}`."),
+    };
+    match &resource.description {
+        Some(description) => format!("{}\n\n{operations}", description.trim()),
+        None => operations,
+    }
 }
 
 pub(super) struct ModuleContext<'a, 'i> {

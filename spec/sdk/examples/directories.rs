@@ -9,7 +9,10 @@
 //! and `batches` examples. Set `LLAMA_CLOUD_DIRECTORY=<directory_id>` to upload into an existing
 //! directory instead of creating one.
 
+use std::collections::BTreeMap;
+
 use futures_util::TryStreamExt;
+use llama_cloud::types::MetadataValue;
 use llama_cloud::{LlamaCloud, Upload};
 
 #[tokio::main]
@@ -48,8 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let name = upload.name().unwrap_or("file").to_owned();
         let file = files
             .upload(&directory.id, upload)
-            // Form metadata is a JSON object encoded as text.
-            .metadata(serde_json::json!({ "source": "rust-sdk-example" }).to_string())
+            .metadata(BTreeMap::from([("source".to_owned(), MetadataValue::from("rust-sdk-example"))]))
             .await?;
         println!(
             "uploaded {name} as {} (file id {})",

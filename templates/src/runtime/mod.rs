@@ -6,7 +6,8 @@
 //! - [`Error`]: one error type; API errors by status carry an [`ApiError`].
 //! - [`Page`] / [`ItemStream`]: one page at a time, or every item as a `Stream`.
 //! - [`EventStream`]: typed server-sent events.
-//! - [`Waiter`] / [`JobUpdates`]: wait for a long-running job, or watch its progress.
+//! - [`Waiter`] / [`JobUpdates`]: wait for a long-running job (one hour at most, unless set), or
+//!   watch its progress; [`WaitError`] converts into [`Error`] with `?`.
 //! - [`Upload`] / [`MultipartForm`]: file uploads from bytes, paths or async readers.
 //! - [`Nullable`] / [`Timestamp`]: explicit nulls in request bodies, lenient timestamps.
 //!
@@ -23,15 +24,27 @@ pub mod retry;
 pub mod sse;
 pub mod types;
 
-pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults, DEFAULT_TIMEOUT};
-pub use error::{ApiError, BoxError, Error, Result};
-pub use jobs::{JobKind, JobState, JobUpdates, WaitError, Waiter};
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use error::{ApiError, BoxError, Error, JobError, JobOutcome, Result};
+pub use jobs::{Job, JobUpdates, WaitError, Waiter, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MAX_WAIT, DEFAULT_POLL_INTERVAL};
 pub use multipart::{MultipartForm, Upload};
-pub use pagination::{ItemStream, Page, PageResponse, PageScheme};
-pub use request::{decode_json, path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
+pub use pagination::{ItemStream, Page, PageResponse};
+pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
 pub use retry::RetryPolicy;
 pub use sse::{EventRef, EventStream, SseEvent, SseParser, SseStream};
-pub use types::{deserialize_open_enum, deserialize_tagged, from_tagged_json, peek_tag, Nullable, ParseTimestampError, TaggedJson, TaggedObject, TaggedUnion, Timestamp};
+pub use types::{Nullable, ParseTimestampError, Timestamp};
+
+// The wiring generated code uses: public so the SDK's modules reach it, hidden from its docs.
+#[doc(hidden)]
+pub use client::{AuthScheme, ClientDefaults};
+#[doc(hidden)]
+pub use jobs::{JobKind, JobState};
+#[doc(hidden)]
+pub use pagination::PageScheme;
+#[doc(hidden)]
+pub use request::decode_json;
+#[doc(hidden)]
+pub use types::{deserialize_open_enum, deserialize_tagged, from_tagged_json, peek_tag, TaggedJson, TaggedObject, TaggedUnion};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;
@@ -43,5 +56,5 @@ pub use reqwest::header::{HeaderMap, HeaderValue};
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 pub use reqwest::{Method, StatusCode};
 
-#[doc(inline)]
+#[doc(hidden)]
 pub use crate::request_options;

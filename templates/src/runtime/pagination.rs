@@ -42,6 +42,7 @@ pub trait PageResponse: DeserializeOwned + Send + 'static {
 /// and so does, for an [`ItemStream`], a cursor that any earlier page of the stream was fetched
 /// with. The list then ends as it would on its last page, with a `tracing` warning; the items
 /// already yielded are the server's, so nothing is thrown away.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageScheme {
     /// Query parameter `param` = the page's next cursor. Stops when the cursor is null/empty,
@@ -166,6 +167,7 @@ pub struct Page<P> {
 
 impl<P: PageResponse> Page<P> {
     /// Wraps `page`, fetched by `request` with `client`.
+    #[doc(hidden)]
     pub fn new(page: P, client: Client, request: ApiRequest, scheme: PageScheme) -> Self {
         let next = scheme.next_request(&request, &page).map_err(|e| e.to_string());
         Page { page, client, scheme, next }
@@ -264,6 +266,7 @@ pub struct ItemStream<P: PageResponse> {
 
 impl<P: PageResponse> ItemStream<P> {
     /// A stream starting with the page fetched by `request`.
+    #[doc(hidden)]
     pub fn new(client: Client, request: ApiRequest, scheme: PageScheme) -> Self {
         Self::from_state(State {
             client,
@@ -276,6 +279,7 @@ impl<P: PageResponse> ItemStream<P> {
     }
 
     /// A stream that yields `error` and ends (for a request that could not be built).
+    #[doc(hidden)]
     pub fn failed(error: Error) -> Self {
         ItemStream { inner: Box::pin(futures_util::stream::once(async move { Err(error) })) }
     }

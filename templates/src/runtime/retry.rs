@@ -53,6 +53,7 @@ impl RetryPolicy {
 
 /// Whether a response with this status and headers should be retried: `x-should-retry: true` or
 /// `false` wins; otherwise 408, 409, 429 and 5xx are retried.
+#[doc(hidden)]
 pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("true") => return true,
@@ -64,6 +65,7 @@ pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
 
 /// The delay the server asked for: `retry-after-ms` (milliseconds), else `retry-after` (seconds
 /// or an HTTP date, relative to `now`); only when it is more than 0 and at most 60 s.
+#[doc(hidden)]
 pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let in_range = |d: Duration| (!d.is_zero() && d <= MAX_SERVER_DELAY).then_some(d);
