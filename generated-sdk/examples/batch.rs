@@ -10,6 +10,8 @@
 //! `create` starts a parse job over the directory and then watches it; `watch` follows an
 //! existing job until it finishes and lists its items with their status.
 
+use std::time::Duration;
+
 use futures_util::TryStreamExt;
 use llama_cloud::types::{
     BatchItemStatus, BatchJobConfig, BatchJobProgress, BatchParseJobConfig, BatchParseJobRecordCreate, ParsingMode,
@@ -57,8 +59,9 @@ async fn main() -> Result<()> {
 
 async fn watch(client: &LlamaCloud, job_id: &str) -> Result<()> {
     let batch = client.beta().batch();
-    // One item per change of status or progress; the last one is the job's final state.
-    let mut updates = batch.watch(job_id);
+    // One item per change of status or progress; the last one is the job's final state. Large
+    // batches run for hours: this watch gives up after four (the default limit is one hour).
+    let mut updates = batch.watch(job_id).max_wait(Duration::from_secs(4 * 3600));
     loop {
         match updates.try_next().await {
             Ok(Some(progress)) => print_progress(&progress),

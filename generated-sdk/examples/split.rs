@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Create the job and wait for it in one call: polled every 2 s while it changes, backing off to
-    // 15 s while it does not.
+    // 15 s while it does not, for 20 minutes at most (the default limit is one hour).
     let outcome = split
         .create(SplitDocumentInput::new("file_id", file_id.clone()))
         .configuration(
@@ -64,6 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_wait()
         .poll_interval(Duration::from_secs(2))
         .max_poll_interval(Duration::from_secs(15))
+        .max_wait(Duration::from_secs(20 * 60))
         .await;
     match outcome {
         Ok(job) => print_job(&job),
