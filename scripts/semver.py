@@ -170,7 +170,7 @@ def change_path(doc):
 
 # Code written against generated-sdk/ as it is, touching what each mutation changes: it must still
 # compile against the mutated crate exactly when the change is not breaking.
-RETRIEVE = 'let session = client.beta().chat().retrieve("ses-1").project_id("prj-1").await?;\n    let _ = (&session.session_id, &session.generated_title);'
+RETRIEVE = 'let session = client.beta().chat().get("ses-1").project_id("prj-1").await?;\n    let _ = (&session.session_id, &session.generated_title);'
 SUMMARY = 'let summary: llama_cloud::types::ChatSession = client.beta().chat().get_summary("ses-1").await?;\n    let _ = summary;'
 STREAM = 'let events = client.beta().chat().stream("ses-1", ["idx-1"], "What changed?").await?;\n    let _ = events.into_raw();'
 SESSION_FIELDS = 'fn id(session: &ChatSession) -> &str {\n        &session.session_id\n    }\n    let session = client.beta().chat().get_summary("ses-1").await?;\n    let _ = (id(&session), &session.generated_title);'
