@@ -1042,15 +1042,22 @@ pub use runtime::{
     Result, Timestamp, Upload, WaitError, Waiter,
 };
 
-use runtime::{AuthScheme, Client, ClientDefaults};
+use runtime::{AuthScheme, Client, ClientDefaults, SecurityScheme};
 
 /// Defaults of every client: base URL, environment variables, authentication and User-Agent.
 #[doc(hidden)]
 pub const DEFAULTS: ClientDefaults = ClientDefaults {
     base_url: "https://api.cloud.llamaindex.ai",
-    api_key_env: Some("LLAMA_CLOUD_API_KEY"),
     base_url_env: Some("LLAMA_CLOUD_BASE_URL"),
-    auth: AuthScheme::Bearer,
+    schemes: &[
+        SecurityScheme {
+            name: "bearerAuth",
+            kind: AuthScheme::Bearer,
+            setter: "api_key",
+            env: &["LLAMA_CLOUD_API_KEY"],
+        },
+    ],
+    security: &[&[0]],
     user_agent: concat!("llama-cloud/", env!("CARGO_PKG_VERSION")),
 };
 
@@ -1077,7 +1084,7 @@ impl LlamaCloud {
         Self::builder().api_key(api_key).build()
     }
 
-    /// A client configured from the environment: the API key from `LLAMA_CLOUD_API_KEY` and the base URL from `LLAMA_CLOUD_BASE_URL` (default `https://api.cloud.llamaindex.ai`).
+    /// A client configured from the environment: the API key from `LLAMA_CLOUD_API_KEY`, and the base URL from `LLAMA_CLOUD_BASE_URL` (default `https://api.cloud.llamaindex.ai`).
     pub fn from_env() -> Result<Self> {
         Self::builder().build()
     }

@@ -18,9 +18,8 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub base_url: String,
-    pub env_api_key: Option<String>,
     pub env_base_url: Option<String>,
-    pub auth: Auth,
+    pub security: Security,
     /// `x-sdk.extra-files`: a directory (relative to the spec) of hand-written files copied into the
     /// crate as they are, such as its README and examples.
     pub extra_files: Option<String>,
@@ -34,12 +33,37 @@ pub struct Api {
     pub page_types: Vec<PageImpl>,
 }
 
+/// How the API authenticates (see `security.rs`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum Auth {
-    None,
+pub struct Security {
+    pub schemes: Vec<SecuritySchemeDef>,
+    /// The root `security`: alternatives, each a set of indices into `schemes` sent together. No
+    /// alternatives, or an empty one, means requests can go without credentials.
+    pub default: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecuritySchemeDef {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    pub kind: AuthKind,
+    /// The client builder's setter (`api_key` for the main scheme).
+    pub setter: String,
+    /// The environment variables it is read from: the secret, or user name and password.
+    pub env: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum AuthKind {
+    /// `Authorization: Bearer` (HTTP bearer, OAuth2, OpenID Connect).
     Bearer,
-    /// The key as the value of this header.
+    /// `Authorization: Basic`.
+    Basic,
+    /// An API key in this header, query parameter or cookie.
     Header(String),
+    Query(String),
+    Cookie(String),
 }
 
 /// A node of the resource tree (`beta` → `directories` → `files`).
@@ -104,6 +128,9 @@ pub struct Operation {
     pub response: ResponseKind,
     /// The documented JSON response, used to generate tests.
     pub example: Option<serde_json::Value>,
+    /// What the operation requires when it differs from the API's default (its own `security`):
+    /// alternatives of scheme indices; an empty list or alternative means no credentials.
+    pub security: Option<Vec<Vec<usize>>>,
     /// `x-sdk-wait`: the operation reads a long-running job, so its resource gets methods that
     /// wait for the job to end and watch it change.
     pub wait: Option<Wait>,

@@ -28,6 +28,7 @@ pub mod naming;
 pub mod output;
 pub mod release;
 pub mod schema;
+mod security;
 pub mod surface;
 mod tags;
 mod templates;

@@ -8,7 +8,7 @@ use heck::ToKebabCase;
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as SpecRequestBody,
-    Response, SecurityScheme, StatusCode,
+    Response, StatusCode,
 };
 use serde_json::{json, Value};
 
@@ -16,6 +16,7 @@ use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
 use crate::jobs::{self, WaitDecl};
 use crate::layout::place_types;
+use crate::security;
 use crate::tags;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
@@ -45,11 +46,13 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     let client_name = types.claim(&type_name(&client_base));
 
     let schemes = pagination_schemes(spec)?;
+    let security = security::lower(spec, &crate_name, sdk.and_then(|s| s.get("env")));
     let mut lowerer =
         OperationLowerer {
         spec,
         types,
         schemes,
+        security: &security,
         page_impls: IndexMap::new(),
         method_owners: HashMap::new(),
         child_index: HashMap::new(),
@@ -130,9 +133,8 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         base_url: spec.servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
-        env_api_key: env_str("api-key"),
         env_base_url: env_str("base-url"),
-        auth: auth(spec),
+        security,
         extra_files: ext_str("extra-files"),
         deny_missing_docs: settings
             .deny_missing_docs
@@ -231,25 +233,6 @@ fn method_names(op: &openapiv3::Operation, method: &str, path: &str, pointer: &s
     }
 }
 
-fn auth(spec: &OpenAPI) -> Auth {
-    let Some(components) = &spec.components else { return Auth::None };
-    let requirement_names: Vec<&String> = spec.security.iter().flatten().flat_map(|r| r.keys()).collect();
-    let scheme = requirement_names
-        .iter()
-        .find_map(|name| components.security_schemes.get(*name))
-        .or_else(|| components.security_schemes.values().next());
-    match scheme {
-        Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })) if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
-        Some(ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. })) => match location {
-            openapiv3::APIKeyLocation::Header => Auth::Header(name.clone()),
-            // A key in the query or a cookie has no client-level support: callers add it per request.
-            openapiv3::APIKeyLocation::Query | openapiv3::APIKeyLocation::Cookie => Auth::None,
-        },
-        Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. })) | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => Auth::Bearer,
-        _ => Auth::None,
-    }
-}
-
 /// A named pagination scheme from the root `x-pagination` map.
 #[derive(Debug, Clone)]
 struct SchemeSpec {
@@ -300,6 +283,8 @@ struct OperationLowerer<'a> {
     spec: &'a OpenAPI,
     types: TypeSpace<'a>,
     schemes: IndexMap<String, SchemeSpec>,
+    /// The API's security schemes, for operations' own requirements.
+    security: &'a Security,
     page_impls: IndexMap<String, PageImpl>,
     /// (resource path, method name) → where the operation is defined, to report duplicates.
     method_owners: HashMap<(Vec<String>, String), String>,
@@ -393,6 +378,7 @@ impl<'a> OperationLowerer<'a> {
             body,
             response,
             example,
+            security: security::operation_requirement(op, self.security).filter(|own| *own != self.security.default),
             wait: None,
             starts_job: None,
         })

@@ -91,3 +91,51 @@ fn generation_is_deterministic() {
         assert_eq!(generate_fixture(&name, &path), generate_fixture(&name, &path), "{name}");
     }
 }
+
+#[test]
+fn security_schemes_lower_to_setters_env_vars_and_requirements() {
+    use openapi_sdkgen::ir::AuthKind;
+    let text = std::fs::read_to_string(repo_root().join("tests/fixtures/auth.yaml")).expect("fixture");
+    let api = openapi_sdkgen::Generator::new().ir(&text).expect("lowers");
+    let schemes: Vec<(&str, &AuthKind, &str, Vec<&str>)> =
+        api.security.schemes.iter().map(|s| (s.name.as_str(), &s.kind, s.setter.as_str(), s.env.iter().map(String::as_str).collect())).collect();
+    assert_eq!(
+        schemes,
+        [
+            ("apiKey", &AuthKind::Header("X-API-Key".into()), "api_key", vec!["VAULT_SDK_API_KEY"]),
+            ("clientId", &AuthKind::Header("X-Client-Id".into()), "client_id", vec!["VAULT_SDK_CLIENT_ID"]),
+            ("queryKey", &AuthKind::Query("key".into()), "query_key", vec!["VAULT_SDK_QUERY_KEY"]),
+            ("session", &AuthKind::Cookie("session_id".into()), "session", vec!["VAULT_SDK_SESSION"]),
+            ("basic", &AuthKind::Basic, "basic_auth", vec!["VAULT_SDK_USERNAME", "VAULT_SDK_PASSWORD"]),
+            ("bearer", &AuthKind::Bearer, "bearer_token", vec!["VAULT_SDK_BEARER_TOKEN"]),
+            ("oauth", &AuthKind::Bearer, "oauth_token", vec!["VAULT_SDK_OAUTH_TOKEN"]),
+            ("oidc", &AuthKind::Bearer, "openid_connect_token", vec!["VAULT_SDK_OPENID_CONNECT_TOKEN"]),
+        ],
+        "digest cannot be sent and `unused` is required nowhere: neither is offered"
+    );
+    assert_eq!(api.security.default, [vec![0, 1], vec![5]]);
+    let mut own: Vec<(String, Option<Vec<Vec<usize>>>)> = Vec::new();
+    api.root.walk(&mut |resource| own.extend(resource.operations.iter().map(|op| (op.operation_id.clone(), op.security.clone()))));
+    own.sort();
+    assert_eq!(
+        own,
+        [
+            ("health".to_owned(), Some(vec![])),
+            ("listExports".to_owned(), Some(vec![vec![2], vec![3]])),
+            ("listReports".to_owned(), Some(vec![vec![6], vec![7]])),
+            ("listSecrets".to_owned(), None),
+            ("rotateKeys".to_owned(), Some(vec![vec![4]])),
+        ]
+    );
+    // `x-sdk.env` names variables: `api-key` the main scheme's, a scheme's name its own.
+    let named = text.replace("info:\n", "x-sdk:\n  env: {api-key: VAULT_KEY, basic: [VAULT_USER, VAULT_PASS]}\ninfo:\n");
+    let api = openapi_sdkgen::Generator::new().ir(&named).expect("lowers");
+    assert_eq!(api.security.schemes[0].env, ["VAULT_KEY"]);
+    assert_eq!(api.security.schemes[4].env, ["VAULT_USER", "VAULT_PASS"]);
+    // A second scheme of a kind is told apart by its name.
+    let two_basics = text.replace("    basic: {type: http, scheme: basic}", "    basic: {type: http, scheme: basic}\n    admin: {type: http, scheme: basic}").replace("        - basic: []", "        - basic: []\n        - admin: []");
+    let api = openapi_sdkgen::Generator::new().ir(&two_basics).expect("lowers");
+    let setters: Vec<&str> = api.security.schemes.iter().map(|s| s.setter.as_str()).collect();
+    assert!(setters.contains(&"basic_auth") && setters.contains(&"admin_basic_auth"), "{setters:?}");
+    assert_eq!(api.security.schemes.iter().find(|s| s.name == "admin").map(|s| s.env.clone()), Some(vec!["VAULT_SDK_ADMIN_BASIC_AUTH_USERNAME".to_owned(), "VAULT_SDK_ADMIN_BASIC_AUTH_PASSWORD".to_owned()]));
+}

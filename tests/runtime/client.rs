@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sdk_runtime::runtime::{ApiRequest, AuthScheme, Client, ClientBuilder, ClientDefaults, Error, Method};
+use sdk_runtime::runtime::{ApiRequest, AuthScheme, Client, ClientBuilder, ClientDefaults, Error, Method, SecurityScheme};
 use serde_json::json;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -36,7 +36,8 @@ async fn sends_bearer_auth_user_agent_and_accept() {
 #[tokio::test]
 async fn header_auth_scheme_sends_the_key_in_the_named_header() {
     let server = ok_server().await;
-    let defaults = ClientDefaults { auth: AuthScheme::Header("x-api-key"), ..DEFAULTS };
+    const SCHEMES: &[SecurityScheme] = &[SecurityScheme { name: "key", kind: AuthScheme::Header("x-api-key"), setter: "api_key", env: &[] }];
+    let defaults = ClientDefaults { schemes: SCHEMES, ..DEFAULTS };
     let TestClient(client) = ClientBuilder::new(defaults).api_key(KEY).base_url(server.uri()).build().unwrap();
     client.send_empty(ApiRequest::new(Method::GET, "/x")).await.unwrap();
     let requests = received(&server).await;
@@ -47,7 +48,7 @@ async fn header_auth_scheme_sends_the_key_in_the_named_header() {
 #[tokio::test]
 async fn no_auth_scheme_needs_no_key() {
     let server = ok_server().await;
-    let defaults = ClientDefaults { auth: AuthScheme::None, api_key_env: None, ..DEFAULTS };
+    let defaults = ClientDefaults { schemes: &[], security: &[], ..DEFAULTS };
     let TestClient(client) = ClientBuilder::new(defaults).base_url(server.uri()).build().unwrap();
     client.send_empty(ApiRequest::new(Method::DELETE, "/x")).await.unwrap();
     let requests = received(&server).await;
@@ -75,9 +76,9 @@ async fn api_key_and_base_url_come_from_the_environment() {
     let server = ok_server().await;
     const ENV: ClientDefaults = ClientDefaults {
         base_url: "https://api.example.invalid",
-        api_key_env: Some("SDK_RUNTIME_TEST_ENV_KEY_A"),
         base_url_env: Some("SDK_RUNTIME_TEST_ENV_URL_A"),
-        auth: AuthScheme::Bearer,
+        schemes: &[SecurityScheme { name: "bearer", kind: AuthScheme::Bearer, setter: "api_key", env: &["SDK_RUNTIME_TEST_ENV_KEY_A"] }],
+        security: &[&[0]],
         user_agent: "ua",
     };
     std::env::set_var("SDK_RUNTIME_TEST_ENV_KEY_A", "env-key-123");

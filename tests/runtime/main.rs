@@ -1,5 +1,6 @@
 //! Behaviour tests of the SDK runtime (`templates/src/runtime`), against a local wiremock server.
 
+mod auth;
 mod client;
 mod errors;
 mod multipart;
@@ -12,7 +13,7 @@ mod types;
 
 use std::time::Duration;
 
-use sdk_runtime::runtime::{AuthScheme, Client, ClientBuilder, ClientDefaults};
+use sdk_runtime::runtime::{AuthScheme, Client, ClientBuilder, ClientDefaults, SecurityScheme};
 use wiremock::MockServer;
 
 /// The API key used by the tests; it must never show up in Debug output or error messages.
@@ -21,9 +22,9 @@ pub const KEY: &str = "sk-test-SECRET-0123456789";
 /// Defaults whose env vars are never set, so tests are independent of the environment.
 pub const DEFAULTS: ClientDefaults = ClientDefaults {
     base_url: "https://api.example.invalid",
-    api_key_env: Some("SDK_RUNTIME_TEST_UNSET_API_KEY"),
     base_url_env: Some("SDK_RUNTIME_TEST_UNSET_BASE_URL"),
-    auth: AuthScheme::Bearer,
+    schemes: &[SecurityScheme { name: "bearer", kind: AuthScheme::Bearer, setter: "api_key", env: &["SDK_RUNTIME_TEST_UNSET_API_KEY"] }],
+    security: &[&[0]],
     user_agent: "sdk-runtime-tests/1.0",
 };
 

@@ -3,8 +3,10 @@
 //! The HTTP runtime of the SDK: client configuration, requests with retries and timeouts,
 //! errors, pagination, server-sent events, multipart uploads and shared value types.
 //!
-//! - [`Client`] / [`ClientBuilder`]: API key and base URL (from the builder or the environment),
-//!   timeout (60 s), retries (2, with exponential backoff and `Retry-After` support).
+//! - [`Client`] / [`ClientBuilder`]: credentials for each of the API's security schemes (API keys
+//!   in a header, the query or a cookie; HTTP basic; bearer tokens) and the base URL, from the
+//!   builder or the environment; timeout (60 s), retries (2, with exponential backoff and
+//!   `Retry-After` support).
 //! - [`Error`]: one error type; API errors by status carry an [`ApiError`].
 //! - [`Page`] / [`ItemStream`]: one page at a time, or every item as a `Stream`.
 //! - [`EventStream`]: typed server-sent events.
@@ -38,7 +40,7 @@ pub use types::{Nullable, ParseTimestampError, Timestamp};
 
 // The wiring generated code uses: public so the SDK's modules reach it, hidden from its docs.
 #[doc(hidden)]
-pub use client::{AuthScheme, ClientDefaults};
+pub use client::{AuthScheme, ClientDefaults, Credential, Requirement, SecurityScheme};
 #[doc(hidden)]
 pub use jobs::{JobKind, JobState};
 #[doc(hidden)]

@@ -244,6 +244,10 @@ pub struct ApiRequest {
     pub body: Body,
     /// Per-request options.
     pub options: RequestOptions,
+    /// The credentials this operation requires when they differ from the API's default
+    /// (`None`: the default).
+    #[doc(hidden)]
+    pub security: Option<crate::runtime::client::Requirement>,
 }
 
 impl ApiRequest {
@@ -256,6 +260,7 @@ impl ApiRequest {
             headers: Vec::new(),
             body: Body::Empty,
             options: RequestOptions::default(),
+            security: None,
         }
     }
 

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
-use crate::ir::{Api, Auth};
+use crate::ir::{Api, AuthKind, SecuritySchemeDef};
 use crate::layout::STANDALONE_FEATURE;
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
@@ -162,8 +162,9 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
         Some(readme) => guide_doc(readme, api),
         None => {
             let summary = doc_text(&[Some(&format!("# {}", api.title.trim())), api.description.as_deref()]).unwrap_or_default();
+            let auth = authentication_doc(api);
             format!(
-                "{}\n\nCreate a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.",
+                "{}\n\nCreate a client with [`{name}::from_env`] or [`{name}::builder`], then call operations through its resource accessors. Awaiting a request builder sends it.{auth}",
                 super::escape_doc(&summary),
                 name = api.client_name
             )
@@ -181,26 +182,42 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
         }
         None => quote!(None),
     };
-    let api_key_env = opt(&api.env_api_key);
     let base_url_env = opt(&api.env_base_url);
-    let auth = match &api.auth {
-        Auth::None => quote!(AuthScheme::None),
-        Auth::Bearer => quote!(AuthScheme::Bearer),
-        Auth::Header(name) => quote!(AuthScheme::Header(#name)),
-    };
+    let schemes = api.security.schemes.iter().map(|scheme| {
+        let name = lit(&scheme.name);
+        let setter = lit(&scheme.setter);
+        let env = scheme.env.iter().map(|e| lit(e));
+        let kind = match &scheme.kind {
+            AuthKind::Bearer => quote!(AuthScheme::Bearer),
+            AuthKind::Basic => quote!(AuthScheme::Basic),
+            AuthKind::Header(name) => quote!(AuthScheme::Header(#name)),
+            AuthKind::Query(name) => quote!(AuthScheme::Query(#name)),
+            AuthKind::Cookie(name) => quote!(AuthScheme::Cookie(#name)),
+        };
+        quote!(SecurityScheme { name: #name, kind: #kind, setter: #setter, env: &[#(#env),*] })
+    });
+    let security = requirement_tokens(&api.security.default);
     let user_agent = lit(&format!("{}/", api.crate_name));
     let client_doc = doc_attrs(&format!(
         "The {} client. Cheap to clone: clones share one connection pool and configuration.",
         api.title.trim()
     ));
-    let from_env_doc = doc_attrs(&match (&api.env_api_key, &api.env_base_url) {
-        (Some(key), Some(url)) => format!("A client configured from the environment: the API key from `{key}` and the base URL from `{url}` (default `{}`).", api.base_url),
-        (Some(key), None) => format!("A client configured from the environment: the API key from `{key}`."),
-        _ => "A client with the default configuration.".to_string(),
+    let credentials_env: Vec<String> = api.security.schemes.iter().flat_map(|s| &s.env).map(|e| format!("`{e}`")).collect();
+    let credentials = match credentials_env.as_slice() {
+        [] => None,
+        [one] if api.security.schemes.len() == 1 && api.security.schemes[0].setter == "api_key" => Some(format!("the API key from {one}")),
+        all => Some(format!("credentials from {}", all.join(", "))),
+    };
+    let from_env_doc = doc_attrs(&match (credentials, &api.env_base_url) {
+        (Some(credentials), Some(url)) => format!("A client configured from the environment: {credentials}, and the base URL from `{url}` (default `{}`).", api.base_url),
+        (Some(credentials), None) => format!("A client configured from the environment: {credentials}."),
+        (None, Some(url)) => format!("A client configured from the environment: the base URL from `{url}` (default `{}`).", api.base_url),
+        (None, None) => "A client with the default configuration.".to_string(),
     });
     let deny_missing_docs = api.deny_missing_docs.then(|| quote!(#![deny(missing_docs)]));
     // The shortcut users of other SDKs reach for first: `Client::new(api_key)`.
-    let new = (!matches!(api.auth, Auth::None)).then(|| {
+    let has_api_key = api.security.schemes.iter().any(|s| s.setter == "api_key");
+    let new = has_api_key.then(|| {
         let doc = doc_attrs(&match &api.env_base_url {
             Some(url) => format!("A client with this API key and the default settings (the base URL from `{url}` if set, else `{}`); the same as `builder().api_key(api_key).build()`.", api.base_url),
             None => format!("A client with this API key and the default settings (base URL `{}`); the same as `builder().api_key(api_key).build()`.", api.base_url),
@@ -212,6 +229,17 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
             }
         }
     });
+    let scheme_setters = scheme_setters(api);
+    let mut runtime_names = vec!["Client", "ClientDefaults"];
+    if !api.security.schemes.is_empty() {
+        runtime_names.extend(["AuthScheme", "SecurityScheme"]);
+    }
+    if api.security.schemes.iter().any(|s| s.setter != "api_key") {
+        runtime_names.push("Credential");
+    }
+    runtime_names.sort_unstable();
+    let runtime_names = runtime_names.into_iter().map(ident);
+    let runtime_uses = quote!(use runtime::{#(#runtime_names),*};);
     let tokens = quote! {
         #(#crate_doc_lines)*
         #deny_missing_docs
@@ -222,17 +250,19 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
 
         pub use runtime::{ClientBuilder, Error, EventStream, ItemStream, JobUpdates, Nullable, Page, Response, Result, Timestamp, Upload, WaitError, Waiter};
 
-        use runtime::{AuthScheme, Client, ClientDefaults};
+        #runtime_uses
 
         /// Defaults of every client: base URL, environment variables, authentication and User-Agent.
         #[doc(hidden)]
         pub const DEFAULTS: ClientDefaults = ClientDefaults {
             base_url: #base_url,
-            api_key_env: #api_key_env,
             base_url_env: #base_url_env,
-            auth: #auth,
+            schemes: &[#(#schemes),*],
+            security: #security,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
         };
+
+        #scheme_setters
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -266,6 +296,97 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
         }
     };
     tokens
+}
+
+/// `&[&[0, 1], &[2]]`: a requirement as the runtime takes it.
+pub fn requirement_tokens(requirement: &[Vec<usize>]) -> TokenStream {
+    let alternatives = requirement.iter().map(|alternative| {
+        let indices = alternative.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        quote!(&[#(#indices),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
+/// What the scheme is and how it is sent, for docs: "the `clientId` API key, sent in the
+/// `x-client-id` header".
+fn scheme_phrase(scheme: &SecuritySchemeDef) -> String {
+    match &scheme.kind {
+        AuthKind::Bearer => format!("the `{}` token, sent as `Authorization: Bearer <token>`", scheme.name),
+        AuthKind::Basic => format!("the `{}` user name and password, sent as HTTP basic authentication", scheme.name),
+        AuthKind::Header(name) => format!("the `{}` API key, sent in the `{name}` header", scheme.name),
+        AuthKind::Query(name) => format!("the `{}` API key, sent as the `{name}` query parameter", scheme.name),
+        AuthKind::Cookie(name) => format!("the `{}` API key, sent as the `{name}` cookie", scheme.name),
+    }
+}
+
+/// A builder setter for each scheme but the main one (which the runtime's `api_key` sets).
+fn scheme_setters(api: &Api) -> TokenStream {
+    let client = ident(&api.client_name);
+    let setters: Vec<TokenStream> = api
+        .security
+        .schemes
+        .iter()
+        .enumerate()
+        .filter(|(_, scheme)| scheme.setter != "api_key")
+        .map(|(index, scheme)| {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            let setter = ident(&scheme.setter);
+            let env = match scheme.env.as_slice() {
+                [] => String::new(),
+                [one] => format!(" (instead of reading it from `{one}`)"),
+                [user, password, ..] => format!(" (instead of reading them from `{user}` and `{password}`)"),
+            };
+            let described = scheme.description.as_deref().map(|d| format!("\n\n{}", d.trim())).unwrap_or_default();
+            let doc = doc_attrs(&format!("Sets {}{env}.{described}", scheme_phrase(scheme)));
+            if scheme.kind == AuthKind::Basic {
+                quote! {
+                    #doc
+                    pub fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                        self.credential(#index, Credential::Basic { user: user.into(), password: password.into() })
+                    }
+                }
+            } else {
+                quote! {
+                    #doc
+                    pub fn #setter(self, secret: impl Into<String>) -> Self {
+                        self.credential(#index, Credential::Secret(secret.into()))
+                    }
+                }
+            }
+        })
+        .collect();
+    if setters.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Credentials for the API's other security schemes.
+        impl ClientBuilder<#client> {
+            #(#setters)*
+        }
+    }
+}
+
+/// The crate doc's paragraph on credentials, for a crate without a README guide.
+fn authentication_doc(api: &Api) -> String {
+    let lines: Vec<String> = api
+        .security
+        .schemes
+        .iter()
+        .map(|scheme| {
+            let env = scheme.env.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" and ");
+            let from = if env.is_empty() { String::new() } else { format!(", or from {env}") };
+            format!("- {}: `.{}(..)` on the builder{from}.", scheme_phrase(scheme), scheme.setter)
+        })
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let requirement = if api.security.default.is_empty() || api.security.default.iter().any(Vec::is_empty) {
+        "Requests send the credentials the client has that their operation accepts."
+    } else {
+        "The client needs the credentials the API requires by default to be built; an operation that requires others fails before sending when the client lacks them."
+    };
+    format!("\n\n## Authentication\n\n{}\n\n{requirement}", lines.join("\n"))
 }
 
 #[cfg(test)]

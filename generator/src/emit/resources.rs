@@ -644,9 +644,15 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             }
         }
     };
+    // An operation whose own `security` differs from the API's default says what it requires.
+    let security = op.security.as_ref().map(|requirement| {
+        let requirement = super::crate_files::requirement_tokens(requirement);
+        quote!(request.security = Some(#requirement);)
+    });
     quote! {
         #(#path_locals)*
         let mut request = ApiRequest::new(Method::#method, #path);
+        #security
         #(#statements)*
         #body
         request.options = self.options;

@@ -24,17 +24,40 @@ const X_RETRY_COUNT: HeaderName = HeaderName::from_static("x-retry-count");
 /// The default timeout of each attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How the API key is sent.
+/// How one security scheme of the API sends its credential.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthScheme {
-    /// `Authorization: Bearer <key>`.
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth2 and OpenID Connect tokens).
     Bearer,
-    /// The key as the value of the named header (`x-api-key: <key>`).
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// An API key as the value of the named header (`x-api-key: <key>`).
     Header(&'static str),
-    /// No authentication: no API key is needed.
-    None,
+    /// An API key as the named query parameter (`?key=<key>`).
+    Query(&'static str),
+    /// An API key as the named cookie (`Cookie: session=<key>`).
+    Cookie(&'static str),
 }
+
+/// One security scheme of the API, as the generated crate declares it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SecurityScheme {
+    /// Its name in the spec (`components.securitySchemes`), for messages.
+    pub name: &'static str,
+    pub kind: AuthScheme,
+    /// The client builder's setter for it (`api_key`, `basic_auth`, ...), for messages.
+    pub setter: &'static str,
+    /// The environment variables it is read from when the builder sets none: the secret, or
+    /// (for [`AuthScheme::Basic`]) the user name and the password.
+    pub env: &'static [&'static str],
+}
+
+/// Which schemes authenticate a request: alternatives, each a set of scheme indices sent together.
+/// No alternatives, or an empty one, means the request can go without credentials.
+#[doc(hidden)]
+pub type Requirement = &'static [&'static [usize]];
 
 /// The SDK-specific defaults of a client, defined once by the generated crate.
 #[doc(hidden)]
@@ -42,14 +65,40 @@ pub enum AuthScheme {
 pub struct ClientDefaults {
     /// The base URL used when neither the builder nor the environment sets one.
     pub base_url: &'static str,
-    /// The environment variable holding the API key, if any.
-    pub api_key_env: Option<&'static str>,
     /// The environment variable overriding the base URL, if any.
     pub base_url_env: Option<&'static str>,
-    /// How the API key is sent.
-    pub auth: AuthScheme,
+    /// The API's security schemes.
+    pub schemes: &'static [SecurityScheme],
+    /// What an operation requires unless it says otherwise (the spec's root `security`).
+    pub security: Requirement,
     /// The `User-Agent` header sent with every request.
     pub user_agent: &'static str,
+}
+
+impl ClientDefaults {
+    /// The scheme `api_key(..)` sets: the first of the default requirement that takes a secret.
+    fn primary_scheme(&self) -> Option<usize> {
+        let secret = |i: &usize| self.schemes.get(*i).is_some_and(|s| s.kind != AuthScheme::Basic);
+        self.security.iter().flat_map(|alternative| alternative.iter()).copied().find(secret).or_else(|| (0..self.schemes.len()).find(secret))
+    }
+}
+
+/// A credential given to the client builder.
+#[doc(hidden)]
+#[derive(Clone)]
+pub enum Credential {
+    /// An API key or a token.
+    Secret(String),
+    /// A user name and a password.
+    Basic { user: String, password: String },
+}
+
+/// How a credential goes on the wire, prepared once when the client is built.
+#[derive(Clone)]
+enum AuthValue {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, String),
+    Cookie(String),
 }
 
 /// Configures and builds a client of type `C` (the generated client, which wraps [`Client`]).
@@ -58,7 +107,8 @@ pub struct ClientDefaults {
 /// [`ClientDefaults`], then (for the base URL) to its default.
 pub struct ClientBuilder<C> {
     defaults: ClientDefaults,
-    api_key: Option<String>,
+    /// Credentials by scheme index, set on the builder.
+    credentials: Vec<(usize, Credential)>,
     base_url: Option<String>,
     timeout: Duration,
     retry: RetryPolicy,
@@ -74,7 +124,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     pub fn new(defaults: ClientDefaults) -> Self {
         ClientBuilder {
             defaults,
-            api_key: None,
+            credentials: Vec::new(),
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -85,9 +135,20 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
     }
 
-    /// Sets the API key (instead of reading it from the environment).
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+    /// Sets the API key or token of the API's main security scheme (instead of reading it from
+    /// the environment).
+    pub fn api_key(self, api_key: impl Into<String>) -> Self {
+        match self.defaults.primary_scheme() {
+            Some(index) => self.credential(index, Credential::Secret(api_key.into())),
+            None => self,
+        }
+    }
+
+    /// Sets the credential of the scheme at `index` of the defaults (generated setters call this).
+    #[doc(hidden)]
+    pub fn credential(mut self, index: usize, credential: Credential) -> Self {
+        self.credentials.retain(|(i, _)| *i != index);
+        self.credentials.push((index, credential));
         self
     }
 
@@ -161,41 +222,30 @@ impl<C: From<Client>> ClientBuilder<C> {
             headers.insert(name, value);
         }
 
-        let api_key = self.api_key.filter(|k| !k.is_empty()).or_else(|| from_env(defaults.api_key_env));
-        let auth_header = match defaults.auth {
-            AuthScheme::None => None,
-            scheme => {
-                let key = api_key.ok_or_else(|| {
-                    Error::Config(match defaults.api_key_env {
-                        Some(env) => format!(
-                            "no API key: pass one to `.api_key(...)` on the client builder or set the `{env}` environment variable"
-                        ),
-                        None => "no API key: pass one to `.api_key(...)` on the client builder".to_owned(),
-                    })
-                })?;
-                let (name, value) = match scheme {
-                    AuthScheme::Header(name) => (
-                        HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| Error::Config(format!("invalid authentication header name `{name}`")))?,
-                        HeaderValue::from_str(&key),
-                    ),
-                    _ => (AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}"))),
-                };
-                let mut value = value.map_err(|_| {
-                    Error::Config("the API key contains characters that are not allowed in an HTTP header".to_owned())
-                })?;
-                value.set_sensitive(true);
-                Some((name, value))
-            }
-        };
-
-        // Every request starts from this map: User-Agent, default headers, and authentication
-        // (unless a default header already sets that header).
-        let has_auth = auth_header.is_some();
-        if let Some((name, value)) = auth_header {
-            headers.entry(name).or_insert(value);
+        // Each scheme's credential, from the builder or the environment, as it goes on the wire.
+        let mut auth: Vec<Option<AuthValue>> = Vec::with_capacity(defaults.schemes.len());
+        for (index, scheme) in defaults.schemes.iter().enumerate() {
+            // An empty secret counts as none.
+            let given = self.credentials.iter().rev().find(|(i, _)| *i == index).map(|(_, c)| c.clone());
+            let given = given.filter(|c| !matches!(c, Credential::Secret(secret) if secret.is_empty()));
+            let credential = given.or_else(|| match scheme.kind {
+                AuthScheme::Basic => {
+                    let user = from_env(scheme.env.first().copied())?;
+                    Some(Credential::Basic { user, password: from_env(scheme.env.get(1).copied()).unwrap_or_default() })
+                }
+                _ => from_env(scheme.env.first().copied()).map(Credential::Secret),
+            });
+            auth.push(credential.map(|c| auth_value(scheme, c)).transpose()?);
         }
+        // The default requirement must be met now, so a missing key fails here, not at the first call.
+        let default_auth = choose(defaults.security, &auth).map_err(|missing| Error::Config(missing_credentials(&defaults, missing, "the API")))?;
 
+        // Every request starts from this map: User-Agent, default headers, and the default
+        // requirement's authentication headers (unless a default header already sets one).
+        let base_headers = headers.clone();
+        let mut auth_query = Vec::new();
+        let has_auth = auth.iter().any(Option::is_some);
+        apply(&default_auth, &auth, &mut headers, &mut auth_query, true);
         let base_url = self.base_url.or_else(|| from_env(defaults.base_url_env)).unwrap_or_else(|| defaults.base_url.to_owned());
         let base_url = parse_base_url(&base_url)?;
 
@@ -207,7 +257,19 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
 
         Ok(C::from(Client {
-            inner: Arc::new(ClientInner { http, base_url, has_auth, headers, query: self.query, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                defaults,
+                has_auth,
+                auth,
+                headers,
+                base_headers,
+                auth_query,
+                query: self.query,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
         }))
     }
 }
@@ -215,7 +277,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("credentials", &self.credentials.iter().map(|(i, _)| self.defaults.schemes.get(*i).map_or("?", |s| s.name)).collect::<Vec<_>>())
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -247,6 +309,90 @@ fn parse_base_url(text: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// How `credential` for `scheme` goes on the wire; its values are marked sensitive.
+fn auth_value(scheme: &SecurityScheme, credential: Credential) -> Result<AuthValue> {
+    let invalid = || Error::Config(format!("the credential of `{}` contains characters that are not allowed in an HTTP header", scheme.name));
+    let secret = |value: String| -> Result<HeaderValue> {
+        let mut value = HeaderValue::from_str(&value).map_err(|_| invalid())?;
+        value.set_sensitive(true);
+        Ok(value)
+    };
+    Ok(match (scheme.kind, credential) {
+        (AuthScheme::Basic, Credential::Basic { user, password }) => {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            AuthValue::Header(AUTHORIZATION, secret(format!("Basic {encoded}"))?)
+        }
+        (AuthScheme::Basic, Credential::Secret(_)) | (_, Credential::Basic { .. }) => {
+            return Err(Error::Config(format!("`{}` takes {}", scheme.name, if scheme.kind == AuthScheme::Basic { "a user name and a password" } else { "a single secret" })))
+        }
+        (AuthScheme::Bearer, Credential::Secret(token)) => AuthValue::Header(AUTHORIZATION, secret(format!("Bearer {token}"))?),
+        (AuthScheme::Header(name), Credential::Secret(key)) => AuthValue::Header(
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("invalid authentication header name `{name}`")))?,
+            secret(key)?,
+        ),
+        (AuthScheme::Query(name), Credential::Secret(key)) => AuthValue::Query(name, key),
+        (AuthScheme::Cookie(name), Credential::Secret(key)) => {
+            secret(key.clone())?;
+            AuthValue::Cookie(format!("{name}={key}"))
+        }
+    })
+}
+
+/// The schemes to send for `requirement`: the first alternative whose credentials are all set
+/// (none for an empty alternative or no requirement); else the schemes the first alternative lacks.
+fn choose(requirement: Requirement, auth: &[Option<AuthValue>]) -> std::result::Result<Vec<usize>, Vec<usize>> {
+    if requirement.is_empty() {
+        return Ok(Vec::new());
+    }
+    for alternative in requirement {
+        if alternative.iter().all(|i| auth.get(*i).is_some_and(Option::is_some)) {
+            return Ok(alternative.to_vec());
+        }
+    }
+    let first = requirement[0];
+    Err(first.iter().copied().filter(|i| !auth.get(*i).is_some_and(Option::is_some)).collect())
+}
+
+/// Adds the credentials of `schemes` to a request's headers and query.
+fn apply(schemes: &[usize], auth: &[Option<AuthValue>], headers: &mut HeaderMap, query: &mut Vec<(&'static str, String)>, keep_existing: bool) {
+    let mut cookies: Vec<&str> = Vec::new();
+    for value in schemes.iter().filter_map(|i| auth.get(*i).and_then(Option::as_ref)) {
+        match value {
+            AuthValue::Header(name, value) => {
+                if !(keep_existing && headers.contains_key(name)) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            AuthValue::Query(name, value) => query.push((name, value.clone())),
+            AuthValue::Cookie(pair) => cookies.push(pair),
+        }
+    }
+    if !cookies.is_empty() {
+        if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
+            value.set_sensitive(true);
+            headers.append(reqwest::header::COOKIE, value);
+        }
+    }
+}
+
+/// The message for credentials that `what` needs and the client does not have.
+fn missing_credentials(defaults: &ClientDefaults, missing: Vec<usize>, what: &str) -> String {
+    let schemes: Vec<String> = missing
+        .iter()
+        .filter_map(|i| defaults.schemes.get(*i))
+        .map(|scheme| {
+            let env = match scheme.env {
+                [] => String::new(),
+                [one] => format!(" or the `{one}` environment variable"),
+                [user, password, ..] => format!(" or the `{user}` and `{password}` environment variables"),
+            };
+            format!("`{}` (set it with `.{}(..)` on the client builder{env})", scheme.name, scheme.setter)
+        })
+        .collect();
+    format!("{what} needs credentials the client does not have: {}", schemes.join(", "))
+}
+
 fn header_pair(name: &str, value: &str) -> std::result::Result<(HeaderName, HeaderValue), String> {
     let header_name =
         HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
@@ -267,9 +413,17 @@ pub struct Client {
 struct ClientInner {
     http: reqwest::Client,
     base_url: Url,
-    /// Whether `headers` holds an authentication header (its value is marked sensitive).
+    defaults: ClientDefaults,
+    /// Whether the client has any credential.
     has_auth: bool,
+    /// Each scheme's credential as it goes on the wire, if the client has it.
+    auth: Vec<Option<AuthValue>>,
+    /// The headers of every request: with the default requirement's credentials in `headers`,
+    /// without in `base_headers` (for an operation that requires something else).
     headers: HeaderMap,
+    base_headers: HeaderMap,
+    /// Query parameters of the default requirement's credentials (API keys in the query).
+    auth_query: Vec<(&'static str, String)>,
     /// Default query parameters, added where a request does not set the same name.
     query: Vec<(String, String)>,
     timeout: Duration,
@@ -281,7 +435,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redacted_url(&inner.base_url))
-            .field("api_key", &inner.has_auth.then_some("[redacted]"))
+            .field("credentials", &inner.has_auth.then_some("[redacted]"))
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .finish_non_exhaustive()
@@ -539,25 +693,49 @@ impl Client {
         url.set_query(query);
         let overridden = |name: &str| request.options.query.iter().any(|(n, _)| n == name);
         let set_by_request = |name: &str| overridden(name) || request.query.iter().any(|(n, _)| n == name);
-        let pairs: Vec<&(String, String)> = request
+        let pairs: Vec<(&str, &str)> = request
             .query
             .iter()
             .filter(|(n, _)| !overridden(n))
             .chain(request.options.query.iter())
             .chain(self.inner.query.iter().filter(|(n, _)| !set_by_request(n)))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        if !pairs.is_empty() {
+        let own_auth;
+        let auth_query = match request.security {
+            None => &self.inner.auth_query,
+            Some(requirement) => {
+                own_auth = self.request_auth(request, requirement)?.1;
+                &own_auth
+            }
+        };
+        if !pairs.is_empty() || !auth_query.is_empty() {
             let mut query = url.query_pairs_mut();
-            for (name, value) in pairs {
+            for (name, value) in pairs.into_iter().chain(auth_query.iter().map(|(n, v)| (*n, v.as_str()))) {
                 query.append_pair(name, value);
             }
         }
         Ok(url)
     }
 
+    /// The headers (from the base headers) and auth query parameters of a request that requires
+    /// `requirement` rather than the API's default; a missing credential is an error naming it.
+    fn request_auth(&self, request: &ApiRequest, requirement: Requirement) -> Result<(HeaderMap, Vec<(&'static str, String)>)> {
+        let inner = &self.inner;
+        let schemes = choose(requirement, &inner.auth)
+            .map_err(|missing| Error::Config(missing_credentials(&inner.defaults, missing, &format!("`{} {}`", request.method, request.path))))?;
+        let mut headers = inner.base_headers.clone();
+        let mut query = Vec::new();
+        apply(&schemes, &inner.auth, &mut headers, &mut query, true);
+        Ok((headers, query))
+    }
+
     /// The headers of every attempt of a request (without `x-retry-count`).
     fn headers(&self, request: &ApiRequest, accept: &'static str) -> Result<HeaderMap> {
-        let mut headers = self.inner.headers.clone();
+        let mut headers = match request.security {
+            None => self.inner.headers.clone(),
+            Some(requirement) => self.request_auth(request, requirement)?.0,
+        };
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         for list in [&request.headers, &request.options.headers] {
             let mut seen: Vec<HeaderName> = Vec::new();
