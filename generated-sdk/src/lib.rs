@@ -124,7 +124,8 @@
 //!     .retry_base_delay(Duration::from_millis(250))      // backoff: base × 2^n ...
 //!     .retry_max_delay(Duration::from_secs(5))           // ... capped here
 //!     .default_header("x-team", "search")                // sent with every request
-//!     .default_query("project_id", "prj-123")            // scopes every call that sets no project_id
+//!     .project_id("prj-123")                             // every call that takes a project_id and sets none
+//!     .organization_id("org-456")                        // likewise for organization_id
 //!     .build()?;
 //! # Ok(())
 //! # }
@@ -173,7 +174,8 @@
 //!   String arguments take `impl Into<String>` (`&str`, `String`, `&String`); lists take any
 //!   `IntoIterator`.
 //! - Optional inputs are setters. Every request has `organization_id(..)` and `project_id(..)` to
-//!   scope it explicitly.
+//!   scope it explicitly; set them once on the client builder (`.project_id(..)`) to scope every
+//!   request that does not set its own.
 //! - `.await` (or `.send().await`) sends the request and gives the decoded body. `.with_response()`
 //!   gives status and headers too ([below](#per-request-options-and-raw-responses)).
 //! - A builder does nothing until it is awaited (the compiler warns about an unused builder).
@@ -1060,6 +1062,23 @@ pub const DEFAULTS: ClientDefaults = ClientDefaults {
     security: &[&[0]],
     user_agent: concat!("llama-cloud/", env!("CARGO_PKG_VERSION")),
 };
+
+/// Credentials for the API's other security schemes, and values of its shared parameters.
+impl ClientBuilder<LlamaCloud> {
+    /// Sets the `project_id` query parameter of every request whose operation takes it and does not set it itself (a value set on the request wins).
+    ///
+    /// ID of the project the request is scoped to.
+    pub fn project_id(self, value: impl std::fmt::Display) -> Self {
+        self.default_param("project_id", value)
+    }
+
+    /// Sets the `organization_id` query parameter of every request whose operation takes it and does not set it itself (a value set on the request wins).
+    ///
+    /// ID of the organization the request is scoped to.
+    pub fn organization_id(self, value: impl std::fmt::Display) -> Self {
+        self.default_param("organization_id", value)
+    }
+}
 
 /// The LlamaCloud API client. Cheap to clone: clones share one connection pool and configuration.
 #[derive(Debug, Clone)]

@@ -20,6 +20,8 @@ pub struct Api {
     pub base_url: String,
     pub env_base_url: Option<String>,
     pub security: Security,
+    /// `x-sdk.client-params`: parameters many operations take, settable once on the client.
+    pub client_params: Vec<ClientParam>,
     /// `x-sdk.extra-files`: a directory (relative to the spec) of hand-written files copied into the
     /// crate as they are, such as its README and examples.
     pub extra_files: Option<String>,
@@ -31,6 +33,18 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Paginated response types and how to page through them (one entry per type).
     pub page_types: Vec<PageImpl>,
+}
+
+/// A query or header parameter the client can hold a value of, sent by every operation that takes
+/// it unless the request sets its own (`project_id`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClientParam {
+    pub wire_name: String,
+    pub location: Location,
+    /// The client builder's setter.
+    pub setter: String,
+    /// The parameter's description, from the first operation that takes it.
+    pub description: Option<String>,
 }
 
 /// How the API authenticates (see `security.rs`).

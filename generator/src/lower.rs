@@ -134,6 +134,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         description: spec.info.description.clone(),
         base_url: spec.servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
         env_base_url: env_str("base-url"),
+        client_params: client_params(sdk, &root, &security)?,
         security,
         extra_files: ext_str("extra-files"),
         deny_missing_docs: settings
@@ -143,6 +144,34 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         types,
         page_types,
     })
+}
+
+/// `x-sdk.client-params`: the wire names of query or header parameters to offer on the client
+/// builder. Each must be a parameter of some operation; its setter avoids the builder's methods.
+fn client_params(sdk: Option<&Value>, root: &Resource, security: &Security) -> Result<Vec<ClientParam>, SpecError> {
+    let Some(list) = sdk.and_then(|s| s.get("client-params")) else { return Ok(Vec::new()) };
+    let pointer = "#/x-sdk/client-params";
+    let names = list.as_array().ok_or_else(|| SpecError::new(pointer, "expected a list of parameter names"))?;
+    let mut reserved: Vec<&str> = security::BUILDER_METHODS.to_vec();
+    reserved.extend(security.schemes.iter().map(|s| s.setter.as_str()));
+    let mut setters = Namespace::with_reserved(&reserved);
+    let mut params = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let at = pointer_push(pointer, &i.to_string());
+        let name = name.as_str().ok_or_else(|| SpecError::new(&at, "expected a parameter name"))?;
+        let mut found: Option<&Input> = None;
+        root.walk(&mut |resource| {
+            for op in &resource.operations {
+                let input = op.inputs.iter().find(|i| i.wire_name == name && matches!(i.location, Location::Query | Location::Header));
+                found = found.or(input);
+            }
+        });
+        let input = found.ok_or_else(|| SpecError::new(&at, format!("no operation has a query or header parameter `{name}`")))?;
+        let base = snake_name(name);
+        let setter = if setters.is_taken(&base) { setters.claim(&format!("default_{base}")) } else { setters.claim(&base) };
+        params.push(ClientParam { wire_name: name.to_owned(), location: input.location, setter, description: input.description.clone() });
+    }
+    Ok(params)
 }
 
 /// Sets each resource's description: that of the tag all its operations have first.

@@ -13,10 +13,10 @@ use serde_json::Value;
 use crate::ir::{AuthKind, Security, SecuritySchemeDef};
 use crate::naming::{snake_name, Namespace};
 
-/// Methods of the client builder that scheme setters must not take.
-const BUILDER_METHODS: &[&str] = &[
+/// Methods of the client builder that generated setters must not take.
+pub const BUILDER_METHODS: &[&str] = &[
     "api_key", "base_url", "timeout", "max_retries", "retry_base_delay", "retry_max_delay", "default_header", "default_query",
-    "http_client", "build", "credential", "new",
+    "http_client", "build", "credential", "default_param", "new",
 ];
 
 /// The API's schemes and default requirement. `env` is the `x-sdk.env` map: `api-key` names the

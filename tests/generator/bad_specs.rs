@@ -157,3 +157,11 @@ fn waits_that_read_one_job_type_must_read_it_alike() {
     let agreeing = spec.replace(", error: /state/note}", "}");
     openapi_sdkgen::Generator::new().ir(&agreeing).expect("two waits reading one job type the same way");
 }
+
+#[test]
+fn client_params_must_be_parameters_of_some_operation() {
+    let spec = format!("{HEADER}x-sdk:\n  client-params: [project_id, tenant]\npaths:\n  /things:\n    get:\n      operationId: list\n      parameters:\n        - {{name: project_id, in: query, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n");
+    let (pointer, message) = spec_error(&spec);
+    assert_eq!(pointer, "#/x-sdk/client-params/1");
+    assert!(message.contains("no operation has a query or header parameter `tenant`"), "{message}");
+}

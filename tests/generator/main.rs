@@ -114,6 +114,9 @@ fn security_schemes_lower_to_setters_env_vars_and_requirements() {
         "digest cannot be sent and `unused` is required nowhere: neither is offered"
     );
     assert_eq!(api.security.default, [vec![0, 1], vec![5]]);
+    // Shared parameters get setters that keep clear of the builder's own methods.
+    let params: Vec<(&str, &str)> = api.client_params.iter().map(|p| (p.wire_name.as_str(), p.setter.as_str())).collect();
+    assert_eq!(params, [("tenant", "tenant"), ("timeout", "default_timeout")]);
     let mut own: Vec<(String, Option<Vec<Vec<usize>>>)> = Vec::new();
     api.root.walk(&mut |resource| own.extend(resource.operations.iter().map(|op| (op.operation_id.clone(), op.security.clone()))));
     own.sort();
@@ -128,7 +131,7 @@ fn security_schemes_lower_to_setters_env_vars_and_requirements() {
         ]
     );
     // `x-sdk.env` names variables: `api-key` the main scheme's, a scheme's name its own.
-    let named = text.replace("info:\n", "x-sdk:\n  env: {api-key: VAULT_KEY, basic: [VAULT_USER, VAULT_PASS]}\ninfo:\n");
+    let named = text.replace("x-sdk:\n", "x-sdk:\n  env: {api-key: VAULT_KEY, basic: [VAULT_USER, VAULT_PASS]}\n");
     let api = openapi_sdkgen::Generator::new().ir(&named).expect("lowers");
     assert_eq!(api.security.schemes[0].env, ["VAULT_KEY"]);
     assert_eq!(api.security.schemes[4].env, ["VAULT_USER", "VAULT_PASS"]);

@@ -158,6 +158,20 @@ async fn upload_metadata_is_typed_like_the_rest_and_sent_as_json_text() {
     assert_eq!(added["metadata"], json!({"tags": ["q3"], "year": 2024.0}));
 }
 
+#[tokio::test]
+async fn project_and_organization_can_be_set_once_on_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []}))).mount(&server).await;
+    let client = LlamaCloud::builder().api_key("sk").base_url(server.uri()).project_id("prj-client").organization_id("org-1").build().expect("client");
+    client.beta().directories().list().await.expect("listed");
+    client.beta().directories().list().project_id("prj-request").await.expect("listed");
+    let requests = received(&server).await;
+    let query = |i: usize| -> Vec<(String, String)> { requests[i].url.query_pairs().into_owned().collect() };
+    assert!(query(0).contains(&("project_id".into(), "prj-client".into())) && query(0).contains(&("organization_id".into(), "org-1".into())), "{:?}", query(0));
+    // A value set on the request wins, and the parameter is sent once.
+    assert_eq!(query(1).iter().filter(|(n, _)| n == "project_id").collect::<Vec<_>>(), [&("project_id".to_owned(), "prj-request".to_owned())]);
+}
+
 #[test]
 fn new_is_the_api_key_shortcut() {
     let client = LlamaCloud::new("sk-new-key").expect("a key is all it needs");

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
-use crate::ir::{Api, AuthKind, SecuritySchemeDef};
+use crate::ir::{Api, AuthKind, Location, SecuritySchemeDef};
 use crate::layout::STANDALONE_FEATURE;
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
@@ -229,7 +229,7 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
             }
         }
     });
-    let scheme_setters = scheme_setters(api);
+    let scheme_setters = builder_setters(api);
     let mut runtime_names = vec!["Client", "ClientDefaults"];
     if !api.security.schemes.is_empty() {
         runtime_names.extend(["AuthScheme", "SecurityScheme"]);
@@ -319,10 +319,11 @@ fn scheme_phrase(scheme: &SecuritySchemeDef) -> String {
     }
 }
 
-/// A builder setter for each scheme but the main one (which the runtime's `api_key` sets).
-fn scheme_setters(api: &Api) -> TokenStream {
+/// A builder setter for each scheme but the main one (which the runtime's `api_key` sets), and
+/// one for each shared parameter (`x-sdk.client-params`).
+fn builder_setters(api: &Api) -> TokenStream {
     let client = ident(&api.client_name);
-    let setters: Vec<TokenStream> = api
+    let mut setters: Vec<TokenStream> = api
         .security
         .schemes
         .iter()
@@ -355,11 +356,27 @@ fn scheme_setters(api: &Api) -> TokenStream {
             }
         })
         .collect();
+    setters.extend(api.client_params.iter().map(|param| {
+        let setter = ident(&param.setter);
+        let wire = lit(&param.wire_name);
+        let place = if param.location == Location::Header { "header" } else { "query parameter" };
+        let described = param.description.as_deref().map(|d| format!("\n\n{}", d.trim())).unwrap_or_default();
+        let doc = doc_attrs(&format!(
+            "Sets the `{}` {place} of every request whose operation takes it and does not set it itself (a value set on the request wins).{described}",
+            param.wire_name
+        ));
+        quote! {
+            #doc
+            pub fn #setter(self, value: impl std::fmt::Display) -> Self {
+                self.default_param(#wire, value)
+            }
+        }
+    }));
     if setters.is_empty() {
         return TokenStream::new();
     }
     quote! {
-        /// Credentials for the API's other security schemes.
+        /// Credentials for the API's other security schemes, and values of its shared parameters.
         impl ClientBuilder<#client> {
             #(#setters)*
         }

@@ -8,16 +8,16 @@ use quote::quote;
 
 use super::{cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
-use crate::ir::{Api, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
+use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
-    emit_resource(&api.root, index, files)
+    emit_resource(&api.root, index, &api.client_params, files)
 }
 
-fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
+fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], files: &mut Emitted) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
-    let mut ctx = ModuleContext { index, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
+    let mut ctx = ModuleContext { index, client_params, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
 
     let handle = ident(&resource.type_name);
     // Top-level resources are cargo features.
@@ -121,7 +121,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, files: &mut Emitted) ->
     };
     files.insert(path.clone(), Source::Rust(tokens));
     for child in &resource.children {
-        emit_resource(child, index, files)?;
+        emit_resource(child, index, client_params, files)?;
     }
     Ok(())
 }
@@ -142,6 +142,8 @@ fn resource_summary(resource: &Resource) -> String {
 
 pub(super) struct ModuleContext<'a, 'i> {
     index: &'i TypeIndex<'a>,
+    /// Parameters the client may hold a value of (`x-sdk.client-params`).
+    client_params: &'i [ClientParam],
     /// Names imported from `crate::runtime`.
     pub(super) runtime: BTreeSet<&'static str>,
     pub(super) imports: Imports,
@@ -569,6 +571,10 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             }
         };
         statements.push(statement);
+        // A shared parameter the request leaves unset takes the client's value, if it has one.
+        if !input.required && ctx.client_params.iter().any(|p| p.wire_name == input.wire_name && p.location == input.location) {
+            statements.push(quote!(if self.#name.is_none() { request.#single_opt(#wire, self.client.default_param(#wire)); }));
+        }
     }
 
     let body = match &op.body {

@@ -114,6 +114,8 @@ pub struct ClientBuilder<C> {
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
+    /// Values of the API's shared parameters, sent by the operations that take them.
+    params: Vec<(&'static str, String)>,
     http_client: Option<reqwest::Client>,
     _client: PhantomData<fn() -> C>,
 }
@@ -130,6 +132,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             headers: Vec::new(),
             query: Vec::new(),
+            params: Vec::new(),
             http_client: None,
             _client: PhantomData,
         }
@@ -194,6 +197,15 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// `project_id`, to scope every call to one project).
     pub fn default_query(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         self.query.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Sets the client's value of a shared parameter (generated setters call this): operations
+    /// that take the parameter send it unless the request sets its own.
+    #[doc(hidden)]
+    pub fn default_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.params.retain(|(n, _)| *n != name);
+        self.params.push((name, value.to_string()));
         self
     }
 
@@ -267,6 +279,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 base_headers,
                 auth_query,
                 query: self.query,
+                params: self.params,
                 timeout: self.timeout,
                 retry: self.retry,
             }),
@@ -426,6 +439,8 @@ struct ClientInner {
     auth_query: Vec<(&'static str, String)>,
     /// Default query parameters, added where a request does not set the same name.
     query: Vec<(String, String)>,
+    /// The client's values of the API's shared parameters.
+    params: Vec<(&'static str, String)>,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -480,6 +495,12 @@ impl Client {
     /// The retry settings.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
+    }
+
+    /// The client's value of the shared parameter `name`, if set.
+    #[doc(hidden)]
+    pub fn default_param(&self, name: &str) -> Option<&str> {
+        self.inner.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
     /// Sends a request (with retries) and reads the whole body. Non-success statuses become the

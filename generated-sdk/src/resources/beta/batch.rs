@@ -286,7 +286,17 @@ impl BatchListRequest {
         request.query_opt("limit", self.limit.as_ref());
         request.query_opt("offset", self.offset.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.query_opt("status", self.status.as_ref());
         request.options = self.options;
         Ok((self.client, request))
@@ -417,7 +427,17 @@ impl BatchCreateRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/batch-processing");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.header_opt("temporal-namespace", self.temporal_namespace.as_ref());
         request.json(&self.body)?;
         request.options = self.options;
@@ -489,7 +509,17 @@ impl BatchGetRequest {
             format!("/api/v1/beta/batch-processing/{job_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -567,7 +597,17 @@ impl BatchCancelRequest {
             format!("/api/v1/beta/batch-processing/{job_id}/cancel"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.header_opt("temporal-namespace", self.temporal_namespace.as_ref());
         request.json(&self.body)?;
         request.options = self.options;

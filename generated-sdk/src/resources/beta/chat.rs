@@ -251,9 +251,19 @@ impl ChatListRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::GET, "/api/v1/chat");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("page_size", self.page_size.as_ref());
         request.query_opt("page_token", self.page_token.as_ref());
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -322,7 +332,17 @@ impl ChatCreateRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/chat");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -381,7 +401,17 @@ impl ChatGetRequest {
             format!("/api/v1/chat/{session_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -439,7 +469,17 @@ impl ChatDeleteRequest {
             format!("/api/v1/chat/{session_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -497,7 +537,17 @@ impl ChatGetSummaryRequest {
             format!("/api/v1/chat/{session_id}/summary"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -561,7 +611,17 @@ impl ChatSetTitleRequest {
             format!("/api/v1/chat/{session_id}/title"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -627,7 +687,17 @@ impl ChatStreamRequest {
             format!("/api/v1/chat/{session_id}/messages/stream"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))

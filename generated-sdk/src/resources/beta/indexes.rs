@@ -155,7 +155,17 @@ impl IndexesGetRequest {
             format!("/api/v1/indexes/{index_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -213,7 +223,17 @@ impl IndexesDeleteRequest {
             format!("/api/v1/indexes/{index_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -288,7 +308,17 @@ impl IndexesCreateRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/indexes");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -347,7 +377,17 @@ impl IndexesSyncRequest {
             format!("/api/v1/indexes/{index_id}/sync"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }

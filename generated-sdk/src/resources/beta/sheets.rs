@@ -324,9 +324,19 @@ impl SheetsListRequest {
             request.query_each("job_ids", values);
         }
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("page_size", self.page_size.as_ref());
         request.query_opt("page_token", self.page_token.as_ref());
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.query_opt("status", self.status.as_ref());
         request.options = self.options;
         Ok((self.client, request))
@@ -423,7 +433,17 @@ impl SheetsCreateRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/sheets/jobs");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -505,7 +525,17 @@ impl SheetsGetRequest {
         );
         request.query_opt("include_results", self.include_results.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -566,7 +596,17 @@ impl SheetsDeleteJobRequest {
             format!("/api/v1/beta/sheets/jobs/{spreadsheet_job_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -641,7 +681,17 @@ impl SheetsGetResultTableRequest {
         );
         request.query_opt("expires_at_seconds", self.expires_at_seconds.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }

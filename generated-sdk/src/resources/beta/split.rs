@@ -251,9 +251,19 @@ impl SplitListRequest {
             request.query_each("job_ids", values);
         }
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("page_size", self.page_size.as_ref());
         request.query_opt("page_token", self.page_token.as_ref());
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.query_opt("status", self.status.as_ref());
         request.options = self.options;
         Ok((self.client, request))
@@ -358,7 +368,17 @@ impl SplitCreateRequest {
     fn into_request(self) -> Result<(Client, ApiRequest)> {
         let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/split/jobs");
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -429,7 +449,17 @@ impl SplitGetRequest {
             format!("/api/v1/beta/split/jobs/{split_job_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }

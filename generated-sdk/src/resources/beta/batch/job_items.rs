@@ -171,7 +171,17 @@ impl JobItemsListRequest {
         request.query_opt("limit", self.limit.as_ref());
         request.query_opt("offset", self.offset.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.query_opt("status", self.status.as_ref());
         request.options = self.options;
         Ok((self.client, request))
@@ -238,7 +248,17 @@ impl JobItemsGetProcessingResultsRequest {
         );
         request.query_opt("job_type", self.job_type.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }

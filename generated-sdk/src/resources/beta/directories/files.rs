@@ -369,9 +369,19 @@ impl FilesListRequest {
         request.query_opt("file_id", self.file_id.as_ref());
         request.query_opt("include_deleted", self.include_deleted.as_ref());
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("page_size", self.page_size.as_ref());
         request.query_opt("page_token", self.page_token.as_ref());
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.query_opt("unique_id", self.unique_id.as_ref());
         request
             .query_opt("updated_at_on_or_after", self.updated_at_on_or_after.as_ref());
@@ -464,7 +474,17 @@ impl FilesAddRequest {
             format!("/api/v1/beta/directories/{directory_id}/files"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -541,7 +561,17 @@ impl FilesGetRequest {
             request.query_each("expand", values);
         }
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -604,7 +634,17 @@ impl FilesDeleteRequest {
             format!("/api/v1/beta/directories/{directory_id}/files/{directory_file_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.options = self.options;
         Ok((self.client, request))
     }
@@ -716,7 +756,17 @@ impl FilesUpdateRequest {
             format!("/api/v1/beta/directories/{directory_id}/files/{directory_file_id}"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         request.json(&self.body)?;
         request.options = self.options;
         Ok((self.client, request))
@@ -804,7 +854,17 @@ impl FilesUploadRequest {
             format!("/api/v1/beta/directories/{directory_id}/files/upload"),
         );
         request.query_opt("organization_id", self.organization_id.as_ref());
+        if self.organization_id.is_none() {
+            request
+                .query_opt(
+                    "organization_id",
+                    self.client.default_param("organization_id"),
+                );
+        }
         request.query_opt("project_id", self.project_id.as_ref());
+        if self.project_id.is_none() {
+            request.query_opt("project_id", self.client.default_param("project_id"));
+        }
         let mut form = MultipartForm::new();
         form = form.file("upload_file", self.upload_file);
         if let Some(value) = self.display_name {
