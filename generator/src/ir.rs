@@ -63,7 +63,10 @@ pub struct SecuritySchemeDef {
     pub kind: AuthKind,
     /// The client builder's setter (`api_key` for the main scheme).
     pub setter: String,
-    /// The environment variables it is read from: the secret, or user name and password.
+    /// For OAuth2 with a client credentials flow: the setter taking the client id and secret.
+    pub flow_setter: Option<String>,
+    /// The environment variables it is read from: the secret; user name and password (basic);
+    /// token, client id and client secret (OAuth2 with a client credentials flow).
     pub env: Vec<String>,
     pub description: Option<String>,
 }
@@ -78,6 +81,9 @@ pub enum AuthKind {
     Header(String),
     Query(String),
     Cookie(String),
+    /// OAuth2: a bearer token, or one obtained from `token_url` (client credentials flow) for
+    /// `scopes` (every scope a requirement in the spec names).
+    OAuth2 { token_url: Option<String>, scopes: Vec<String> },
 }
 
 /// A node of the resource tree (`beta` → `directories` → `files`).

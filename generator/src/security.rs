@@ -3,8 +3,10 @@
 //! requirements as index sets (alternatives of schemes sent together).
 //!
 //! API keys go in a header, the query or a cookie; HTTP `basic` and `bearer` in `Authorization`;
-//! OAuth2 and OpenID Connect take a bearer token the user obtains. Other HTTP schemes (digest, ...)
-//! cannot be sent: an alternative needing one is dropped, so it is never chosen.
+//! OpenID Connect takes a bearer token the user obtains, and so does OAuth2, whose client
+//! credentials flow the client can also run itself (for every scope the spec's requirements name).
+//! Other HTTP schemes (digest, ...) cannot be sent: an alternative needing one is dropped, so it
+//! is never chosen.
 
 use heck::ToShoutySnakeCase;
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme};
@@ -46,12 +48,20 @@ pub fn lower(spec: &OpenAPI, crate_name: &str, env: Option<&Value>) -> Security 
 
     let mut security = Security { schemes: Vec::new(), default: Vec::new() };
     for (name, scheme) in &schemes {
-        let Some(kind) = kind(scheme) else { continue };
+        let Some(mut kind) = kind(scheme) else { continue };
+        if let AuthKind::OAuth2 { scopes, .. } = &mut kind {
+            for scope in requirements.iter().filter_map(|r| r.get(*name)).flatten() {
+                if !scopes.contains(scope) {
+                    scopes.push(scope.clone());
+                }
+            }
+        }
         security.schemes.push(SecuritySchemeDef {
             name: name.to_string(),
             kind,
             // The setter's first choice: what the scheme takes; named for real in `name_setters`.
             setter: setter_base(name, scheme),
+            flow_setter: None,
             env: Vec::new(),
             description: description(scheme),
         });
@@ -92,7 +102,10 @@ fn kind(scheme: &SecurityScheme) -> Option<AuthKind> {
         SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Some(AuthKind::Bearer),
         SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Some(AuthKind::Basic),
         SecurityScheme::HTTP { .. } => None,
-        SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Some(AuthKind::Bearer),
+        SecurityScheme::OAuth2 { flows, .. } => {
+            Some(AuthKind::OAuth2 { token_url: flows.client_credentials.as_ref().map(|flow| flow.token_url.clone()), scopes: Vec::new() })
+        }
+        SecurityScheme::OpenIDConnect { .. } => Some(AuthKind::Bearer),
     }
 }
 
@@ -140,10 +153,26 @@ fn name_setters(security: &mut Security, crate_name: &str, env: Option<&Value>) 
             Some(Value::Array(vars)) => vars.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
             _ => Vec::new(),
         };
+        let flow = matches!(scheme.kind, AuthKind::OAuth2 { token_url: Some(_), .. });
+        if flow {
+            scheme.flow_setter = Some(if setters.is_taken("client_credentials") {
+                setters.claim(&format!("{}_client_credentials", snake_name(&scheme.name)))
+            } else {
+                setters.claim("client_credentials")
+            });
+        }
+        // A flow's client id and secret: `<CRATE>_CLIENT_ID`/`_SECRET`, prefixed like its setter.
+        let flow_env = |setter: &str| {
+            let stem = if setter == "client_credentials" { prefix.clone() } else { format!("{prefix}_{}", setter.trim_end_matches("_client_credentials").to_shouty_snake_case()) };
+            [format!("{stem}_CLIENT_ID"), format!("{stem}_CLIENT_SECRET")]
+        };
         if Some(index) == primary {
             scheme.setter = "api_key".to_owned();
             let var = env.and_then(|e| e.get("api-key")).and_then(Value::as_str).map(str::to_owned);
             scheme.env = if named.is_empty() { vec![var.unwrap_or_else(|| format!("{prefix}_API_KEY"))] } else { named };
+            if let Some(setter) = scheme.flow_setter.as_deref().filter(|_| scheme.env.len() == 1) {
+                scheme.env.extend(flow_env(setter));
+            }
             continue;
         }
         // A second scheme of one kind is told apart by its name (`admin_basic_auth`).
@@ -156,7 +185,11 @@ fn name_setters(security: &mut Security, crate_name: &str, env: Option<&Value>) 
             let stem = if scheme.setter == "basic_auth" { prefix.clone() } else { format!("{prefix}_{}", scheme.setter.to_shouty_snake_case()) };
             vec![format!("{stem}_USERNAME"), format!("{stem}_PASSWORD")]
         } else {
-            vec![format!("{prefix}_{}", scheme.setter.to_shouty_snake_case())]
+            let mut vars = vec![format!("{prefix}_{}", scheme.setter.to_shouty_snake_case())];
+            if let Some(setter) = &scheme.flow_setter {
+                vars.extend(flow_env(setter));
+            }
+            vars
         };
     }
 }

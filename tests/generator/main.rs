@@ -108,12 +108,18 @@ fn security_schemes_lower_to_setters_env_vars_and_requirements() {
             ("session", &AuthKind::Cookie("session_id".into()), "session", vec!["VAULT_SDK_SESSION"]),
             ("basic", &AuthKind::Basic, "basic_auth", vec!["VAULT_SDK_USERNAME", "VAULT_SDK_PASSWORD"]),
             ("bearer", &AuthKind::Bearer, "bearer_token", vec!["VAULT_SDK_BEARER_TOKEN"]),
-            ("oauth", &AuthKind::Bearer, "oauth_token", vec!["VAULT_SDK_OAUTH_TOKEN"]),
+            (
+                "oauth",
+                &AuthKind::OAuth2 { token_url: Some("https://vault.example.com/oauth/token".into()), scopes: vec!["reports:read".into()] },
+                "oauth_token",
+                vec!["VAULT_SDK_OAUTH_TOKEN", "VAULT_SDK_CLIENT_ID", "VAULT_SDK_CLIENT_SECRET"]
+            ),
             ("oidc", &AuthKind::Bearer, "openid_connect_token", vec!["VAULT_SDK_OPENID_CONNECT_TOKEN"]),
         ],
         "digest cannot be sent and `unused` is required nowhere: neither is offered"
     );
     assert_eq!(api.security.default, [vec![0, 1], vec![5]]);
+    assert_eq!(api.security.schemes[6].flow_setter.as_deref(), Some("client_credentials"), "the OAuth2 flow gets its own setter");
     // Shared parameters get setters that keep clear of the builder's own methods.
     let params: Vec<(&str, &str)> = api.client_params.iter().map(|p| (p.wire_name.as_str(), p.setter.as_str())).collect();
     assert_eq!(params, [("tenant", "tenant"), ("timeout", "default_timeout")]);

@@ -144,3 +144,140 @@ async fn no_secret_shows_in_debug_output_or_errors() {
     }
     assert!(shown.contains("apiKey") && shown.contains("[redacted]"), "the builder names its schemes, not their secrets: {shown}");
 }
+
+/// An API whose one scheme is OAuth2 with a client credentials flow at `/oauth/token`.
+const OAUTH: ClientDefaults = ClientDefaults {
+    base_url: "https://api.example.invalid",
+    base_url_env: None,
+    schemes: &[SecurityScheme {
+        name: "oauth",
+        kind: AuthScheme::OAuth2 { token_url: Some("/oauth/token"), scopes: &["read", "write"] },
+        setter: "api_key",
+        env: &["SDK_AUTH_TEST_UNSET_TOKEN", "SDK_AUTH_TEST_UNSET_CLIENT_ID", "SDK_AUTH_TEST_UNSET_CLIENT_SECRET"],
+    }],
+    security: &[&[0]],
+    user_agent: "oauth-tests",
+};
+
+/// Issues `tok-1`, `tok-2`, ... valid for `expires_in` seconds, counting the fetches.
+struct TokenIssuer {
+    expires_in: u64,
+    fetches: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl wiremock::Respond for TokenIssuer {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        // A slow token endpoint, so concurrent requests overlap while one fetch is under way.
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": self.expires_in}))
+            .set_delay(std::time::Duration::from_millis(50))
+    }
+}
+
+/// The API answers 401 to `rejected` tokens and 200 to others.
+async fn oauth_server(expires_in: u64, rejected: &[&str]) -> (MockServer, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use wiremock::matchers::{header, method, path};
+    let server = MockServer::start().await;
+    let fetches = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(TokenIssuer { expires_in, fetches: fetches.clone() }).mount(&server).await;
+    for token in rejected {
+        Mock::given(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"detail":"expired"}"#))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_string("{}")).with_priority(10).mount(&server).await;
+    (server, fetches)
+}
+
+fn oauth_client(server: &MockServer) -> sdk_runtime::runtime::Client {
+    let credentials = Credential::ClientCredentials { client_id: "app-1".into(), client_secret: "cs-SECRET-7".into() };
+    ClientBuilder::<TestClient>::new(OAUTH).base_url(server.uri()).credential(0, credentials).max_retries(0).build().unwrap().0
+}
+
+fn fetches(counter: &std::sync::Arc<std::sync::atomic::AtomicUsize>) -> usize {
+    counter.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_one_token_and_reuse_it() {
+    let (server, counter) = oauth_server(3600, &[]).await;
+    let client = oauth_client(&server);
+    for _ in 0..3 {
+        client.send_empty(request(None)).await.unwrap();
+    }
+    assert_eq!(fetches(&counter), 1);
+    let requests = received(&server).await;
+    let token_request = &requests[0];
+    assert_eq!(header(token_request, "authorization"), Some("Basic YXBwLTE6Y3MtU0VDUkVULTc="), "client id and secret, as HTTP basic");
+    assert_eq!(String::from_utf8_lossy(&token_request.body), "grant_type=client_credentials&scope=read+write");
+    assert!(requests[1..].iter().all(|r| header(r, "authorization") == Some("Bearer tok-1")));
+}
+
+#[tokio::test]
+async fn a_token_about_to_expire_is_refreshed_before_use() {
+    // `expires_in: 0`: every request finds the token due and fetches another.
+    let (server, counter) = oauth_server(0, &[]).await;
+    let client = oauth_client(&server);
+    client.send_empty(request(None)).await.unwrap();
+    client.send_empty(request(None)).await.unwrap();
+    assert_eq!(fetches(&counter), 2);
+    let requests = received(&server).await;
+    let tokens: Vec<&str> = requests.iter().filter(|r| r.url.path() == "/things").filter_map(|r| header(r, "authorization")).collect();
+    assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-2"]);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_fetched_again_once() {
+    // tok-1 is rejected: one new token, and the request goes through with it.
+    let (server, counter) = oauth_server(3600, &["tok-1"]).await;
+    let client = oauth_client(&server);
+    client.send_empty(request(None)).await.unwrap();
+    assert_eq!(fetches(&counter), 2);
+    let requests = received(&server).await;
+    let tokens: Vec<&str> = requests.iter().filter(|r| r.url.path() == "/things").filter_map(|r| header(r, "authorization")).collect();
+    assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-2"]);
+
+    // When the new token is rejected too, the 401 is the answer: no loop of fetches.
+    let (server, counter) = oauth_server(3600, &["tok-1", "tok-2"]).await;
+    let error = oauth_client(&server).send_empty(request(None)).await.unwrap_err();
+    assert!(matches!(error, Error::Authentication(_)), "{error:?}");
+    assert_eq!(fetches(&counter), 2);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_requests_share_one_token_fetch() {
+    let (server, counter) = oauth_server(3600, &[]).await;
+    let client = oauth_client(&server);
+    let requests = (0..50).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.send_empty(request(None)).await })
+    });
+    for handle in futures::future::join_all(requests).await {
+        handle.unwrap().unwrap();
+    }
+    assert_eq!(fetches(&counter), 1);
+    assert_eq!(received(&server).await.len(), 51);
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_the_error_and_secrets_stay_hidden() {
+    use wiremock::matchers::path;
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token")).respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"invalid_client"}"#)).mount(&server).await;
+    let client = oauth_client(&server);
+    let error = client.send_empty(request(None)).await.unwrap_err();
+    assert!(matches!(error, Error::Authentication(_)), "{error:?}");
+    assert_eq!(received(&server).await.len(), 1, "the API itself is not called without a token");
+    let shown = format!("{error} {error:?} {client:?}");
+    assert!(!shown.contains("cs-SECRET-7") && !shown.contains("YXBwLTE6"), "{shown}");
+
+    // A token given by the user goes as it is, with no flow.
+    let (server, counter) = oauth_server(3600, &[]).await;
+    let TestClient(client) = ClientBuilder::<TestClient>::new(OAUTH).base_url(server.uri()).api_key("given-token").build().unwrap();
+    client.send_empty(request(None)).await.unwrap();
+    assert_eq!(fetches(&counter), 0);
+    assert_eq!(header(&received(&server).await[0], "authorization"), Some("Bearer given-token"));
+}

@@ -40,6 +40,13 @@ pub enum AuthScheme {
     Query(&'static str),
     /// An API key as the named cookie (`Cookie: session=<key>`).
     Cookie(&'static str),
+    /// OAuth2: a token the user gives, sent as a bearer token, or one the client obtains with the
+    /// client credentials flow from `token_url` (relative to the base URL if not absolute), for
+    /// `scopes`, cached and refreshed before it expires.
+    OAuth2 {
+        token_url: Option<&'static str>,
+        scopes: &'static [&'static str],
+    },
 }
 
 /// One security scheme of the API, as the generated crate declares it.
@@ -51,8 +58,9 @@ pub struct SecurityScheme {
     pub kind: AuthScheme,
     /// The client builder's setter for it (`api_key`, `basic_auth`, ...), for messages.
     pub setter: &'static str,
-    /// The environment variables it is read from when the builder sets none: the secret, or
-    /// (for [`AuthScheme::Basic`]) the user name and the password.
+    /// The environment variables it is read from when the builder sets none: the secret; for
+    /// [`AuthScheme::Basic`] the user name and the password; for [`AuthScheme::OAuth2`] the token,
+    /// then the client id and the client secret of the client credentials flow.
     pub env: &'static [&'static str],
 }
 
@@ -93,6 +101,8 @@ pub enum Credential {
     Secret(String),
     /// A user name and a password.
     Basic { user: String, password: String },
+    /// The client id and secret of an OAuth2 client credentials flow.
+    ClientCredentials { client_id: String, client_secret: String },
 }
 
 /// How a credential goes on the wire, prepared once when the client is built.
@@ -101,6 +111,73 @@ enum AuthValue {
     Header(HeaderName, HeaderValue),
     Query(&'static str, String),
     Cookie(String),
+    /// A token obtained when a request needs it.
+    OAuth(Arc<TokenSource>),
+}
+
+/// An OAuth2 client credentials flow: the token it holds, fetched once for all requests.
+struct TokenSource {
+    token_url: &'static str,
+    scopes: &'static [&'static str],
+    client_id: String,
+    client_secret: String,
+    /// Held while a token is fetched, so concurrent requests wait for one fetch.
+    token: tokio::sync::Mutex<Option<Token>>,
+}
+
+#[derive(Clone)]
+struct Token {
+    /// `Bearer <token>`, marked sensitive.
+    value: HeaderValue,
+    /// When to fetch a new one (some time before it expires); `None`: when the API rejects it.
+    refresh_at: Option<tokio::time::Instant>,
+}
+
+impl TokenSource {
+    /// The current token, fetched first if there is none, it is due for refresh, or it is `stale`
+    /// (the one the API just rejected; a token another request already replaced is not fetched again).
+    async fn token(&self, client: &Client, stale: Option<&HeaderValue>) -> Result<HeaderValue> {
+        let mut slot = self.token.lock().await;
+        if let Some(token) = slot.as_ref() {
+            let due = token.refresh_at.is_some_and(|at| tokio::time::Instant::now() >= at);
+            if !due && stale != Some(&token.value) {
+                return Ok(token.value.clone());
+            }
+        }
+        let token = self.fetch(client).await?;
+        let value = token.value.clone();
+        *slot = Some(token);
+        Ok(value)
+    }
+
+    async fn fetch(&self, client: &Client) -> Result<Token> {
+        let inner = &client.inner;
+        let url = inner.base_url.join(self.token_url).map_err(|e| Error::Config(format!("invalid OAuth2 token URL `{}`: {e}", self.token_url)))?;
+        let mut form = vec![("grant_type", "client_credentials".to_owned())];
+        if !self.scopes.is_empty() {
+            form.push(("scope", self.scopes.join(" ")));
+        }
+        let timeout = inner.timeout;
+        tracing::debug!(token_url = %url, "fetching an OAuth2 token");
+        let request = inner.http.post(url).basic_auth(&self.client_id, Some(&self.client_secret)).form(&form).timeout(timeout);
+        let response = request.send().await.map_err(|e| Error::from_reqwest(e, timeout))?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response.bytes().await.map_err(|e| Error::from_reqwest(e, timeout))?;
+        if !status.is_success() {
+            return Err(Error::from_response(status, headers, &body));
+        }
+        let decode = |message: &str| Error::Decode { message: message.to_owned(), path: None, body: "[token response withheld]".to_owned() };
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| decode("the OAuth2 token response is not JSON"))?;
+        let access_token = json.get("access_token").and_then(serde_json::Value::as_str).ok_or_else(|| decode("the OAuth2 token response has no `access_token`"))?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {access_token}")).map_err(|_| decode("the OAuth2 access token is not a valid header value"))?;
+        value.set_sensitive(true);
+        // Refreshed a little before it expires: 30 s early, or halfway for short-lived tokens.
+        let refresh_at = json.get("expires_in").and_then(serde_json::Value::as_f64).filter(|s| s.is_finite() && *s >= 0.0).map(|seconds| {
+            let lifetime = Duration::from_secs_f64(seconds.min(1e9));
+            tokio::time::Instant::now() + lifetime.saturating_sub(Duration::from_secs(30)).max(lifetime / 2)
+        });
+        Ok(Token { value, refresh_at })
+    }
 }
 
 /// Configures and builds a client of type `C` (the generated client, which wraps [`Client`]).
@@ -247,6 +324,10 @@ impl<C: From<Client>> ClientBuilder<C> {
                     let user = from_env(scheme.env.first().copied())?;
                     Some(Credential::Basic { user, password: from_env(scheme.env.get(1).copied()).unwrap_or_default() })
                 }
+                AuthScheme::OAuth2 { token_url: Some(_), .. } => from_env(scheme.env.first().copied()).map(Credential::Secret).or_else(|| {
+                    let client_id = from_env(scheme.env.get(1).copied())?;
+                    Some(Credential::ClientCredentials { client_id, client_secret: from_env(scheme.env.get(2).copied()).unwrap_or_default() })
+                }),
                 _ => from_env(scheme.env.first().copied()).map(Credential::Secret),
             });
             auth.push(credential.map(|c| auth_value(scheme, c)).transpose()?);
@@ -260,6 +341,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         let mut auth_query = Vec::new();
         let has_auth = auth.iter().any(Option::is_some);
         apply(&default_auth, &auth, &mut headers, &mut auth_query, true);
+        let default_oauth = oauth_source(&default_auth, &auth);
         let base_url = self.base_url.or_else(|| from_env(defaults.base_url_env)).unwrap_or_else(|| defaults.base_url.to_owned());
         let base_url = parse_base_url(&base_url)?;
 
@@ -277,6 +359,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 defaults,
                 has_auth,
                 auth,
+                default_oauth,
                 headers,
                 base_headers,
                 auth_query,
@@ -338,10 +421,20 @@ fn auth_value(scheme: &SecurityScheme, credential: Credential) -> Result<AuthVal
             let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
             AuthValue::Header(AUTHORIZATION, secret(format!("Basic {encoded}"))?)
         }
-        (AuthScheme::Basic, Credential::Secret(_)) | (_, Credential::Basic { .. }) => {
-            return Err(Error::Config(format!("`{}` takes {}", scheme.name, if scheme.kind == AuthScheme::Basic { "a user name and a password" } else { "a single secret" })))
+        (AuthScheme::OAuth2 { token_url: Some(token_url), scopes }, Credential::ClientCredentials { client_id, client_secret }) => {
+            AuthValue::OAuth(Arc::new(TokenSource { token_url, scopes, client_id, client_secret, token: tokio::sync::Mutex::new(None) }))
         }
-        (AuthScheme::Bearer, Credential::Secret(token)) => AuthValue::Header(AUTHORIZATION, secret(format!("Bearer {token}"))?),
+        (AuthScheme::Basic, _) | (_, Credential::Basic { .. }) | (_, Credential::ClientCredentials { .. }) => {
+            let takes = match scheme.kind {
+                AuthScheme::Basic => "a user name and a password",
+                AuthScheme::OAuth2 { token_url: Some(_), .. } => "a token or client credentials",
+                _ => "a single secret",
+            };
+            return Err(Error::Config(format!("`{}` takes {takes}", scheme.name)));
+        }
+        (AuthScheme::Bearer | AuthScheme::OAuth2 { .. }, Credential::Secret(token)) => {
+            AuthValue::Header(AUTHORIZATION, secret(format!("Bearer {token}"))?)
+        }
         (AuthScheme::Header(name), Credential::Secret(key)) => AuthValue::Header(
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("invalid authentication header name `{name}`")))?,
             secret(key)?,
@@ -369,6 +462,14 @@ fn choose(requirement: Requirement, auth: &[Option<AuthValue>]) -> std::result::
     Err(first.iter().copied().filter(|i| !auth.get(*i).is_some_and(Option::is_some)).collect())
 }
 
+/// The OAuth2 client credentials flow among `schemes`, if any.
+fn oauth_source(schemes: &[usize], auth: &[Option<AuthValue>]) -> Option<Arc<TokenSource>> {
+    schemes.iter().find_map(|i| match auth.get(*i) {
+        Some(Some(AuthValue::OAuth(source))) => Some(Arc::clone(source)),
+        _ => None,
+    })
+}
+
 /// Adds the credentials of `schemes` to a request's headers and query.
 fn apply(schemes: &[usize], auth: &[Option<AuthValue>], headers: &mut HeaderMap, query: &mut Vec<(&'static str, String)>, keep_existing: bool) {
     let mut cookies: Vec<&str> = Vec::new();
@@ -381,6 +482,8 @@ fn apply(schemes: &[usize], auth: &[Option<AuthValue>], headers: &mut HeaderMap,
             }
             AuthValue::Query(name, value) => query.push((name, value.clone())),
             AuthValue::Cookie(pair) => cookies.push(pair),
+            // Obtained asynchronously when the request is sent (`Client::oauth_source`).
+            AuthValue::OAuth(_) => {}
         }
     }
     if !cookies.is_empty() {
@@ -400,7 +503,8 @@ fn missing_credentials(defaults: &ClientDefaults, missing: Vec<usize>, what: &st
             let env = match scheme.env {
                 [] => String::new(),
                 [one] => format!(" or the `{one}` environment variable"),
-                [user, password, ..] => format!(" or the `{user}` and `{password}` environment variables"),
+                [user, password] => format!(" or the `{user}` and `{password}` environment variables"),
+                [token, id, secret, ..] => format!(" or the `{token}` environment variable, or `{id}` and `{secret}` for the client credentials flow"),
             };
             format!("`{}` (set it with `.{}(..)` on the client builder{env})", scheme.name, scheme.setter)
         })
@@ -433,6 +537,8 @@ struct ClientInner {
     has_auth: bool,
     /// Each scheme's credential as it goes on the wire, if the client has it.
     auth: Vec<Option<AuthValue>>,
+    /// The OAuth2 flow of the default requirement, if it has one.
+    default_oauth: Option<Arc<TokenSource>>,
     /// The headers of every request: with the default requirement's credentials in `headers`,
     /// without in `base_headers` (for an operation that requires something else).
     headers: HeaderMap,
@@ -590,6 +696,16 @@ impl Client {
         // Built once for the first attempt and moved into it; a retry (the rare case) builds them again.
         let mut url = Some(self.url(request)?);
         let mut headers = Some(self.headers(request, accept)?);
+        // An OAuth2 token the request needs: fetched (or taken from the cache) before the first attempt.
+        let oauth = match request.security {
+            None => self.inner.default_oauth.clone(),
+            Some(requirement) => choose(requirement, &self.inner.auth).ok().and_then(|schemes| oauth_source(&schemes, &self.inner.auth)),
+        };
+        let mut token = match &oauth {
+            Some(source) => Some(source.token(self, None).await?),
+            None => None,
+        };
+        let mut token_refreshed = false;
         let fixed_body = match request.body.fixed_bytes()? {
             Some((content_type, data)) => Some((
                 HeaderValue::from_str(&content_type)
@@ -608,10 +724,13 @@ impl Client {
         let mut retry = 0u32;
         loop {
             let attempt = retry;
-            let attempt_headers = match headers.take() {
+            let mut attempt_headers = match headers.take() {
                 Some(headers) => headers,
                 None => self.headers(request, accept)?,
             };
+            if let Some(token) = &token {
+                attempt_headers.insert(AUTHORIZATION, token.clone());
+            }
             let attempt_url = match url.take() {
                 Some(url) => url,
                 None => self.url(request)?,
@@ -624,6 +743,13 @@ impl Client {
                     return Ok(sent);
                 }
                 Ok(Attempt::Failure { status, headers, body }) => {
+                    // A rejected OAuth2 token is fetched again once, and the request sent again at once.
+                    if let (StatusCode::UNAUTHORIZED, false, true, Some(source)) = (status, token_refreshed, replayable, &oauth) {
+                        tracing::debug!(attempt, "the OAuth2 token was rejected; fetching a new one");
+                        token_refreshed = true;
+                        token = Some(source.token(self, token.as_ref()).await?);
+                        continue;
+                    }
                     let retryable = should_retry(status, &headers);
                     tracing::debug!(attempt, status = status.as_u16(), retryable, "request failed");
                     if !(can_retry && retryable) {

@@ -193,6 +193,13 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
             AuthKind::Header(name) => quote!(AuthScheme::Header(#name)),
             AuthKind::Query(name) => quote!(AuthScheme::Query(#name)),
             AuthKind::Cookie(name) => quote!(AuthScheme::Cookie(#name)),
+            AuthKind::OAuth2 { token_url, scopes } => {
+                let token_url = match token_url {
+                    Some(url) => quote!(Some(#url)),
+                    None => quote!(None),
+                };
+                quote!(AuthScheme::OAuth2 { token_url: #token_url, scopes: &[#(#scopes),*] })
+            }
         };
         quote!(SecurityScheme { name: #name, kind: #kind, setter: #setter, env: &[#(#env),*] })
     });
@@ -234,7 +241,7 @@ fn lib_rs(api: &Api, guide: Option<&str>) -> TokenStream {
     if !api.security.schemes.is_empty() {
         runtime_names.extend(["AuthScheme", "SecurityScheme"]);
     }
-    if api.security.schemes.iter().any(|s| s.setter != "api_key") {
+    if api.security.schemes.iter().any(|s| s.setter != "api_key" || s.flow_setter.is_some()) {
         runtime_names.push("Credential");
     }
     runtime_names.sort_unstable();
@@ -316,6 +323,7 @@ fn scheme_phrase(scheme: &SecuritySchemeDef) -> String {
         AuthKind::Header(name) => format!("the `{}` API key, sent in the `{name}` header", scheme.name),
         AuthKind::Query(name) => format!("the `{}` API key, sent as the `{name}` query parameter", scheme.name),
         AuthKind::Cookie(name) => format!("the `{}` API key, sent as the `{name}` cookie", scheme.name),
+        AuthKind::OAuth2 { .. } => format!("the `{}` OAuth2 access token, sent as `Authorization: Bearer <token>`", scheme.name),
     }
 }
 
@@ -323,6 +331,26 @@ fn scheme_phrase(scheme: &SecuritySchemeDef) -> String {
 /// one for each shared parameter (`x-sdk.client-params`).
 fn builder_setters(api: &Api) -> TokenStream {
     let client = ident(&api.client_name);
+    let flows = api.security.schemes.iter().enumerate().filter_map(|(index, scheme)| {
+        let AuthKind::OAuth2 { token_url: Some(token_url), scopes } = &scheme.kind else { return None };
+        let setter = ident(scheme.flow_setter.as_deref()?);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let scopes = if scopes.is_empty() { String::new() } else { format!(" for the scopes {}", scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) };
+        let env = match scheme.env.as_slice() {
+            [_, id, secret, ..] => format!(" (instead of reading them from `{id}` and `{secret}`)"),
+            _ => String::new(),
+        };
+        let doc = doc_attrs(&format!(
+            "Sets the client id and secret of the `{}` OAuth2 client credentials flow{env}: the client fetches a token from `{token_url}`{scopes} when a request needs one, keeps it until shortly before it expires, shares one fetch among concurrent requests, and fetches a new one once when the API rejects it.",
+            scheme.name
+        ));
+        Some(quote! {
+            #doc
+            pub fn #setter(self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                self.credential(#index, Credential::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() })
+            }
+        })
+    });
     let mut setters: Vec<TokenStream> = api
         .security
         .schemes
@@ -334,8 +362,8 @@ fn builder_setters(api: &Api) -> TokenStream {
             let setter = ident(&scheme.setter);
             let env = match scheme.env.as_slice() {
                 [] => String::new(),
-                [one] => format!(" (instead of reading it from `{one}`)"),
-                [user, password, ..] => format!(" (instead of reading them from `{user}` and `{password}`)"),
+                [user, password] if scheme.kind == AuthKind::Basic => format!(" (instead of reading them from `{user}` and `{password}`)"),
+                [secret, ..] => format!(" (instead of reading it from `{secret}`)"),
             };
             let described = scheme.description.as_deref().map(|d| format!("\n\n{}", d.trim())).unwrap_or_default();
             let doc = doc_attrs(&format!("Sets {}{env}.{described}", scheme_phrase(scheme)));
@@ -356,6 +384,7 @@ fn builder_setters(api: &Api) -> TokenStream {
             }
         })
         .collect();
+    setters.extend(flows);
     setters.extend(api.client_params.iter().map(|param| {
         let setter = ident(&param.setter);
         let wire = lit(&param.wire_name);
@@ -390,9 +419,13 @@ fn authentication_doc(api: &Api) -> String {
         .schemes
         .iter()
         .map(|scheme| {
-            let env = scheme.env.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" and ");
-            let from = if env.is_empty() { String::new() } else { format!(", or from {env}") };
-            format!("- {}: `.{}(..)` on the builder{from}.", scheme_phrase(scheme), scheme.setter)
+            let from = match scheme.env.as_slice() {
+                [] => String::new(),
+                [token, id, secret] if scheme.flow_setter.is_some() => format!(", or from `{token}` (or `{id}` and `{secret}` for the flow)"),
+                vars => format!(", or from {}", vars.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" and ")),
+            };
+            let flow = scheme.flow_setter.as_deref().map(|setter| format!(" (or `.{setter}(client_id, client_secret)` for the client credentials flow)")).unwrap_or_default();
+            format!("- {}: `.{}(..)` on the builder{flow}{from}.", scheme_phrase(scheme), scheme.setter)
         })
         .collect();
     if lines.is_empty() {
