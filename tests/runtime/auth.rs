@@ -281,3 +281,55 @@ async fn a_failing_token_endpoint_is_the_error_and_secrets_stay_hidden() {
     assert_eq!(fetches(&counter), 0);
     assert_eq!(header(&received(&server).await[0], "authorization"), Some("Bearer given-token"));
 }
+
+/// Records every event and span field at every level, to check that no secret is logged.
+#[derive(Clone, Default)]
+struct Everything(std::sync::Arc<std::sync::Mutex<String>>);
+
+impl tracing::Subscriber for Everything {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        span.record(&mut Fields(self.0.clone()));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(self.0.clone()));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        event.record(&mut Fields(self.0.clone()));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+struct Fields(std::sync::Arc<std::sync::Mutex<String>>);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.lock().unwrap().push_str(&format!("{}={value:?}\n", field.name()));
+    }
+}
+
+#[tokio::test]
+async fn no_secret_is_logged() {
+    let (server, _) = oauth_server(3600, &["tok-1"]).await;
+    let log = Everything::default();
+    // With one dispatcher registered, tracing-core caches the first thread's interest for everyone.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let guard = tracing::subscriber::set_default(log.clone());
+    oauth_client(&server).send_empty(request(None)).await.unwrap();
+    let TestClient(client) = with_every_credential(builder(&server)).build().unwrap();
+    for scheme in [&[0usize, 1][..], &[2], &[3], &[4]] {
+        let requirement: &'static [&'static [usize]] = Box::leak(vec![&*Box::leak(scheme.to_vec().into_boxed_slice())].into_boxed_slice());
+        client.send_empty(request(Some(requirement))).await.unwrap();
+    }
+    drop(guard);
+    let logged = log.0.lock().unwrap().clone();
+    assert!(logged.contains("fetching an OAuth2 token") && logged.contains("request succeeded"), "the requests were logged: {logged}");
+    for secret in SECRETS.iter().chain(&["pass-SECRET-6", "cs-SECRET-7", "tok-1", "tok-2", "YWRh", "YXBw"]) {
+        assert!(!logged.contains(secret), "{secret} was logged: {logged}");
+    }
+}
