@@ -39,6 +39,16 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         server_tests.push(server_test(&test_name, accessors, op, example.as_ref(), index));
     }
 
+    // A test credential for every scheme, so any operation can be called: a mock checks that
+    // credentials are there, not what they are. OAuth2 schemes get a token, not the flow.
+    let credentials = api.security.schemes.iter().filter(|scheme| scheme.setter != "api_key").map(|scheme| {
+        let setter = ident(&scheme.setter);
+        if scheme.kind == crate::ir::AuthKind::Basic {
+            quote!(.#setter("test-user", "test-password"))
+        } else {
+            quote!(.#setter("test-key"))
+        }
+    });
     let support = quote! {
         //! Helpers shared by the generated tests.
         #![allow(dead_code)]
@@ -52,7 +62,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         /// A client for the mock server at `MOCK_SERVER_URL` (e.g. Prism serving the spec).
         pub fn client() -> #client {
             let url = std::env::var("MOCK_SERVER_URL").expect("MOCK_SERVER_URL must point at a mock server of the spec (see `make test`)");
-            #client::builder().base_url(url).api_key("test-key").max_retries(0).build().expect("client builds")
+            #client::builder().base_url(url).api_key("test-key") #(#credentials)* .max_retries(0).build().expect("client builds")
         }
 
         /// Asserts the value encodes to the documented example (ignoring nulls, number spelling and
