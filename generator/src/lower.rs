@@ -475,6 +475,8 @@ impl<'a> OperationLowerer<'a> {
                 "query" => Location::Query,
                 _ => Location::Header,
             };
+            // A parameter's place is its name, not its index, which the next parameter may shift.
+            self.types.name_place(&param_pointer, format!("{pointer}/parameters[{}]", input_key(location, &wire)));
             let hint = NameHint::input(context(builder_name), &wire).at(format!("the `{wire}` parameter of `{}`", self.call));
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),

@@ -184,6 +184,9 @@ pub struct TypeSpace<'a> {
     recorded_at: HashMap<String, String>,
     /// Why a type did not get a shorter name the lock keeps for another, by the name it got.
     notes: BTreeMap<String, String>,
+    /// Pointer prefixes whose last step is a list index, spelled by what the item is instead
+    /// (`.../oneOf/2` → `.../oneOf[tag stop]`), so places survive an item inserted before them.
+    stable_prefixes: HashMap<String, String>,
 }
 
 /// How deeply inline schemas may nest (far beyond any hand-written spec; it keeps the stack bounded).
@@ -220,6 +223,7 @@ impl<'a> TypeSpace<'a> {
             lock,
             recorded_at,
             notes: BTreeMap::new(),
+            stable_prefixes: HashMap::new(),
         }
     }
 
@@ -253,6 +257,26 @@ impl<'a> TypeSpace<'a> {
         self.names.claim(base)
     }
 
+    /// Spells the list item at `pointer` (a union member, a parameter) as `stable` in places.
+    pub fn name_place(&mut self, pointer: &str, stable: String) {
+        self.stable_prefixes.insert(pointer.to_string(), stable);
+    }
+
+    /// The place the lock knows `pointer` by: its longest prefix named by [`Self::name_place`]
+    /// replaced by that name.
+    fn stable_place(&self, pointer: &str) -> String {
+        let mut end = pointer.len();
+        loop {
+            if let Some(stable) = self.stable_prefixes.get(&pointer[..end]) {
+                return format!("{stable}{}", &pointer[end..]);
+            }
+            match pointer[..end].rfind('/') {
+                Some(slash) => end = slash,
+                None => return pointer.to_string(),
+            }
+        }
+    }
+
     /// The first place of the type the lock keeps `name` for, unless that is `place` itself.
     fn kept_for_other(&self, name: &str, place: &str) -> Option<&str> {
         let places = &self.lock.types.get(name)?.places;
@@ -261,7 +285,7 @@ impl<'a> TypeSpace<'a> {
 
     /// The member names (fields, enum values, union variants) the lock recorded for the type at `pointer`.
     fn locked_members(&self, pointer: &str, pick: fn(&crate::lock::LockedType) -> &BTreeMap<String, String>) -> BTreeMap<String, String> {
-        self.recorded_at.get(pointer).and_then(|name| self.lock.types.get(name)).map(|locked| pick(locked).clone()).unwrap_or_default()
+        self.recorded_at.get(&self.stable_place(pointer)).and_then(|name| self.lock.types.get(name)).map(|locked| pick(locked).clone()).unwrap_or_default()
     }
 
     /// Claims the name an `x-sdk-name` chose for the schema at `pointer`.
@@ -667,6 +691,8 @@ impl<'a> TypeSpace<'a> {
         }
         let rust_names = name_members(Namespace::with_reserved(&["Unknown"]), &members, &self.locked_members(pointer, |l| &l.variants));
         for (((member, member_pointer), tags), ((key, _), variant_name)) in candidates.into_iter().zip(all_tags).zip(members.into_iter().zip(rust_names)) {
+            let stable = format!("{}/{keyword}[{key}]", self.stable_place(pointer));
+            self.name_place(&member_pointer, stable);
             let lowered = self.lower(member.into(), NameHint::variant(name, &variant_name), &member_pointer)?;
             variants.push(Variant { rust_name: variant_name, key, ty: lowered.ty, tags, boxed: false });
         }
@@ -757,7 +783,7 @@ impl<'a> TypeSpace<'a> {
             list.sort_unstable();
         }
         let places: HashMap<usize, String> =
-            members.values().flatten().map(|&m| (m, self.defs[&inline_key(m)].pointer.clone())).collect();
+            members.values().flatten().map(|&m| (m, self.stable_place(&self.defs[&inline_key(m)].pointer))).collect();
         let place = |member: usize| places[&member].as_str();
 
         // Names the spec chose (`x-sdk-name`) win over the lock and the rules.
@@ -866,6 +892,7 @@ impl<'a> TypeSpace<'a> {
         // Members of a shape in the order they were met, so docs list its places in spec order.
         by_key.sort_by_key(|(key, _)| inline_index(key).unwrap_or(usize::MAX));
         for (key, mut def) in by_key {
+            def.places = def.places.iter().map(|p| self.stable_place(p)).collect();
             if let Some(place) = inline_index(&key).and_then(|i| self.render_place(&self.inline[i].place, &renames)) {
                 def.used_in.push(place);
             }
