@@ -91,6 +91,11 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
         };
         for (method, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, method);
+            // The types of an operation with an id are placed by it, so they keep their names when
+            // its path changes.
+            if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                lowerer.types.name_place(&pointer, pointer_push("#/operations", id));
+            }
             let resource_path = resource_path(op, &pointer)?;
             let (candidates, explicit) = method_names(op, method, path, &pointer)?;
             // A name the spec gives with `x-sdk-method` must be unique; one derived from an operationId
@@ -476,7 +481,7 @@ impl<'a> OperationLowerer<'a> {
                 _ => Location::Header,
             };
             // A parameter's place is its name, not its index, which the next parameter may shift.
-            self.types.name_place(&param_pointer, format!("{pointer}/parameters[{}]", input_key(location, &wire)));
+            self.types.name_place(&param_pointer, format!("{}/parameters[{}]", self.types.stable_place(pointer), input_key(location, &wire)));
             let hint = NameHint::input(context(builder_name), &wire).at(format!("the `{wire}` parameter of `{}`", self.call));
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),

@@ -184,8 +184,9 @@ pub struct TypeSpace<'a> {
     recorded_at: HashMap<String, String>,
     /// Why a type did not get a shorter name the lock keeps for another, by the name it got.
     notes: BTreeMap<String, String>,
-    /// Pointer prefixes whose last step is a list index, spelled by what the item is instead
-    /// (`.../oneOf/2` → `.../oneOf[tag stop]`), so places survive an item inserted before them.
+    /// Pointer prefixes spelled by what they stand for in places: a list index by what the item is
+    /// (`.../oneOf/2` → `.../oneOf[tag stop]`), an operation by its operationId
+    /// (`#/operations/get_message`), so places survive an item inserted before them or a new path.
     stable_prefixes: HashMap<String, String>,
 }
 
@@ -207,8 +208,13 @@ impl<'a> TypeSpace<'a> {
         let lock = lock.cloned().unwrap_or_default();
         let mut names = Namespace::new();
         let mut recorded_at = HashMap::new();
+        let operation_ids: HashSet<&str> = spec.paths.iter().flat_map(|(_, item)| item.as_item()).flat_map(|item| item.iter()).filter_map(|(_, op)| op.operation_id.as_deref()).collect();
         for (name, locked) in &lock.types {
-            names.hold(name);
+            // A name whose every place is gone is free from the start (an operation moved to
+            // another path keeps its builder's and types' names).
+            if locked.places.iter().any(|place| place_may_exist(spec, &operation_ids, place)) {
+                names.hold(name);
+            }
             for place in &locked.places {
                 recorded_at.insert(place.clone(), name.clone());
             }
@@ -264,7 +270,7 @@ impl<'a> TypeSpace<'a> {
 
     /// The place the lock knows `pointer` by: its longest prefix named by [`Self::name_place`]
     /// replaced by that name.
-    fn stable_place(&self, pointer: &str) -> String {
+    pub fn stable_place(&self, pointer: &str) -> String {
         let mut end = pointer.len();
         loop {
             if let Some(stable) = self.stable_prefixes.get(&pointer[..end]) {
@@ -945,6 +951,22 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether the spec may still have what `place` (a recorded place) names: false when its operation or
+/// component is gone; deeper places are only known once every schema is lowered.
+fn place_may_exist(spec: &OpenAPI, operation_ids: &HashSet<&str>, place: &str) -> bool {
+    let steps: Vec<String> = place.strip_prefix("#/").unwrap_or_default().split('/').take(3).map(|step| step.replace("~1", "/").replace("~0", "~")).collect();
+    match steps.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["paths", path, rest @ ..] => match spec.paths.paths.get(*path) {
+            Some(ReferenceOr::Item(item)) => rest.first().is_none_or(|method| item.iter().any(|(m, _)| m == *method)),
+            Some(ReferenceOr::Reference { .. }) => true,
+            None => false,
+        },
+        ["components", "schemas", name] => spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(*name)),
+        ["operations", id, ..] => operation_ids.contains(id),
+        _ => true,
     }
 }
 

@@ -20,9 +20,9 @@ fn regenerate(old: &str, new: &str) -> (Api, Api) {
     (old, new)
 }
 
-/// The type at `pointer` (any of its places).
-fn name_at(api: &Api, pointer: &str) -> String {
-    api.types.iter().find(|t| t.places.iter().any(|p| p == pointer)).map(|t| t.name.clone()).unwrap_or_else(|| panic!("a type at {pointer}"))
+/// The type at `place` (any of its places, where an operation with an id is `#/operations/{id}`).
+fn name_at(api: &Api, place: &str) -> String {
+    api.types.iter().find(|t| t.places.iter().any(|p| p == place)).map(|t| t.name.clone()).unwrap_or_else(|| panic!("a type at {place}"))
 }
 
 fn breaking(old: &Api, new: &Api) -> Vec<String> {
@@ -70,7 +70,7 @@ fn mail_with_uploads() -> String {
     MAIL.replacen("paths:", &format!("paths:{uploads}"), 1)
 }
 
-const ITEM: &str = "#/paths/~1messages/get/responses/200/content/application~1json/schema/properties/attachments/items";
+const ITEM: &str = "#/operations/get_message/responses/200/content/application~1json/schema/properties/attachments/items";
 
 #[test]
 fn a_recorded_name_stays_when_a_newcomer_wants_it() {
@@ -80,7 +80,7 @@ fn a_recorded_name_stays_when_a_newcomer_wants_it() {
     let (old, new) = regenerate(MAIL, &new_spec);
     assert_eq!(name_at(&old, ITEM), "Attachment");
     assert_eq!(name_at(&new, ITEM), "Attachment");
-    let upload = "#/paths/~1uploads/get/responses/200/content/application~1json/schema/properties/attachments/items";
+    let upload = "#/operations/get_upload/responses/200/content/application~1json/schema/properties/attachments/items";
     assert_eq!(name_at(&new, upload), "GetUploadResponseAttachment");
     assert_eq!(breaking(&old, &new), Vec::<String>::new());
     // The diff says which recorded name the newcomer passed by.
@@ -93,7 +93,7 @@ fn a_recorded_name_stays_when_a_newcomer_wants_it() {
 fn a_new_component_does_not_take_an_inline_types_name_unless_x_sdk_name_says_so() {
     let with_component = format!("{MAIL}components:\n  schemas:\n    Priority: {{type: object, properties: {{level: {{type: integer}}}}}}\n");
     let (old, new) = regenerate(MAIL, &with_component);
-    let inline = "#/paths/~1messages/get/responses/200/content/application~1json/schema/properties/priority";
+    let inline = "#/operations/get_message/responses/200/content/application~1json/schema/properties/priority";
     assert_eq!(name_at(&old, inline), "Priority");
     assert_eq!(name_at(&new, inline), "Priority");
     assert_eq!(name_at(&new, "#/components/schemas/Priority"), "Priority2");
@@ -135,8 +135,8 @@ paths:
 "#
         )
     };
-    let owner = "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/owner";
-    let reviewer = "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/reviewer";
+    let owner = "#/operations/get_a/responses/200/content/application~1json/schema/properties/owner";
+    let reviewer = "#/operations/get_a/responses/200/content/application~1json/schema/properties/reviewer";
     let old = lower(&spec(""), None);
     let shared = name_at(&old, owner);
     assert_eq!(name_at(&old, reviewer), shared, "one type for both places");
@@ -292,4 +292,16 @@ fn the_lock_is_recorded_beside_the_crate_and_read_back() {
     assert!(error.contains(NAMES_FILE) && error.contains("--rename"), "{error}");
     std::fs::write(out.join(NAMES_FILE), r#"{"format": 0, "types": {}, "operations": {}}"#).expect("written");
     assert_eq!(NameLock::read(&out).expect("readable"), None);
+}
+
+#[test]
+fn an_operation_moved_to_another_path_keeps_its_names() {
+    // Its recorded places are gone, so their names are free for it again, under the new path.
+    let moved = mail_with_uploads().replace("/messages:", "/mail/messages:");
+    let (old, new) = regenerate(&mail_with_uploads(), &moved);
+    let builder = |api: &Api| api.root.operations.iter().find(|o| o.path == "/mail/messages" || o.path == "/messages").map(|o| o.builder_name.clone());
+    assert_eq!(builder(&new), builder(&old));
+    assert_eq!(name_at(&new, ITEM), name_at(&old, ITEM));
+    assert!(new.types.iter().any(|t| t.pointer.starts_with("#/paths/~1mail~1messages/get/")), "the docs point at the new path");
+    assert_eq!(breaking(&old, &new), Vec::<String>::new());
 }
