@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Operation, Resource, TypeKind};
+use crate::naming::is_reserved_type;
 
 /// The file of the generated crate that records its names.
 pub const NAMES_FILE: &str = "api-names.json";
@@ -106,7 +107,33 @@ impl NameLock {
             path: path.clone(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a name lock: {e} (delete it, or regenerate with `--rename`)")),
         })?;
-        Ok((lock.format == NAMES_FORMAT).then_some(lock))
+        if lock.format != NAMES_FORMAT {
+            return Ok(None);
+        }
+        lock.check().map_err(|message| Error::Io { path, source: std::io::Error::new(std::io::ErrorKind::InvalidData, message) })?;
+        Ok(Some(lock))
+    }
+
+    /// Every recorded name must be one the generated code can use (the file may be edited by hand).
+    fn check(&self) -> std::result::Result<(), String> {
+        let bad = |what: &str, name: &str| format!("{what} `{name}` is not a Rust identifier the SDK can use (fix it, or regenerate with `--rename`)");
+        let ident = |name: &str| syn::parse_str::<syn::Ident>(name).is_ok();
+        for (name, locked) in &self.types {
+            if !ident(name) || is_reserved_type(name) {
+                return Err(bad("type", name));
+            }
+            let members = locked.fields.values().chain(locked.values.values()).chain(locked.variants.values());
+            if let Some(member) = members.into_iter().find(|member| !ident(member)) {
+                return Err(bad(&format!("a member of `{name}`,"), member));
+            }
+        }
+        for (pointer, op) in &self.operations {
+            let names = op.method.split('.').chain(op.inputs.values().map(String::as_str));
+            if let Some(name) = names.into_iter().find(|name| !ident(name)) {
+                return Err(bad(&format!("a name of the operation at `{pointer}`,"), name));
+            }
+        }
+        Ok(())
     }
 }
 

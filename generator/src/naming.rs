@@ -121,6 +121,11 @@ const GENERIC_TYPE_NAMES: &[&str] = &[
     "Result", "Results", "List", "Map", "Unnamed", "Model", "Schema", "Payload", "Attributes", "Fields", "Status", "State",
 ];
 
+/// Whether `name` is a name the generated code uses itself (`Option`, `Result`, ...).
+pub fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name)
+}
+
 /// Whether a type name is fine on its own: not a generic word and not a name the generated code uses.
 pub fn stands_alone(name: &str) -> bool {
     !GENERIC_TYPE_NAMES.contains(&name) && !RESERVED_TYPES.contains(&name)

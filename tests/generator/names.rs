@@ -290,6 +290,12 @@ fn the_lock_is_recorded_beside_the_crate_and_read_back() {
     std::fs::write(out.join(NAMES_FILE), "{ not json").expect("written");
     let error = NameLock::read(&out).expect_err("not a lock").to_string();
     assert!(error.contains(NAMES_FILE) && error.contains("--rename"), "{error}");
+    // A hand-edited name the generated code cannot use is an error too.
+    for (types, name) in [(r##"{"Option": {"places": ["#"]}}"##, "type `Option`"), (r##"{"Job": {"places": ["#"], "fields": {"name": "fn"}}}"##, "`fn`")] {
+        std::fs::write(out.join(NAMES_FILE), format!(r#"{{"format": 1, "operations": {{}}, "types": {types}}}"#)).expect("written");
+        let error = NameLock::read(&out).expect_err("not a usable name").to_string();
+        assert!(error.contains(&format!("{name} is not a Rust identifier the SDK can use")), "{error}");
+    }
     std::fs::write(out.join(NAMES_FILE), r#"{"format": 0, "types": {}, "operations": {}}"#).expect("written");
     assert_eq!(NameLock::read(&out).expect("readable"), None);
 }
