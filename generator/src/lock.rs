@@ -65,6 +65,13 @@ pub struct LockedOperation {
     pub inputs: BTreeMap<String, String>,
 }
 
+impl LockedOperation {
+    /// The dotted resource path and the method name (`beta.chat`, `retrieve`).
+    pub fn resource_and_method(&self) -> (&str, &str) {
+        self.method.rsplit_once('.').unwrap_or(("", &self.method))
+    }
+}
+
 impl NameLock {
     /// The names of the SDK generated from `api`.
     pub fn of(api: &Api) -> NameLock {

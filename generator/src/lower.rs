@@ -55,7 +55,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
         for (method, _) in item.iter() {
             let pointer = pointer_push(&pointer_push("#/paths", path), method);
             if let Some(locked) = names.and_then(|lock| lock.operations.get(&pointer)) {
-                let (resource, name) = locked.method.rsplit_once('.').unwrap_or(("", &locked.method));
+                let (resource, name) = locked.resource_and_method();
                 let resource: Vec<String> = resource.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect();
                 held_methods.insert((resource, name.to_string()), pointer.clone());
                 locked_ops.insert(pointer, locked.clone());
@@ -109,7 +109,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
                     || lowerer.held_methods.get(&(resource_path.clone(), name.clone())).is_some_and(|owner| *owner != pointer)
             };
             let recorded = lowerer.locked_ops.get(&pointer).and_then(|locked| {
-                let (resource, name) = locked.method.rsplit_once('.').unwrap_or(("", &locked.method));
+                let (resource, name) = locked.resource_and_method();
                 (!explicit && resource == resource_path.join(".")).then(|| name.to_string())
             });
             let last = candidates.last().cloned().unwrap_or_default();

@@ -12,13 +12,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::Value;
-
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use serde_json::Value;
 
 use crate::error::{pointer_push, SpecError};
 use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
@@ -797,7 +796,8 @@ impl<'a> TypeSpace<'a> {
         for (&rep, list) in &members {
             if let Some(&member) = list.iter().find(|&&m| self.inline[m].explicit.is_some()) {
                 let chosen = self.inline[member].explicit.clone().unwrap_or_default();
-                let name = self.claim_explicit(&chosen, place(member))?;
+                let pointer = self.defs[&inline_key(member)].pointer.clone();
+                let name = self.claim_explicit(&chosen, &pointer)?;
                 final_names.insert(rep, name);
             }
         }
