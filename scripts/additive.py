@@ -151,6 +151,8 @@ LLAMA_MUTATIONS = [
      lambda d: add_operation(d, "/api/v1/priority", "get", "priority_get", "priority", obj(level=STRING), first=True)),
     ("component_named_like_builder", "components against request builders: a new component `ChatRetrieveRequest`",
      lambda d: schemas(d).update(ChatRetrieveRequest=obj(view=STRING))),
+    ("component_named_like_resource", "components against resource handles: a new component `Chat`",
+     lambda d: schemas(d).update(Chat=obj(topic=STRING))),
     ("component_named_like_client", "components against the client: a new component `LlamaCloud`",
      lambda d: schemas(d).update(LlamaCloud=obj(region=STRING))),
     ("priority_parameter", "parameter names: a new optional `priority` enum parameter wants `Priority`",

@@ -31,7 +31,7 @@ pub const CLIENT_PLACE: &str = "#";
 pub struct NameLock {
     /// [`NAMES_FORMAT`] when it was recorded.
     pub format: u32,
-    /// Every type name (schema types, request builders, the client) and what it names.
+    /// Every type name (schema types, request builders, resource handles, the client) and what it names.
     pub types: BTreeMap<String, LockedType>,
     /// Every operation by its JSON pointer: its method and the names of its inputs.
     pub operations: BTreeMap<String, LockedOperation>,
@@ -40,7 +40,8 @@ pub struct NameLock {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LockedType {
     /// What the name stands for: the JSON pointers of its schema (each place of a shared inline
-    /// shape), its operation's pointer for a request builder, `#` for the client.
+    /// shape), its operation's pointer for a request builder, `resource {path}` for a resource's
+    /// handle, `#` for the client.
     pub places: Vec<String>,
     /// A digest of the type's own shape (fields by wire name and requiredness, enum values, variant
     /// keys): when a shared shape splits, the part still shaped so keeps the name.
@@ -147,6 +148,7 @@ impl NameLock {
 fn collect_operations(resource: &Resource, path: &mut Vec<String>, lock: &mut NameLock) {
     if !resource.accessor.is_empty() {
         path.push(resource.accessor.clone());
+        lock.types.insert(resource.type_name.clone(), LockedType { places: vec![resource_place(&resource.module_path)], ..LockedType::default() });
     }
     for op in &resource.operations {
         let method = path.iter().chain([&op.method_name]).cloned().collect::<Vec<_>>().join(".");
@@ -163,6 +165,11 @@ fn collect_operations(resource: &Resource, path: &mut Vec<String>, lock: &mut Na
 
 fn inputs_of(op: &Operation) -> BTreeMap<String, String> {
     op.inputs.iter().map(|i| (input_key(i.location, &i.wire_name), i.rust_name.clone())).collect()
+}
+
+/// What a resource's handle type names: the resource, by its module path (`resource beta.chat`).
+pub fn resource_place(module_path: &[String]) -> String {
+    format!("resource {}", module_path.join("."))
 }
 
 /// What an input names: its location and wire name (`query page_size`; a file and the other form

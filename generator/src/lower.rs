@@ -16,7 +16,7 @@ use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
 use crate::jobs::{self, WaitDecl};
 use crate::layout::place_types;
-use crate::lock::{input_key, NameLock};
+use crate::lock::{input_key, resource_place, NameLock};
 use crate::tags;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
@@ -356,7 +356,11 @@ impl<'a> OperationLowerer<'a> {
                     // A resource named like a schema (`agent_data` beside `AgentData`) gets a suffix
                     // rather than a number, since both are imported into the resource's module.
                     let base = type_name(segment);
-                    let type_name = if self.types.is_taken(&base) { self.types.claim(&format!("{base}Resource")) } else { self.types.claim(&base) };
+                    let type_name = match self.types.claim_recorded(&resource_place(&child_path)) {
+                        Some(recorded) => recorded,
+                        None if self.types.is_taken(&base) => self.types.claim(&format!("{base}Resource")),
+                        None => self.types.claim(&base),
+                    };
                     // The client's own methods (`client`, `builder`, ...) keep their names; a resource
                     // called so is reached as `client_resource()`.
                     let accessor = if depth == 0 && CLIENT_RESERVED.contains(&segment.as_str()) { format!("{segment}_resource") } else { segment.clone() };

@@ -254,12 +254,13 @@ impl<'a> TypeSpace<'a> {
     /// Claims the name the lock recorded for `place` while it is free, else `base` (or a numbered
     /// form) among the names nobody holds. Used for component schemas and request builders.
     pub fn claim_for(&mut self, place: &str, base: &str) -> String {
-        if let Some(recorded) = self.recorded_at.get(place) {
-            if self.names.claim_exact(recorded) {
-                return recorded.clone();
-            }
-        }
-        self.names.claim(base)
+        self.claim_recorded(place).unwrap_or_else(|| self.names.claim(base))
+    }
+
+    /// Claims the name the lock recorded for `place`, while it is free.
+    pub fn claim_recorded(&mut self, place: &str) -> Option<String> {
+        let recorded = self.recorded_at.get(place)?;
+        self.names.claim_exact(recorded).then(|| recorded.clone())
     }
 
     /// Spells the list item at `pointer` (a union member, a parameter) as `stable` in places.
