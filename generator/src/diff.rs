@@ -175,17 +175,23 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
     }
     let new_type_at: BTreeMap<&str, &str> =
         new.types.iter().filter(|(name, _)| !old.types.contains_key(*name)).map(|(name, ty)| (ty.pointer.as_str(), name.as_str())).collect();
+    let old_pointers: std::collections::HashSet<&str> = old.types.values().map(|t| t.pointer.as_str()).collect();
     let mut renamed: Vec<&str> = Vec::new();
     for (name, old_type) in &old.types {
-        match new.types.get(name) {
-            None => match new_type_at.get(old_type.pointer.as_str()) {
-                Some(&now) => {
-                    renamed.push(now);
-                    changes.push(Level::Breaking, &resource_name(&old_type.module), &format!("types::{name}"), &format!("renamed to `types::{now}`"), &old_type.pointer);
-                }
-                None => changes.push(Level::Breaking, &resource_name(&old_type.module), &format!("types::{name}"), "removed", &old_type.pointer),
-            },
-            Some(new_type) => compare_types(name, old_type, new_type, &mut changes),
+        let item = format!("types::{name}");
+        match (new.types.get(name), new_type_at.get(old_type.pointer.as_str())) {
+            (None, Some(&now)) => {
+                renamed.push(now);
+                changes.push(Level::Breaking, &resource_name(&old_type.module), &item, &format!("renamed to `types::{now}`"), &old_type.pointer);
+            }
+            // The name went to a schema new to the surface, and what it named has a new name.
+            (Some(new_type), Some(&now)) if !old_pointers.contains(new_type.pointer.as_str()) => {
+                renamed.push(now);
+                let what = format!("renamed to `types::{now}`; `{name}` now names the type at `{}`", new_type.pointer);
+                changes.push(Level::Breaking, &resource_name(&old_type.module), &item, &what, &old_type.pointer);
+            }
+            (None, None) => changes.push(Level::Breaking, &resource_name(&old_type.module), &item, "removed", &old_type.pointer),
+            (Some(new_type), _) => compare_types(name, old_type, new_type, &mut changes),
         }
     }
     for (name, new_type) in &new.types {

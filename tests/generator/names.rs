@@ -104,7 +104,11 @@ fn a_new_component_does_not_take_an_inline_types_name_unless_x_sdk_name_says_so(
     let chosen = with_component.replace("Priority: {type: object,", "Priority: {x-sdk-name: Priority, type: object,");
     let renamed = lower(&chosen, Some(&NameLock::of(&old)));
     assert_eq!(name_at(&renamed, "#/components/schemas/Priority"), "Priority");
-    assert_ne!(name_at(&renamed, inline), "Priority");
+    let now = name_at(&renamed, inline);
+    assert_ne!(now, "Priority");
+    let text = diff::diff(&Surface::of(&old), &Surface::of(&renamed)).to_text();
+    let rename = format!("types::Priority: renamed to `types::{now}`; `Priority` now names the type at `#/components/schemas/Priority`");
+    assert!(text.contains(&rename), "{text}");
     // A name two schemas choose is an error at the second one's pointer.
     let twice = chosen.replace("priority: {type: string,", "priority: {x-sdk-name: Priority, type: string,");
     let error = Generator::new().ir(&twice).expect_err("two types cannot have one name");
