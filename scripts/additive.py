@@ -93,6 +93,12 @@ def at(doc, *keys):
 ATTACHMENT = ("components", "schemas", "RetrievalRetrieveResponse", "properties", "results", "items", "properties", "static_fields", "properties", "attachments", "items")
 
 
+def handle_of(resource):
+    """The handle type name of a resource of the checked-in SDK (as its name lock records it)."""
+    with open(os.path.join(SDK, "api-names.json")) as f:
+        return next(name for name, t in json.load(f)["types"].items() if t["places"] == [f"resource {resource}"])
+
+
 def shuffle(node, key=None):
     """Every map of the spec in reverse order, but for lists and `properties`, whose order means
     something (a constructor's parameter order)."""
@@ -151,8 +157,8 @@ LLAMA_MUTATIONS = [
      lambda d: add_operation(d, "/api/v1/priority", "get", "priority_get", "priority", obj(level=STRING), first=True)),
     ("component_named_like_builder", "components against request builders: a new component `ChatRetrieveRequest`",
      lambda d: schemas(d).update(ChatRetrieveRequest=obj(view=STRING))),
-    ("component_named_like_resource", "components against resource handles: a new component `Chat`",
-     lambda d: schemas(d).update(Chat=obj(topic=STRING))),
+    ("component_named_like_resource", "components against resource handles: a new component named like `beta.chat`'s handle",
+     lambda d: schemas(d).update({handle_of("beta.chat"): obj(topic=STRING)})),
     ("component_named_like_client", "components against the client: a new component `LlamaCloud`",
      lambda d: schemas(d).update(LlamaCloud=obj(region=STRING))),
     ("priority_parameter", "parameter names: a new optional `priority` enum parameter wants `Priority`",
