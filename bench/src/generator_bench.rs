@@ -42,7 +42,7 @@ pub fn generate(spec_path: &Path, out: &Path) -> (Phases, usize) {
         load::parse(&text).expect("parse spec")
     });
     p.load = t;
-    let (t, api) = time(|| lower::lower(&spec.openapi, &settings).expect("lower"));
+    let (t, api) = time(|| lower::lower(&spec.openapi, &settings, None).expect("lower"));
     p.lower = t;
     let (t, emitted) = time(|| emit::emit(&api, &settings).expect("emit"));
     p.emit = t;

@@ -61,6 +61,17 @@ impl Report {
         self.changes.iter().map(|c| c.level).max()
     }
 
+    /// Says why a new type has the name it has where the name lock kept a shorter one from it
+    /// (`notes`: by type name, from [`crate::ir::Api::name_notes`]).
+    pub fn explained(mut self, notes: &BTreeMap<String, String>) -> Report {
+        for change in &mut self.changes {
+            if let Some(note) = change.item.strip_prefix("types::").and_then(|name| notes.get(name)).filter(|_| change.what == "added") {
+                change.what = format!("added, {note}");
+            }
+        }
+        self
+    }
+
     pub fn count(&self, level: Level) -> usize {
         self.changes.iter().filter(|c| c.level == level).count()
     }
@@ -150,25 +161,51 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
             }
         }
     }
+    // A method or type that is gone while a new one stands for the same spec node was renamed.
+    let new_op_at: BTreeMap<&str, &str> =
+        new.operations.iter().filter(|(key, _)| !old.operations.contains_key(*key)).map(|(key, op)| (op.pointer.as_str(), key.as_str())).collect();
+    let mut renamed: Vec<&str> = Vec::new();
     for (key, old_op) in &old.operations {
         match new.operations.get(key) {
-            None => changes.push(Level::Breaking, &resource_name(&old_op.resource), &call(key), "removed", &old_op.pointer),
+            None => match new_op_at.get(old_op.pointer.as_str()) {
+                Some(&now) => {
+                    renamed.push(now);
+                    changes.push(Level::Breaking, &resource_name(&old_op.resource), &call(key), &format!("renamed to `{}`", call(now)), &old_op.pointer);
+                    compare_operations(now, old_op, &new.operations[now], &mut changes);
+                }
+                None => changes.push(Level::Breaking, &resource_name(&old_op.resource), &call(key), "removed", &old_op.pointer),
+            },
             Some(new_op) => compare_operations(key, old_op, new_op, &mut changes),
         }
     }
     for (key, new_op) in &new.operations {
-        if !old.operations.contains_key(key) {
+        if !old.operations.contains_key(key) && !renamed.contains(&key.as_str()) {
             changes.push(Level::Feature, &resource_name(&new_op.resource), &call(key), "added", &new_op.pointer);
         }
     }
+    let new_type_at: BTreeMap<&str, &str> =
+        new.types.iter().filter(|(name, _)| !old.types.contains_key(*name)).map(|(name, ty)| (ty.pointer.as_str(), name.as_str())).collect();
+    let old_pointers: std::collections::HashSet<&str> = old.types.values().map(|t| t.pointer.as_str()).collect();
+    let mut renamed: Vec<&str> = Vec::new();
     for (name, old_type) in &old.types {
-        match new.types.get(name) {
-            None => changes.push(Level::Breaking, &resource_name(&old_type.module), &format!("types::{name}"), "removed", &old_type.pointer),
-            Some(new_type) => compare_types(name, old_type, new_type, &mut changes),
+        let item = format!("types::{name}");
+        match (new.types.get(name), new_type_at.get(old_type.pointer.as_str())) {
+            (None, Some(&now)) => {
+                renamed.push(now);
+                changes.push(Level::Breaking, &resource_name(&old_type.module), &item, &format!("renamed to `types::{now}`"), &old_type.pointer);
+            }
+            // The name went to a schema new to the surface, and what it named has a new name.
+            (Some(new_type), Some(&now)) if !old_pointers.contains(new_type.pointer.as_str()) => {
+                renamed.push(now);
+                let what = format!("renamed to `types::{now}`; `{name}` now names the type at `{}`", new_type.pointer);
+                changes.push(Level::Breaking, &resource_name(&old_type.module), &item, &what, &old_type.pointer);
+            }
+            (None, None) => changes.push(Level::Breaking, &resource_name(&old_type.module), &item, "removed", &old_type.pointer),
+            (Some(new_type), _) => compare_types(name, old_type, new_type, &mut changes),
         }
     }
     for (name, new_type) in &new.types {
-        if !old.types.contains_key(name) {
+        if !old.types.contains_key(name) && !renamed.contains(&name.as_str()) {
             changes.push(Level::Feature, &resource_name(&new_type.module), &format!("types::{name}"), "added", &new_type.pointer);
         }
     }

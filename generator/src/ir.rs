@@ -33,6 +33,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Paginated response types and how to page through them (one entry per type).
     pub page_types: Vec<PageImpl>,
+    /// Why a type got the name it has when the name lock kept a shorter one from it, by type name.
+    pub name_notes: BTreeMap<String, String>,
 }
 
 /// A query or header parameter the client can hold a value of, sent by every operation that takes
@@ -413,6 +415,8 @@ pub struct TypeDef {
     pub name: String,
     /// Where it is defined in the spec (the component, or the inline schema that gave it its name).
     pub pointer: String,
+    /// Every schema it stands for (an inline shape used in several places has several).
+    pub places: Vec<String>,
     pub description: Option<String>,
     pub kind: TypeKind,
     /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
@@ -437,7 +441,7 @@ pub struct TypeDef {
 impl TypeDef {
     /// A type as lowering first defines it: not yet placed in a module.
     pub fn new(name: String, pointer: String, description: Option<String>, kind: TypeKind) -> Self {
-        TypeDef { name, pointer, description, kind, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false, tagged_by: Vec::new() }
+        TypeDef { name, places: vec![pointer.clone()], pointer, description, kind, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false, tagged_by: Vec::new() }
     }
 
     /// The names of the types its fields, variants or alias target refer to.
@@ -495,6 +499,9 @@ pub struct EnumValue {
 #[derive(Debug, Clone, Serialize)]
 pub struct Variant {
     pub rust_name: String,
+    /// What the variant stands for, for the name lock: its first tag, else its `$ref`, title or
+    /// JSON kind (`tag text_delta`, `ref ChatSession`, `kind string`).
+    pub key: String,
     pub ty: TypeRef,
     /// For a discriminated union: the tag value(s) selecting this variant.
     pub tags: Vec<String>,

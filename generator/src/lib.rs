@@ -23,6 +23,7 @@ pub mod ir;
 mod jobs;
 pub(crate) mod layout;
 pub mod load;
+pub mod lock;
 pub mod lower;
 pub mod naming;
 pub mod output;
@@ -58,6 +59,10 @@ pub struct Settings {
 #[derive(Debug, Clone, Default)]
 pub struct Generator {
     settings: Settings,
+    /// The names to keep (see [`lock`]); by default those recorded in the output directory.
+    names: Option<lock::NameLock>,
+    /// Ignore recorded names: every name as a first generation would choose it.
+    fresh_names: bool,
 }
 
 impl Generator {
@@ -85,21 +90,60 @@ impl Generator {
         self
     }
 
-    /// Reads the spec at `path` and builds its IR.
-    pub fn ir_file(&self, path: &Path) -> Result<ir::Api> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        self.ir(&text).map_err(|e| e.in_file(&path.display().to_string()))
+    /// Keeps the names of `lock` for what they named (instead of those recorded in the output
+    /// directory).
+    pub fn with_names(mut self, lock: lock::NameLock) -> Self {
+        self.names = Some(lock);
+        self
     }
 
-    /// Builds the IR of a spec given as YAML or JSON text.
+    /// `true`: chooses every name afresh, as for a first generation, ignoring any recorded names (a
+    /// release that means to rename).
+    pub fn with_fresh_names(mut self, fresh: bool) -> Self {
+        self.fresh_names = fresh;
+        self
+    }
+
+    /// The names a generation into `dir` keeps: none when fresh, else those given, else the ones
+    /// recorded in `dir`.
+    pub fn names_for(&self, dir: &Path) -> Result<Option<lock::NameLock>> {
+        match (&self.names, self.fresh_names) {
+            (_, true) => Ok(None),
+            (Some(lock), false) => Ok(Some(lock.clone())),
+            (None, false) => lock::NameLock::read(dir),
+        }
+    }
+
+    /// Reads the spec at `path` and builds its IR.
+    pub fn ir_file(&self, path: &Path) -> Result<ir::Api> {
+        self.ir_file_named(path, self.names_given())
+    }
+
+    /// Reads the spec at `path` and builds its IR, keeping the names of `names`.
+    pub fn ir_file_named(&self, path: &Path, names: Option<&lock::NameLock>) -> Result<ir::Api> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        self.ir_named(&text, names).map_err(|e| e.in_file(&path.display().to_string()))
+    }
+
     /// The settings in use.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
+    /// Builds the IR of a spec given as YAML or JSON text (keeping the names given with
+    /// [`Generator::with_names`], if any).
     pub fn ir(&self, text: &str) -> Result<ir::Api, error::SpecError> {
+        self.ir_named(text, self.names_given())
+    }
+
+    /// Builds the IR of a spec given as YAML or JSON text, keeping the names of `names`.
+    pub fn ir_named(&self, text: &str, names: Option<&lock::NameLock>) -> Result<ir::Api, error::SpecError> {
         let spec = load::parse(text)?;
-        lower::lower(&spec.openapi, &self.settings)
+        lower::lower(&spec.openapi, &self.settings, names)
+    }
+
+    fn names_given(&self) -> Option<&lock::NameLock> {
+        self.names.as_ref().filter(|_| !self.fresh_names)
     }
 
     /// Generates every file of the SDK crate for the spec at `path`, including the extra files its
@@ -113,14 +157,16 @@ impl Generator {
     /// into `previous` before (the output directory, which need not exist): its version bumped by
     /// what changed in its surface, a section for the change at the top of `CHANGELOG.md` dated
     /// `date`, and the surface recorded in `api-surface.json` for the next time. When the surface
-    /// did not change, neither do the version and the changelog.
+    /// did not change, neither do the version and the changelog. Names recorded in `previous`
+    /// (`api-names.json`) stay with what they named, and the names are recorded there again.
     pub fn generate_release(&self, path: &Path, previous: &Path, date: &str) -> Result<(Files, release::Release)> {
-        let api = self.ir_file(path)?;
-        let release = release::plan(&surface::Surface::of(&api), previous, self.settings.crate_version.as_deref(), date)?;
+        let api = self.ir_file_named(path, self.names_for(previous)?.as_ref())?;
+        let release = release::plan(&api, previous, self.settings.crate_version.as_deref(), date)?;
         let settings = Settings { crate_version: Some(release.version.clone()), ..self.settings.clone() };
         let mut files = self.files(&api, path, &settings)?;
         files.insert(release::CHANGELOG_FILE.to_owned(), release.changelog.clone());
         files.insert(surface::SURFACE_FILE.to_owned(), release.surface.clone());
+        files.insert(lock::NAMES_FILE.to_owned(), lock::NameLock::of(&api).to_json());
         Ok((files, release))
     }
 

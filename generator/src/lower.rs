@@ -2,7 +2,7 @@
 //! operationIds), lowers every schema through the TypeSpace, and describes each operation's inputs,
 //! body and response.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use heck::ToKebabCase;
 use indexmap::IndexMap;
@@ -16,6 +16,7 @@ use crate::error::{pointer_push, SpecError};
 use crate::ir::*;
 use crate::jobs::{self, WaitDecl};
 use crate::layout::place_types;
+use crate::lock::{input_key, resource_place, NameLock};
 use crate::security;
 use crate::tags;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
@@ -31,7 +32,9 @@ const BUILDER_RESERVED: &[&str] = &[
 /// Methods the client type has before any operation or resource is added.
 const CLIENT_RESERVED: &[&str] = &["builder", "new", "from_env", "client", "from", "clone", "fmt"];
 
-pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
+/// Lowers `spec`; with a name lock (the last generation's names) every recorded name stays with what
+/// it named.
+pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> Result<Api, SpecError> {
     let sdk = spec.extensions.get("x-sdk");
     let ext_str = |key: &str| sdk.and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_string);
     let env_str = |key: &str| sdk.and_then(|s| s.get("env")).and_then(|e| e.get(key)).and_then(Value::as_str).map(str::to_string);
@@ -41,9 +44,25 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     );
     let client_base = settings.client_name.clone().or_else(|| ext_str("client")).unwrap_or_else(|| format!("{}Client", type_name(&spec.info.title)));
 
-    let mut types = TypeSpace::new(spec);
+    let mut types = TypeSpace::new(spec, names);
     types.lower_components()?;
-    let client_name = types.claim(&type_name(&client_base));
+    let client_name = types.claim_chosen(&type_name(&client_base));
+
+    // Recorded methods and inputs of the operations still in the spec.
+    let mut locked_ops = BTreeMap::new();
+    let mut held_methods = HashMap::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, _) in item.iter() {
+            let pointer = pointer_push(&pointer_push("#/paths", path), method);
+            if let Some(locked) = names.and_then(|lock| lock.operations.get(&pointer)) {
+                let (resource, name) = locked.resource_and_method();
+                let resource: Vec<String> = resource.split('.').filter(|s| !s.is_empty()).map(str::to_string).collect();
+                held_methods.insert((resource, name.to_string()), pointer.clone());
+                locked_ops.insert(pointer, locked.clone());
+            }
+        }
+    }
 
     let schemes = pagination_schemes(spec)?;
     let security = security::lower(spec, &crate_name, sdk.and_then(|s| s.get("env")));
@@ -59,6 +78,9 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         call: String::new(),
         job_starters: jobs::starter_ids(spec),
         waits: Vec::new(),
+        locked_ops,
+        held_methods,
+        chosen_inputs: HashSet::new(),
     };
     let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], description: None, operations: vec![], children: vec![] };
     // The first tag of each resource's operations, in order: a resource whose operations share one
@@ -75,18 +97,29 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         };
         for (method, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, method);
+            // The types of an operation with an id are placed by it, so they keep their names when
+            // its path changes.
+            if let Some(id) = op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                lowerer.types.name_place(&pointer, pointer_push("#/operations", id));
+            }
             let resource_path = resource_path(op, &pointer)?;
             let (candidates, explicit) = method_names(op, method, path, &pointer)?;
             // A name the spec gives with `x-sdk-method` must be unique; one derived from an operationId
             // or the path gets a number instead (`get_user` for both `getUser` and `get_user`).
+            // The lock keeps a method's recorded name for it, and from every other operation.
             let taken = |lowerer: &OperationLowerer, name: &String| {
                 let child_path: Vec<String> = resource_path.iter().chain([name]).cloned().collect();
                 lowerer.method_owners.contains_key(&(resource_path.clone(), name.clone()))
                     || lowerer.child_index.contains_key(&child_path)
                     || (resource_path.is_empty() && CLIENT_RESERVED.contains(&name.as_str()))
+                    || lowerer.held_methods.get(&(resource_path.clone(), name.clone())).is_some_and(|owner| *owner != pointer)
             };
+            let recorded = lowerer.locked_ops.get(&pointer).and_then(|locked| {
+                let (resource, name) = locked.resource_and_method();
+                (!explicit && resource == resource_path.join(".")).then(|| name.to_string())
+            });
             let last = candidates.last().cloned().unwrap_or_default();
-            let method_name = match candidates.iter().find(|name| explicit || !taken(&lowerer, name)) {
+            let method_name = match recorded.iter().chain(&candidates).find(|name| explicit || !taken(&lowerer, name)) {
                 Some(name) => name.clone(),
                 None => (2..).map(|n| format!("{last}_{n}")).find(|name| !taken(&lowerer, name)).unwrap_or_default(),
             };
@@ -116,7 +149,8 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
     describe_resources(&mut root, &spec.tags, &resource_tags);
 
     let OperationLowerer { types, page_impls, waits, .. } = lowerer;
-    let (mut types, renames) = types.finish();
+    let finished = types.finish()?;
+    let (mut types, renames) = (finished.types, finished.renames);
     rename_operation_types(&mut root, &renames);
     jobs::resolve(&mut root, &types, waits)?;
     tags::leave_tags_to_unions(&root, &mut types);
@@ -143,6 +177,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings) -> Result<Api, SpecError> {
         root,
         types,
         page_types,
+        name_notes: finished.notes,
     })
 }
 
@@ -325,6 +360,12 @@ struct OperationLowerer<'a> {
     job_starters: std::collections::HashSet<String>,
     /// The `x-sdk-wait` declarations met so far, checked once the types have their final names.
     waits: Vec<WaitDecl>,
+    /// The recorded names of the operations still in the spec, by pointer.
+    locked_ops: BTreeMap<String, crate::lock::LockedOperation>,
+    /// (resource path, recorded method name) → the operation the lock keeps it for.
+    held_methods: HashMap<(Vec<String>, String), String>,
+    /// The inputs of the operation being lowered whose name `x-sdk-name` chose, by [`input_key`].
+    chosen_inputs: HashSet<String>,
 }
 
 impl<'a> OperationLowerer<'a> {
@@ -344,8 +385,11 @@ impl<'a> OperationLowerer<'a> {
                     // Every handle is `<Name>Resource`: a plain `AgentData` would clash with the
                     // schema of that name (both are imported into the resource's module), and a
                     // suffix only where a clash forces one would make names inconsistent, and
-                    // change when the spec gains a schema of a resource's name.
-                    let type_name = self.types.claim(&type_name(&format!("{segment} Resource")));
+                    // change when the spec gains a schema of a resource's name. A recorded name stays.
+                    let type_name = match self.types.claim_recorded(&resource_place(&child_path)) {
+                        Some(recorded) => recorded,
+                        None => self.types.claim(&type_name(&format!("{segment} Resource"))),
+                    };
                     // The client's own methods (`client`, `builder`, ...) keep their names; a resource
                     // called so is reached as `client_resource()`.
                     let accessor = if depth == 0 && CLIENT_RESERVED.contains(&segment.as_str()) { format!("{segment}_resource") } else { segment.clone() };
@@ -370,7 +414,7 @@ impl<'a> OperationLowerer<'a> {
         method_name: String,
         builder_prefix: &str,
     ) -> Result<Operation, SpecError> {
-        let builder_name = self.types.claim(&type_name(&format!("{builder_prefix} {method_name} Request")));
+        let builder_name = self.types.claim_for(pointer, &type_name(&format!("{builder_prefix} {method_name} Request")));
         let http_method = match method {
             "get" => HttpMethod::Get,
             "put" => HttpMethod::Put,
@@ -387,8 +431,12 @@ impl<'a> OperationLowerer<'a> {
         let job_methods = [wait.is_some().then_some("wait"), starts_job.then_some("and_wait")];
         let reserved: Vec<&str> = BUILDER_RESERVED.iter().copied().chain(job_methods.into_iter().flatten()).collect();
         let mut names = Namespace::with_reserved(&reserved);
+        self.chosen_inputs.clear();
         let mut inputs = self.parameters(path, op, item_params, pointer, &builder_name, &mut names)?;
         let body = self.request_body(op, pointer, &builder_name, &mut names, &mut inputs)?;
+        if let Some(locked) = self.locked_ops.get(pointer) {
+            keep_input_names(&mut inputs, &locked.inputs, &self.chosen_inputs, &reserved);
+        }
         // Constructor arguments first (path order, then the rest as declared), then optional setters.
         inputs.sort_by_key(|input| !input.required);
         let (response, example) = self.response(op, pointer, &builder_name)?;
@@ -466,6 +514,8 @@ impl<'a> OperationLowerer<'a> {
                 "query" => Location::Query,
                 _ => Location::Header,
             };
+            // A parameter's place is its name, not its index, which the next parameter may shift.
+            self.types.name_place(&param_pointer, format!("{}/parameters[{}]", self.types.stable_place(pointer), input_key(location, &wire)));
             let hint = NameHint::input(context(builder_name), &wire).at(format!("the `{wire}` parameter of `{}`", self.call));
             let (schema, schema_pointer) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => (Some(SchemaRef::from(s)), pointer_push(&param_pointer, "schema")),
@@ -482,6 +532,9 @@ impl<'a> OperationLowerer<'a> {
                 }
                 None => (TypeRef::String, json!("string")),
             };
+            if sdk_name(&data.extensions).is_some() {
+                self.chosen_inputs.insert(input_key(location, &wire));
+            }
             inputs.push(Input {
                 rust_name: claim_input_name(names, sdk_name(&data.extensions).unwrap_or(&wire), location),
                 wire_name: wire,
@@ -565,6 +618,9 @@ impl<'a> OperationLowerer<'a> {
                     lowered.ty = TypeRef::String;
                 }
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
+                if self.property_sdk_name(prop).is_some() {
+                    self.chosen_inputs.insert(input_key(Location::Body, wire));
+                }
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Body),
                     wire_name: wire.clone(),
@@ -593,6 +649,9 @@ impl<'a> OperationLowerer<'a> {
                 let is_file = lowered.ty == TypeRef::Binary && multipart;
                 let lowered = if lowered.ty == TypeRef::Binary && !multipart { Lowered { ty: TypeRef::String, ..lowered } } else { lowered };
                 let resolved = self.types.resolve(prop, &prop_pointer)?;
+                if self.property_sdk_name(prop).is_some() {
+                    self.chosen_inputs.insert(input_key(Location::Form, wire));
+                }
                 inputs.push(Input {
                     rust_name: claim_input_name(names, self.property_sdk_name(prop).unwrap_or(wire), Location::Form),
                     wire_name: wire.clone(),
@@ -832,6 +891,32 @@ fn media_example(media: &MediaType) -> Option<Value> {
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Gives the inputs the lock recorded their names again: names `x-sdk-name` chose first, then
+/// recorded ones, then newcomers by the usual rule, passing the others by.
+fn keep_input_names(inputs: &mut [Input], locked: &BTreeMap<String, String>, chosen: &HashSet<String>, reserved: &[&str]) {
+    let mut names = Namespace::with_reserved(reserved);
+    let keys: Vec<String> = inputs.iter().map(|i| input_key(i.location, &i.wire_name)).collect();
+    let mut settled = vec![false; inputs.len()];
+    for (i, input) in inputs.iter_mut().enumerate() {
+        if chosen.contains(&keys[i]) {
+            settled[i] = names.claim_exact(&input.rust_name);
+        }
+    }
+    for (i, input) in inputs.iter_mut().enumerate() {
+        if let Some(recorded) = locked.get(&keys[i]).filter(|_| !settled[i]) {
+            if names.claim_exact(recorded) {
+                input.rust_name.clone_from(recorded);
+                settled[i] = true;
+            }
+        }
+    }
+    for (i, input) in inputs.iter_mut().enumerate() {
+        if !settled[i] {
+            input.rust_name = claim_input_name(&mut names, &input.wire_name, input.location);
+        }
+    }
 }
 
 /// The input's snake_case name, or, when another input already has it, the name prefixed with its

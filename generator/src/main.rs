@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use openapi_sdkgen::lock::NameLock;
 use openapi_sdkgen::surface::Surface;
 use openapi_sdkgen::{diff, output, release, Error, Generator};
 
@@ -34,6 +35,10 @@ struct Common {
     /// Makes every undocumented public item a compile error in the generated crate (`x-sdk.deny-missing-docs`).
     #[arg(long)]
     deny_missing_docs: Option<bool>,
+    /// Chooses every name afresh, as a first generation would, instead of keeping the names recorded
+    /// in the crate's `api-names.json`: for a release that means to rename (see `diff --rename`).
+    #[arg(long)]
+    rename: bool,
 }
 
 impl Common {
@@ -51,7 +56,7 @@ impl Common {
         if let Some(deny) = self.deny_missing_docs {
             generator = generator.with_deny_missing_docs(deny);
         }
-        generator
+        generator.with_fresh_names(self.rename)
     }
 }
 
@@ -77,10 +82,15 @@ enum Command {
         common: Common,
     },
     /// Say what changes for users of the SDK between two versions of the spec, each change
-    /// classified breaking, feature or fix for the generated Rust API.
+    /// classified breaking, feature or fix for the generated Rust API. Both keep the names recorded
+    /// in OUT (the old spec's SDK as generated there); with `--rename` the new one chooses its names
+    /// afresh, and the diff lists every rename.
     Diff {
         #[command(flatten)]
         common: Common,
+        /// The generated crate whose recorded names (`api-names.json`) the old SDK has.
+        #[arg(long, default_value = "generated-sdk")]
+        out: PathBuf,
         /// The old spec: a file, a git revision (the `--spec` file as it was then), or `REV:PATH`.
         #[arg(long)]
         old: String,
@@ -127,12 +137,14 @@ fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
             }
             Ok(ExitCode::FAILURE)
         }
-        Command::Diff { common, old, format } => {
+        Command::Diff { common, out, old, format } => {
             let generator = common.generator();
             let (old_text, old_name) = read_old_spec(&old, &common.spec)?;
-            let old_api = generator.ir(&old_text).map_err(|e| e.in_file(&old_name))?;
-            let new_api = generator.ir_file(&common.spec)?;
-            let report = diff::diff(&Surface::of(&old_api), &Surface::of(&new_api));
+            // The old SDK as users have it (recorded names kept), whatever `--rename` says.
+            let old_api = generator.ir_named(&old_text, NameLock::read(&out)?.as_ref()).map_err(|e| e.in_file(&old_name))?;
+            let kept = (!common.rename).then(|| NameLock::of(&old_api));
+            let new_api = generator.ir_file_named(&common.spec, kept.as_ref())?;
+            let report = diff::diff(&Surface::of(&old_api), &Surface::of(&new_api)).explained(&new_api.name_notes);
             print!(
                 "{}",
                 match format {

@@ -31,6 +31,9 @@ const RESERVED_TYPES: &[&str] = &[
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// Names a name lock keeps for what they named last time: only [`Namespace::claim_exact`] takes
+    /// them, so a newcomer passes them by as if they were taken.
+    held: HashSet<String>,
     /// For each base name claimed more than once, the next suffix to try: claiming the k-th copy of
     /// a name stays O(1) instead of probing `base2..basek` again.
     next_suffix: HashMap<String, usize>,
@@ -43,16 +46,36 @@ impl Namespace {
 
     /// A namespace where `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() }
+        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect(), ..Namespace::default() }
     }
 
+    /// Taken, or held for its recorded owner.
     pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.taken.contains(name) || self.held.contains(name)
     }
 
-    /// Claims `base`, or `base2`, `base3`, ... when it is taken (separated by `_` for snake_case names).
+    /// Keeps `name` for its recorded owner (unless it is taken already).
+    pub fn hold(&mut self, name: &str) {
+        if !self.taken.contains(name) {
+            self.held.insert(name.to_string());
+        }
+    }
+
+    /// Gives every held name back: their owners are gone or named otherwise.
+    pub fn release_held(&mut self) {
+        self.held.clear();
+    }
+
+    /// Claims exactly `name`, held or not; false when it is taken.
+    pub fn claim_exact(&mut self, name: &str) -> bool {
+        self.held.remove(name);
+        self.taken.insert(name.to_string())
+    }
+
+    /// Claims `base`, or `base2`, `base3`, ... when it is taken or held (separated by `_` for
+    /// snake_case names).
     pub fn claim(&mut self, base: &str) -> String {
-        if self.taken.insert(base.to_string()) {
+        if !self.held.contains(base) && self.taken.insert(base.to_string()) {
             return base.to_string();
         }
         let separator = if base.contains('_') || base.chars().next().is_some_and(|c| c.is_lowercase()) { "_" } else { "" };
@@ -60,7 +83,7 @@ impl Namespace {
         loop {
             let candidate = format!("{base}{separator}{next}");
             *next += 1;
-            if self.taken.insert(candidate.clone()) {
+            if !self.held.contains(&candidate) && self.taken.insert(candidate.clone()) {
                 return candidate;
             }
         }
@@ -97,6 +120,11 @@ const GENERIC_TYPE_NAMES: &[&str] = &[
     "Info", "Details", "Metadata", "Config", "Options", "Settings", "Properties", "Params", "Parameters", "Content",
     "Result", "Results", "List", "Map", "Unnamed", "Model", "Schema", "Payload", "Attributes", "Fields", "Status", "State",
 ];
+
+/// Whether `name` is a name the generated code uses itself (`Option`, `Result`, ...).
+pub fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name)
+}
 
 /// Whether a type name is fine on its own: not a generic word and not a name the generated code uses.
 pub fn stands_alone(name: &str) -> bool {
@@ -310,5 +338,18 @@ mod tests {
         assert_eq!(ns.claim("Foo"), "Foo2");
         assert_eq!(ns.claim("page_size"), "page_size");
         assert_eq!(ns.claim("page_size"), "page_size_2");
+    }
+
+    #[test]
+    fn held_names_go_only_to_their_owner() {
+        let mut ns = Namespace::new();
+        ns.hold("Mode");
+        assert!(ns.is_taken("Mode"));
+        assert_eq!(ns.claim("Mode"), "Mode2");
+        assert!(ns.claim_exact("Mode"));
+        assert!(!ns.claim_exact("Mode"));
+        ns.hold("Status");
+        ns.release_held();
+        assert_eq!(ns.claim("Status"), "Status");
     }
 }

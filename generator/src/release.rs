@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::diff::{self, Level, Report};
 use crate::error::{Error, Result};
+use crate::ir::Api;
 use crate::surface::{Surface, SURFACE_FILE, SURFACE_FORMAT};
 
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
@@ -33,9 +34,11 @@ pub struct Release {
     pub recorded_anew: bool,
 }
 
-/// Plans the release of `surface` after the generation in `previous_dir` (the output directory,
-/// which may not exist yet). `version`, when given, is used as it is instead of the bumped one.
-pub fn plan(surface: &Surface, previous_dir: &Path, version: Option<&str>, date: &str) -> Result<Release> {
+/// Plans the release of the SDK of `api` after the generation in `previous_dir` (the output
+/// directory, which may not exist yet). `version`, when given, is used as it is instead of the
+/// bumped one.
+pub fn plan(api: &Api, previous_dir: &Path, version: Option<&str>, date: &str) -> Result<Release> {
+    let surface = &Surface::of(api);
     let surface_json = surface.to_json();
     let read = |name: &str| -> Result<Option<String>> {
         let path = previous_dir.join(name);
@@ -61,7 +64,7 @@ pub fn plan(surface: &Surface, previous_dir: &Path, version: Option<&str>, date:
         let version = version.unwrap_or(&previous_version).to_owned();
         return Ok(Release { version, changelog: previous_changelog, surface: surface_json, report: None, previous_version: Some(previous_version), recorded_anew: true });
     };
-    let report = diff::diff(&old, surface);
+    let report = diff::diff(&old, surface).explained(&api.name_notes);
     let Some(verdict) = report.verdict() else {
         // Nothing users can see changed: the release stays as it was.
         let version = version.unwrap_or(&previous_version).to_owned();

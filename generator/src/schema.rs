@@ -5,6 +5,10 @@
 //! their targets are lowered. Inline schemas get a provisional key and a [`NameHint`] while lowering; in
 //! [`TypeSpace::finish`] identical shapes become one type and each type gets the shortest name that no
 //! other type wants (`Operator`), else its owner's name joined to its own (`FilterOperator`).
+//!
+//! With a name lock ([`crate::lock`]), every recorded name goes to what it named first (a type by its
+//! schema's places, a field or enum value by its wire name, a variant by its tag), and only newcomers
+//! take names by the rules, passing the recorded ones by. `x-sdk-name` on a schema wins over both.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -13,11 +17,13 @@ use openapiv3::{
     AdditionalProperties, AnySchema, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use serde_json::Value;
 
 use crate::error::{pointer_push, SpecError};
 use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::load::ref_name;
 use crate::dedup::identical_shapes;
+use crate::lock::{shape_digest, NameLock, NAMES_FILE};
 use crate::naming::{join_type_names, singular, snake_name, stands_alone, type_name, type_word, variant_name, Namespace};
 
 /// A schema or a reference to one, whichever box it came in.
@@ -63,6 +69,10 @@ pub struct NameHint {
     suffix: String,
     /// Where the schema sits, for the docs of a type the spec does not describe.
     place: Place,
+    /// The schema's `x-sdk-name`, which names the type whatever else wants the name.
+    explicit: Option<String>,
+    /// The schema is an operation's input, whose `x-sdk-name` names the input, not a type.
+    is_input: bool,
 }
 
 /// Where an inline schema sits, rendered once every type has its final name.
@@ -91,12 +101,12 @@ impl NameHint {
     /// An input of an operation: a parameter or a body property (`RetrievalRetrieve` + `rerank`).
     pub fn input(context: &str, wire: &str) -> Self {
         let word = type_word(wire);
-        NameHint { standalone: vec![word.clone()], owner: Owner::Fixed(type_name(context)), suffix: word, place: Place::Unknown }
+        NameHint { standalone: vec![word.clone()], owner: Owner::Fixed(type_name(context)), suffix: word, place: Place::Unknown, explicit: None, is_input: true }
     }
 
     /// A name with no shorter form (`RetrievalRetrieve` + `Response`).
     pub fn fixed(context: &str, suffix: &str) -> Self {
-        NameHint { standalone: Vec::new(), owner: Owner::Fixed(type_name(context)), suffix: suffix.to_string(), place: Place::Unknown }
+        NameHint { standalone: Vec::new(), owner: Owner::Fixed(type_name(context)), suffix: suffix.to_string(), place: Place::Unknown, explicit: None, is_input: false }
     }
 
     /// Says where the schema sits, in words (`the `rerank` input of `beta.retrieval.retrieve``).
@@ -113,6 +123,8 @@ impl NameHint {
             owner: Owner::Type(owner.to_string()),
             suffix: word,
             place: Place::Field { owner: owner.to_string(), wire: wire.to_string() },
+            explicit: None,
+            is_input: false,
         }
     }
 
@@ -126,6 +138,8 @@ impl NameHint {
             owner: self.owner.clone(),
             suffix: element(&self.suffix),
             place: Place::Element { inner: Box::new(self.place.clone()), what },
+            explicit: None,
+            is_input: false,
         }
     }
 
@@ -136,8 +150,20 @@ impl NameHint {
             owner: Owner::Type(union.to_string()),
             suffix: variant.to_string(),
             place: Place::Variant { union: union.to_string(), name: variant.to_string() },
+            explicit: None,
+            is_input: false,
         }
     }
+}
+
+/// Every type with its final name, and what lowering needs to finish the operations.
+pub struct Finished {
+    /// Sorted by name.
+    pub types: Vec<TypeDef>,
+    /// The final name of every provisional key.
+    pub renames: HashMap<String, String>,
+    /// Why a type got a longer name than the rules would give it (the lock kept that one), by name.
+    pub notes: BTreeMap<String, String>,
 }
 
 pub struct TypeSpace<'a> {
@@ -151,6 +177,16 @@ pub struct TypeSpace<'a> {
     /// for the TypeSpace's whole life, so an address names one schema node.
     in_progress: HashMap<*const Schema, String>,
     defs: BTreeMap<String, TypeDef>,
+    /// The names recorded by the last generation (empty for a first one).
+    lock: NameLock,
+    /// The recorded type name of each place (schema pointer, operation pointer, `#` for the client).
+    recorded_at: HashMap<String, String>,
+    /// Why a type did not get a shorter name the lock keeps for another, by the name it got.
+    notes: BTreeMap<String, String>,
+    /// Pointer prefixes spelled by what they stand for in places: a list index by what the item is
+    /// (`.../oneOf/2` → `.../oneOf[tag stop]`), an operation by its operationId
+    /// (`#/operations/get_message`), so places survive an item inserted before them or a new path.
+    stable_prefixes: HashMap<String, String>,
 }
 
 /// How deeply inline schemas may nest (far beyond any hand-written spec; it keeps the stack bounded).
@@ -166,17 +202,105 @@ fn inline_index(key: &str) -> Option<usize> {
 }
 
 impl<'a> TypeSpace<'a> {
-    pub fn new(spec: &'a OpenAPI) -> Self {
-        TypeSpace { spec, names: Namespace::new(), components: HashMap::new(), inline: Vec::new(), in_progress: HashMap::new(), defs: BTreeMap::new() }
+    /// A TypeSpace keeping the names of `lock` (the last generation's) for what they named.
+    pub fn new(spec: &'a OpenAPI, lock: Option<&NameLock>) -> Self {
+        let lock = lock.cloned().unwrap_or_default();
+        let mut names = Namespace::new();
+        let mut recorded_at = HashMap::new();
+        let operation_ids: HashSet<&str> = spec.paths.iter().flat_map(|(_, item)| item.as_item()).flat_map(|item| item.iter()).filter_map(|(_, op)| op.operation_id.as_deref()).collect();
+        for (name, locked) in &lock.types {
+            // A name whose every place is gone is free from the start (an operation moved to
+            // another path keeps its builder's and types' names).
+            if locked.places.iter().any(|place| place_may_exist(spec, &operation_ids, place)) {
+                names.hold(name);
+            }
+            for place in &locked.places {
+                recorded_at.insert(place.clone(), name.clone());
+            }
+        }
+        TypeSpace {
+            spec,
+            names,
+            components: HashMap::new(),
+            inline: Vec::new(),
+            in_progress: HashMap::new(),
+            defs: BTreeMap::new(),
+            lock,
+            recorded_at,
+            notes: BTreeMap::new(),
+            stable_prefixes: HashMap::new(),
+        }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
         self.names.is_taken(name)
     }
 
-    /// Claims a unique type name (also used for request builders, which share the namespace).
+    /// Claims a unique type name among the names nobody holds (resource handles).
     pub fn claim(&mut self, base: &str) -> String {
         self.names.claim(base)
+    }
+
+    /// Claims `name` itself when it is free or only held by the lock (the spec chose it, so it wins
+    /// over the lock), else a numbered form.
+    pub fn claim_chosen(&mut self, name: &str) -> String {
+        if self.names.claim_exact(name) {
+            name.to_string()
+        } else {
+            self.names.claim(name)
+        }
+    }
+
+    /// Claims the name the lock recorded for `place` while it is free, else `base` (or a numbered
+    /// form) among the names nobody holds. Used for component schemas and request builders.
+    pub fn claim_for(&mut self, place: &str, base: &str) -> String {
+        self.claim_recorded(place).unwrap_or_else(|| self.names.claim(base))
+    }
+
+    /// Claims the name the lock recorded for `place`, while it is free.
+    pub fn claim_recorded(&mut self, place: &str) -> Option<String> {
+        let recorded = self.recorded_at.get(place)?;
+        self.names.claim_exact(recorded).then(|| recorded.clone())
+    }
+
+    /// Spells the list item at `pointer` (a union member, a parameter) as `stable` in places.
+    pub fn name_place(&mut self, pointer: &str, stable: String) {
+        self.stable_prefixes.insert(pointer.to_string(), stable);
+    }
+
+    /// The place the lock knows `pointer` by: its longest prefix named by [`Self::name_place`]
+    /// replaced by that name.
+    pub fn stable_place(&self, pointer: &str) -> String {
+        let mut end = pointer.len();
+        loop {
+            if let Some(stable) = self.stable_prefixes.get(&pointer[..end]) {
+                return format!("{stable}{}", &pointer[end..]);
+            }
+            match pointer[..end].rfind('/') {
+                Some(slash) => end = slash,
+                None => return pointer.to_string(),
+            }
+        }
+    }
+
+    /// The first place of the type the lock keeps `name` for, unless that is `place` itself.
+    fn kept_for_other(&self, name: &str, place: &str) -> Option<&str> {
+        let places = &self.lock.types.get(name)?.places;
+        (!places.iter().any(|p| p == place)).then(|| places.first().map(String::as_str)).flatten()
+    }
+
+    /// The member names (fields, enum values, union variants) the lock recorded for the type at `pointer`.
+    fn locked_members(&self, pointer: &str, pick: fn(&crate::lock::LockedType) -> &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        self.recorded_at.get(&self.stable_place(pointer)).and_then(|name| self.lock.types.get(name)).map(|locked| pick(locked).clone()).unwrap_or_default()
+    }
+
+    /// Claims the name an `x-sdk-name` chose for the schema at `pointer`.
+    fn claim_explicit(&mut self, name: &str, pointer: &str) -> Result<String, SpecError> {
+        if self.names.claim_exact(name) {
+            Ok(name.to_string())
+        } else {
+            Err(SpecError::new(pointer_push(pointer, "x-sdk-name"), format!("`{name}` is already the name of another type; choose another `x-sdk-name`")))
+        }
     }
 
     fn component_schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
@@ -186,8 +310,22 @@ impl<'a> TypeSpace<'a> {
     /// Names and lowers every component schema.
     pub fn lower_components(&mut self) -> Result<(), SpecError> {
         let components: Vec<_> = self.component_schemas().collect();
-        for (name, _) in &components {
-            let rust = self.names.claim(&type_name(name));
+        for (name, schema) in &components {
+            let pointer = pointer_push("#/components/schemas", name);
+            let rust = match schema.as_item().and_then(|s| sdk_type_name(&s.schema_data.extensions)) {
+                Some(chosen) => self.claim_explicit(&chosen, &pointer)?,
+                None => {
+                    let base = type_name(name);
+                    let rust = self.claim_for(&pointer, &base);
+                    if let Some(other) = self.kept_for_other(&base, &pointer).filter(|_| rust != base) {
+                        let note = format!(
+                            "named `{rust}`, not `{base}`: `{base}` stays the name of the type at `{other}` (recorded in {NAMES_FILE}); to name it otherwise, set `x-sdk-name` on the schema"
+                        );
+                        self.notes.insert(rust.clone(), note);
+                    }
+                    rust
+                }
+            };
             self.components.insert((*name).clone(), rust);
         }
         for (name, schema) in components {
@@ -249,6 +387,9 @@ impl<'a> TypeSpace<'a> {
                 let mut hint = hint;
                 if let Some(title) = schema.schema_data.title.as_deref().map(type_word) {
                     hint.standalone.insert(0, title);
+                }
+                if !hint.is_input {
+                    hint.explicit = sdk_type_name(&schema.schema_data.extensions);
                 }
                 let key = inline_key(self.inline.len());
                 self.inline.push(hint);
@@ -313,14 +454,18 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn define_enum(&mut self, name: &str, description: Option<String>, values: &[&str], pointer: &str) {
-        let mut variants = Namespace::with_reserved(&["Unknown"]);
-        let values = values
+        let members: Vec<(String, String)> = values
             .iter()
             .map(|wire| {
                 let base = variant_name(wire);
-                let base = if base == "Unknown" { "UnknownValue".to_string() } else { base };
-                EnumValue { rust_name: variants.claim(&base), wire: wire.to_string(), description: None }
+                (wire.to_string(), if base == "Unknown" { "UnknownValue".to_string() } else { base })
             })
+            .collect();
+        let rust_names = name_members(Namespace::with_reserved(&["Unknown"]), &members, &self.locked_members(pointer, |l| &l.values));
+        let values = values
+            .iter()
+            .zip(rust_names)
+            .map(|(wire, rust_name)| EnumValue { rust_name, wire: wire.to_string(), description: None })
             .collect();
         self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Enum { values }));
     }
@@ -343,7 +488,8 @@ impl<'a> TypeSpace<'a> {
                 _ => TypeRef::JsonObject,
             });
         }
-        let mut field_names = Namespace::new();
+        let members: Vec<(String, String)> = props.iter().map(|(wire, _, _)| ((*wire).clone(), snake_name(wire))).collect();
+        let mut field_names = name_members(Namespace::new(), &members, &self.locked_members(pointer, |l| &l.fields)).into_iter();
         let mut fields = Vec::with_capacity(props.len());
         for (wire, schema, prop_pointer) in props {
             let lowered = self.lower(schema, NameHint::property(name, wire), &prop_pointer)?;
@@ -352,7 +498,7 @@ impl<'a> TypeSpace<'a> {
                 SchemaRef::Ref(_) => None,
             };
             fields.push(Field {
-                rust_name: field_names.claim(&snake_name(wire)),
+                rust_name: field_names.next().unwrap_or_default(),
                 wire_name: wire.clone(),
                 required: required.contains(wire) && !lowered.nullable,
                 ty: lowered.ty,
@@ -520,7 +666,6 @@ impl<'a> TypeSpace<'a> {
             _ => {}
         }
         let mut discriminator = schema.schema_data.discriminator.as_ref();
-        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::with_capacity(candidates.len());
         let shapes: Vec<&Schema> = candidates.iter().map(|(m, p)| self.resolve((*m).into(), p)).collect::<Result<_, _>>()?;
         let mut all_tags = Vec::with_capacity(candidates.len());
@@ -535,19 +680,27 @@ impl<'a> TypeSpace<'a> {
             discriminator = None;
             all_tags.iter_mut().for_each(Vec::clear);
         }
-        for (i, ((member, member_pointer), tags)) in candidates.into_iter().zip(all_tags).enumerate() {
-            let resolved = self.resolve(member.into(), &member_pointer)?;
-            let base = match (tags.first(), member) {
-                (Some(tag), _) => variant_name(tag),
-                (None, ReferenceOr::Reference { reference }) => variant_name(ref_name(reference).unwrap_or("Variant")),
+        // Each variant's key (what selects it) and the name the rules give it.
+        let mut members = Vec::with_capacity(candidates.len());
+        for (i, ((member, _), tags)) in candidates.iter().zip(&all_tags).enumerate() {
+            members.push(match (tags.first(), member) {
+                (Some(tag), _) => (format!("tag {tag}"), variant_name(tag)),
+                (None, ReferenceOr::Reference { reference }) => {
+                    let target = ref_name(reference).unwrap_or("Variant");
+                    (format!("ref {target}"), variant_name(target))
+                }
                 (None, ReferenceOr::Item(s)) => match &s.schema_data.title {
-                    Some(title) => variant_name(title),
-                    None => kind_variant_name(resolved, i, &shapes),
+                    Some(title) => (format!("title {title}"), variant_name(title)),
+                    None => (format!("kind {}", kind_key(shapes[i])), kind_variant_name(shapes[i], i, &shapes)),
                 },
-            };
-            let variant_name = variant_names.claim(&base);
+            });
+        }
+        let rust_names = name_members(Namespace::with_reserved(&["Unknown"]), &members, &self.locked_members(pointer, |l| &l.variants));
+        for (((member, member_pointer), tags), ((key, _), variant_name)) in candidates.into_iter().zip(all_tags).zip(members.into_iter().zip(rust_names)) {
+            let stable = format!("{}/{keyword}[{key}]", self.stable_place(pointer));
+            self.name_place(&member_pointer, stable);
             let lowered = self.lower(member.into(), NameHint::variant(name, &variant_name), &member_pointer)?;
-            variants.push(Variant { rust_name: variant_name, ty: lowered.ty, tags, boxed: false });
+            variants.push(Variant { rust_name: variant_name, key, ty: lowered.ty, tags, boxed: false });
         }
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let discriminator = discriminator.map(|d| d.property_name.clone());
@@ -608,6 +761,8 @@ impl<'a> TypeSpace<'a> {
                 owner: Owner::Fixed(key.to_string()),
                 suffix: String::new(),
                 place: Place::Text(format!("[`{key}`](crate::types::{key})")),
+                explicit: None,
+                is_input: false,
             },
         }
     }
@@ -618,8 +773,10 @@ impl<'a> TypeSpace<'a> {
     /// Identical inline shapes become one type first, so a shape used in several places competes for
     /// a name once. Then each inline type takes its first standalone name that no other type wants and
     /// no type already has; the rest, parents before children, take their owner's final name joined to
-    /// their own (`FilterOperator`), numbered only if even that is taken.
-    pub fn finish(mut self) -> (Vec<TypeDef>, HashMap<String, String>) {
+    /// their own (`FilterOperator`), numbered only if even that is taken. With a name lock, names the
+    /// spec chose come first, then recorded names go back to their shapes, and only then do the
+    /// newcomers take theirs.
+    pub fn finish(mut self) -> Result<Finished, SpecError> {
         let is_component = |key: &str| inline_index(key).is_none();
         let representative = identical_shapes(&self.defs, is_component, |key| inline_index(key).unwrap_or(usize::MAX));
         let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -631,29 +788,71 @@ impl<'a> TypeSpace<'a> {
         for list in members.values_mut() {
             list.sort_unstable();
         }
+        let places: HashMap<usize, String> =
+            members.values().flatten().map(|&m| (m, self.stable_place(&self.defs[&inline_key(m)].pointer))).collect();
+        let place = |member: usize| places[&member].as_str();
+
+        // Names the spec chose (`x-sdk-name`) win over the lock and the rules.
+        let mut final_names: HashMap<usize, String> = HashMap::new();
+        for (&rep, list) in &members {
+            if let Some(&member) = list.iter().find(|&&m| self.inline[m].explicit.is_some()) {
+                let chosen = self.inline[member].explicit.clone().unwrap_or_default();
+                let pointer = self.defs[&inline_key(member)].pointer.clone();
+                let name = self.claim_explicit(&chosen, &pointer)?;
+                final_names.insert(rep, name);
+            }
+        }
+        // Recorded names go back to what they named: the shape holding most of a name's recorded
+        // places, one that kept its recorded shape first (so when a shared shape splits, the places
+        // that kept it keep the name).
+        let mut offers: Vec<(bool, usize, &str, usize)> = Vec::new();
+        for (&rep, list) in members.iter().filter(|(rep, _)| !final_names.contains_key(rep)) {
+            let mut overlap: BTreeMap<&str, usize> = BTreeMap::new();
+            for &member in list {
+                if let Some(name) = self.recorded_at.get(place(member)) {
+                    *overlap.entry(name.as_str()).or_default() += 1;
+                }
+            }
+            let shape = shape_digest(&self.defs[&inline_key(rep)].kind);
+            for (name, count) in overlap {
+                offers.push((self.lock.types.get(name).is_some_and(|l| l.shape == shape), count, name, rep));
+            }
+        }
+        offers.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)).then(a.3.cmp(&b.3)));
+        let mut kept: HashSet<String> = HashSet::new();
+        for (_, _, name, rep) in offers {
+            if !final_names.contains_key(&rep) && self.names.claim_exact(name) {
+                final_names.insert(rep, name.to_string());
+                kept.insert(name.to_string());
+            }
+        }
+        // What is still held has no owner any more (it is gone, or was named otherwise).
+        self.names.release_held();
 
         // Standalone names, where exactly one type wants them. A shape used in several places may only
         // take a name every place gives it: `Gt` would misname the value of `eq`.
-        let candidates: BTreeMap<usize, Vec<String>> = members
+        let wanted: BTreeMap<usize, Vec<String>> = members
             .iter()
+            .filter(|(rep, _)| !final_names.contains_key(rep))
             .map(|(&rep, list)| {
                 let names = self.inline[list[0]]
                     .standalone
                     .iter()
-                    .filter(|n| stands_alone(n) && !self.names.is_taken(n))
+                    .filter(|n| stands_alone(n))
                     .filter(|n| list.iter().all(|&m| self.inline[m].standalone.contains(n)))
                     .cloned()
                     .collect();
                 (rep, names)
             })
             .collect();
+        let candidates: BTreeMap<usize, Vec<&String>> =
+            wanted.iter().map(|(&rep, names)| (rep, names.iter().filter(|n| !self.names.is_taken(n)).collect())).collect();
         let mut demand: HashMap<&str, usize> = HashMap::new();
         for names in candidates.values() {
             for name in names {
                 *demand.entry(name).or_default() += 1;
             }
         }
-        let mut final_names: HashMap<usize, String> = HashMap::new();
         for (&rep, names) in &candidates {
             if let Some(name) = names.iter().find(|n| demand[n.as_str()] == 1) {
                 final_names.insert(rep, self.names.claim(name));
@@ -674,6 +873,18 @@ impl<'a> TypeSpace<'a> {
                 final_names.insert(rep, name);
             }
         }
+        // A newcomer whose first choice the lock kept for a recorded type says so.
+        for (rep, names) in &wanted {
+            if let Some(first) = names.first().filter(|n| kept.contains(*n)) {
+                let name = &final_names[rep];
+                if name != first {
+                    if let Some(other) = self.kept_for_other(first, place(*rep)) {
+                        let note = format!("named `{name}`, not `{first}`: `{first}` stays the name of the type at `{other}` (recorded in {NAMES_FILE})");
+                        self.notes.insert(name.clone(), note);
+                    }
+                }
+            }
+        }
 
         let renames: HashMap<String, String> = representative
             .iter()
@@ -688,6 +899,7 @@ impl<'a> TypeSpace<'a> {
         // Members of a shape in the order they were met, so docs list its places in spec order.
         by_key.sort_by_key(|(key, _)| inline_index(key).unwrap_or(usize::MAX));
         for (key, mut def) in by_key {
+            def.places = def.places.iter().map(|p| self.stable_place(p)).collect();
             if let Some(place) = inline_index(&key).and_then(|i| self.render_place(&self.inline[i].place, &renames)) {
                 def.used_in.push(place);
             }
@@ -703,7 +915,7 @@ impl<'a> TypeSpace<'a> {
         }
         let mut defs: Vec<TypeDef> = merged.into_values().collect();
         box_recursive_fields(&mut defs);
-        (defs, renames)
+        Ok(Finished { types: defs, renames, notes: self.notes })
     }
 
     /// A place in words, with links to the types involved.
@@ -743,6 +955,58 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
+/// Whether the spec may still have what `place` (a recorded place) names: false when its operation or
+/// component is gone; deeper places are only known once every schema is lowered.
+fn place_may_exist(spec: &OpenAPI, operation_ids: &HashSet<&str>, place: &str) -> bool {
+    let steps: Vec<String> = place.strip_prefix("#/").unwrap_or_default().split('/').take(3).map(|step| step.replace("~1", "/").replace("~0", "~")).collect();
+    match steps.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["paths", path, rest @ ..] => match spec.paths.paths.get(*path) {
+            Some(ReferenceOr::Item(item)) => rest.first().is_none_or(|method| item.iter().any(|(m, _)| m == *method)),
+            Some(ReferenceOr::Reference { .. }) => true,
+            None => false,
+        },
+        ["components", "schemas", name] => spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(*name)),
+        ["operations", id, ..] => operation_ids.contains(id),
+        _ => true,
+    }
+}
+
+/// `x-sdk-name` on a schema: the name of its type.
+fn sdk_type_name(extensions: &IndexMap<String, Value>) -> Option<String> {
+    extensions.get("x-sdk-name").and_then(Value::as_str).filter(|s| !s.is_empty()).map(type_name)
+}
+
+/// Names the members of one type (fields, enum values or union variants), given as (key, the name
+/// the rules give it) in order: members the lock recorded keep their names, then the others claim
+/// theirs in order, passing the recorded names by.
+fn name_members(mut names: Namespace, members: &[(String, String)], locked: &BTreeMap<String, String>) -> Vec<String> {
+    locked.values().for_each(|name| names.hold(name));
+    let kept: Vec<Option<String>> = members.iter().map(|(key, _)| locked.get(key).filter(|name| names.claim_exact(name)).cloned()).collect();
+    // Names recorded for members that are gone are free again.
+    names.release_held();
+    kept.into_iter().zip(members).map(|(kept, (_, base))| kept.unwrap_or_else(|| names.claim(base))).collect()
+}
+
+/// What an inline union variant without a tag or title is, for the name lock: its JSON type, and
+/// an object's property names.
+fn kind_key(schema: &Schema) -> String {
+    let properties = |props: &IndexMap<String, ReferenceOr<Box<Schema>>>| {
+        let mut names: Vec<&str> = props.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names.join(",")
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "string".into(),
+        SchemaKind::Type(Type::Integer(_)) => "integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
+        SchemaKind::Type(Type::Array(_)) => "array".into(),
+        SchemaKind::Type(Type::Object(o)) => format!("object {}", properties(&o.properties)),
+        SchemaKind::Any(a) if !a.properties.is_empty() => format!("object {}", properties(&a.properties)),
+        _ => "any".into(),
+    }
+}
+
 /// The longest run of whole `UpperCamelCase` words every name ends with (`PermissionInfoValue`,
 /// `ResourceInfoValue` → `InfoValue`).
 fn common_word_suffix<'n>(names: &[&'n str]) -> &'n str {
@@ -778,6 +1042,7 @@ fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
         existing.description = duplicate.description;
     }
     existing.used_in.extend(duplicate.used_in);
+    existing.places.extend(duplicate.places);
     match (&mut existing.kind, duplicate.kind) {
         (TypeKind::Struct { fields }, TypeKind::Struct { fields: others }) => {
             for other in others {

@@ -5,6 +5,7 @@
 mod bad_specs;
 mod compile;
 mod diff;
+mod names;
 mod release;
 mod tags;
 
