@@ -93,7 +93,7 @@ semver: $(SEMVER_CHECKS) $(VENV)/.installed
 # break nothing: no `breaking` entry from `generator diff`, nothing cargo-semver-checks flags, and code
 # using every item of the old SDK still compiles (scripts/additive.py; names kept by api-names.json).
 names: $(SEMVER_CHECKS) $(VENV)/.installed
-	$(VENV)/bin/python scripts/additive.py --batch --semver-checks $(SEMVER_CHECKS)
+	$(VENV)/bin/python scripts/additive.py --semver-checks $(SEMVER_CHECKS)
 
 test: lint check build features clippy doc unit-test fuzz-smoke mock-test corpus semver names
 

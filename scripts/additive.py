@@ -16,7 +16,7 @@ For each one:
      old SDK's api-surface.json: it names every type, reads every field at its declared type, matches
      every enum value and union variant, builds every input type through `new`/`with_*`, and calls
      every method with its arguments and every setter, so a renamed or retyped item fails to compile.
-With --batch (what `make names` runs), the old code is compiled once per spec, against the SDK of all
+With --batch, the old code is compiled once per spec, against the SDK of all
 its mutations applied together (cargo-semver-checks runs on that SDK too, besides each mutation's):
 the compile is the slow part, and this also checks that the mutations compose. Prints a table and
 exits non-zero on any breaking change.
