@@ -305,6 +305,8 @@ pub enum Location {
     Path,
     Query,
     Header,
+    /// A cookie (`Cookie: name=value`).
+    Cookie,
     Body,
     /// A multipart text field.
     Form,

@@ -179,6 +179,7 @@ pub fn input_key(location: Location, wire: &str) -> String {
         Location::Path => "path",
         Location::Query => "query",
         Location::Header => "header",
+        Location::Cookie => "cookie",
         Location::Body => "body",
         Location::Form | Location::FormFile => "form",
     };

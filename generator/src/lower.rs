@@ -483,9 +483,7 @@ impl<'a> OperationLowerer<'a> {
                 Parameter::Path { .. } => "path",
                 Parameter::Query { .. } => "query",
                 Parameter::Header { .. } => "header",
-                Parameter::Cookie { .. } => {
-                    return Err(SpecError::new(param_pointer, "cookie parameters are not supported"));
-                }
+                Parameter::Cookie { .. } => "cookie",
             };
             params.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
         }
@@ -512,6 +510,7 @@ impl<'a> OperationLowerer<'a> {
             let location = match location {
                 "path" => Location::Path,
                 "query" => Location::Query,
+                "cookie" => Location::Cookie,
                 _ => Location::Header,
             };
             // A parameter's place is its name, not its index, which the next parameter may shift.
@@ -930,6 +929,7 @@ fn claim_input_name(names: &mut Namespace, wire: &str, location: Location) -> St
         Location::Path => "path",
         Location::Query => "query",
         Location::Header => "header",
+        Location::Cookie => "cookie",
         Location::Body => "body",
         Location::Form | Location::FormFile => "form",
     };

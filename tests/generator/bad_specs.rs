@@ -44,15 +44,6 @@ fn duplicate_method_names() {
 }
 
 #[test]
-fn unsupported_cookie_parameter() {
-    let (pointer, message) = spec_error(&format!(
-        "{HEADER}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n      responses: {{'204': {{description: ok}}}}\n"
-    ));
-    assert_eq!(pointer, "#/paths/~1a/get/parameters/0");
-    assert!(message.contains("cookie parameters are not supported"), "{message}");
-}
-
-#[test]
 fn unknown_pagination_scheme() {
     let (pointer, message) = spec_error(&format!(
         "{HEADER}paths:\n  /a:\n    get:\n      x-pagination: nope\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{items: {{type: array, items: {{type: string}}}}}}}}\n"

@@ -333,3 +333,25 @@ async fn no_secret_is_logged() {
         assert!(!logged.contains(secret), "{secret} was logged: {logged}");
     }
 }
+
+#[tokio::test]
+async fn cookie_parameters_share_one_header_with_a_cookie_credential() {
+    let server = server().await;
+    let TestClient(client) = builder(&server).credential(3, Credential::Secret("sess-1".into())).build().unwrap();
+    let mut with_cookies = request(Some(&[&[3]]));
+    with_cookies.cookie("theme", "dark").cookie("note", "a b;c,\"d\"%é").cookie_each("seen", [1, 2, 3]);
+    with_cookies.cookie_json("prefs", &serde_json::json!({"lang": "en"})).unwrap();
+    client.send_empty(with_cookies).await.unwrap();
+    let requests = received(&server).await;
+    let cookies: Vec<&str> = requests[0].headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).collect();
+    assert_eq!(
+        cookies,
+        ["session=sess-1; theme=dark; note=a%20b%3Bc%2C%22d%22%25%C3%A9; seen=1,2,3; prefs={%22lang%22:%22en%22}"],
+        "one header, the credential first, values a cookie can hold"
+    );
+    // Without a cookie credential, only the request's cookies.
+    let mut open = request(Some(&[]));
+    open.cookie("theme", "light");
+    client.send_empty(open).await.unwrap();
+    assert_eq!(header(&received(&server).await[1], "cookie"), Some("theme=light"));
+}

@@ -325,6 +325,7 @@ fn location_noun(location: Location) -> &'static str {
         Location::Path => "path parameter",
         Location::Query => "query parameter",
         Location::Header => "header",
+        Location::Cookie => "cookie",
         Location::Body => "body field",
         Location::Form | Location::FormFile => "form field",
     }
@@ -542,6 +543,7 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         let (single, single_opt, each) = match input.location {
             Location::Query => (quote!(query), quote!(query_opt), quote!(query_each)),
             Location::Header => (quote!(header), quote!(header_opt), quote!(header_each)),
+            Location::Cookie => (quote!(cookie), quote!(cookie_opt), quote!(cookie_each)),
             _ => continue,
         };
         let resolved = index.resolve(&input.ty);
@@ -562,7 +564,11 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             }
             // Structured values travel as JSON text.
             _ => {
-                let json_method = if input.location == Location::Query { quote!(query_json) } else { quote!(header_json) };
+                let json_method = match input.location {
+                    Location::Query => quote!(query_json),
+                    Location::Cookie => quote!(cookie_json),
+                    _ => quote!(header_json),
+                };
                 if input.required {
                     quote!(request.#json_method(#wire, &self.#name)?;)
                 } else {

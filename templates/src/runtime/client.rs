@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -487,7 +487,7 @@ fn apply(schemes: &[usize], auth: &[Option<AuthValue>], headers: &mut HeaderMap,
     if !cookies.is_empty() {
         if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
             value.set_sensitive(true);
-            headers.append(reqwest::header::COOKIE, value);
+            headers.append(COOKIE, value);
         }
     }
 }
@@ -884,6 +884,15 @@ impl Client {
             Some(requirement) => self.request_auth(request, requirement)?.0,
         };
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        if !request.cookies.is_empty() {
+            // One `Cookie` header: the request's cookies after a credential sent as a cookie.
+            let mut pairs: Vec<String> = headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+            pairs.extend(request.cookies.iter().map(|(name, value)| format!("{name}={value}")));
+            let mut value = HeaderValue::from_str(&pairs.join("; ")).map_err(|_| Error::InvalidRequest("a cookie name is not valid in a header".to_owned()))?;
+            // It may hold a credential.
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
+        }
         for list in [&request.headers, &request.options.headers] {
             let mut seen: Vec<HeaderName> = Vec::new();
             for (name, value) in list {

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -191,6 +191,9 @@ pub enum Body {
     },
 }
 
+/// Characters a cookie value cannot hold as they are (RFC 6265 `cookie-octet`), and `%`.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+
 /// Characters left as they are in `application/x-www-form-urlencoded` (space becomes `+`).
 const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
 
@@ -238,6 +241,8 @@ pub struct ApiRequest {
     pub query: Vec<(String, String)>,
     /// Request headers.
     pub headers: Vec<(String, String)>,
+    /// Cookies, sent together in one `Cookie` header (with any credential sent as a cookie).
+    pub cookies: Vec<(String, String)>,
     /// The body.
     pub body: Body,
     /// Per-request options.
@@ -256,6 +261,7 @@ impl ApiRequest {
             path: path.into(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: Body::Empty,
             options: RequestOptions::default(),
             security: None,
@@ -297,6 +303,41 @@ impl ApiRequest {
     /// The first value of query parameter `name`, if any.
     pub fn query_value(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Adds a cookie; a value with characters a cookie cannot hold (`;`, `,`, spaces, quotes, `\\`,
+    /// `%`, control and non-ASCII characters) is percent-encoded.
+    pub fn cookie(&mut self, name: &str, value: impl fmt::Display) -> &mut Self {
+        let value = value.to_string();
+        let value = utf8_percent_encode(&value, COOKIE_VALUE).to_string();
+        self.cookies.push((name.to_owned(), value));
+        self
+    }
+
+    /// Adds a cookie when `value` is `Some`.
+    pub fn cookie_opt<T: fmt::Display>(&mut self, name: &str, value: Option<T>) -> &mut Self {
+        if let Some(value) = value {
+            self.cookie(name, value);
+        }
+        self
+    }
+
+    /// Adds one cookie `name` holding every element of `values`, comma-separated (OpenAPI's form
+    /// style for cookies).
+    pub fn cookie_each<I>(&mut self, name: &str, values: I) -> &mut Self
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        let joined: Vec<String> = values.into_iter().map(|v| utf8_percent_encode(&v.to_string(), COOKIE_VALUE).to_string()).collect();
+        self.cookies.push((name.to_owned(), joined.join(",")));
+        self
+    }
+
+    /// Adds a cookie holding `value` as JSON text.
+    pub fn cookie_json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self> {
+        let text = serde_json::to_string(value).map_err(Error::serialize)?;
+        Ok(self.cookie(name, text))
     }
 
     /// Adds a header.
