@@ -17,11 +17,7 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
         serde_json::from_str::<Value>(text)
             .map_err(|e| SpecError::new("#", format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column())))?
     } else {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-            let at = e.location().map(|l| format!(" at line {}, column {}", l.line(), l.column())).unwrap_or_default();
-            SpecError::new("#", format!("invalid YAML{at}: {e}"))
-        })?;
-        yaml_to_json(yaml, "#")?
+        yaml_to_json(parse_yaml(text)?, "#")?
     };
     if !raw.is_object() {
         return Err(SpecError::new("#", "the document must be an object"));
@@ -40,6 +36,37 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
     })?;
     Ok(LoadedSpec { openapi, raw })
+}
+
+/// Parses YAML text. `serde_yaml::Value` has no integers beyond 64 bits, where JSON parsers read
+/// such a literal as a float; so a YAML integer literal out of range is read as a float too, by
+/// writing it as one (`-9223372036854776000.0`) and parsing again.
+fn parse_yaml(text: &str) -> Result<serde_yaml::Value, SpecError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut rewritten_at = None;
+    loop {
+        let error = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let at = error.location().map(|l| format!(" at line {}, column {}", l.line(), l.column())).unwrap_or_default();
+        let invalid = || SpecError::new("#", format!("invalid YAML{at}: {error}"));
+        let message = error.to_string();
+        let Some(location) = error.location().filter(|_| message.contains(" as i128") || message.contains(" as u128")) else {
+            return Err(invalid());
+        };
+        let start = location.index();
+        // Each pass rewrites one literal further on; a second error at the same place ends it.
+        if rewritten_at.is_some_and(|at| at >= start) {
+            return Err(invalid());
+        }
+        rewritten_at = Some(start);
+        let literal = text.get(start..).map_or(0, |rest| rest.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+')).unwrap_or(rest.len()));
+        if literal == 0 {
+            return Err(invalid());
+        }
+        text = std::borrow::Cow::Owned(format!("{}.0{}", &text[..start + literal], &text[start + literal..]));
+    }
 }
 
 fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, SpecError> {
@@ -454,6 +481,19 @@ pub fn ref_name(reference: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_integers_beyond_64_bits_read_as_numbers_like_their_json_twin() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Big:\n      type: integer\n      minimum: -9223372036854776000\n      maximum: 18446744073709551616\n      example: [1, -99999999999999999999, 3]\n";
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, "components": {"schemas": {"Big": {"type": "integer", "minimum": -9223372036854776000, "maximum": 18446744073709551616, "example": [1, -99999999999999999999, 3]}}}}"#;
+        let from_yaml = parse(yaml).expect("YAML loads").raw;
+        let from_json = parse(json).expect("JSON loads").raw;
+        assert_eq!(from_yaml["components"]["schemas"]["Big"]["example"], from_json["components"]["schemas"]["Big"]["example"]);
+        assert_eq!(from_yaml["components"]["schemas"]["Big"]["example"][1].as_f64(), Some(-1e20));
+        // Text that only looks like a number is left alone, and broken YAML is still an error.
+        assert!(parse("openapi: 3.0.3\ninfo: {title: '-9223372036854776000', version: '1'}\npaths: {}\n").is_ok());
+        assert!(parse("openapi: 3.0.3\ninfo: [unclosed\n").is_err());
+    }
 
     #[test]
     fn rejects_unresolvable_refs_with_pointer() {
