@@ -113,7 +113,7 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, SpecEr
 
 /// Rewrites constructs real-world specs use that openapiv3 (3.0 types) cannot parse, without changing
 /// their meaning for code generation: out-of-range integer bounds, 3.1 numeric `exclusiveMinimum`,
-/// `type: null` and type arrays.
+/// `type: null` and type arrays, `contentMediaType`/`contentEncoding` for file contents.
 fn normalise(value: &mut Value, in_properties: bool) {
     match value {
         Value::Object(map) => {
@@ -348,6 +348,24 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>) {
         if let Some(n) = map.get(key).filter(|v| v.is_number()).cloned() {
             map.insert(bound.to_string(), n);
             map.insert(key.to_string(), Value::Bool(true));
+        }
+    }
+    // JSON Schema 2020-12 describes file contents with `contentMediaType`/`contentEncoding` where
+    // OpenAPI 3.0 says `format: binary`/`byte` (FastAPI's uploads are `contentMediaType:
+    // application/octet-stream`): a string of a non-text media type is binary, one encoded in
+    // base64 is bytes.
+    if map.get("type").and_then(Value::as_str) == Some("string") && !map.contains_key("format") {
+        let encoding = map.get("contentEncoding").and_then(Value::as_str).map(str::to_ascii_lowercase);
+        let media_type = map.get("contentMediaType").and_then(Value::as_str).map(str::to_ascii_lowercase);
+        let text = |media: &str| media.starts_with("text/") || media.contains("json") || media.contains("xml") || media.ends_with("+yaml");
+        match (encoding.as_deref(), media_type.as_deref()) {
+            (Some("base64"), _) => {
+                map.insert("format".into(), Value::String("byte".into()));
+            }
+            (None | Some("binary"), Some(media)) if !text(media) => {
+                map.insert("format".into(), Value::String("binary".into()));
+            }
+            _ => {}
         }
     }
     match map.get("type").cloned() {
