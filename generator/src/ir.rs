@@ -314,6 +314,21 @@ pub enum Location {
     FormFile,
 }
 
+impl Location {
+    /// The location as one word (`query`; a file and the other form fields are both `form`), for
+    /// names and lock keys.
+    pub fn word(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+            Location::Body => "body",
+            Location::Form | Location::FormFile => "form",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub enum RequestBody {
     None,

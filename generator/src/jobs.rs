@@ -205,17 +205,18 @@ fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &TypeInd
             ));
         }
     }
-    let progress = match &decl.progress {
-        None => None,
-        Some(text) => {
-            let at = pointer_push(&decl.pointer, "progress");
-            let (path, _) = field_path(types, job, text, &at)?;
-            if !matches!(path.leaf, Leaf::Integer | Leaf::Float) {
-                return Err(SpecError::new(at, format!("`{text}` must be a number")));
-            }
-            Some(path)
+    // An optional pointer (`progress`, `error`) must reach a value of one of `leaves`.
+    let optional_path = |key: &str, text: &Option<String>, leaves: &[Leaf], what: &str| -> Result<Option<FieldPath>, SpecError> {
+        let Some(text) = text else { return Ok(None) };
+        let at = pointer_push(&decl.pointer, key);
+        let (path, _) = field_path(types, job, text, &at)?;
+        if !leaves.contains(&path.leaf) {
+            return Err(SpecError::new(at, format!("`{text}` must be {what}")));
         }
+        Ok(Some(path))
     };
+    let progress = optional_path("progress", &decl.progress, &[Leaf::Integer, Leaf::Float], "a number")?;
+    let error = optional_path("error", &decl.error, &[Leaf::String, Leaf::StringList], "a string or a list of strings")?;
     // `wait`/`watch` unless the resource already has such a method or child; then named after the
     // reading method, which is unique in the resource.
     let taken = |name: &str| resource.operations.iter().any(|o| o.method_name == name) || resource.children.iter().any(|c| c.accessor == name);
@@ -227,17 +228,6 @@ fn wait_of(decl: &WaitDecl, resource: &Resource, op: &Operation, types: &TypeInd
     if taken(&wait_method) || taken(&watch_method) {
         return Err(SpecError::new(&decl.pointer, format!("the resource already has a method `{wait_method}` or `{watch_method}`")));
     }
-    let error = match &decl.error {
-        None => None,
-        Some(text) => {
-            let at = pointer_push(&decl.pointer, "error");
-            let (path, _) = field_path(types, job, text, &at)?;
-            if !matches!(path.leaf, Leaf::String | Leaf::StringList) {
-                return Err(SpecError::new(at, format!("`{text}` must be a string or a list of strings")));
-            }
-            Some(path)
-        }
-    };
     let id_input = op.inputs.iter().rfind(|i| i.location == Location::Path).map(|input| IdInput {
         rust_name: input.rust_name.clone(),
         is_string: matches!(types.resolve(&input.ty), TypeRef::String),

@@ -175,15 +175,7 @@ pub fn resource_place(module_path: &[String]) -> String {
 /// What an input names: its location and wire name (`query page_size`; a file and the other form
 /// fields share `form`).
 pub fn input_key(location: Location, wire: &str) -> String {
-    let place = match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
-        Location::Body => "body",
-        Location::Form | Location::FormFile => "form",
-    };
-    format!("{place} {wire}")
+    format!("{} {wire}", location.word())
 }
 
 /// A digest of a type's own shape, not of the types it refers to (64-bit FNV-1a, hex).

@@ -925,13 +925,5 @@ fn claim_input_name(names: &mut Namespace, wire: &str, location: Location) -> St
     if !names.is_taken(&base) {
         return names.claim(&base);
     }
-    let prefix = match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
-        Location::Body => "body",
-        Location::Form | Location::FormFile => "form",
-    };
-    names.claim(&format!("{prefix}_{}", base.trim_end_matches('_')))
+    names.claim(&format!("{}_{}", location.word(), base.trim_end_matches('_')))
 }
