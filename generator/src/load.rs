@@ -350,6 +350,28 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>) {
             map.insert(key.to_string(), Value::Bool(true));
         }
     }
+    // `const: x` is `enum: [x]` (JSON Schema defines it so), which OpenAPI 3.0 types can read: a
+    // discriminator's variants pin their tags this way (pydantic's `Literal`). A scalar without a
+    // `type` gets the one its value has.
+    if let Some(value) = map.get("const").filter(|v| !v.is_object() && !v.is_array()).cloned() {
+        if !map.contains_key("enum") {
+            let json_type = match &value {
+                Value::String(_) => Some("string"),
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                Value::Number(_) => Some("number"),
+                _ => None,
+            };
+            if let (Some(json_type), false) = (json_type, map.contains_key("type")) {
+                map.insert("type".into(), Value::String(json_type.into()));
+            }
+            if value.is_null() {
+                map.insert("nullable".into(), Value::Bool(true));
+            }
+            map.insert("enum".into(), Value::Array(vec![value]));
+        }
+        map.remove("const");
+    }
     // JSON Schema 2020-12 describes file contents with `contentMediaType`/`contentEncoding` where
     // OpenAPI 3.0 says `format: binary`/`byte` (FastAPI's uploads are `contentMediaType:
     // application/octet-stream`): a string of a non-text media type is binary, one encoded in

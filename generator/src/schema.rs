@@ -709,7 +709,8 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The tag values that select a variant: the discriminator mapping's keys for it, else the single
-    /// value its tag property allows, else (per the OpenAPI rules) its component name.
+    /// value its tag property allows (a one-value `enum`, also a nullable one, or a `const`, which
+    /// loading turns into one), as a server derives it; else (per the OpenAPI rules) its component name.
     fn discriminator_tags(
         &self,
         member: SchemaRef<'a>,
@@ -732,8 +733,10 @@ impl<'a> TypeSpace<'a> {
         self.collect_properties(member, pointer, &mut props, &mut required, &mut additional)?;
         if let Some((tag_schema, tag_pointer)) = props.get(&property.to_string()) {
             if let SchemaKind::Type(Type::String(s)) = &self.resolve(*tag_schema, tag_pointer)?.schema_kind {
-                if let [Some(value)] = s.enumeration.as_slice() {
-                    return Ok(vec![value.clone()]);
+                // One value, also when `null` is allowed beside it (`enum: [cat, null]`).
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if let [value] = values.as_slice() {
+                    return Ok(vec![(*value).clone()]);
                 }
             }
         }

@@ -149,3 +149,14 @@ fn security_schemes_lower_to_setters_env_vars_and_requirements() {
     assert!(setters.contains(&"basic_auth") && setters.contains(&"admin_basic_auth"), "{setters:?}");
     assert_eq!(api.security.schemes.iter().find(|s| s.name == "admin").map(|s| s.env.clone()), Some(vec!["VAULT_SDK_ADMIN_BASIC_AUTH_USERNAME".to_owned(), "VAULT_SDK_ADMIN_BASIC_AUTH_PASSWORD".to_owned()]));
 }
+
+#[test]
+fn discriminator_tags_come_from_const_and_one_value_enums_before_schema_names() {
+    let text = std::fs::read_to_string(repo_root().join("tests/fixtures/union_const_tags.yaml")).expect("fixture");
+    let api = openapi_sdkgen::Generator::new().ir(&text).expect("lowers");
+    let union = api.types.iter().find(|t| matches!(t.kind, openapi_sdkgen::ir::TypeKind::Union { .. })).expect("a union");
+    let openapi_sdkgen::ir::TypeKind::Union { variants, discriminator } = &union.kind else { unreachable!() };
+    assert_eq!(discriminator.as_deref(), Some("kind"));
+    let tags: Vec<(&str, Vec<&str>)> = variants.iter().map(|v| (v.rust_name.as_str(), v.tags.iter().map(String::as_str).collect())).collect();
+    assert_eq!(tags, [("Cat", vec!["cat"]), ("Dog", vec!["dog"]), ("Bird", vec!["bird"])]);
+}
