@@ -86,10 +86,9 @@ pub struct ClientDefaults {
 }
 
 impl ClientDefaults {
-    /// The scheme `api_key(..)` sets: the first of the default requirement that takes a secret.
+    /// The scheme `api_key(..)` sets: the one the generated crate gave that setter.
     fn primary_scheme(&self) -> Option<usize> {
-        let secret = |i: &usize| self.schemes.get(*i).is_some_and(|s| s.kind != AuthScheme::Basic);
-        self.security.iter().flat_map(|alternative| alternative.iter()).copied().find(secret).or_else(|| (0..self.schemes.len()).find(secret))
+        self.schemes.iter().position(|scheme| scheme.setter == "api_key")
     }
 }
 
@@ -113,6 +112,17 @@ enum AuthValue {
     Cookie(String),
     /// A token obtained when a request needs it.
     OAuth(Arc<TokenSource>),
+}
+
+/// The credentials one requirement sends, resolved once: for the API's default when the client is
+/// built, for an operation's own requirement when it is sent.
+struct RequestAuth {
+    /// The client's headers with the credentials sent as headers (and cookies) added.
+    headers: HeaderMap,
+    /// Credentials sent as query parameters.
+    query: Vec<(&'static str, String)>,
+    /// An OAuth2 client credentials flow, whose token is fetched when the request is sent.
+    oauth: Option<Arc<TokenSource>>,
 }
 
 /// An OAuth2 client credentials flow: the token it holds, fetched once for all requests.
@@ -333,15 +343,10 @@ impl<C: From<Client>> ClientBuilder<C> {
             auth.push(credential.map(|c| auth_value(scheme, c)).transpose()?);
         }
         // The default requirement must be met now, so a missing key fails here, not at the first call.
-        let default_auth = choose(defaults.security, &auth).map_err(|missing| Error::Config(missing_credentials(&defaults, missing, "the API")))?;
-
-        // Every request starts from this map: User-Agent, default headers, and the default
+        // Every request starts from its headers: User-Agent, default headers, and the default
         // requirement's authentication headers (unless a default header already sets one).
-        let base_headers = headers.clone();
-        let mut auth_query = Vec::new();
-        let has_auth = auth.iter().any(Option::is_some);
-        apply(&default_auth, &auth, &mut headers, &mut auth_query, true);
-        let default_oauth = oauth_source(&default_auth, &auth);
+        let schemes = choose(defaults.security, &auth).map_err(|missing| Error::Config(missing_credentials(&defaults, missing, "the API")))?;
+        let default_auth = resolve(&schemes, &auth, &headers);
         let base_url = self.base_url.or_else(|| from_env(defaults.base_url_env)).unwrap_or_else(|| defaults.base_url.to_owned());
         let base_url = parse_base_url(&base_url)?;
 
@@ -357,12 +362,9 @@ impl<C: From<Client>> ClientBuilder<C> {
                 http,
                 base_url,
                 defaults,
-                has_auth,
                 auth,
-                default_oauth,
-                headers,
-                base_headers,
-                auth_query,
+                default_auth,
+                base_headers: headers,
                 query: self.query,
                 params: self.params,
                 timeout: self.timeout,
@@ -462,36 +464,31 @@ fn choose(requirement: Requirement, auth: &[Option<AuthValue>]) -> std::result::
     Err(first.iter().copied().filter(|i| !auth.get(*i).is_some_and(Option::is_some)).collect())
 }
 
-/// The OAuth2 client credentials flow among `schemes`, if any.
-fn oauth_source(schemes: &[usize], auth: &[Option<AuthValue>]) -> Option<Arc<TokenSource>> {
-    schemes.iter().find_map(|i| match auth.get(*i) {
-        Some(Some(AuthValue::OAuth(source))) => Some(Arc::clone(source)),
-        _ => None,
-    })
-}
-
-/// Adds the credentials of `schemes` to a request's headers and query.
-fn apply(schemes: &[usize], auth: &[Option<AuthValue>], headers: &mut HeaderMap, query: &mut Vec<(&'static str, String)>, keep_existing: bool) {
+/// What the credentials of `schemes` add to a request whose headers start as `base_headers`. A
+/// header the client's default headers already set is left as it is.
+fn resolve(schemes: &[usize], auth: &[Option<AuthValue>], base_headers: &HeaderMap) -> RequestAuth {
+    let mut resolved = RequestAuth { headers: base_headers.clone(), query: Vec::new(), oauth: None };
     let mut cookies: Vec<&str> = Vec::new();
     for value in schemes.iter().filter_map(|i| auth.get(*i).and_then(Option::as_ref)) {
         match value {
             AuthValue::Header(name, value) => {
-                if !(keep_existing && headers.contains_key(name)) {
-                    headers.insert(name.clone(), value.clone());
+                if !resolved.headers.contains_key(name) {
+                    resolved.headers.insert(name.clone(), value.clone());
                 }
             }
-            AuthValue::Query(name, value) => query.push((name, value.clone())),
+            AuthValue::Query(name, value) => resolved.query.push((name, value.clone())),
             AuthValue::Cookie(pair) => cookies.push(pair),
-            // Obtained asynchronously when the request is sent (`Client::oauth_source`).
-            AuthValue::OAuth(_) => {}
+            // Its token is fetched when the request is sent.
+            AuthValue::OAuth(source) => resolved.oauth = Some(Arc::clone(source)),
         }
     }
     if !cookies.is_empty() {
         if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; ")) {
             value.set_sensitive(true);
-            headers.append(COOKIE, value);
+            resolved.headers.append(COOKIE, value);
         }
     }
+    resolved
 }
 
 /// The message for credentials that `what` needs and the client does not have.
@@ -533,18 +530,12 @@ struct ClientInner {
     http: reqwest::Client,
     base_url: Url,
     defaults: ClientDefaults,
-    /// Whether the client has any credential.
-    has_auth: bool,
     /// Each scheme's credential as it goes on the wire, if the client has it.
     auth: Vec<Option<AuthValue>>,
-    /// The OAuth2 flow of the default requirement, if it has one.
-    default_oauth: Option<Arc<TokenSource>>,
-    /// The headers of every request: with the default requirement's credentials in `headers`,
-    /// without in `base_headers` (for an operation that requires something else).
-    headers: HeaderMap,
+    /// What the API's default requirement sends (its headers are every request's starting point).
+    default_auth: RequestAuth,
+    /// The headers of every request before credentials, for an operation with its own requirement.
     base_headers: HeaderMap,
-    /// Query parameters of the default requirement's credentials (API keys in the query).
-    auth_query: Vec<(&'static str, String)>,
     /// Default query parameters, added where a request does not set the same name.
     query: Vec<(String, String)>,
     /// The client's values of the API's shared parameters.
@@ -558,7 +549,7 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &redacted_url(&inner.base_url))
-            .field("credentials", &inner.has_auth.then_some("[redacted]"))
+            .field("credentials", &inner.auth.iter().any(Option::is_some).then_some("[redacted]"))
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .finish_non_exhaustive()
@@ -693,15 +684,18 @@ impl Client {
     }
 
     async fn send_inner(&self, request: &ApiRequest, accept: &'static str, stream: bool) -> Result<Sent> {
-        // Built once for the first attempt and moved into it; a retry (the rare case) builds them again.
-        let mut url = Some(self.url(request)?);
-        let mut headers = Some(self.headers(request, accept)?);
-        // An OAuth2 token the request needs: fetched (or taken from the cache) before the first attempt.
-        let oauth = match request.security {
-            None => self.inner.default_oauth.clone(),
-            Some(requirement) => choose(requirement, &self.inner.auth).ok().and_then(|schemes| oauth_source(&schemes, &self.inner.auth)),
+        // The credentials of an operation with its own requirement, resolved once for every attempt.
+        let own_auth = match request.security {
+            None => None,
+            Some(requirement) => Some(self.request_auth(request, requirement)?),
         };
-        let mut token = match &oauth {
+        let auth = own_auth.as_ref().unwrap_or(&self.inner.default_auth);
+        // Built once for the first attempt and moved into it; a retry (the rare case) builds them again.
+        let mut url = Some(self.url(request, auth)?);
+        let mut headers = Some(self.headers(request, accept, auth)?);
+        // An OAuth2 token the request needs: fetched (or taken from the cache) before the first attempt.
+        let oauth = &auth.oauth;
+        let mut token = match oauth {
             Some(source) => Some(source.token(self, None).await?),
             None => None,
         };
@@ -726,14 +720,14 @@ impl Client {
             let attempt = retry;
             let mut attempt_headers = match headers.take() {
                 Some(headers) => headers,
-                None => self.headers(request, accept)?,
+                None => self.headers(request, accept, auth)?,
             };
             if let Some(token) = &token {
                 attempt_headers.insert(AUTHORIZATION, token.clone());
             }
             let attempt_url = match url.take() {
                 Some(url) => url,
-                None => self.url(request)?,
+                None => self.url(request, auth)?,
             };
             let result = self.attempt(request, attempt_url, attempt_headers, fixed_body.as_ref(), attempt, timeout, stream).await;
             let can_retry = replayable && retry < policy.max_retries;
@@ -744,7 +738,7 @@ impl Client {
                 }
                 Ok(Attempt::Failure { status, headers, body }) => {
                     // A rejected OAuth2 token is fetched again once, and the request sent again at once.
-                    if let (StatusCode::UNAUTHORIZED, false, true, Some(source)) = (status, token_refreshed, replayable, &oauth) {
+                    if let (StatusCode::UNAUTHORIZED, false, true, Some(source)) = (status, token_refreshed, replayable, oauth) {
                         tracing::debug!(attempt, "the OAuth2 token was rejected; fetching a new one");
                         token_refreshed = true;
                         token = Some(source.token(self, token.as_ref()).await?);
@@ -827,7 +821,7 @@ impl Client {
     }
 
     /// The full URL of a request: base URL (with its path prefix) + path + query.
-    fn url(&self, request: &ApiRequest) -> Result<Url> {
+    fn url(&self, request: &ApiRequest, auth: &RequestAuth) -> Result<Url> {
         // The parsed base URL is reused: only the path is set (after the base's own path prefix).
         let mut url = self.inner.base_url.clone();
         // A query written into the path (`/things?expand=all`) is kept, as parsing the whole URL would.
@@ -850,41 +844,27 @@ impl Client {
             .chain(self.inner.query.iter().filter(|(n, _)| !set_by_request(n)))
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        let own_auth;
-        let auth_query = match request.security {
-            None => &self.inner.auth_query,
-            Some(requirement) => {
-                own_auth = self.request_auth(request, requirement)?.1;
-                &own_auth
-            }
-        };
-        if !pairs.is_empty() || !auth_query.is_empty() {
+        if !pairs.is_empty() || !auth.query.is_empty() {
             let mut query = url.query_pairs_mut();
-            for (name, value) in pairs.into_iter().chain(auth_query.iter().map(|(n, v)| (*n, v.as_str()))) {
+            for (name, value) in pairs.into_iter().chain(auth.query.iter().map(|(n, v)| (*n, v.as_str()))) {
                 query.append_pair(name, value);
             }
         }
         Ok(url)
     }
 
-    /// The headers (from the base headers) and auth query parameters of a request that requires
-    /// `requirement` rather than the API's default; a missing credential is an error naming it.
-    fn request_auth(&self, request: &ApiRequest, requirement: Requirement) -> Result<(HeaderMap, Vec<(&'static str, String)>)> {
+    /// What a request that requires `requirement` rather than the API's default sends; a missing
+    /// credential is an error naming it.
+    fn request_auth(&self, request: &ApiRequest, requirement: Requirement) -> Result<RequestAuth> {
         let inner = &self.inner;
         let schemes = choose(requirement, &inner.auth)
             .map_err(|missing| Error::Config(missing_credentials(&inner.defaults, missing, &format!("`{} {}`", request.method, request.path))))?;
-        let mut headers = inner.base_headers.clone();
-        let mut query = Vec::new();
-        apply(&schemes, &inner.auth, &mut headers, &mut query, true);
-        Ok((headers, query))
+        Ok(resolve(&schemes, &inner.auth, &inner.base_headers))
     }
 
     /// The headers of every attempt of a request (without `x-retry-count`).
-    fn headers(&self, request: &ApiRequest, accept: &'static str) -> Result<HeaderMap> {
-        let mut headers = match request.security {
-            None => self.inner.headers.clone(),
-            Some(requirement) => self.request_auth(request, requirement)?.0,
-        };
+    fn headers(&self, request: &ApiRequest, accept: &'static str, auth: &RequestAuth) -> Result<HeaderMap> {
+        let mut headers = auth.headers.clone();
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         if !request.cookies.is_empty() {
             // One `Cookie` header: the request's cookies after a credential sent as a cookie.

@@ -551,16 +551,17 @@ impl<J: Job> Poller<J> {
             };
             let job = response.data;
             let kind = self.kind;
-            let state = kind.state(&job);
-            if state != JobState::Running {
-                if let Some(status) = job.status().cloned() {
-                    let job_id = self.job_id.clone();
-                    return Step::Done(match state {
-                        JobState::Failed => Err(WaitError::Failed { job_id, status, job: Box::new(job) }),
-                        JobState::Cancelled => Err(WaitError::Cancelled { job_id, status, job: Box::new(job) }),
-                        _ => Ok(job),
-                    });
+            match (kind.state(&job), job.status()) {
+                (JobState::Succeeded, _) => return Step::Done(Ok(job)),
+                (JobState::Failed, Some(status)) => {
+                    let (job_id, status) = (self.job_id.clone(), status.clone());
+                    return Step::Done(Err(WaitError::Failed { job_id, status, job: Box::new(job) }));
                 }
+                (JobState::Cancelled, Some(status)) => {
+                    let (job_id, status) = (self.job_id.clone(), status.clone());
+                    return Step::Done(Err(WaitError::Cancelled { job_id, status, job: Box::new(job) }));
+                }
+                _ => {}
             }
             let seen = ((kind.status)(&job).map(str::to_owned), (kind.progress)(&job).map(f64::to_bits));
             let changed = self.seen.as_ref() != Some(&seen);

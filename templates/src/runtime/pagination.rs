@@ -107,11 +107,7 @@ impl PageScheme {
                 }
             }
             PageScheme::Offset { param } => {
-                let offset = match request.options.query.iter().rev().find(|(n, _)| n == param) {
-                    Some((_, value)) => Some(value.as_str()),
-                    None => request.query_value(param),
-                };
-                let offset = match offset {
+                let offset = match query_sent(request, param) {
                     Some(value) => value.trim().parse::<u64>().map_err(|_| {
                         Error::InvalidRequest(format!("the offset parameter `{param}` is not a number"))
                     })?,
@@ -132,16 +128,22 @@ impl PageScheme {
     /// else the request's own.
     fn cursor_sent<'r>(&self, request: &'r ApiRequest) -> Option<&'r str> {
         match *self {
-            PageScheme::QueryCursor { param } => match request.options.query.iter().rev().find(|(n, _)| n == param) {
-                Some((_, value)) => Some(value.as_str()),
-                None => request.query_value(param),
-            },
+            PageScheme::QueryCursor { param } => query_sent(request, param),
             PageScheme::BodyCursor { field } => match &request.body {
                 Body::Json(serde_json::Value::Object(body)) => body.get(field).and_then(serde_json::Value::as_str),
                 _ => None,
             },
             PageScheme::Offset { .. } => None,
         }
+    }
+}
+
+/// The value of query parameter `param` that `request` sends: the last one set by a per-request
+/// option, else the request's own.
+fn query_sent<'r>(request: &'r ApiRequest, param: &str) -> Option<&'r str> {
+    match request.options.query.iter().rev().find(|(n, _)| n == param) {
+        Some((_, value)) => Some(value.as_str()),
+        None => request.query_value(param),
     }
 }
 

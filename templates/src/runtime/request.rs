@@ -194,6 +194,11 @@ pub enum Body {
 /// Characters a cookie value cannot hold as they are (RFC 6265 `cookie-octet`), and `%`.
 const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
+/// `value` as a cookie can hold it: [`COOKIE_VALUE`] characters percent-encoded.
+fn cookie_value(value: impl fmt::Display) -> String {
+    utf8_percent_encode(&value.to_string(), COOKIE_VALUE).to_string()
+}
+
 /// Characters left as they are in `application/x-www-form-urlencoded` (space becomes `+`).
 const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
 
@@ -308,9 +313,7 @@ impl ApiRequest {
     /// Adds a cookie; a value with characters a cookie cannot hold (`;`, `,`, spaces, quotes, `\\`,
     /// `%`, control and non-ASCII characters) is percent-encoded.
     pub fn cookie(&mut self, name: &str, value: impl fmt::Display) -> &mut Self {
-        let value = value.to_string();
-        let value = utf8_percent_encode(&value, COOKIE_VALUE).to_string();
-        self.cookies.push((name.to_owned(), value));
+        self.cookies.push((name.to_owned(), cookie_value(value)));
         self
     }
 
@@ -329,7 +332,7 @@ impl ApiRequest {
         I: IntoIterator,
         I::Item: fmt::Display,
     {
-        let joined: Vec<String> = values.into_iter().map(|v| utf8_percent_encode(&v.to_string(), COOKIE_VALUE).to_string()).collect();
+        let joined: Vec<String> = values.into_iter().map(cookie_value).collect();
         self.cookies.push((name.to_owned(), joined.join(",")));
         self
     }
