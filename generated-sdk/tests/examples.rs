@@ -19,6 +19,7 @@ fn beta_indexes_get() {
         Index,
     >(
         "{\n  \"id\": \"id\",\n  \"export_config_id\": \"export_config_id\",\n  \"name\": \"name\",\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"sync_config_id\": \"sync_config_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"last_exported_at\": \"2019-12-27T18:11:19.117Z\",\n  \"last_synced_at\": \"2019-12-27T18:11:19.117Z\",\n  \"metadata\": {\n    \"foo\": \"bar\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/indexes/{index_id}",
     );
 }
 
@@ -28,12 +29,15 @@ fn beta_indexes_create() {
         Index,
     >(
         "{\n  \"id\": \"id\",\n  \"export_config_id\": \"export_config_id\",\n  \"name\": \"name\",\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"sync_config_id\": \"sync_config_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"last_exported_at\": \"2019-12-27T18:11:19.117Z\",\n  \"last_synced_at\": \"2019-12-27T18:11:19.117Z\",\n  \"metadata\": {\n    \"foo\": \"bar\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/indexes",
     );
 }
 
 #[test]
 fn beta_indexes_sync() {
-    support::assert_example_round_trips::<Map<String, Value>>("{}");
+    support::assert_example_round_trips::<
+        Map<String, Value>,
+    >("{}", "POST /api/v1/indexes/{index_id}/sync");
 }
 
 #[test]
@@ -42,6 +46,7 @@ fn beta_retrieval_retrieve() {
         RetrievalRetrieveResponse,
     >(
         "{\n  \"results\": [\n    {\n      \"content\": \"content\",\n      \"metadata\": {\n        \"foo\": \"string\"\n      },\n      \"rerank_score\": 0,\n      \"score\": 0,\n      \"static_fields\": {\n        \"attachments\": [\n          {\n            \"attachment_name\": \"attachment_name\",\n            \"source_id\": \"source_id\",\n            \"type\": \"type\"\n          }\n        ],\n        \"chunk_end_char\": 0,\n        \"chunk_index\": 0,\n        \"chunk_start_char\": 0,\n        \"chunk_token_count\": 0,\n        \"page_range_end\": 0,\n        \"page_range_start\": 0,\n        \"parsed_directory_file_id\": \"parsed_directory_file_id\"\n      }\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/retrieve",
     );
 }
 
@@ -51,6 +56,7 @@ fn beta_retrieval_search() {
         RetrievalSearchResponse,
     >(
         "{\n  \"files\": [\n    {\n      \"file_id\": \"file_id\",\n      \"file_name\": \"file_name\"\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/files/search",
     );
 }
 
@@ -60,6 +66,7 @@ fn beta_retrieval_grep() {
         RetrievalGrepResponse,
     >(
         "{\n  \"matches\": [\n    {\n      \"content\": \"content\",\n      \"end_char\": 0,\n      \"start_char\": 0\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/files/grep",
     );
 }
 
@@ -67,7 +74,7 @@ fn beta_retrieval_grep() {
 fn beta_retrieval_read() {
     support::assert_example_round_trips::<
         RetrievalReadResponse,
-    >("{\n  \"content\": \"content\"\n}");
+    >("{\n  \"content\": \"content\"\n}", "POST /api/v1/retrieval/files/read");
 }
 
 #[test]
@@ -76,6 +83,7 @@ fn beta_chat_list() {
         ChatSessionPage,
     >(
         "{\n  \"items\": [\n    {\n      \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n      \"session_id\": \"ses-abc123\",\n      \"generated_title\": \"What were the main findings in Q3?...\",\n      \"index_ids\": [\n        \"idx-abc123\",\n        \"idx-def456\"\n      ],\n      \"job_metadata\": {\n        \"duration_ms\": 0,\n        \"error\": \"error\",\n        \"export_config_ids\": [\n          \"string\"\n        ],\n        \"is_error\": true,\n        \"total_input_tokens\": 0,\n        \"total_output_tokens\": 0,\n        \"turns\": 0\n      }\n    }\n  ],\n  \"next_page_token\": \"next_page_token\"\n}",
+        "GET /api/v1/chat",
     );
 }
 
@@ -85,6 +93,7 @@ fn beta_chat_create() {
         ChatSession,
     >(
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "POST /api/v1/chat",
     );
 }
 
@@ -94,6 +103,7 @@ fn beta_chat_get() {
         ChatSessionDetail,
     >(
         "{\n  \"events\": [\n    {\n      \"content\": \"content\",\n      \"type\": \"thinking_delta\"\n    }\n  ],\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "GET /api/v1/chat/{session_id}",
     );
 }
 
@@ -103,6 +113,7 @@ fn beta_chat_get_summary() {
         ChatSession,
     >(
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "GET /api/v1/chat/{session_id}/summary",
     );
 }
 
@@ -112,6 +123,7 @@ fn beta_chat_set_title() {
         ChatSession,
     >(
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "POST /api/v1/chat/{session_id}/title",
     );
 }
 
@@ -121,6 +133,7 @@ fn beta_agent_data_get() {
         AgentData,
     >(
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/agent-data/{item_id}",
     );
 }
 
@@ -130,6 +143,7 @@ fn beta_agent_data_update() {
         AgentData,
     >(
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PUT /api/v1/beta/agent-data/{item_id}",
     );
 }
 
@@ -137,7 +151,7 @@ fn beta_agent_data_update() {
 fn beta_agent_data_delete() {
     support::assert_example_round_trips::<
         BTreeMap<String, String>,
-    >("{\n  \"foo\": \"string\"\n}");
+    >("{\n  \"foo\": \"string\"\n}", "DELETE /api/v1/beta/agent-data/{item_id}");
 }
 
 #[test]
@@ -146,6 +160,7 @@ fn beta_agent_data_create() {
         AgentData,
     >(
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/agent-data",
     );
 }
 
@@ -155,6 +170,7 @@ fn beta_agent_data_search() {
         AgentDataPage,
     >(
         "{\n  \"items\": [\n    {\n      \"data\": {\n        \"foo\": \"bar\"\n      },\n      \"deployment_name\": \"deployment_name\",\n      \"id\": \"id\",\n      \"collection\": \"collection\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"project_id\": \"project_id\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "POST /api/v1/beta/agent-data/:search",
     );
 }
 
@@ -164,6 +180,7 @@ fn beta_agent_data_aggregate() {
         AgentDataAggregatePage,
     >(
         "{\n  \"items\": [\n    {\n      \"group_key\": {\n        \"foo\": \"bar\"\n      },\n      \"count\": 0,\n      \"first_item\": {\n        \"foo\": \"bar\"\n      }\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "POST /api/v1/beta/agent-data/:aggregate",
     );
 }
 
@@ -171,7 +188,7 @@ fn beta_agent_data_aggregate() {
 fn beta_agent_data_delete_by_query() {
     support::assert_example_round_trips::<
         AgentDataDeleteByQueryResponse,
-    >("{\n  \"deleted_count\": 0\n}");
+    >("{\n  \"deleted_count\": 0\n}", "POST /api/v1/beta/agent-data/:delete");
 }
 
 #[test]
@@ -180,6 +197,7 @@ fn beta_sheets_list() {
         SheetsJobPage,
     >(
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"config\": {\n        \"extraction_range\": \"extraction_range\",\n        \"flatten_hierarchical_tables\": true,\n        \"generate_additional_metadata\": true,\n        \"include_hidden_cells\": true,\n        \"sheet_names\": [\n          \"string\"\n        ],\n        \"specialization\": \"specialization\",\n        \"table_merge_sensitivity\": \"strong\",\n        \"use_experimental_processing\": true\n      },\n      \"created_at\": \"created_at\",\n      \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n      \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n      \"status\": \"PENDING\",\n      \"updated_at\": \"updated_at\",\n      \"user_id\": \"user_id\",\n      \"errors\": [\n        \"string\"\n      ],\n      \"file\": {\n        \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"name\": \"x\",\n        \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"created_at\": \"2019-12-27T18:11:19.117Z\",\n        \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n        \"external_file_id\": \"external_file_id\",\n        \"file_size\": 0,\n        \"file_type\": \"x\",\n        \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n        \"permission_info\": {\n          \"foo\": {\n            \"foo\": \"bar\"\n          }\n        },\n        \"purpose\": \"purpose\",\n        \"resource_info\": {\n          \"foo\": {\n            \"foo\": \"bar\"\n          }\n        },\n        \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n      },\n      \"regions\": [\n        {\n          \"location\": \"location\",\n          \"region_type\": \"region_type\",\n          \"sheet_name\": \"sheet_name\",\n          \"description\": \"description\",\n          \"region_id\": \"region_id\",\n          \"title\": \"title\"\n        }\n      ],\n      \"success\": true,\n      \"worksheet_metadata\": [\n        {\n          \"sheet_name\": \"sheet_name\",\n          \"description\": \"description\",\n          \"title\": \"title\"\n        }\n      ]\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/sheets/jobs",
     );
 }
 
@@ -189,6 +207,7 @@ fn beta_sheets_create() {
         SheetsJob,
     >(
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"extraction_range\": \"extraction_range\",\n    \"flatten_hierarchical_tables\": true,\n    \"generate_additional_metadata\": true,\n    \"include_hidden_cells\": true,\n    \"sheet_names\": [\n      \"string\"\n    ],\n    \"specialization\": \"specialization\",\n    \"table_merge_sensitivity\": \"strong\",\n    \"use_experimental_processing\": true\n  },\n  \"created_at\": \"created_at\",\n  \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"status\": \"PENDING\",\n  \"updated_at\": \"updated_at\",\n  \"user_id\": \"user_id\",\n  \"errors\": [\n    \"string\"\n  ],\n  \"file\": {\n    \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"name\": \"x\",\n    \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"external_file_id\": \"external_file_id\",\n    \"file_size\": 0,\n    \"file_type\": \"x\",\n    \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n    \"permission_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"purpose\": \"purpose\",\n    \"resource_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n  },\n  \"regions\": [\n    {\n      \"location\": \"location\",\n      \"region_type\": \"region_type\",\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"region_id\": \"region_id\",\n      \"title\": \"title\"\n    }\n  ],\n  \"success\": true,\n  \"worksheet_metadata\": [\n    {\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"title\": \"title\"\n    }\n  ]\n}",
+        "POST /api/v1/beta/sheets/jobs",
     );
 }
 
@@ -198,12 +217,15 @@ fn beta_sheets_get() {
         SheetsJob,
     >(
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"extraction_range\": \"extraction_range\",\n    \"flatten_hierarchical_tables\": true,\n    \"generate_additional_metadata\": true,\n    \"include_hidden_cells\": true,\n    \"sheet_names\": [\n      \"string\"\n    ],\n    \"specialization\": \"specialization\",\n    \"table_merge_sensitivity\": \"strong\",\n    \"use_experimental_processing\": true\n  },\n  \"created_at\": \"created_at\",\n  \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"status\": \"PENDING\",\n  \"updated_at\": \"updated_at\",\n  \"user_id\": \"user_id\",\n  \"errors\": [\n    \"string\"\n  ],\n  \"file\": {\n    \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"name\": \"x\",\n    \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"external_file_id\": \"external_file_id\",\n    \"file_size\": 0,\n    \"file_type\": \"x\",\n    \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n    \"permission_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"purpose\": \"purpose\",\n    \"resource_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n  },\n  \"regions\": [\n    {\n      \"location\": \"location\",\n      \"region_type\": \"region_type\",\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"region_id\": \"region_id\",\n      \"title\": \"title\"\n    }\n  ],\n  \"success\": true,\n  \"worksheet_metadata\": [\n    {\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"title\": \"title\"\n    }\n  ]\n}",
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
     );
 }
 
 #[test]
 fn beta_sheets_delete_job() {
-    support::assert_example_round_trips::<Map<String, Value>>("{}");
+    support::assert_example_round_trips::<
+        Map<String, Value>,
+    >("{}", "DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}");
 }
 
 #[test]
@@ -212,6 +234,7 @@ fn beta_sheets_get_result_table() {
         PresignedUrl,
     >(
         "{\n  \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n  \"url\": \"https://example.com\",\n  \"form_fields\": {\n    \"foo\": \"string\"\n  }\n}",
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}",
     );
 }
 
@@ -221,6 +244,7 @@ fn beta_directories_list() {
         DirectoryPage,
     >(
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"name\": \"x\",\n      \"project_id\": \"project_id\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n      \"description\": \"description\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/directories",
     );
 }
 
@@ -230,6 +254,7 @@ fn beta_directories_create() {
         Directory,
     >(
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories",
     );
 }
 
@@ -239,6 +264,7 @@ fn beta_directories_get() {
         Directory,
     >(
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/directories/{directory_id}",
     );
 }
 
@@ -248,6 +274,7 @@ fn beta_directories_update() {
         Directory,
     >(
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PATCH /api/v1/beta/directories/{directory_id}",
     );
 }
 
@@ -257,6 +284,7 @@ fn beta_directories_files_list() {
         DirectoryFilePage,
     >(
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"directory_id\": \"directory_id\",\n      \"display_name\": \"x\",\n      \"project_id\": \"project_id\",\n      \"unique_id\": \"x\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n      \"download_url\": {\n        \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n        \"url\": \"https://example.com\",\n        \"form_fields\": {\n          \"foo\": \"string\"\n        }\n      },\n      \"file_id\": \"file_id\",\n      \"metadata\": {\n        \"foo\": \"string\"\n      },\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/directories/{directory_id}/files",
     );
 }
 
@@ -266,6 +294,7 @@ fn beta_directories_files_add() {
         DirectoryFile,
     >(
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories/{directory_id}/files",
     );
 }
 
@@ -275,6 +304,7 @@ fn beta_directories_files_get() {
         DirectoryFile,
     >(
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
     );
 }
 
@@ -284,6 +314,7 @@ fn beta_directories_files_update() {
         DirectoryFile,
     >(
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
     );
 }
 
@@ -293,6 +324,7 @@ fn beta_directories_files_upload() {
         DirectoryFile,
     >(
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories/{directory_id}/files/upload",
     );
 }
 
@@ -302,6 +334,7 @@ fn beta_batch_list() {
         BatchJobPage,
     >(
         "{\n  \"items\": [\n    {\n      \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"job_type\": \"parse\",\n      \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"status\": \"pending\",\n      \"total_items\": 0,\n      \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"failed_items\": 0,\n      \"job_record_id\": \"job_record_id\",\n      \"processed_items\": 0,\n      \"skipped_items\": 0,\n      \"started_at\": \"2019-12-27T18:11:19.117Z\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n      \"workflow_id\": \"workflow_id\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/batch-processing",
     );
 }
 
@@ -311,6 +344,7 @@ fn beta_batch_create() {
         BatchJob,
     >(
         "{\n  \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"job_type\": \"parse\",\n  \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"status\": \"pending\",\n  \"total_items\": 0,\n  \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"failed_items\": 0,\n  \"job_record_id\": \"job_record_id\",\n  \"processed_items\": 0,\n  \"skipped_items\": 0,\n  \"started_at\": \"2019-12-27T18:11:19.117Z\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n  \"workflow_id\": \"workflow_id\"\n}",
+        "POST /api/v1/beta/batch-processing",
     );
 }
 
@@ -320,6 +354,7 @@ fn beta_batch_get() {
         BatchJobProgress,
     >(
         "{\n  \"job\": {\n    \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"job_type\": \"parse\",\n    \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"status\": \"pending\",\n    \"total_items\": 0,\n    \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n    \"error_message\": \"error_message\",\n    \"failed_items\": 0,\n    \"job_record_id\": \"job_record_id\",\n    \"processed_items\": 0,\n    \"skipped_items\": 0,\n    \"started_at\": \"2019-12-27T18:11:19.117Z\",\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n    \"workflow_id\": \"workflow_id\"\n  },\n  \"progress_percentage\": 0\n}",
+        "GET /api/v1/beta/batch-processing/{job_id}",
     );
 }
 
@@ -329,6 +364,7 @@ fn beta_batch_cancel() {
         BatchCancelResponse,
     >(
         "{\n  \"job_id\": \"job_id\",\n  \"message\": \"message\",\n  \"processed_items\": 0,\n  \"status\": \"pending\"\n}",
+        "POST /api/v1/beta/batch-processing/{job_id}/cancel",
     );
 }
 
@@ -338,6 +374,7 @@ fn beta_batch_job_items_list() {
         BatchJobItemPage,
     >(
         "{\n  \"items\": [\n    {\n      \"item_id\": \"item_id\",\n      \"item_name\": \"item_name\",\n      \"status\": \"pending\",\n      \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"job_id\": \"job_id\",\n      \"job_record_id\": \"job_record_id\",\n      \"skip_reason\": \"skip_reason\",\n      \"started_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/batch-processing/{job_id}/items",
     );
 }
 
@@ -347,6 +384,7 @@ fn beta_batch_job_items_get_processing_results() {
         BatchItemProcessingResults,
     >(
         "{\n  \"item_id\": \"item_id\",\n  \"item_name\": \"item_name\",\n  \"processing_results\": [\n    {\n      \"item_id\": \"item_id\",\n      \"job_config\": {\n        \"correlation_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"job_name\": \"parse_raw_file_job\",\n        \"parameters\": {\n          \"adaptive_long_table\": true,\n          \"aggressive_table_extraction\": true,\n          \"annotate_links\": true,\n          \"auto_mode\": true,\n          \"auto_mode_configuration_json\": \"auto_mode_configuration_json\",\n          \"auto_mode_trigger_on_image_in_page\": true,\n          \"auto_mode_trigger_on_regexp_in_page\": \"auto_mode_trigger_on_regexp_in_page\",\n          \"auto_mode_trigger_on_table_in_page\": true,\n          \"auto_mode_trigger_on_text_in_page\": \"auto_mode_trigger_on_text_in_page\",\n          \"azure_openai_api_version\": \"azure_openai_api_version\",\n          \"azure_openai_deployment_name\": \"azure_openai_deployment_name\",\n          \"azure_openai_endpoint\": \"azure_openai_endpoint\",\n          \"azure_openai_key\": \"azure_openai_key\",\n          \"bbox_bottom\": 0,\n          \"bbox_left\": 0,\n          \"bbox_right\": 0,\n          \"bbox_top\": 0,\n          \"bounding_box\": \"bounding_box\",\n          \"compact_markdown_table\": true,\n          \"complemental_formatting_instruction\": \"complemental_formatting_instruction\",\n          \"content_guideline_instruction\": \"content_guideline_instruction\",\n          \"continuous_mode\": true,\n          \"custom_metadata\": {\n            \"foo\": \"bar\"\n          },\n          \"disable_image_extraction\": true,\n          \"disable_ocr\": true,\n          \"disable_reconstruction\": true,\n          \"do_not_cache\": true,\n          \"do_not_unroll_columns\": true,\n          \"enable_cost_optimizer\": true,\n          \"extract_charts\": true,\n          \"extract_layout\": true,\n          \"extract_printed_page_number\": true,\n          \"fast_mode\": true,\n          \"formatting_instruction\": \"formatting_instruction\",\n          \"gpt4o_api_key\": \"gpt4o_api_key\",\n          \"gpt4o_mode\": true,\n          \"guess_xlsx_sheet_name\": true,\n          \"hide_footers\": true,\n          \"hide_headers\": true,\n          \"high_res_ocr\": true,\n          \"html_make_all_elements_visible\": true,\n          \"html_remove_fixed_elements\": true,\n          \"html_remove_navigation_elements\": true,\n          \"http_proxy\": \"http_proxy\",\n          \"ignore_document_elements_for_layout_detection\": true,\n          \"images_to_save\": [\n            \"screenshot\"\n          ],\n          \"inline_images_in_markdown\": true,\n          \"input_s3_path\": \"input_s3_path\",\n          \"input_s3_region\": \"input_s3_region\",\n          \"input_url\": \"input_url\",\n          \"internal_is_screenshot_job\": true,\n          \"invalidate_cache\": true,\n          \"is_formatting_instruction\": true,\n          \"job_timeout_extra_time_per_page_in_seconds\": 0,\n          \"job_timeout_in_seconds\": 0,\n          \"keep_page_separator_when_merging_tables\": true,\n          \"lang\": \"lang\",\n          \"languages\": [\n            \"af\"\n          ],\n          \"layout_aware\": true,\n          \"line_level_bounding_box\": true,\n          \"markdown_table_multiline_header_separator\": \"markdown_table_multiline_header_separator\",\n          \"max_pages\": 0,\n          \"max_pages_enforced\": 0,\n          \"merge_tables_across_pages_in_markdown\": true,\n          \"model\": \"model\",\n          \"outlined_table_extraction\": true,\n          \"output_pdf_of_document\": true,\n          \"output_s3_path_prefix\": \"output_s3_path_prefix\",\n          \"output_s3_region\": \"output_s3_region\",\n          \"output_tables_as_HTML\": true,\n          \"outputBucket\": \"outputBucket\",\n          \"page_error_tolerance\": 0,\n          \"page_footer_prefix\": \"page_footer_prefix\",\n          \"page_footer_suffix\": \"page_footer_suffix\",\n          \"page_header_prefix\": \"page_header_prefix\",\n          \"page_header_suffix\": \"page_header_suffix\",\n          \"page_prefix\": \"page_prefix\",\n          \"page_separator\": \"page_separator\",\n          \"page_suffix\": \"page_suffix\",\n          \"parse_mode\": \"parse_page_without_llm\",\n          \"parsing_instruction\": \"parsing_instruction\",\n          \"pipeline_id\": \"pipeline_id\",\n          \"precise_bounding_box\": true,\n          \"premium_mode\": true,\n          \"presentation_out_of_bounds_content\": true,\n          \"presentation_skip_embedded_data\": true,\n          \"preserve_layout_alignment_across_pages\": true,\n          \"preserve_very_small_text\": true,\n          \"preset\": \"preset\",\n          \"priority\": \"low\",\n          \"project_id\": \"project_id\",\n          \"remove_hidden_text\": true,\n          \"replace_failed_page_mode\": \"raw_text\",\n          \"replace_failed_page_with_error_message_prefix\": \"replace_failed_page_with_error_message_prefix\",\n          \"replace_failed_page_with_error_message_suffix\": \"replace_failed_page_with_error_message_suffix\",\n          \"resource_info\": {\n            \"foo\": \"bar\"\n          },\n          \"save_images\": true,\n          \"skip_diagonal_text\": true,\n          \"specialized_chart_parsing_agentic\": true,\n          \"specialized_chart_parsing_efficient\": true,\n          \"specialized_chart_parsing_plus\": true,\n          \"specialized_image_parsing\": true,\n          \"spreadsheet_extract_sub_tables\": true,\n          \"spreadsheet_force_formula_computation\": true,\n          \"spreadsheet_include_hidden_sheets\": true,\n          \"strict_mode_buggy_font\": true,\n          \"strict_mode_image_extraction\": true,\n          \"strict_mode_image_ocr\": true,\n          \"strict_mode_reconstruction\": true,\n          \"structured_output\": true,\n          \"structured_output_json_schema\": \"structured_output_json_schema\",\n          \"structured_output_json_schema_name\": \"structured_output_json_schema_name\",\n          \"system_prompt\": \"system_prompt\",\n          \"system_prompt_append\": \"system_prompt_append\",\n          \"take_screenshot\": true,\n          \"target_pages\": \"target_pages\",\n          \"tier\": \"tier\",\n          \"type\": \"parse\",\n          \"use_vendor_multimodal_model\": true,\n          \"user_prompt\": \"user_prompt\",\n          \"vendor_multimodal_api_key\": \"vendor_multimodal_api_key\",\n          \"vendor_multimodal_model_name\": \"vendor_multimodal_model_name\",\n          \"version\": \"version\",\n          \"webhook_configurations\": [\n            {\n              \"webhook_events\": [\n                \"parse.success\",\n                \"parse.error\"\n              ],\n              \"webhook_headers\": {\n                \"Authorization\": \"Bearer sk-...\"\n              },\n              \"webhook_output_format\": \"json\",\n              \"webhook_url\": \"https://example.com/webhooks/llamacloud\"\n            }\n          ],\n          \"webhook_url\": \"webhook_url\"\n        },\n        \"parent_job_execution_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"partitions\": {\n          \"foo\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\"\n        },\n        \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"session_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"user_id\": \"user_id\",\n        \"webhook_url\": \"webhook_url\"\n      },\n      \"job_type\": \"parse\",\n      \"output_s3_path\": \"output_s3_path\",\n      \"parameters_hash\": \"parameters_hash\",\n      \"processed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"result_id\": \"result_id\",\n      \"output_metadata\": {}\n    }\n  ]\n}",
+        "GET /api/v1/beta/batch-processing/items/{item_id}/processing-results",
     );
 }
 
@@ -356,6 +394,7 @@ fn beta_split_list() {
         SplitJobPage,
     >(
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"categories\": [\n        {\n          \"name\": \"x\",\n          \"description\": \"x\"\n        }\n      ],\n      \"document_input\": {\n        \"type\": \"type\",\n        \"value\": \"value\"\n      },\n      \"project_id\": \"project_id\",\n      \"status\": \"status\",\n      \"user_id\": \"user_id\",\n      \"configuration_id\": \"configuration_id\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"result\": {\n        \"segments\": [\n          {\n            \"category\": \"category\",\n            \"confidence_category\": \"confidence_category\",\n            \"pages\": [\n              0\n            ]\n          }\n        ]\n      },\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/split/jobs",
     );
 }
 
@@ -365,6 +404,7 @@ fn beta_split_create() {
         SplitJob,
     >(
         "{\n  \"id\": \"id\",\n  \"categories\": [\n    {\n      \"name\": \"x\",\n      \"description\": \"x\"\n    }\n  ],\n  \"document_input\": {\n    \"type\": \"type\",\n    \"value\": \"value\"\n  },\n  \"project_id\": \"project_id\",\n  \"status\": \"status\",\n  \"user_id\": \"user_id\",\n  \"configuration_id\": \"configuration_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"result\": {\n    \"segments\": [\n      {\n        \"category\": \"category\",\n        \"confidence_category\": \"confidence_category\",\n        \"pages\": [\n          0\n        ]\n      }\n    ]\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/split/jobs",
     );
 }
 
@@ -374,6 +414,7 @@ fn beta_split_get() {
         SplitJob,
     >(
         "{\n  \"id\": \"id\",\n  \"categories\": [\n    {\n      \"name\": \"x\",\n      \"description\": \"x\"\n    }\n  ],\n  \"document_input\": {\n    \"type\": \"type\",\n    \"value\": \"value\"\n  },\n  \"project_id\": \"project_id\",\n  \"status\": \"status\",\n  \"user_id\": \"user_id\",\n  \"configuration_id\": \"configuration_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"result\": {\n    \"segments\": [\n      {\n        \"category\": \"category\",\n        \"confidence_category\": \"confidence_category\",\n        \"pages\": [\n          0\n        ]\n      }\n    ]\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/split/jobs/{split_job_id}",
     );
 }
 
@@ -383,5 +424,6 @@ fn batches_create() {
         Batch,
     >(
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"job\": {\n      \"configuration_id\": \"cfg-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"type\": \"parse_v2\"\n    }\n  },\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"status\": \"PENDING\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"results\": [\n    {\n      \"source_directory_file_id\": \"dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"error_message\": \"error_message\",\n      \"job_reference\": {\n        \"id\": \"pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n        \"type\": \"parse_v2\"\n      }\n    }\n  ],\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v2/batches",
     );
 }

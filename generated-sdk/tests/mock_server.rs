@@ -22,223 +22,196 @@ mod support;
 #[tokio::test]
 async fn beta_indexes_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .indexes()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().indexes().get("string").send().await,
+        "GET /api/v1/indexes/{index_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"export_config_id\": \"export_config_id\",\n  \"name\": \"name\",\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"sync_config_id\": \"sync_config_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"last_exported_at\": \"2019-12-27T18:11:19.117Z\",\n  \"last_synced_at\": \"2019-12-27T18:11:19.117Z\",\n  \"metadata\": {\n    \"foo\": \"bar\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/indexes/{index_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_indexes_delete() {
     let client = support::client();
-    client
-        .beta()
-        .indexes()
-        .delete("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    support::accepted(
+        client.beta().indexes().delete("string").send().await,
+        "DELETE /api/v1/indexes/{index_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_indexes_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .indexes()
-        .create("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().indexes().create("string").send().await,
+        "POST /api/v1/indexes",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"export_config_id\": \"export_config_id\",\n  \"name\": \"name\",\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"sync_config_id\": \"sync_config_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"last_exported_at\": \"2019-12-27T18:11:19.117Z\",\n  \"last_synced_at\": \"2019-12-27T18:11:19.117Z\",\n  \"metadata\": {\n    \"foo\": \"bar\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/indexes",
     );
 }
 
 #[tokio::test]
 async fn beta_indexes_sync() {
     let client = support::client();
-    let value = client
-        .beta()
-        .indexes()
-        .sync("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
-    support::assert_matches_example(&value, "{}");
+    let value = support::accepted(
+        client.beta().indexes().sync("string").send().await,
+        "POST /api/v1/indexes/{index_id}/sync",
+    );
+    support::assert_matches_example(
+        &value,
+        "{}",
+        "POST /api/v1/indexes/{index_id}/sync",
+    );
 }
 
 #[tokio::test]
 async fn beta_retrieval_retrieve() {
     let client = support::client();
-    let value = client
-        .beta()
-        .retrieval()
-        .retrieve("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().retrieval().retrieve("string", "string").send().await,
+        "POST /api/v1/retrieval/retrieve",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"results\": [\n    {\n      \"content\": \"content\",\n      \"metadata\": {\n        \"foo\": \"string\"\n      },\n      \"rerank_score\": 0,\n      \"score\": 0,\n      \"static_fields\": {\n        \"attachments\": [\n          {\n            \"attachment_name\": \"attachment_name\",\n            \"source_id\": \"source_id\",\n            \"type\": \"type\"\n          }\n        ],\n        \"chunk_end_char\": 0,\n        \"chunk_index\": 0,\n        \"chunk_start_char\": 0,\n        \"chunk_token_count\": 0,\n        \"page_range_end\": 0,\n        \"page_range_start\": 0,\n        \"parsed_directory_file_id\": \"parsed_directory_file_id\"\n      }\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/retrieve",
     );
 }
 
 #[tokio::test]
 async fn beta_retrieval_search() {
     let client = support::client();
-    let value = client
-        .beta()
-        .retrieval()
-        .search("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().retrieval().search("string").send().await,
+        "POST /api/v1/retrieval/files/search",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"files\": [\n    {\n      \"file_id\": \"file_id\",\n      \"file_name\": \"file_name\"\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/files/search",
     );
 }
 
 #[tokio::test]
 async fn beta_retrieval_grep() {
     let client = support::client();
-    let value = client
-        .beta()
-        .retrieval()
-        .grep("string", "string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().retrieval().grep("string", "string", "string").send().await,
+        "POST /api/v1/retrieval/files/grep",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"matches\": [\n    {\n      \"content\": \"content\",\n      \"end_char\": 0,\n      \"start_char\": 0\n    }\n  ]\n}",
+        "POST /api/v1/retrieval/files/grep",
     );
 }
 
 #[tokio::test]
 async fn beta_retrieval_read() {
     let client = support::client();
-    let value = client
-        .beta()
-        .retrieval()
-        .read("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
-    support::assert_matches_example(&value, "{\n  \"content\": \"content\"\n}");
+    let value = support::accepted(
+        client.beta().retrieval().read("string", "string").send().await,
+        "POST /api/v1/retrieval/files/read",
+    );
+    support::assert_matches_example(
+        &value,
+        "{\n  \"content\": \"content\"\n}",
+        "POST /api/v1/retrieval/files/read",
+    );
 }
 
 #[tokio::test]
 async fn beta_chat_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .chat()
-        .list()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().chat().list().send().await,
+        "GET /api/v1/chat",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n      \"session_id\": \"ses-abc123\",\n      \"generated_title\": \"What were the main findings in Q3?...\",\n      \"index_ids\": [\n        \"idx-abc123\",\n        \"idx-def456\"\n      ],\n      \"job_metadata\": {\n        \"duration_ms\": 0,\n        \"error\": \"error\",\n        \"export_config_ids\": [\n          \"string\"\n        ],\n        \"is_error\": true,\n        \"total_input_tokens\": 0,\n        \"total_output_tokens\": 0,\n        \"turns\": 0\n      }\n    }\n  ],\n  \"next_page_token\": \"next_page_token\"\n}",
+        "GET /api/v1/chat",
     );
 }
 
 #[tokio::test]
 async fn beta_chat_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .chat()
-        .create()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().chat().create().send().await,
+        "POST /api/v1/chat",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "POST /api/v1/chat",
     );
 }
 
 #[tokio::test]
 async fn beta_chat_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .chat()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().chat().get("string").send().await,
+        "GET /api/v1/chat/{session_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"events\": [\n    {\n      \"content\": \"content\",\n      \"type\": \"thinking_delta\"\n    }\n  ],\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "GET /api/v1/chat/{session_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_chat_delete() {
     let client = support::client();
-    client
-        .beta()
-        .chat()
-        .delete("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    support::accepted(
+        client.beta().chat().delete("string").send().await,
+        "DELETE /api/v1/chat/{session_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_chat_get_summary() {
     let client = support::client();
-    let value = client
-        .beta()
-        .chat()
-        .get_summary("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().chat().get_summary("string").send().await,
+        "GET /api/v1/chat/{session_id}/summary",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "GET /api/v1/chat/{session_id}/summary",
     );
 }
 
 #[tokio::test]
 async fn beta_chat_set_title() {
     let client = support::client();
-    let value = client
-        .beta()
-        .chat()
-        .set_title("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().chat().set_title("string", "string").send().await,
+        "POST /api/v1/chat/{session_id}/title",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"last_updated_at\": \"2026-04-22T12:34:41.342245\",\n  \"session_id\": \"ses-abc123\",\n  \"generated_title\": \"What were the main findings in Q3?...\",\n  \"index_ids\": [\n    \"idx-abc123\",\n    \"idx-def456\"\n  ],\n  \"job_metadata\": {\n    \"duration_ms\": 0,\n    \"error\": \"error\",\n    \"export_config_ids\": [\n      \"string\"\n    ],\n    \"is_error\": true,\n    \"total_input_tokens\": 0,\n    \"total_output_tokens\": 0,\n    \"turns\": 0\n  }\n}",
+        "POST /api/v1/chat/{session_id}/title",
     );
 }
 
 #[tokio::test]
 async fn beta_chat_stream() {
     let client = support::client();
-    let mut events = client
-        .beta()
-        .chat()
-        .stream("string", ["string"], "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let mut events = support::accepted(
+        client.beta().chat().stream("string", ["string"], "string").send().await,
+        "POST /api/v1/chat/{session_id}/messages/stream",
+    );
     while let Some(event) = events.next().await {
         event.expect("every event decodes");
     }
@@ -247,548 +220,526 @@ async fn beta_chat_stream() {
 #[tokio::test]
 async fn beta_agent_data_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .agent_data()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().agent_data().get("string").send().await,
+        "GET /api/v1/beta/agent-data/{item_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/agent-data/{item_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_agent_data_update() {
     let client = support::client();
-    let value = client
-        .beta()
-        .agent_data()
-        .update(
-            "string",
-            serde_json::from_str::<Map<String, Value>>("{}")
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .agent_data()
+            .update(
+                "string",
+                serde_json::from_str::<Map<String, Value>>("{}")
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "PUT /api/v1/beta/agent-data/{item_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PUT /api/v1/beta/agent-data/{item_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_agent_data_delete() {
     let client = support::client();
-    let value = client
-        .beta()
-        .agent_data()
-        .delete("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
-    support::assert_matches_example(&value, "{\n  \"foo\": \"string\"\n}");
+    let value = support::accepted(
+        client.beta().agent_data().delete("string").send().await,
+        "DELETE /api/v1/beta/agent-data/{item_id}",
+    );
+    support::assert_matches_example(
+        &value,
+        "{\n  \"foo\": \"string\"\n}",
+        "DELETE /api/v1/beta/agent-data/{item_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_agent_data_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .agent_data()
-        .create(
-            "string",
-            serde_json::from_str::<Map<String, Value>>("{}")
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .agent_data()
+            .create(
+                "string",
+                serde_json::from_str::<Map<String, Value>>("{}")
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "POST /api/v1/beta/agent-data",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"data\": {\n    \"foo\": \"bar\"\n  },\n  \"deployment_name\": \"deployment_name\",\n  \"id\": \"id\",\n  \"collection\": \"collection\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"project_id\": \"project_id\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/agent-data",
     );
 }
 
 #[tokio::test]
 async fn beta_agent_data_search() {
     let client = support::client();
-    let page = client
-        .beta()
-        .agent_data()
-        .search("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().agent_data().search("string").send().await,
+        "POST /api/v1/beta/agent-data/:search",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"data\": {\n        \"foo\": \"bar\"\n      },\n      \"deployment_name\": \"deployment_name\",\n      \"id\": \"id\",\n      \"collection\": \"collection\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"project_id\": \"project_id\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "POST /api/v1/beta/agent-data/:search",
     );
 }
 
 #[tokio::test]
 async fn beta_agent_data_aggregate() {
     let client = support::client();
-    let page = client
-        .beta()
-        .agent_data()
-        .aggregate("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().agent_data().aggregate("string").send().await,
+        "POST /api/v1/beta/agent-data/:aggregate",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"group_key\": {\n        \"foo\": \"bar\"\n      },\n      \"count\": 0,\n      \"first_item\": {\n        \"foo\": \"bar\"\n      }\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "POST /api/v1/beta/agent-data/:aggregate",
     );
 }
 
 #[tokio::test]
 async fn beta_agent_data_delete_by_query() {
     let client = support::client();
-    let value = client
-        .beta()
-        .agent_data()
-        .delete_by_query("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
-    support::assert_matches_example(&value, "{\n  \"deleted_count\": 0\n}");
+    let value = support::accepted(
+        client.beta().agent_data().delete_by_query("string").send().await,
+        "POST /api/v1/beta/agent-data/:delete",
+    );
+    support::assert_matches_example(
+        &value,
+        "{\n  \"deleted_count\": 0\n}",
+        "POST /api/v1/beta/agent-data/:delete",
+    );
 }
 
 #[tokio::test]
 async fn beta_sheets_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .sheets()
-        .list()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().sheets().list().send().await,
+        "GET /api/v1/beta/sheets/jobs",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"config\": {\n        \"extraction_range\": \"extraction_range\",\n        \"flatten_hierarchical_tables\": true,\n        \"generate_additional_metadata\": true,\n        \"include_hidden_cells\": true,\n        \"sheet_names\": [\n          \"string\"\n        ],\n        \"specialization\": \"specialization\",\n        \"table_merge_sensitivity\": \"strong\",\n        \"use_experimental_processing\": true\n      },\n      \"created_at\": \"created_at\",\n      \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n      \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n      \"status\": \"PENDING\",\n      \"updated_at\": \"updated_at\",\n      \"user_id\": \"user_id\",\n      \"errors\": [\n        \"string\"\n      ],\n      \"file\": {\n        \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"name\": \"x\",\n        \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"created_at\": \"2019-12-27T18:11:19.117Z\",\n        \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n        \"external_file_id\": \"external_file_id\",\n        \"file_size\": 0,\n        \"file_type\": \"x\",\n        \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n        \"permission_info\": {\n          \"foo\": {\n            \"foo\": \"bar\"\n          }\n        },\n        \"purpose\": \"purpose\",\n        \"resource_info\": {\n          \"foo\": {\n            \"foo\": \"bar\"\n          }\n        },\n        \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n      },\n      \"regions\": [\n        {\n          \"location\": \"location\",\n          \"region_type\": \"region_type\",\n          \"sheet_name\": \"sheet_name\",\n          \"description\": \"description\",\n          \"region_id\": \"region_id\",\n          \"title\": \"title\"\n        }\n      ],\n      \"success\": true,\n      \"worksheet_metadata\": [\n        {\n          \"sheet_name\": \"sheet_name\",\n          \"description\": \"description\",\n          \"title\": \"title\"\n        }\n      ]\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/sheets/jobs",
     );
 }
 
 #[tokio::test]
 async fn beta_sheets_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .sheets()
-        .create("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().sheets().create("string").send().await,
+        "POST /api/v1/beta/sheets/jobs",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"extraction_range\": \"extraction_range\",\n    \"flatten_hierarchical_tables\": true,\n    \"generate_additional_metadata\": true,\n    \"include_hidden_cells\": true,\n    \"sheet_names\": [\n      \"string\"\n    ],\n    \"specialization\": \"specialization\",\n    \"table_merge_sensitivity\": \"strong\",\n    \"use_experimental_processing\": true\n  },\n  \"created_at\": \"created_at\",\n  \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"status\": \"PENDING\",\n  \"updated_at\": \"updated_at\",\n  \"user_id\": \"user_id\",\n  \"errors\": [\n    \"string\"\n  ],\n  \"file\": {\n    \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"name\": \"x\",\n    \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"external_file_id\": \"external_file_id\",\n    \"file_size\": 0,\n    \"file_type\": \"x\",\n    \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n    \"permission_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"purpose\": \"purpose\",\n    \"resource_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n  },\n  \"regions\": [\n    {\n      \"location\": \"location\",\n      \"region_type\": \"region_type\",\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"region_id\": \"region_id\",\n      \"title\": \"title\"\n    }\n  ],\n  \"success\": true,\n  \"worksheet_metadata\": [\n    {\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"title\": \"title\"\n    }\n  ]\n}",
+        "POST /api/v1/beta/sheets/jobs",
     );
 }
 
 #[tokio::test]
 async fn beta_sheets_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .sheets()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().sheets().get("string").send().await,
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"extraction_range\": \"extraction_range\",\n    \"flatten_hierarchical_tables\": true,\n    \"generate_additional_metadata\": true,\n    \"include_hidden_cells\": true,\n    \"sheet_names\": [\n      \"string\"\n    ],\n    \"specialization\": \"specialization\",\n    \"table_merge_sensitivity\": \"strong\",\n    \"use_experimental_processing\": true\n  },\n  \"created_at\": \"created_at\",\n  \"file_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n  \"status\": \"PENDING\",\n  \"updated_at\": \"updated_at\",\n  \"user_id\": \"user_id\",\n  \"errors\": [\n    \"string\"\n  ],\n  \"file\": {\n    \"id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"name\": \"x\",\n    \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"data_source_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"external_file_id\": \"external_file_id\",\n    \"file_size\": 0,\n    \"file_type\": \"x\",\n    \"last_modified_at\": \"2019-12-27T18:11:19.117Z\",\n    \"permission_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"purpose\": \"purpose\",\n    \"resource_info\": {\n      \"foo\": {\n        \"foo\": \"bar\"\n      }\n    },\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n  },\n  \"regions\": [\n    {\n      \"location\": \"location\",\n      \"region_type\": \"region_type\",\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"region_id\": \"region_id\",\n      \"title\": \"title\"\n    }\n  ],\n  \"success\": true,\n  \"worksheet_metadata\": [\n    {\n      \"sheet_name\": \"sheet_name\",\n      \"description\": \"description\",\n      \"title\": \"title\"\n    }\n  ]\n}",
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_sheets_delete_job() {
     let client = support::client();
-    let value = client
-        .beta()
-        .sheets()
-        .delete_job("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
-    support::assert_matches_example(&value, "{}");
+    let value = support::accepted(
+        client.beta().sheets().delete_job("string").send().await,
+        "DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
+    );
+    support::assert_matches_example(
+        &value,
+        "{}",
+        "DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_sheets_get_result_table() {
     let client = support::client();
-    let value = client
-        .beta()
-        .sheets()
-        .get_result_table(
-            "string",
-            "string",
-            serde_json::from_str::<RegionType>("\"table\"")
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .sheets()
+            .get_result_table(
+                "string",
+                "string",
+                serde_json::from_str::<RegionType>("\"table\"")
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n  \"url\": \"https://example.com\",\n  \"form_fields\": {\n    \"foo\": \"string\"\n  }\n}",
+        "GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .directories()
-        .list()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().directories().list().send().await,
+        "GET /api/v1/beta/directories",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"name\": \"x\",\n      \"project_id\": \"project_id\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n      \"description\": \"description\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/directories",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .create("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().directories().create("string").send().await,
+        "POST /api/v1/beta/directories",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().directories().get("string").send().await,
+        "GET /api/v1/beta/directories/{directory_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/directories/{directory_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_delete() {
     let client = support::client();
-    client
-        .beta()
-        .directories()
-        .delete("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    support::accepted(
+        client.beta().directories().delete("string").send().await,
+        "DELETE /api/v1/beta/directories/{directory_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_directories_update() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .update("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().directories().update("string").send().await,
+        "PATCH /api/v1/beta/directories/{directory_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"description\": \"description\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PATCH /api/v1/beta/directories/{directory_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_files_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .directories()
-        .files()
-        .list("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().directories().files().list("string").send().await,
+        "GET /api/v1/beta/directories/{directory_id}/files",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"directory_id\": \"directory_id\",\n      \"display_name\": \"x\",\n      \"project_id\": \"project_id\",\n      \"unique_id\": \"x\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n      \"download_url\": {\n        \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n        \"url\": \"https://example.com\",\n        \"form_fields\": {\n          \"foo\": \"string\"\n        }\n      },\n      \"file_id\": \"file_id\",\n      \"metadata\": {\n        \"foo\": \"string\"\n      },\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/directories/{directory_id}/files",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_files_add() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .files()
-        .add("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().directories().files().add("string", "string").send().await,
+        "POST /api/v1/beta/directories/{directory_id}/files",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories/{directory_id}/files",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_files_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .files()
-        .get("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().directories().files().get("string", "string").send().await,
+        "GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_files_delete() {
     let client = support::client();
-    client
-        .beta()
-        .directories()
-        .files()
-        .delete("string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    support::accepted(
+        client.beta().directories().files().delete("string", "string").send().await,
+        "DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+    );
 }
 
 #[tokio::test]
 async fn beta_directories_files_update() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .files()
-        .update("string", "string", "string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .directories()
+            .files()
+            .update("string", "string", "string")
+            .send()
+            .await,
+        "PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_directories_files_upload() {
     let client = support::client();
-    let value = client
-        .beta()
-        .directories()
-        .files()
-        .upload("string", Upload::from_bytes(b"file contents".to_vec(), "upload.txt"))
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .directories()
+            .files()
+            .upload(
+                "string",
+                Upload::from_bytes(b"file contents".to_vec(), "upload.txt"),
+            )
+            .send()
+            .await,
+        "POST /api/v1/beta/directories/{directory_id}/files/upload",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"directory_id\": \"directory_id\",\n  \"display_name\": \"x\",\n  \"project_id\": \"project_id\",\n  \"unique_id\": \"x\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"deleted_at\": \"2019-12-27T18:11:19.117Z\",\n  \"download_url\": {\n    \"expires_at\": \"2019-12-27T18:11:19.117Z\",\n    \"url\": \"https://example.com\",\n    \"form_fields\": {\n      \"foo\": \"string\"\n    }\n  },\n  \"file_id\": \"file_id\",\n  \"metadata\": {\n    \"foo\": \"string\"\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/directories/{directory_id}/files/upload",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .batch()
-        .list()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().batch().list().send().await,
+        "GET /api/v1/beta/batch-processing",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"job_type\": \"parse\",\n      \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"status\": \"pending\",\n      \"total_items\": 0,\n      \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"failed_items\": 0,\n      \"job_record_id\": \"job_record_id\",\n      \"processed_items\": 0,\n      \"skipped_items\": 0,\n      \"started_at\": \"2019-12-27T18:11:19.117Z\",\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n      \"workflow_id\": \"workflow_id\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/batch-processing",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .batch()
-        .create(
-            serde_json::from_str::<
-                BatchJobConfig,
-            >(
-                    "{\"id\":\"string\",\"project_id\":\"string\",\"rules\":[{\"description\":\"string\",\"type\":\"string\"}],\"status\":\"PENDING\",\"user_id\":\"string\"}",
-                )
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .batch()
+            .create(
+                serde_json::from_str::<
+                    BatchJobConfig,
+                >(
+                        "{\"id\":\"string\",\"project_id\":\"string\",\"rules\":[{\"description\":\"string\",\"type\":\"string\"}],\"status\":\"PENDING\",\"user_id\":\"string\"}",
+                    )
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "POST /api/v1/beta/batch-processing",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"job_type\": \"parse\",\n  \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"status\": \"pending\",\n  \"total_items\": 0,\n  \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n  \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"failed_items\": 0,\n  \"job_record_id\": \"job_record_id\",\n  \"processed_items\": 0,\n  \"skipped_items\": 0,\n  \"started_at\": \"2019-12-27T18:11:19.117Z\",\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n  \"workflow_id\": \"workflow_id\"\n}",
+        "POST /api/v1/beta/batch-processing",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .batch()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().batch().get("string").send().await,
+        "GET /api/v1/beta/batch-processing/{job_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"job\": {\n    \"id\": \"bjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"job_type\": \"parse\",\n    \"project_id\": \"proj-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"status\": \"pending\",\n    \"total_items\": 0,\n    \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n    \"created_at\": \"2019-12-27T18:11:19.117Z\",\n    \"directory_id\": \"dir-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n    \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n    \"error_message\": \"error_message\",\n    \"failed_items\": 0,\n    \"job_record_id\": \"job_record_id\",\n    \"processed_items\": 0,\n    \"skipped_items\": 0,\n    \"started_at\": \"2019-12-27T18:11:19.117Z\",\n    \"updated_at\": \"2019-12-27T18:11:19.117Z\",\n    \"workflow_id\": \"workflow_id\"\n  },\n  \"progress_percentage\": 0\n}",
+        "GET /api/v1/beta/batch-processing/{job_id}",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_cancel() {
     let client = support::client();
-    let value = client
-        .beta()
-        .batch()
-        .cancel("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().batch().cancel("string").send().await,
+        "POST /api/v1/beta/batch-processing/{job_id}/cancel",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"job_id\": \"job_id\",\n  \"message\": \"message\",\n  \"processed_items\": 0,\n  \"status\": \"pending\"\n}",
+        "POST /api/v1/beta/batch-processing/{job_id}/cancel",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_job_items_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .batch()
-        .job_items()
-        .list("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().batch().job_items().list("string").send().await,
+        "GET /api/v1/beta/batch-processing/{job_id}/items",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"item_id\": \"item_id\",\n      \"item_name\": \"item_name\",\n      \"status\": \"pending\",\n      \"completed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"effective_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"job_id\": \"job_id\",\n      \"job_record_id\": \"job_record_id\",\n      \"skip_reason\": \"skip_reason\",\n      \"started_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/batch-processing/{job_id}/items",
     );
 }
 
 #[tokio::test]
 async fn beta_batch_job_items_get_processing_results() {
     let client = support::client();
-    let value = client
-        .beta()
-        .batch()
-        .job_items()
-        .get_processing_results("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().batch().job_items().get_processing_results("string").send().await,
+        "GET /api/v1/beta/batch-processing/items/{item_id}/processing-results",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"item_id\": \"item_id\",\n  \"item_name\": \"item_name\",\n  \"processing_results\": [\n    {\n      \"item_id\": \"item_id\",\n      \"job_config\": {\n        \"correlation_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"job_name\": \"parse_raw_file_job\",\n        \"parameters\": {\n          \"adaptive_long_table\": true,\n          \"aggressive_table_extraction\": true,\n          \"annotate_links\": true,\n          \"auto_mode\": true,\n          \"auto_mode_configuration_json\": \"auto_mode_configuration_json\",\n          \"auto_mode_trigger_on_image_in_page\": true,\n          \"auto_mode_trigger_on_regexp_in_page\": \"auto_mode_trigger_on_regexp_in_page\",\n          \"auto_mode_trigger_on_table_in_page\": true,\n          \"auto_mode_trigger_on_text_in_page\": \"auto_mode_trigger_on_text_in_page\",\n          \"azure_openai_api_version\": \"azure_openai_api_version\",\n          \"azure_openai_deployment_name\": \"azure_openai_deployment_name\",\n          \"azure_openai_endpoint\": \"azure_openai_endpoint\",\n          \"azure_openai_key\": \"azure_openai_key\",\n          \"bbox_bottom\": 0,\n          \"bbox_left\": 0,\n          \"bbox_right\": 0,\n          \"bbox_top\": 0,\n          \"bounding_box\": \"bounding_box\",\n          \"compact_markdown_table\": true,\n          \"complemental_formatting_instruction\": \"complemental_formatting_instruction\",\n          \"content_guideline_instruction\": \"content_guideline_instruction\",\n          \"continuous_mode\": true,\n          \"custom_metadata\": {\n            \"foo\": \"bar\"\n          },\n          \"disable_image_extraction\": true,\n          \"disable_ocr\": true,\n          \"disable_reconstruction\": true,\n          \"do_not_cache\": true,\n          \"do_not_unroll_columns\": true,\n          \"enable_cost_optimizer\": true,\n          \"extract_charts\": true,\n          \"extract_layout\": true,\n          \"extract_printed_page_number\": true,\n          \"fast_mode\": true,\n          \"formatting_instruction\": \"formatting_instruction\",\n          \"gpt4o_api_key\": \"gpt4o_api_key\",\n          \"gpt4o_mode\": true,\n          \"guess_xlsx_sheet_name\": true,\n          \"hide_footers\": true,\n          \"hide_headers\": true,\n          \"high_res_ocr\": true,\n          \"html_make_all_elements_visible\": true,\n          \"html_remove_fixed_elements\": true,\n          \"html_remove_navigation_elements\": true,\n          \"http_proxy\": \"http_proxy\",\n          \"ignore_document_elements_for_layout_detection\": true,\n          \"images_to_save\": [\n            \"screenshot\"\n          ],\n          \"inline_images_in_markdown\": true,\n          \"input_s3_path\": \"input_s3_path\",\n          \"input_s3_region\": \"input_s3_region\",\n          \"input_url\": \"input_url\",\n          \"internal_is_screenshot_job\": true,\n          \"invalidate_cache\": true,\n          \"is_formatting_instruction\": true,\n          \"job_timeout_extra_time_per_page_in_seconds\": 0,\n          \"job_timeout_in_seconds\": 0,\n          \"keep_page_separator_when_merging_tables\": true,\n          \"lang\": \"lang\",\n          \"languages\": [\n            \"af\"\n          ],\n          \"layout_aware\": true,\n          \"line_level_bounding_box\": true,\n          \"markdown_table_multiline_header_separator\": \"markdown_table_multiline_header_separator\",\n          \"max_pages\": 0,\n          \"max_pages_enforced\": 0,\n          \"merge_tables_across_pages_in_markdown\": true,\n          \"model\": \"model\",\n          \"outlined_table_extraction\": true,\n          \"output_pdf_of_document\": true,\n          \"output_s3_path_prefix\": \"output_s3_path_prefix\",\n          \"output_s3_region\": \"output_s3_region\",\n          \"output_tables_as_HTML\": true,\n          \"outputBucket\": \"outputBucket\",\n          \"page_error_tolerance\": 0,\n          \"page_footer_prefix\": \"page_footer_prefix\",\n          \"page_footer_suffix\": \"page_footer_suffix\",\n          \"page_header_prefix\": \"page_header_prefix\",\n          \"page_header_suffix\": \"page_header_suffix\",\n          \"page_prefix\": \"page_prefix\",\n          \"page_separator\": \"page_separator\",\n          \"page_suffix\": \"page_suffix\",\n          \"parse_mode\": \"parse_page_without_llm\",\n          \"parsing_instruction\": \"parsing_instruction\",\n          \"pipeline_id\": \"pipeline_id\",\n          \"precise_bounding_box\": true,\n          \"premium_mode\": true,\n          \"presentation_out_of_bounds_content\": true,\n          \"presentation_skip_embedded_data\": true,\n          \"preserve_layout_alignment_across_pages\": true,\n          \"preserve_very_small_text\": true,\n          \"preset\": \"preset\",\n          \"priority\": \"low\",\n          \"project_id\": \"project_id\",\n          \"remove_hidden_text\": true,\n          \"replace_failed_page_mode\": \"raw_text\",\n          \"replace_failed_page_with_error_message_prefix\": \"replace_failed_page_with_error_message_prefix\",\n          \"replace_failed_page_with_error_message_suffix\": \"replace_failed_page_with_error_message_suffix\",\n          \"resource_info\": {\n            \"foo\": \"bar\"\n          },\n          \"save_images\": true,\n          \"skip_diagonal_text\": true,\n          \"specialized_chart_parsing_agentic\": true,\n          \"specialized_chart_parsing_efficient\": true,\n          \"specialized_chart_parsing_plus\": true,\n          \"specialized_image_parsing\": true,\n          \"spreadsheet_extract_sub_tables\": true,\n          \"spreadsheet_force_formula_computation\": true,\n          \"spreadsheet_include_hidden_sheets\": true,\n          \"strict_mode_buggy_font\": true,\n          \"strict_mode_image_extraction\": true,\n          \"strict_mode_image_ocr\": true,\n          \"strict_mode_reconstruction\": true,\n          \"structured_output\": true,\n          \"structured_output_json_schema\": \"structured_output_json_schema\",\n          \"structured_output_json_schema_name\": \"structured_output_json_schema_name\",\n          \"system_prompt\": \"system_prompt\",\n          \"system_prompt_append\": \"system_prompt_append\",\n          \"take_screenshot\": true,\n          \"target_pages\": \"target_pages\",\n          \"tier\": \"tier\",\n          \"type\": \"parse\",\n          \"use_vendor_multimodal_model\": true,\n          \"user_prompt\": \"user_prompt\",\n          \"vendor_multimodal_api_key\": \"vendor_multimodal_api_key\",\n          \"vendor_multimodal_model_name\": \"vendor_multimodal_model_name\",\n          \"version\": \"version\",\n          \"webhook_configurations\": [\n            {\n              \"webhook_events\": [\n                \"parse.success\",\n                \"parse.error\"\n              ],\n              \"webhook_headers\": {\n                \"Authorization\": \"Bearer sk-...\"\n              },\n              \"webhook_output_format\": \"json\",\n              \"webhook_url\": \"https://example.com/webhooks/llamacloud\"\n            }\n          ],\n          \"webhook_url\": \"webhook_url\"\n        },\n        \"parent_job_execution_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"partitions\": {\n          \"foo\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\"\n        },\n        \"project_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"session_id\": \"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e\",\n        \"user_id\": \"user_id\",\n        \"webhook_url\": \"webhook_url\"\n      },\n      \"job_type\": \"parse\",\n      \"output_s3_path\": \"output_s3_path\",\n      \"parameters_hash\": \"parameters_hash\",\n      \"processed_at\": \"2019-12-27T18:11:19.117Z\",\n      \"result_id\": \"result_id\",\n      \"output_metadata\": {}\n    }\n  ]\n}",
+        "GET /api/v1/beta/batch-processing/items/{item_id}/processing-results",
     );
 }
 
 #[tokio::test]
 async fn beta_split_list() {
     let client = support::client();
-    let page = client
-        .beta()
-        .split()
-        .list()
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let page = support::accepted(
+        client.beta().split().list().send().await,
+        "GET /api/v1/beta/split/jobs",
+    );
     support::assert_matches_example(
         &*page,
         "{\n  \"items\": [\n    {\n      \"id\": \"id\",\n      \"categories\": [\n        {\n          \"name\": \"x\",\n          \"description\": \"x\"\n        }\n      ],\n      \"document_input\": {\n        \"type\": \"type\",\n        \"value\": \"value\"\n      },\n      \"project_id\": \"project_id\",\n      \"status\": \"status\",\n      \"user_id\": \"user_id\",\n      \"configuration_id\": \"configuration_id\",\n      \"created_at\": \"2019-12-27T18:11:19.117Z\",\n      \"error_message\": \"error_message\",\n      \"result\": {\n        \"segments\": [\n          {\n            \"category\": \"category\",\n            \"confidence_category\": \"confidence_category\",\n            \"pages\": [\n              0\n            ]\n          }\n        ]\n      },\n      \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n    }\n  ],\n  \"next_page_token\": \"next_page_token\",\n  \"total_size\": 0\n}",
+        "GET /api/v1/beta/split/jobs",
     );
 }
 
 #[tokio::test]
 async fn beta_split_create() {
     let client = support::client();
-    let value = client
-        .beta()
-        .split()
-        .create(
-            serde_json::from_str::<
-                SplitDocumentInput,
-            >("{\"type\":\"string\",\"value\":\"string\"}")
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .beta()
+            .split()
+            .create(
+                serde_json::from_str::<
+                    SplitDocumentInput,
+                >("{\"type\":\"string\",\"value\":\"string\"}")
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "POST /api/v1/beta/split/jobs",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"categories\": [\n    {\n      \"name\": \"x\",\n      \"description\": \"x\"\n    }\n  ],\n  \"document_input\": {\n    \"type\": \"type\",\n    \"value\": \"value\"\n  },\n  \"project_id\": \"project_id\",\n  \"status\": \"status\",\n  \"user_id\": \"user_id\",\n  \"configuration_id\": \"configuration_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"result\": {\n    \"segments\": [\n      {\n        \"category\": \"category\",\n        \"confidence_category\": \"confidence_category\",\n        \"pages\": [\n          0\n        ]\n      }\n    ]\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v1/beta/split/jobs",
     );
 }
 
 #[tokio::test]
 async fn beta_split_get() {
     let client = support::client();
-    let value = client
-        .beta()
-        .split()
-        .get("string")
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client.beta().split().get("string").send().await,
+        "GET /api/v1/beta/split/jobs/{split_job_id}",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"categories\": [\n    {\n      \"name\": \"x\",\n      \"description\": \"x\"\n    }\n  ],\n  \"document_input\": {\n    \"type\": \"type\",\n    \"value\": \"value\"\n  },\n  \"project_id\": \"project_id\",\n  \"status\": \"status\",\n  \"user_id\": \"user_id\",\n  \"configuration_id\": \"configuration_id\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"error_message\": \"error_message\",\n  \"result\": {\n    \"segments\": [\n      {\n        \"category\": \"category\",\n        \"confidence_category\": \"confidence_category\",\n        \"pages\": [\n          0\n        ]\n      }\n    ]\n  },\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "GET /api/v1/beta/split/jobs/{split_job_id}",
     );
 }
 
 #[tokio::test]
 async fn batches_create() {
     let client = support::client();
-    let value = client
-        .batches()
-        .create(
-            "string",
-            serde_json::from_str::<
-                BatchConfig,
-            >("{\"job\":{\"configuration_id\":\"string\",\"type\":\"parse_v2\"}}")
-                .expect("sample input decodes"),
-        )
-        .send()
-        .await
-        .expect("the mock server accepts the request");
+    let value = support::accepted(
+        client
+            .batches()
+            .create(
+                "string",
+                serde_json::from_str::<
+                    BatchConfig,
+                >("{\"job\":{\"configuration_id\":\"string\",\"type\":\"parse_v2\"}}")
+                    .expect("sample input decodes"),
+            )
+            .send()
+            .await,
+        "POST /api/v2/batches",
+    );
     support::assert_matches_example(
         &value,
         "{\n  \"id\": \"id\",\n  \"config\": {\n    \"job\": {\n      \"configuration_id\": \"cfg-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"type\": \"parse_v2\"\n    }\n  },\n  \"project_id\": \"project_id\",\n  \"source_directory_id\": \"source_directory_id\",\n  \"status\": \"PENDING\",\n  \"created_at\": \"2019-12-27T18:11:19.117Z\",\n  \"results\": [\n    {\n      \"source_directory_file_id\": \"dfl-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n      \"error_message\": \"error_message\",\n      \"job_reference\": {\n        \"id\": \"pjb-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\",\n        \"type\": \"parse_v2\"\n      }\n    }\n  ],\n  \"updated_at\": \"2019-12-27T18:11:19.117Z\"\n}",
+        "POST /api/v2/batches",
     );
 }

@@ -150,6 +150,9 @@ pub struct Operation {
     pub response: ResponseKind,
     /// The documented JSON response, used to generate tests.
     pub example: Option<serde_json::Value>,
+    /// The JSON media type the response declares where it is not `application/json`
+    /// (`application/vnd.api+json`): what the request accepts, so a server that negotiates answers.
+    pub accept: Option<String>,
     /// What the operation requires when it differs from the API's default (its own `security`):
     /// alternatives of scheme indices; an empty list or alternative means no credentials.
     pub security: Option<Vec<Vec<usize>>>,

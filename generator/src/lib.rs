@@ -29,6 +29,7 @@ pub mod naming;
 pub mod output;
 pub mod release;
 pub mod schema;
+mod samples;
 mod security;
 pub mod surface;
 mod tags;

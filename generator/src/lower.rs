@@ -20,6 +20,7 @@ use crate::lock::{input_key, resource_place, NameLock};
 use crate::security;
 use crate::tags;
 use crate::naming::{package_name, snake_name, type_name, Namespace};
+use crate::samples::Samples;
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
 use crate::Settings;
 
@@ -439,7 +440,7 @@ impl<'a> OperationLowerer<'a> {
         }
         // Constructor arguments first (path order, then the rest as declared), then optional setters.
         inputs.sort_by_key(|input| !input.required);
-        let (response, example) = self.response(op, pointer, &builder_name)?;
+        let Success { kind: response, example, accept } = self.response(op, pointer, &builder_name)?;
         self.waits.extend(wait);
         Ok(Operation {
             pointer: pointer.to_string(),
@@ -455,6 +456,7 @@ impl<'a> OperationLowerer<'a> {
             body,
             response,
             example,
+            accept,
             security: security::operation_requirement(op, self.security).filter(|own| *own != self.security.default),
             wait: None,
             starts_job: None,
@@ -526,7 +528,8 @@ impl<'a> OperationLowerer<'a> {
             let (ty, sample) = match schema {
                 Some(schema) => {
                     let lowered = self.types.lower(schema, hint, &schema_pointer)?;
-                    let sample = data.example.clone().unwrap_or_else(|| self.sample(schema, &schema_pointer, 0));
+                    let documented = data.example.iter().chain(data.examples.values().filter_map(example_value));
+                    let sample = Samples::new(&self.types).value(schema, documented);
                     (lowered.ty, sample)
                 }
                 None => (TypeRef::String, json!("string")),
@@ -595,6 +598,7 @@ impl<'a> OperationLowerer<'a> {
         let schema_pointer = pointer_push(&media_pointer, "schema");
         let schema = media.schema.as_ref().map(SchemaRef::from);
         let content_type = content_type.to_ascii_lowercase();
+        let body_example = media_example(media);
 
         if is_json(&content_type) {
             let Some(schema) = schema else {
@@ -606,7 +610,7 @@ impl<'a> OperationLowerer<'a> {
             let is_object = self.types.collect_properties(schema, &schema_pointer, &mut props, &mut required, &mut additional)?;
             if !is_object || props.is_empty() {
                 let lowered = self.types.lower(schema, NameHint::fixed(context(builder_name), "Body").at(format!("the body of `{}`", self.call)), &schema_pointer)?;
-                let sample = self.sample(schema, &schema_pointer, 0);
+                let sample = Samples::new(&self.types).value(schema, &body_example);
                 self.push_body_input(names, inputs, lowered.ty, sample, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
@@ -628,7 +632,7 @@ impl<'a> OperationLowerer<'a> {
                     required: required.contains(wire),
                     nullable: lowered.nullable,
                     description: resolved.schema_data.description.clone(),
-                    sample: self.sample(prop, &prop_pointer, 0),
+                    sample: Samples::new(&self.types).value(prop, body_example.as_ref().and_then(|e| e.get(wire))),
                 });
             }
             return Ok(RequestBody::JsonFields);
@@ -659,7 +663,7 @@ impl<'a> OperationLowerer<'a> {
                     required: required.contains(wire),
                     nullable: false,
                     description: resolved.schema_data.description.clone(),
-                    sample: if is_file { json!("file contents") } else { self.sample(prop, &prop_pointer, 0) },
+                    sample: if is_file { json!("file contents") } else { Samples::new(&self.types).value(prop, body_example.as_ref().and_then(|e| e.get(wire))) },
                 });
             }
             return Ok(if multipart { RequestBody::Multipart } else { RequestBody::FormUrlEncoded });
@@ -703,7 +707,7 @@ impl<'a> OperationLowerer<'a> {
     }
 
     /// The success response: the first 2xx (then 1xx/3xx) response, else `default`.
-    fn response(&mut self, op: &'a openapiv3::Operation, pointer: &str, builder_name: &str) -> Result<(ResponseKind, Option<Value>), SpecError> {
+    fn response(&mut self, op: &'a openapiv3::Operation, pointer: &str, builder_name: &str) -> Result<Success, SpecError> {
         let responses_pointer = pointer_push(pointer, "responses");
         let success = op
             .responses
@@ -713,7 +717,7 @@ impl<'a> OperationLowerer<'a> {
             .map(|(code, r)| (code.to_string(), r))
             .next()
             .or_else(|| op.responses.default.as_ref().map(|r| ("default".to_string(), r)));
-        let Some((code, response)) = success else { return Ok((ResponseKind::Empty, None)) };
+        let Some((code, response)) = success else { return Ok(Success::empty()) };
         let response_pointer = pointer_push(&responses_pointer, &code);
         let response: &Response = resolve_component(self.spec, response, "responses", |c| &c.responses, &response_pointer)?;
         let content_pointer = pointer_push(&response_pointer, "content");
@@ -725,14 +729,16 @@ impl<'a> OperationLowerer<'a> {
                 Some(schema) => self.types.lower(schema.into(), NameHint::fixed(context(builder_name), "Event").at(format!("an event of `{}`", self.call)), &schema_pointer)?.ty,
                 None => TypeRef::Json,
             };
-            return Ok((ResponseKind::EventStream(ty), None));
+            return Ok(Success { kind: ResponseKind::EventStream(ty), ..Success::empty() });
         }
-        let Some((ct, media)) = find(&|ct| is_json(ct)).or_else(|| response.content.first()) else {
-            return Ok((ResponseKind::Empty, None));
+        let json = find(&|ct| ct.split(';').next().unwrap_or_default().trim() == "application/json").or_else(|| find(&|ct| is_json(ct)));
+        let Some((ct, media)) = json.or_else(|| response.content.first()) else {
+            return Ok(Success::empty());
         };
         if !is_json(&ct.to_ascii_lowercase()) {
-            return Ok((ResponseKind::Bytes, None));
+            return Ok(Success { kind: ResponseKind::Bytes, ..Success::empty() });
         }
+        let accept = (!ct.eq_ignore_ascii_case("application/json")).then(|| ct.clone());
         let media_pointer = pointer_push(&content_pointer, ct);
         let example = media_example(media);
         let ty = match &media.schema {
@@ -740,7 +746,7 @@ impl<'a> OperationLowerer<'a> {
             None => TypeRef::Json,
         };
         match op.extensions.get("x-pagination") {
-            None => Ok((ResponseKind::Json(ty), example)),
+            None => Ok(Success { kind: ResponseKind::Json(ty), example, accept }),
             Some(scheme_name) => {
                 let ext_pointer = pointer_push(pointer, "x-pagination");
                 let scheme_name = scheme_name.as_str().ok_or_else(|| SpecError::new(&ext_pointer, "expected a pagination scheme name"))?;
@@ -752,7 +758,7 @@ impl<'a> OperationLowerer<'a> {
                 let page_impl = self.page_impl(&ty, &scheme, &media_pointer)?;
                 let item = page_impl.item.clone();
                 self.page_impls.entry(page_impl.page_type.clone()).or_insert(page_impl);
-                Ok((ResponseKind::Paginated { page: ty, item, scheme: scheme.scheme }, example))
+                Ok(Success { kind: ResponseKind::Paginated { page: ty, item, scheme: scheme.scheme }, example, accept })
             }
         }
     }
@@ -786,55 +792,20 @@ impl<'a> OperationLowerer<'a> {
             total_field: access(&scheme.total, "total")?,
         })
     }
+}
 
-    /// A JSON value valid for the schema: its example, else one built from its type (for generated tests).
-    fn sample(&self, schema: SchemaRef<'a>, pointer: &str, depth: usize) -> Value {
-        use openapiv3::{SchemaKind, Type};
-        let Ok(resolved) = self.types.resolve(schema, pointer) else { return Value::Null };
-        if let Some(example) = &resolved.schema_data.example {
-            return example.clone();
-        }
-        if depth > 8 {
-            return Value::Null;
-        }
-        match &resolved.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                if let Some(Some(first)) = s.enumeration.first() {
-                    return json!(first);
-                }
-                match &s.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => json!("2024-01-01T00:00:00Z"),
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => json!("2024-01-01"),
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => json!("00000000-0000-0000-0000-000000000000"),
-                    _ => json!("string"),
-                }
-            }
-            SchemaKind::Type(Type::Integer(i)) => json!(i.minimum.unwrap_or(1).max(1)),
-            SchemaKind::Type(Type::Number(n)) => json!(n.minimum.unwrap_or(1.0).max(1.0)),
-            SchemaKind::Type(Type::Boolean(_)) => json!(true),
-            SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => json!([self.sample(items.into(), pointer, depth + 1)]),
-                None => json!([]),
-            },
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.sample((&all_of[0]).into(), pointer, depth + 1),
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                members.first().map(|m| self.sample(m.into(), pointer, depth + 1)).unwrap_or(Value::Null)
-            }
-            _ => {
-                let mut props = IndexMap::new();
-                let (mut required, mut additional) = (Vec::new(), None);
-                if self.types.collect_properties(schema, pointer, &mut props, &mut required, &mut additional).unwrap_or(false) {
-                    let object = props
-                        .into_iter()
-                        .filter(|(name, _)| required.contains(name))
-                        .map(|(name, (s, p))| (name.clone(), self.sample(s, &p, depth + 1)))
-                        .collect();
-                    Value::Object(object)
-                } else {
-                    json!({})
-                }
-            }
-        }
+/// What an operation's success response gives the SDK.
+struct Success {
+    kind: ResponseKind,
+    /// Its documented JSON example.
+    example: Option<Value>,
+    /// Its JSON media type, where it is not `application/json`.
+    accept: Option<String>,
+}
+
+impl Success {
+    fn empty() -> Self {
+        Success { kind: ResponseKind::Empty, example: None, accept: None }
     }
 }
 
@@ -879,12 +850,15 @@ fn resolve_component<'a, T>(
 }
 
 fn media_example(media: &MediaType) -> Option<Value> {
-    media.example.clone().or_else(|| {
-        media.examples.values().find_map(|e| match e {
-            ReferenceOr::Item(example) => example.value.clone(),
-            ReferenceOr::Reference { .. } => None,
-        })
-    })
+    media.example.clone().or_else(|| media.examples.values().find_map(example_value).cloned())
+}
+
+/// The value of an inline entry of an `examples` map.
+fn example_value(example: &ReferenceOr<openapiv3::Example>) -> Option<&Value> {
+    match example {
+        ReferenceOr::Item(example) => example.value.as_ref(),
+        ReferenceOr::Reference { .. } => None,
+    }
 }
 
 fn is_json(content_type: &str) -> bool {

@@ -6,7 +6,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use llama_cloud::LlamaCloud;
+use llama_cloud::{LlamaCloud, Error};
 
 /// A client for the mock server at `MOCK_SERVER_URL` (e.g. Prism serving the spec).
 pub fn client() -> LlamaCloud {
@@ -22,22 +22,44 @@ pub fn client() -> LlamaCloud {
         .expect("client builds")
 }
 
+/// The value of a request the mock server must accept; a failure names the operation and
+/// shows the whole response body.
+pub fn accepted<T>(result: Result<T, Error>, operation: &str) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => {
+            let body = match &error {
+                Error::Decode { body, .. } => body.as_str(),
+                other => other.api_error().map_or("", |e| e.body.as_str()),
+            };
+            panic!(
+                "the mock server accepts `{operation}`: {error}\nresponse body: {body}"
+            )
+        }
+    }
+}
+
 /// Asserts the value encodes to the documented example (ignoring nulls, number spelling and
 /// timestamp spelling, which JSON allows to differ).
-pub fn assert_matches_example<T: Serialize>(value: &T, example: &str) {
+pub fn assert_matches_example<T: Serialize>(value: &T, example: &str, operation: &str) {
     let expected: Value = serde_json::from_str(example).expect("example is JSON");
     let actual = serde_json::to_value(value).expect("value encodes");
     assert_eq!(
         normalize(actual), normalize(expected),
-        "decoded value differs from the documented example"
+        "`{operation}`: decoded value differs from the documented example"
     );
 }
 
 /// Decodes the example into `T`, then asserts it re-encodes to the same JSON: no field lost.
-pub fn assert_example_round_trips<T: DeserializeOwned + Serialize>(example: &str) {
+pub fn assert_example_round_trips<T: DeserializeOwned + Serialize>(
+    example: &str,
+    operation: &str,
+) {
     let decoded: T = serde_json::from_str(example)
-        .expect("the documented example decodes");
-    assert_matches_example(&decoded, example);
+        .unwrap_or_else(|e| {
+            panic!("`{operation}`: the documented example does not decode: {e}")
+        });
+    assert_matches_example(&decoded, example, operation);
 }
 
 fn normalize(value: Value) -> Value {

@@ -661,10 +661,12 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         let requirement = super::crate_files::requirement_tokens(requirement);
         quote!(request.security = Some(#requirement);)
     });
+    let accept = op.accept.as_deref().map(|media| quote!(request.accept = Some(#media);));
     quote! {
         #(#path_locals)*
         let mut request = ApiRequest::new(Method::#method, #path);
         #security
+        #accept
         #(#statements)*
         #body
         request.options = self.options;

@@ -29,10 +29,11 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             _ => None,
         };
         if let (Some(example), Some(ty)) = (&example, &decoded_type) {
+            let operation = lit(&operation_label(op));
             example_tests.push(quote! {
                 #[test]
                 fn #test_name() {
-                    support::assert_example_round_trips::<#ty>(#example);
+                    support::assert_example_round_trips::<#ty>(#example, #operation);
                 }
             });
         }
@@ -57,7 +58,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         use serde::Serialize;
         use serde_json::Value;
 
-        use #crate_ident::#client;
+        use #crate_ident::{#client, Error};
 
         /// A client for the mock server at `MOCK_SERVER_URL` (e.g. Prism serving the spec).
         pub fn client() -> #client {
@@ -65,18 +66,33 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             #client::builder().base_url(url).api_key("test-key") #(#credentials)* .max_retries(0).build().expect("client builds")
         }
 
+        /// The value of a request the mock server must accept; a failure names the operation and
+        /// shows the whole response body.
+        pub fn accepted<T>(result: Result<T, Error>, operation: &str) -> T {
+            match result {
+                Ok(value) => value,
+                Err(error) => {
+                    let body = match &error {
+                        Error::Decode { body, .. } => body.as_str(),
+                        other => other.api_error().map_or("", |e| e.body.as_str()),
+                    };
+                    panic!("the mock server accepts `{operation}`: {error}\nresponse body: {body}")
+                }
+            }
+        }
+
         /// Asserts the value encodes to the documented example (ignoring nulls, number spelling and
         /// timestamp spelling, which JSON allows to differ).
-        pub fn assert_matches_example<T: Serialize>(value: &T, example: &str) {
+        pub fn assert_matches_example<T: Serialize>(value: &T, example: &str, operation: &str) {
             let expected: Value = serde_json::from_str(example).expect("example is JSON");
             let actual = serde_json::to_value(value).expect("value encodes");
-            assert_eq!(normalize(actual), normalize(expected), "decoded value differs from the documented example");
+            assert_eq!(normalize(actual), normalize(expected), "`{operation}`: decoded value differs from the documented example");
         }
 
         /// Decodes the example into `T`, then asserts it re-encodes to the same JSON: no field lost.
-        pub fn assert_example_round_trips<T: DeserializeOwned + Serialize>(example: &str) {
-            let decoded: T = serde_json::from_str(example).expect("the documented example decodes");
-            assert_matches_example(&decoded, example);
+        pub fn assert_example_round_trips<T: DeserializeOwned + Serialize>(example: &str, operation: &str) {
+            let decoded: T = serde_json::from_str(example).unwrap_or_else(|e| panic!("`{operation}`: the documented example does not decode: {e}"));
+            assert_matches_example(&decoded, example, operation);
         }
 
         fn normalize(value: Value) -> Value {
@@ -139,6 +155,11 @@ fn collect<'a>(resource: &'a Resource, accessors: &mut Vec<String>, out: &mut Ve
     }
 }
 
+/// `GET /pets/{id}`: how test messages name an operation.
+fn operation_label(op: &Operation) -> String {
+    format!("{} {}", op.http_method.as_str(), op.path)
+}
+
 fn test_name(accessors: &[String], op: &Operation) -> String {
     let mut parts: Vec<&str> = accessors.iter().map(|s| s.trim_end_matches('_')).collect();
     parts.push(op.method_name.trim_end_matches('_'));
@@ -184,23 +205,25 @@ fn server_test(test_name: &proc_macro2::Ident, accessors: &[String], op: &Operat
     let method = ident(&op.method_name);
     let args = op.inputs.iter().filter(|i| i.required).map(|i| sample_argument(i, index));
     let call = quote!(client #(#chain)* .#method(#(#args),*));
+    // The message names the operation, so a failure (and `make works`) points at the spec.
+    let operation = lit(&operation_label(op));
     let check = match (&op.response, example) {
         (ResponseKind::Json(_), Some(example)) => quote! {
-            let value = #call.send().await.expect("the mock server accepts the request");
-            support::assert_matches_example(&value, #example);
+            let value = support::accepted(#call.send().await, #operation);
+            support::assert_matches_example(&value, #example, #operation);
         },
         (ResponseKind::Paginated { .. }, Some(example)) => quote! {
-            let page = #call.send().await.expect("the mock server accepts the request");
-            support::assert_matches_example(&*page, #example);
+            let page = support::accepted(#call.send().await, #operation);
+            support::assert_matches_example(&*page, #example, #operation);
         },
         (ResponseKind::EventStream(_), _) => quote! {
-            let mut events = #call.send().await.expect("the mock server accepts the request");
+            let mut events = support::accepted(#call.send().await, #operation);
             while let Some(event) = events.next().await {
                 event.expect("every event decodes");
             }
         },
         _ => quote! {
-            #call.send().await.expect("the mock server accepts the request");
+            support::accepted(#call.send().await, #operation);
         },
     };
     quote! {

@@ -603,7 +603,7 @@ impl Client {
     /// Sends a request (with retries) and reads the whole body. Non-success statuses become the
     /// matching [`Error`] variant.
     pub async fn execute(&self, request: ApiRequest) -> Result<RawResponse> {
-        match self.send(&request, "application/json", false).await? {
+        match self.send(&request, request.accept.unwrap_or("application/json"), false).await? {
             Sent::Buffered(raw) => Ok(raw),
             Sent::Streaming(_) => Err(Error::InvalidRequest("unexpected streaming response".to_owned())),
         }

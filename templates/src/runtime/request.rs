@@ -256,6 +256,9 @@ pub struct ApiRequest {
     /// (`None`: the default).
     #[doc(hidden)]
     pub security: Option<crate::runtime::client::Requirement>,
+    /// The JSON media type the operation answers with, where it is not `application/json`.
+    #[doc(hidden)]
+    pub accept: Option<&'static str>,
 }
 
 impl ApiRequest {
@@ -270,6 +273,7 @@ impl ApiRequest {
             body: Body::Empty,
             options: RequestOptions::default(),
             security: None,
+            accept: None,
         }
     }
 
