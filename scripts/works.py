@@ -13,6 +13,7 @@ cause is classified:
   or a spec that does not generate or compile.
 * `example`: the spec's own example contradicts its schema: the request example the test sent (Prism
   rejects it), or the response example Prism answered with (the SDK rightly fails to decode it).
+* `spec`: the spec contradicts itself otherwise: a oneOf no value can match exactly one variant of.
 * `mock`: a limit of Prism: it cannot produce a response the operation declares (`*/*` or text with an
   object schema, no example and no schema), or it rejects a request in a way the spec does not ask for.
 
@@ -169,6 +170,71 @@ class Spec:
         error = self.error(value, schema)
         return None if error is None else f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"[:160]
 
+    def request_schema(self, op):
+        body = self.resolve(op.get("requestBody")) or {}
+        for media, content in (body.get("content") or {}).items():
+            return media, (content or {}).get("schema"), (content or {}).get("encoding") or {}
+        return None, None, {}
+
+    def form_lists_without_encoding(self, op):
+        """The array properties of a form-urlencoded body whose encoding the spec leaves default."""
+        media, schema, encoding = self.request_schema(op)
+        if not media or not media.startswith("application/x-www-form-urlencoded"):
+            return set()
+        props = (self.resolve(schema) or {}).get("properties") or {}
+        return {name for name, prop in props.items() if (self.resolve(prop) or {}).get("type") == "array" and name not in encoding}
+
+    def success_is_untyped_object(self, op):
+        """The success response's schema describes an object (properties, allOf) without `type`."""
+        for status, media, schema in self.response_schemas(op):
+            if status.startswith("2") and "json" in media:
+                schema = self.resolve(schema) or {}
+                return "type" not in schema and ("properties" in schema or "allOf" in schema)
+        return False
+
+    def unsatisfiable_one_ofs(self, op):
+        """Where in the request body a oneOf admits no value: every variant's values are all accepted
+        by another variant (same or fewer constraints), so no value matches exactly one."""
+        _, schema, _ = self.request_schema(op)
+        found, seen = [], set()
+
+        def walk(node, where):
+            if isinstance(node, dict) and "$ref" in node:
+                if node["$ref"] in seen:
+                    return
+                seen.add(node["$ref"])
+            node = self.resolve(node)
+            if not isinstance(node, dict):
+                return
+            variants = [self.resolve(v) or {} for v in node.get("oneOf") or []]
+            if len(variants) > 1 and all(any(j != i and self.subsumed(a, b) for j, b in enumerate(variants)) for i, a in enumerate(variants)):
+                found.append(where or "the body")
+            for name, prop in (node.get("properties") or {}).items():
+                walk(prop, f"{where}.{name}" if where else name)
+            for key in ("items", "additionalProperties"):
+                if isinstance(node.get(key), dict):
+                    walk(node[key], where + "[]")
+            for key in ("allOf", "anyOf", "oneOf"):
+                for member in node.get(key) or []:
+                    walk(member, where)
+
+        walk(schema, "")
+        return found
+
+    def subsumed(self, a, b):
+        """Every value valid by object schema `a` is valid by object schema `b` (a sufficient test:
+        `b` constrains nothing `a` does not, property by property)."""
+        keys = {"properties", "required", "type", "description", "title", "example", "additionalProperties"}
+        if set(b) - keys or b.get("additionalProperties") is False or "properties" not in b:
+            return False
+        a_props, b_props = a.get("properties") or {}, b.get("properties") or {}
+        strip = lambda s: {k: v for k, v in (self.resolve(s) or {}).items() if k not in ("description", "title", "example")}
+        return (
+            set(b.get("required") or []) <= set(a.get("required") or [])
+            and set(b_props) <= set(a_props)
+            and all(strip(b_props[name]) == strip(a_props[name]) for name in b_props)
+        )
+
     def documents_value(self, value):
         """Whether the spec documents `value` as an example (or inside one) anywhere."""
         if not hasattr(self, "_examples"):
@@ -243,18 +309,33 @@ def classify(spec, message, prism_log):
     prism_type = re.search(r"prism/errors#([A-Z_]+)", body or "")
     violations = [l.split("error", 1)[-1].strip() for l in prism_log.splitlines() if "[VALIDATOR]" in l and "✖" in l]
     if prism_type and prism_type.group(1) in PRISM_MOCK_LIMITS:
-        return "mock", f"Prism: {PRISM_MOCK_LIMITS[prism_type.group(1)]}"
+        detail = answer.get("detail", "") if isinstance(answer, dict) else ""
+        return "mock", f"Prism: {PRISM_MOCK_LIMITS[prism_type.group(1)]} ({detail})"[:220]
     if prism_type and prism_type.group(1) in PRISM_SDK_ERRORS:
         return "sdk", f"Prism: {PRISM_SDK_ERRORS[prism_type.group(1)]}"
     if violations and "API error 4" in message:
         # Prism rejected the request: the SDK's fault unless the test sent a documented example that
-        # itself breaks the schema.
+        # itself breaks the schema, the schema admits no value, or Prism misreads a form list.
+        if any("oneOf" in v for v in violations):
+            for where in spec.unsatisfiable_one_ofs(op):
+                return "spec", f"no value matches exactly one variant of the oneOf at {where}: each is accepted by another"
+        media, _, _ = spec.request_schema(op)
+        essence = (media or "").split(";")[0].strip()
+        parsed = essence == "application/json" or essence.endswith("+json") or essence.startswith(("multipart/", "application/x-www-form-urlencoded"))
+        if media and not parsed and all(re.match(r"(Violation: request\.body )?Request body must be \w+$", v) for v in violations):
+            return "mock", f"Prism does not parse a `{essence}` body, so no body it receives matches the schema"
+        form = spec.form_lists_without_encoding(op)
+        listed = [v for v in violations if re.search(r"property (\S+) must be array", v) and re.search(r"property (\S+) must be array", v).group(1) in form]
+        if listed and len(listed) == len([v for v in violations if not v.startswith("Violation")]):
+            return "mock", "Prism reads a form field's list only as `name[]=`, not OpenAPI's default repeated `name=` (unless the spec spells out the encoding)"
         for location, examples in spec.request_examples(path_item, op).items():
             for example, schema in examples:
                 problem = spec.valid(example, spec.resolve(schema))
                 if problem:
                     return "example", f"request example of `{location}` breaks its schema ({problem})"
         return "sdk", "Prism rejects the request: " + "; ".join(violations)[:200]
+    if "failed to decode the response" in message and answer is None and spec.success_is_untyped_object(op):
+        return "mock", "Prism answers `null` for an object schema that does not say `type: object`"
     if "failed to decode the response" in message and answer is not NOT_JSON:
         # Prism answers with the spec's examples: one its schema rejects is the spec's contradiction.
         success = [(media, schema) for status, media, schema in spec.response_schemas(op) if status.startswith("2") and "json" in media]
@@ -353,6 +434,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", type=Path, default=ROOT / "scripts" / "works.txt")
     parser.add_argument("--only", nargs="*", help="specs of the list to run (default: all)")
+    parser.add_argument("--spec", type=Path, action="append", default=[], help="a spec file to run besides the list's (repeatable)")
     parser.add_argument("--jobs", type=int, default=0, help="cargo build jobs (default: cargo's)")
     parser.add_argument("--require-sdk-zero", action="store_true", help="exit 1 when any failure is the SDK's")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
@@ -365,28 +447,30 @@ def main():
     for line in args.list.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name = line.split()[0]
-            if not args.only or name in args.only:
-                specs.append(name)
+            if args.only is None or name in args.only:
+                specs.append((name, DIRECTORY / name))
+    specs += [(str(path), path.resolve()) for path in args.spec]
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
-    for name in specs:
-        row = works(name, DIRECTORY / name, args.jobs)
+    for name, path in specs:
+        row = works(name, path, args.jobs)
         rows.append(row)
         causes = {}
         for _, cause, _ in row["failures"]:
             causes[cause] = causes.get(cause, 0) + 1
         print(f"  {name}: {row['passed']} passed, {causes or 'no'} failures", file=sys.stderr, flush=True)
 
-    totals = {"passed": 0, "sdk": 0, "example": 0, "mock": 0}
+    causes = ("sdk", "example", "spec", "mock")
+    totals = dict.fromkeys(("passed",) + causes, 0)
     print(f"\n### Generated SDKs against Prism: {len(rows)} specs\n")
-    print("| spec | passed | failed: SDK | spec example | mock limit | warnings |\n|---|---|---|---|---|---|")
+    print("| spec | passed | failed: SDK | spec example | spec schema | mock limit | warnings |\n|---|---|---|---|---|---|---|")
     for row in rows:
-        counts = {c: sum(1 for _, cause, _ in row["failures"] if cause == c) for c in ("sdk", "example", "mock")}
+        counts = {c: sum(1 for _, cause, _ in row["failures"] if cause == c) for c in causes}
         totals["passed"] += row["passed"]
         for c, n in counts.items():
             totals[c] += n
-        print(f"| {row['name']} | {row['passed']} | {counts['sdk']} | {counts['example']} | {counts['mock']} | {row['warnings']} |")
-    print(f"| **total** | **{totals['passed']}** | **{totals['sdk']}** | **{totals['example']}** | **{totals['mock']}** | |")
+        print(f"| {row['name']} | {row['passed']} | " + " | ".join(str(counts[c]) for c in causes) + f" | {row['warnings']} |")
+    print(f"| **total** | **{totals['passed']}** | " + " | ".join(f"**{totals[c]}**" for c in causes) + f" | **{sum(r['warnings'] for r in rows)}** |")
     print("\n| spec | test | cause | detail |\n|---|---|---|---|")
     for row in rows:
         for test, cause, detail in row["failures"]:

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use llama_cloud::types::*;
 
 #[allow(unused_imports)]
-use llama_cloud::Upload;
+use llama_cloud::{Timestamp, Upload};
 
 mod support;
 
@@ -209,7 +209,12 @@ async fn beta_chat_set_title() {
 async fn beta_chat_stream() {
     let client = support::client();
     let mut events = support::accepted(
-        client.beta().chat().stream("string", ["string"], "string").send().await,
+        client
+            .beta()
+            .chat()
+            .stream("string", ["string", "string"], "string")
+            .send()
+            .await,
         "POST /api/v1/chat/{session_id}/messages/stream",
     );
     while let Some(event) = events.next().await {
@@ -597,7 +602,7 @@ async fn beta_batch_create() {
                 serde_json::from_str::<
                     BatchJobConfig,
                 >(
-                        "{\"id\":\"string\",\"project_id\":\"string\",\"rules\":[{\"description\":\"string\",\"type\":\"string\"}],\"status\":\"PENDING\",\"user_id\":\"string\"}",
+                        "{\"id\":\"string\",\"project_id\":\"string\",\"rules\":[{\"description\":\"string\",\"type\":\"string\"},{\"description\":\"string\",\"type\":\"string\"}],\"status\":\"PENDING\",\"user_id\":\"string\"}",
                     )
                     .expect("sample input decodes"),
             )

@@ -147,6 +147,8 @@ pub struct Operation {
     /// Every input, in the order: required ones (constructor arguments) first, then optional setters.
     pub inputs: Vec<Input>,
     pub body: RequestBody,
+    /// The spec requires a body (`requestBody.required`), even where every field of it is optional.
+    pub body_required: bool,
     pub response: ResponseKind,
     /// The documented JSON response, used to generate tests.
     pub example: Option<serde_json::Value>,

@@ -454,6 +454,9 @@ impl<'a> OperationLowerer<'a> {
             deprecated: op.deprecated,
             inputs,
             body,
+            body_required: op.request_body.as_ref().is_some_and(|body| {
+                resolve_component(self.spec, body, "requestBodies", |c| &c.request_bodies, pointer).is_ok_and(|body| body.required)
+            }),
             response,
             example,
             accept,
@@ -614,6 +617,7 @@ impl<'a> OperationLowerer<'a> {
                 self.push_body_input(names, inputs, lowered.ty, sample, body.description.clone());
                 return Ok(RequestBody::JsonValue);
             }
+            let undeclared: Vec<String> = required.iter().filter(|name| !props.contains_key(name)).cloned().collect();
             for (wire, (prop, prop_pointer)) in required_first(props, &required) {
                 let mut lowered = self.types.lower(prop, NameHint::input(context(builder_name), wire).at(format!("the `{wire}` input of `{}`", self.call)), &prop_pointer)?;
                 // Inside a JSON document, binary data is a (base64 or raw) string.
@@ -634,6 +638,23 @@ impl<'a> OperationLowerer<'a> {
                     description: resolved.schema_data.description.clone(),
                     sample: Samples::new(&self.types).value(prop, body_example.as_ref().and_then(|e| e.get(wire))),
                 });
+            }
+            // A required property the schema lists but does not describe must still be sent: it
+            // takes any JSON value, among the required arguments.
+            for wire in undeclared {
+                let position = inputs.iter().position(|i| i.location == Location::Body && !i.required).unwrap_or(inputs.len());
+                let sample = body_example.as_ref().and_then(|e| e.get(&wire)).cloned().unwrap_or_else(|| json!("string"));
+                let input = Input {
+                    rust_name: claim_input_name(names, &wire, Location::Body),
+                    wire_name: wire,
+                    location: Location::Body,
+                    ty: TypeRef::Json,
+                    required: true,
+                    nullable: false,
+                    description: None,
+                    sample,
+                };
+                inputs.insert(position, input);
             }
             return Ok(RequestBody::JsonFields);
         }
@@ -678,7 +699,8 @@ impl<'a> OperationLowerer<'a> {
             required: true,
             nullable: false,
             description: body.description.clone(),
-            sample: json!("body"),
+            // A text or JSON-lines body described by a schema gets a value of it; bytes are bytes.
+            sample: schema.map_or_else(|| json!("body"), |schema| Samples::new(&self.types).value(schema, &body_example)),
         });
         Ok(RequestBody::Raw { content_type })
     }

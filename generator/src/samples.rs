@@ -92,11 +92,15 @@ impl<'s, 'a> Samples<'s, 'a> {
     fn array_sample(&self, array: &ArrayType, depth: usize, full: bool) -> Value {
         let Some(items) = &array.items else { return json!([]) };
         let item = self.build(items.into(), depth + 1, full);
-        let count = array.min_items.unwrap_or(1).max(1).min(array.max_items.unwrap_or(usize::MAX));
+        // Two items where allowed: a one-item list sent as a form field or query parameter reads
+        // like a single value, so two show that the list arrives as a list.
+        let mut count = array.min_items.unwrap_or(2).max(2).min(array.max_items.unwrap_or(usize::MAX));
         if array.unique_items && count > 1 {
             // Distinct items: only numbers and strings are easy to vary.
-            let varied: Vec<Value> = (0..count).map(|i| vary(&item, i)).collect();
-            return Value::Array(varied);
+            if !(item.is_string() || item.is_number()) {
+                count = array.min_items.unwrap_or(1).max(1);
+            }
+            return Value::Array((0..count).map(|i| vary(&item, i)).collect());
         }
         Value::Array(vec![item; count])
     }
@@ -236,7 +240,9 @@ fn format_of(s: &StringType) -> Option<&str> {
 }
 
 fn string_sample(s: &StringType) -> String {
-    if let Some(first) = s.enumeration.iter().flatten().next() {
+    // Not the empty string where the enum has another: it cannot be a path parameter.
+    let mut values = s.enumeration.iter().flatten();
+    if let Some(first) = values.clone().find(|v| !v.is_empty()).or_else(|| values.next()) {
         return first.clone();
     }
     let text = match format_of(s) {
@@ -268,17 +274,20 @@ fn fit_length(mut text: String, min: Option<usize>, max: Option<usize>) -> Strin
     text
 }
 
-/// The shortest string a pattern (anchored or not) matches, built from its syntax tree; `None`
-/// for a pattern the Rust regex syntax does not read (look-arounds, back-references).
+/// A short string a pattern (anchored or not) matches, built from its syntax tree: the shortest
+/// one unless that is empty, then one with each optional repetition taken once. `None` for a
+/// pattern the Rust regex syntax does not read (look-arounds, back-references).
 fn pattern_sample(pattern: &str) -> Option<String> {
     let hir = regex_syntax::ParserBuilder::new().unicode(true).build().parse(pattern).ok()?;
-    let mut out = String::new();
-    write_hir(&hir, &mut out);
-    let matches = regex::Regex::new(pattern).ok()?.is_match(&out);
-    matches.then_some(out)
+    let regex = regex::Regex::new(pattern).ok()?;
+    [false, true].into_iter().find_map(|grow| {
+        let mut out = String::new();
+        write_hir(&hir, grow, &mut out);
+        (!out.is_empty() && regex.is_match(&out)).then_some(out)
+    })
 }
 
-fn write_hir(hir: &Hir, out: &mut String) {
+fn write_hir(hir: &Hir, grow: bool, out: &mut String) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
@@ -295,15 +304,16 @@ fn write_hir(hir: &Hir, out: &mut String) {
             }
         }
         HirKind::Repetition(repetition) => {
-            for _ in 0..repetition.min {
-                write_hir(&repetition.sub, out);
+            let times = if grow { repetition.min.max(1).min(repetition.max.unwrap_or(u32::MAX)) } else { repetition.min };
+            for _ in 0..times {
+                write_hir(&repetition.sub, grow, out);
             }
         }
-        HirKind::Capture(capture) => write_hir(&capture.sub, out),
-        HirKind::Concat(parts) => parts.iter().for_each(|part| write_hir(part, out)),
+        HirKind::Capture(capture) => write_hir(&capture.sub, grow, out),
+        HirKind::Concat(parts) => parts.iter().for_each(|part| write_hir(part, grow, out)),
         HirKind::Alternation(options) => {
             if let Some(first) = options.first() {
-                write_hir(first, out);
+                write_hir(first, grow, out);
             }
         }
     }
@@ -389,6 +399,7 @@ mod tests {
             assert!(regex::Regex::new(pattern).unwrap().is_match(&text), "{pattern} → {text}");
         }
         assert_eq!(pattern_sample("^[0-9]+$").as_deref(), Some("0"));
+        assert_eq!(pattern_sample("^.*$").as_deref(), Some("a"), "not empty");
         assert_eq!(pattern_sample("(?!x)y"), None, "look-ahead is not Rust syntax");
     }
 

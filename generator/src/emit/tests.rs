@@ -136,7 +136,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         #[allow(unused_imports)]
         use #crate_ident::types::*;
         #[allow(unused_imports)]
-        use #crate_ident::Upload;
+        use #crate_ident::{Timestamp, Upload};
         mod support;
         #(#server_tests)*
     };
@@ -166,13 +166,32 @@ fn test_name(accessors: &[String], op: &Operation) -> String {
     parts.join("_")
 }
 
-/// An expression for a required input's argument, built from its sample value.
+/// An expression for an input's argument (or setter's value), built from its sample value.
 fn sample_argument(input: &Input, index: &TypeIndex) -> TokenStream {
     if input.location == Location::FormFile {
         return quote!(Upload::from_bytes(b"file contents".to_vec(), "upload.txt"));
     }
+    // A number or boolean argument is written as a literal (its parameter's type is exact).
+    let literal = match (&input.ty, &input.sample) {
+        (TypeRef::Integer, serde_json::Value::Number(n)) => n.as_i64().map(proc_macro2::Literal::i64_unsuffixed),
+        (TypeRef::UnsignedInteger, serde_json::Value::Number(n)) => n.as_u64().map(proc_macro2::Literal::u64_unsuffixed),
+        (TypeRef::Float, serde_json::Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(proc_macro2::Literal::f64_unsuffixed),
+        (TypeRef::Boolean, serde_json::Value::Bool(b)) => return quote!(#b),
+        _ => None,
+    };
+    if let Some(literal) = literal {
+        return quote!(#literal);
+    }
     match (&input.ty, index.resolve(&input.ty)) {
-        (_, TypeRef::Binary) => quote!(b"body".to_vec()),
+        (_, TypeRef::Binary) => {
+            // Text as itself, other JSON as its JSON text.
+            let text = match &input.sample {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let text = lit(&text);
+            quote!(#text.as_bytes().to_vec())
+        }
         (_, TypeRef::String) => {
             let text = match &input.sample {
                 serde_json::Value::String(s) => s.clone(),
@@ -204,7 +223,16 @@ fn server_test(test_name: &proc_macro2::Ident, accessors: &[String], op: &Operat
     });
     let method = ident(&op.method_name);
     let args = op.inputs.iter().filter(|i| i.required).map(|i| sample_argument(i, index));
-    let call = quote!(client #(#chain)* .#method(#(#args),*));
+    // A body the spec requires is not sent empty: when none of its fields is required, the test
+    // sets them all.
+    let in_body = |i: &&Input| matches!(i.location, Location::Body | Location::Form | Location::FormFile);
+    let fill_body = op.body_required && !op.inputs.iter().filter(in_body).any(|i| i.required);
+    let setters = op.inputs.iter().filter(in_body).filter(|i| fill_body && !i.required).map(|i| {
+        let setter = ident(&i.rust_name);
+        let value = sample_argument(i, index);
+        quote!(.#setter(#value))
+    });
+    let call = quote!(client #(#chain)* .#method(#(#args),*) #(#setters)*);
     // The message names the operation, so a failure (and `make works`) points at the spec.
     let operation = lit(&operation_label(op));
     let check = match (&op.response, example) {
