@@ -309,7 +309,7 @@ def classify(spec, message, prism_log):
     prism_type = re.search(r"prism/errors#([A-Z_]+)", body or "")
     violations = [l.split("error", 1)[-1].strip() for l in prism_log.splitlines() if "[VALIDATOR]" in l and "✖" in l]
     if prism_type and prism_type.group(1) in PRISM_MOCK_LIMITS:
-        detail = answer.get("detail", "") if isinstance(answer, dict) else ""
+        detail = (answer.get("detail") or answer.get("title") or "") if isinstance(answer, dict) else ""
         return "mock", f"Prism: {PRISM_MOCK_LIMITS[prism_type.group(1)]} ({detail})"[:220]
     if prism_type and prism_type.group(1) in PRISM_SDK_ERRORS:
         return "sdk", f"Prism: {PRISM_SDK_ERRORS[prism_type.group(1)]}"
@@ -324,9 +324,13 @@ def classify(spec, message, prism_log):
         parsed = essence == "application/json" or essence.endswith("+json") or essence.startswith(("multipart/", "application/x-www-form-urlencoded"))
         if media and not parsed and all(re.match(r"(Violation: request\.body )?Request body must be \w+$", v) for v in violations):
             return "mock", f"Prism does not parse a `{essence}` body, so no body it receives matches the schema"
+        own = [v for v in violations if not v.startswith("Violation")]  # the summary repeats each
+        managed = [v for v in own if re.search(r"Request header must have required property '(accept|content-type)'", v, re.I)]
+        if managed and len(managed) == len(own):
+            return "mock", "Prism requires an `Accept` or `Content-Type` header parameter, which OpenAPI says to ignore (the SDK sends its own, and no `Content-Type` without a body)"
         form = spec.form_lists_without_encoding(op)
-        listed = [v for v in violations if re.search(r"property (\S+) must be array", v) and re.search(r"property (\S+) must be array", v).group(1) in form]
-        if listed and len(listed) == len([v for v in violations if not v.startswith("Violation")]):
+        listed = [v for v in own if re.search(r"property (\S+) must be array", v) and re.search(r"property (\S+) must be array", v).group(1) in form]
+        if listed and len(listed) == len(own):
             return "mock", "Prism reads a form field's list only as `name[]=`, not OpenAPI's default repeated `name=` (unless the spec spells out the encoding)"
         for location, examples in spec.request_examples(path_item, op).items():
             for example, schema in examples:

@@ -152,8 +152,9 @@ pub struct Operation {
     pub response: ResponseKind,
     /// The documented JSON response, used to generate tests.
     pub example: Option<serde_json::Value>,
-    /// The JSON media type the response declares where it is not `application/json`
-    /// (`application/vnd.api+json`): what the request accepts, so a server that negotiates answers.
+    /// The media type the response declares where the runtime's default would not ask for it (a
+    /// JSON type other than `application/json`, as `application/vnd.api+json`; the type of a bytes
+    /// response, as `text/csv`): what the request accepts, so a server that negotiates answers.
     pub accept: Option<String>,
     /// What the operation requires when it differs from the API's default (its own `security`):
     /// alternatives of scheme indices; an empty list or alternative means no credentials.

@@ -475,6 +475,8 @@ impl<'a> OperationLowerer<'a> {
         builder_name: &str,
         names: &mut Namespace,
     ) -> Result<Vec<Input>, SpecError> {
+        let requirement = security::operation_requirement(op, self.security).unwrap_or_else(|| self.security.default.clone());
+        let has_credentials = requirement.iter().any(|alternative| !alternative.is_empty());
         // Operation parameters override path-item ones with the same name and location.
         let mut params: IndexMap<(String, &'static str), (&'a Parameter, String)> = IndexMap::new();
         let sources = item_params
@@ -490,7 +492,16 @@ impl<'a> OperationLowerer<'a> {
                 Parameter::Header { .. } => "header",
                 Parameter::Cookie { .. } => "cookie",
             };
-            params.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
+            let name = &param.parameter_data_ref().name;
+            // OpenAPI: header parameters named `Accept`, `Content-Type` or `Authorization` "SHALL be
+            // ignored": the SDK sets the first two from the responses and the body, and credentials
+            // from the security schemes. An API that declares no scheme the operation uses keeps its
+            // `Authorization` parameter, its only way to send credentials.
+            let managed = |header: &str| location == "header" && name.eq_ignore_ascii_case(header);
+            if managed("accept") || managed("content-type") || (managed("authorization") && has_credentials) {
+                continue;
+            }
+            params.insert((name.clone(), location), (param, param_pointer));
         }
         // Path parameters in the order the template uses them.
         let template_order: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
@@ -758,7 +769,9 @@ impl<'a> OperationLowerer<'a> {
             return Ok(Success::empty());
         };
         if !is_json(&ct.to_ascii_lowercase()) {
-            return Ok(Success { kind: ResponseKind::Bytes, ..Success::empty() });
+            // Asked for by its media type (`text/csv`), so a server that negotiates answers with it.
+            let accept = (!ct.contains('*')).then(|| ct.clone());
+            return Ok(Success { kind: ResponseKind::Bytes, accept, ..Success::empty() });
         }
         let accept = (!ct.eq_ignore_ascii_case("application/json")).then(|| ct.clone());
         let media_pointer = pointer_push(&content_pointer, ct);
@@ -821,7 +834,7 @@ struct Success {
     kind: ResponseKind,
     /// Its documented JSON example.
     example: Option<Value>,
-    /// Its JSON media type, where it is not `application/json`.
+    /// Its media type, where the runtime's default `Accept` would not ask for it.
     accept: Option<String>,
 }
 

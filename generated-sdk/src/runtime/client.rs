@@ -620,7 +620,7 @@ impl Client {
 
     /// Sends a request and returns the raw response body (for binary downloads).
     pub async fn send_bytes(&self, request: ApiRequest) -> Result<Response<bytes::Bytes>> {
-        let raw = match self.send(&request, "*/*", false).await? {
+        let raw = match self.send(&request, request.accept.unwrap_or("*/*"), false).await? {
             Sent::Buffered(raw) => raw,
             Sent::Streaming(_) => return Err(Error::InvalidRequest("unexpected streaming response".to_owned())),
         };

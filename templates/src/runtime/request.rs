@@ -256,7 +256,7 @@ pub struct ApiRequest {
     /// (`None`: the default).
     #[doc(hidden)]
     pub security: Option<crate::runtime::client::Requirement>,
-    /// The JSON media type the operation answers with, where it is not `application/json`.
+    /// The media type the operation answers with, where the default `Accept` would not name it.
     #[doc(hidden)]
     pub accept: Option<&'static str>,
 }
