@@ -325,9 +325,9 @@ def classify(spec, message, prism_log):
         if media and not parsed and all(re.match(r"(Violation: request\.body )?Request body must be \w+$", v) for v in violations):
             return "mock", f"Prism does not parse a `{essence}` body, so no body it receives matches the schema"
         own = [v for v in violations if not v.startswith("Violation")]  # the summary repeats each
-        managed = [v for v in own if re.search(r"Request header must have required property '(accept|content-type)'", v, re.I)]
+        managed = [v for v in own if re.search(r"Request header (must have required property '|parameter )(accept|content-type)\b", v, re.I)]
         if managed and len(managed) == len(own):
-            return "mock", "Prism requires an `Accept` or `Content-Type` header parameter, which OpenAPI says to ignore (the SDK sends its own, and no `Content-Type` without a body)"
+            return "mock", "Prism enforces an `Accept` or `Content-Type` header parameter, which OpenAPI says to ignore (the SDK sends its own, and no `Content-Type` without a body)"
         form = spec.form_lists_without_encoding(op)
         listed = [v for v in own if re.search(r"property (\S+) must be array", v) and re.search(r"property (\S+) must be array", v).group(1) in form]
         if listed and len(listed) == len(own):

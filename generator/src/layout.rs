@@ -198,7 +198,8 @@ fn split_large_modules(root: &Resource, types: &mut [TypeDef]) {
             if chunks.len() > 1 || (owner.is_some() && !chunks[0].is_empty()) {
                 for chunk in chunks {
                     let mut submodule = module.clone();
-                    submodule.push(format!("{}_etc", snake_name(&types[chunk[0]].name)));
+                    // `match_etc`, not `match__etc`: a keyword's `_` is not doubled.
+                    submodule.push(format!("{}_etc", snake_name(&types[chunk[0]].name).trim_end_matches('_')));
                     for &i in &chunk {
                         types[i].module.clone_from(&submodule);
                     }
