@@ -5,7 +5,7 @@ VENV      ?= .venv
 GENERATOR  = cargo run --quiet --release -p openapi-sdkgen --
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: generate check diff lint build features clippy doc unit-test fuzz-smoke fuzz mock-test corpus works works-sample semver names generality test bench clean
+.PHONY: generate check diff lint build features clippy doc unit-test fuzz-smoke fuzz mock-test corpus works works-sample semver names generality test bench bench-compile clean
 
 generate:
 	$(GENERATOR) generate --spec $(SPEC) --out $(SDK)
@@ -110,6 +110,11 @@ test: lint check build features clippy doc unit-test fuzz-smoke mock-test corpus
 
 bench:
 	scripts/bench.sh
+
+# The `cargo check` time and rustc peak memory of generated crates against yardsticks (also in `bench`);
+# BENCH_COMPILE_ARGS=--graph adds Microsoft Graph v1.0.
+bench-compile: node_modules/.installed
+	python3 scripts/bench_compile.py $(BENCH_COMPILE_ARGS)
 
 clean:
 	cargo clean

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: builds the benchmark harness (bench/, crate sdk-bench) in release and runs it.
-# Arguments are passed through: --quick (smaller sizes), --only generator|sdk, --spec PATH.
+# Arguments are passed through: --quick (smaller sizes), --only generator|sdk|compile, --spec PATH.
+# `compile` is scripts/bench_compile.py (the `cargo check` cost of generated crates, against yardsticks).
 # Not part of `make test`. Takes about 3-5 minutes on 2 cores; prints a Markdown table of ratios.
 #
 # Two builds: the generator turns on serde_json's `preserve_order`, which changes the SDK's types, so
@@ -21,11 +22,13 @@ for arg in "$@"; do
     previous="$arg"
 done
 case "$only" in
+    compile) exec python3 scripts/bench_compile.py "$@" ;;
     generator) exec "$bin/sdk-bench" "$@" ;;
     sdk) exec "$bin/sdk-bench-sdk-only" "$@" ;;
     "")
         "$bin/sdk-bench" --only generator "$@"
-        exec "$bin/sdk-bench-sdk-only" --only sdk "$@"
+        "$bin/sdk-bench-sdk-only" --only sdk "$@"
+        exec python3 scripts/bench_compile.py "$@"
         ;;
     *) exec "$bin/sdk-bench" "$@" ;;
 esac

@@ -219,7 +219,9 @@ fn estimated_lines(def: &TypeDef) -> usize {
                 // `new` (a line per parameter and per field) and a five-line `with_*` setter per
                 // optional field.
                 let builders = if def.input { 8 + fields.iter().map(|f| if f.required { 2 } else { 6 }).sum::<usize>() } else { 0 };
-                declared + builders
+                // `Deserialize` and `DecodeObject`: a local, a match arm and an initialiser per field.
+                let decode = 22 + 3 * fields.len();
+                declared + builders + decode
             }
             TypeKind::Enum { values } => 55 + values.iter().map(|v| 4 + doc(&v.description)).sum::<usize>(),
             TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),

@@ -5,13 +5,16 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{deserialize_open_enum, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+};
 
 /// A top-level batch.
 ///
 /// Batch-level FAILED means the orchestration failed and cannot provide a reliable per-file result set. results is only populated when explicitly requested with expand=results and may be null while a batch is still running or before result mappings are available.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Batch {
     /// Unique identifier
@@ -25,18 +28,74 @@ pub struct Batch {
     /// Current batch status.
     pub status: BatchStatus,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Expanded per-file result mappings. Null unless requested with expand=results, or until result mappings are available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchResult>>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for Batch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Batch {
+    const NAME: &'static str = "Batch";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "config",
+        "project_id",
+        "source_directory_id",
+        "status",
+        "created_at",
+        "results",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut config: Option<BatchConfig> = None;
+        let mut project_id: Option<String> = None;
+        let mut source_directory_id: Option<String> = None;
+        let mut status: Option<BatchStatus> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut results: Option<Vec<BatchResult>> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => config = Some(object.value()?),
+                2 => project_id = Some(object.value()?),
+                3 => source_directory_id = Some(object.value()?),
+                4 => status = Some(object.value()?),
+                5 => created_at = object.value()?,
+                6 => results = object.value()?,
+                7 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            config: object.required(config, "config")?,
+            project_id: object.required(project_id, "project_id")?,
+            source_directory_id: object
+                .required(source_directory_id, "source_directory_id")?,
+            status: object.required(status, "status")?,
+            created_at,
+            results,
+            updated_at,
+        })
+    }
+}
+
 /// Batch configuration snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchConfig {
     /// Job to create for each file in the source directory.
@@ -50,8 +109,33 @@ impl BatchConfig {
     }
 }
 
+impl<'de> Deserialize<'de> for BatchConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchConfig {
+    const NAME: &'static str = "BatchConfig";
+    const FIELDS: &'static [&'static str] = &["job"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut job: Option<BatchConfigJob> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => job = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            job: object.required(job, "job")?,
+        })
+    }
+}
+
 /// Job to create for each file in the source directory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchConfigJob {
     /// Saved product configuration ID matching the job type.
@@ -74,8 +158,36 @@ impl BatchConfigJob {
     }
 }
 
+impl<'de> Deserialize<'de> for BatchConfigJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchConfigJob {
+    const NAME: &'static str = "BatchConfigJob";
+    const FIELDS: &'static [&'static str] = &["configuration_id", "type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut configuration_id: Option<String> = None;
+        let mut type_: Option<BatchProductJobType> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => configuration_id = Some(object.value()?),
+                1 => type_ = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            configuration_id: object.required(configuration_id, "configuration_id")?,
+            type_: object.required(type_, "type")?,
+        })
+    }
+}
+
 /// Reference to a job produced by a batch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJobReference {
     /// Job ID, such as a parse job ID.
@@ -83,6 +195,34 @@ pub struct BatchJobReference {
     /// Type of job produced for the file.
     #[serde(rename = "type")]
     pub type_: BatchProductJobType,
+}
+
+impl<'de> Deserialize<'de> for BatchJobReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJobReference {
+    const NAME: &'static str = "BatchJobReference";
+    const FIELDS: &'static [&'static str] = &["id", "type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut type_: Option<BatchProductJobType> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => type_ = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            type_: object.required(type_, "type")?,
+        })
+    }
 }
 
 /// Product job type run for each source directory file.
@@ -144,17 +284,53 @@ impl<'de> Deserialize<'de> for BatchProductJobType {
 }
 
 /// Per-file result mapping of a batch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchResult {
     /// Source directory file processed by this batch.
     pub source_directory_file_id: String,
     /// Batch-level mapping error if the system could not create or associate a job for this source file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Reference to a job produced by a batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_reference: Option<BatchJobReference>,
+}
+
+impl<'de> Deserialize<'de> for BatchResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchResult {
+    const NAME: &'static str = "BatchResult";
+    const FIELDS: &'static [&'static str] = &[
+        "source_directory_file_id",
+        "error_message",
+        "job_reference",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut source_directory_file_id: Option<String> = None;
+        let mut error_message: Option<String> = None;
+        let mut job_reference: Option<BatchJobReference> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => source_directory_file_id = Some(object.value()?),
+                1 => error_message = object.value()?,
+                2 => job_reference = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            source_directory_file_id: object
+                .required(source_directory_file_id, "source_directory_file_id")?,
+            error_message,
+            job_reference,
+        })
+    }
 }
 
 /// Current batch status.

@@ -37,10 +37,13 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use crate::runtime::{deserialize_open_enum, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+};
 
 /// The status of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -190,7 +193,7 @@ impl From<Vec<String>> for MetadataValue {
 }
 
 /// Schema for a presigned URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PresignedUrl {
     /// The time at which the presigned URL expires
@@ -198,6 +201,37 @@ pub struct PresignedUrl {
     /// A presigned URL for IO operations against a private file
     pub url: String,
     /// Form fields for a presigned POST request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_fields: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for PresignedUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for PresignedUrl {
+    const NAME: &'static str = "PresignedUrl";
+    const FIELDS: &'static [&'static str] = &["expires_at", "url", "form_fields"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut expires_at: Option<Timestamp> = None;
+        let mut url: Option<String> = None;
+        let mut form_fields: Option<BTreeMap<String, String>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => expires_at = Some(object.value()?),
+                1 => url = Some(object.value()?),
+                2 => form_fields = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            expires_at: object.required(expires_at, "expires_at")?,
+            url: object.required(url, "url")?,
+            form_fields,
+        })
+    }
 }

@@ -4,9 +4,11 @@
 #![allow(unused_imports)]
 
 use std::fmt;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use crate::runtime::{deserialize_object, DecodeObject, ObjectReader};
 
 #[cfg(feature = "standalone-types")]
 /// A message, or a list of validation errors (422).
@@ -81,12 +83,37 @@ impl From<Map<String, Value>> for Detail {
 
 #[cfg(feature = "standalone-types")]
 /// Error body returned by the API.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// A message, or a list of validation errors (422).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
+}
+
+#[cfg(feature = "standalone-types")]
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl DecodeObject for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    const FIELDS: &'static [&'static str] = &["detail"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut detail: Option<Detail> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => detail = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self { detail })
+    }
 }
 
 #[cfg(feature = "standalone-types")]
@@ -164,7 +191,7 @@ impl fmt::Display for LocItem {
 
 #[cfg(feature = "standalone-types")]
 /// One validation problem with the request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location of the offending input (e.g. body, field name, list index).
@@ -174,4 +201,37 @@ pub struct ValidationError {
     /// Error type.
     #[serde(rename = "type")]
     pub type_: String,
+}
+
+#[cfg(feature = "standalone-types")]
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl DecodeObject for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    const FIELDS: &'static [&'static str] = &["loc", "msg", "type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut loc: Option<Vec<LocItem>> = None;
+        let mut msg: Option<String> = None;
+        let mut type_: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => loc = Some(object.value()?),
+                1 => msg = Some(object.value()?),
+                2 => type_ = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            loc: object.required(loc, "loc")?,
+            msg: object.required(msg, "msg")?,
+            type_: object.required(type_, "type")?,
+        })
+    }
 }

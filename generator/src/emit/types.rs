@@ -128,15 +128,21 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     } else if has_display_union {
         uses.extend(quote!(use std::fmt;));
     }
+    let has_struct = defs.iter().any(|t| matches!(&t.kind, TypeKind::Struct { .. }));
+    if has_struct {
+        uses.extend(quote!(use serde::de::MapAccess;));
+    }
     if has_union || has_enum {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
-    } else if defs.iter().any(|def| !matches!(def.kind, TypeKind::Alias { .. })) {
-        // A file of aliases alone derives nothing.
-        uses.extend(quote!(use serde::{Deserialize, Serialize};));
+    } else if has_struct {
+        uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize};));
     }
     let mut runtime_names = Vec::new();
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: None, .. })) {
         uses.extend(quote!(use serde_json::value::RawValue;));
+    }
+    if has_struct {
+        runtime_names.extend([ident("deserialize_object"), ident("DecodeObject"), ident("ObjectReader")]);
     }
     if has_enum {
         runtime_names.push(ident("deserialize_open_enum"));
@@ -151,6 +157,11 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
         runtime_names.push(ident("Timestamp"));
     }
     if !runtime_names.is_empty() {
+        // Functions, then types, each in name order.
+        runtime_names.sort_by_key(|name| {
+            let name = name.to_string();
+            (name.starts_with(char::is_uppercase), name)
+        });
         uses.extend(quote!(use crate::runtime::{#(#runtime_names),*};));
     }
     // Other modules' types come in through the flat re-export; a glob, because which of them exist
@@ -328,22 +339,102 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], inp
         } else {
             quote! {
                 #doc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                #[serde(#rename skip_serializing_if = "Option::is_none")]
                 pub #field_name: Option<#ty>,
             }
         }
     });
     let default = derives_default(fields, input).then(|| quote!(Default,));
     let builders = input.then(|| struct_builders(name, fields));
+    let deserialize = struct_deserialize(name, fields);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_defs)*
         }
 
         #builders
+        #deserialize
+    }
+}
+
+/// `Deserialize` through the runtime's [`DecodeObject`]: one local per field, one match arm per
+/// member, written out rather than derived because serde's derive emits several times the code
+/// (a field visitor, a decoder from JSON arrays, a duplicate check per field), which rustc then spent
+/// most of an SDK's compile time on. Unknown members are skipped; an absent optional field is `None`.
+fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    // The reader's and the loop's names must not be a field's local.
+    let free = |base: &str| {
+        let mut candidate = base.to_string();
+        while fields.iter().any(|f| f.rust_name == candidate) {
+            candidate.push('_');
+        }
+        ident(&candidate)
+    };
+    let (object, field) = (free("object"), free("field"));
+    let wire_names = fields.iter().map(|f| lit(&f.wire_name));
+    // Typed locals: rustc then checks each member's decode on the spot, rather than carrying one
+    // open inference variable per field to the end of the function.
+    let locals = fields.iter().map(|f| {
+        let local = ident(&f.rust_name);
+        let mut ty = type_tokens(&f.ty);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(let mut #local: Option<#ty> = None;)
+    });
+    let arms = fields.iter().enumerate().map(|(position, f)| {
+        let local = ident(&f.rust_name);
+        let position = proc_macro2::Literal::usize_unsuffixed(position);
+        if f.required {
+            quote!(#position => #local = Some(#object.value()?),)
+        } else {
+            quote!(#position => #local = #object.value()?,)
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let local = ident(&f.rust_name);
+        if f.required {
+            let wire = lit(&f.wire_name);
+            quote!(#local: #object.required(#local, #wire)?,)
+        } else {
+            quote!(#local,)
+        }
+    });
+    let read = if fields.is_empty() {
+        quote!(while #object.next_field()?.is_some() {})
+    } else {
+        quote! {
+            #(#locals)*
+            while let Some(#field) = #object.next_field()? {
+                match #field {
+                    #(#arms)*
+                    _ => #object.skip()?,
+                }
+            }
+        }
+    };
+    let type_name = lit(&name.to_string());
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_object(deserializer)
+            }
+        }
+
+        impl DecodeObject for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+
+            fn decode<'de, A: MapAccess<'de>>(#object: &mut ObjectReader<'de, A>) -> Result<Self, A::Error> {
+                #read
+                Ok(Self {
+                    #(#inits)*
+                })
+            }
+        }
     }
 }
 

@@ -1,10 +1,11 @@
-//! Value types shared by generated models ([`Nullable`], [`Timestamp`]), [`deserialize_tagged`],
-//! which generated discriminated unions decode with, and [`peek_tag`].
+//! Value types shared by generated models ([`Nullable`], [`Timestamp`]), [`deserialize_object`] and
+//! [`deserialize_tagged`], which generated structs and discriminated unions decode with, and [`peek_tag`].
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that may be explicitly `null`.
@@ -296,6 +297,120 @@ where
     }
 
     deserializer.deserialize_str(EnumVisitor(std::marker::PhantomData))
+}
+
+/// A generated struct, decoded from a JSON object by [`deserialize_object`]: its fields' wire names,
+/// and `decode`, which reads the members through an [`ObjectReader`] and builds the struct.
+///
+/// Generated structs implement this rather than `#[derive(Deserialize)]`, whose output (a field
+/// visitor, a decoder from a JSON array, a duplicate check per field) is several times larger and was
+/// most of the time it took to compile an SDK.
+#[doc(hidden)]
+pub trait DecodeObject: Sized {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+    /// The wire names of the fields; [`ObjectReader::next_field`] gives their positions here.
+    const FIELDS: &'static [&'static str];
+
+    /// Reads every member of the object and builds the struct.
+    fn decode<'de, A: MapAccess<'de>>(object: &mut ObjectReader<'de, A>) -> Result<Self, A::Error>;
+}
+
+/// Decodes a [`DecodeObject`] (generated structs' `Deserialize`).
+#[doc(hidden)]
+pub fn deserialize_object<'de, T: DecodeObject, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<fn() -> T>);
+
+    impl<'de, T: DecodeObject> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::decode(&mut ObjectReader { map, fields: T::FIELDS, next: 0, input: std::marker::PhantomData })
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// The members of a JSON object, as a [`DecodeObject`] reads them: each known member's field position,
+/// then its value; members the type has no field for are skipped.
+#[doc(hidden)]
+pub struct ObjectReader<'de, A> {
+    map: A,
+    fields: &'static [&'static str],
+    /// Where the next name is looked for first: objects usually list members in the same order.
+    next: usize,
+    input: std::marker::PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> ObjectReader<'de, A> {
+    /// The position in [`DecodeObject::FIELDS`] of the next member the type knows; read its value with
+    /// [`value`](Self::value) next.
+    pub fn next_field(&mut self) -> Result<Option<usize>, A::Error> {
+        loop {
+            match self.map.next_key_seed(FieldSeed { fields: self.fields, next: self.next })? {
+                None => return Ok(None),
+                Some(Some(field)) => {
+                    self.next = field + 1;
+                    return Ok(Some(field));
+                }
+                Some(None) => {
+                    self.map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+    }
+
+    /// The value of the member [`next_field`](Self::next_field) gave.
+    pub fn value<T: Deserialize<'de>>(&mut self) -> Result<T, A::Error> {
+        self.map.next_value()
+    }
+
+    /// Skips the value of the member [`next_field`](Self::next_field) gave.
+    pub fn skip(&mut self) -> Result<(), A::Error> {
+        self.map.next_value::<IgnoredAny>().map(drop)
+    }
+
+    /// A required field's value, or the error for its absence.
+    pub fn required<T>(&self, value: Option<T>, field: &'static str) -> Result<T, A::Error> {
+        value.ok_or_else(|| A::Error::missing_field(field))
+    }
+}
+
+/// Reads a member name as its position among `fields`, if it is one of them.
+struct FieldSeed {
+    fields: &'static [&'static str],
+    next: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FieldSeed {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Option<usize>, E> {
+        Ok(field_position(self.fields, self.next, name))
+    }
+}
+
+/// `name`'s position in `fields`, looked for from `next` on, then before it.
+fn field_position(fields: &[&str], next: usize, name: &str) -> Option<usize> {
+    let (before, after) = fields.split_at(next.min(fields.len()));
+    after.iter().position(|field| *field == name).map(|at| at + before.len()).or_else(|| before.iter().position(|field| *field == name))
 }
 
 /// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated

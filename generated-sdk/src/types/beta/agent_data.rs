@@ -3,54 +3,170 @@
 //! Types of `beta.agent_data`.
 
 use std::fmt;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, DecodeObject, ObjectReader, PageResponse, Timestamp,
+};
 
 /// API Result for a single agent data item
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AgentData {
     pub data: Map<String, Value>,
     pub deployment_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for AgentData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentData {
+    const NAME: &'static str = "AgentData";
+    const FIELDS: &'static [&'static str] = &[
+        "data",
+        "deployment_name",
+        "id",
+        "collection",
+        "created_at",
+        "project_id",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data: Option<Map<String, Value>> = None;
+        let mut deployment_name: Option<String> = None;
+        let mut id: Option<String> = None;
+        let mut collection: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut project_id: Option<String> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => data = Some(object.value()?),
+                1 => deployment_name = Some(object.value()?),
+                2 => id = object.value()?,
+                3 => collection = object.value()?,
+                4 => created_at = object.value()?,
+                5 => project_id = object.value()?,
+                6 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            data: object.required(data, "data")?,
+            deployment_name: object.required(deployment_name, "deployment_name")?,
+            id,
+            collection,
+            created_at,
+            project_id,
+            updated_at,
+        })
+    }
+}
+
 /// API Result for a single group in the aggregate response
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AgentDataAggregateGroup {
     pub group_key: Map<String, Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_item: Option<Map<String, Value>>,
 }
 
+impl<'de> Deserialize<'de> for AgentDataAggregateGroup {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentDataAggregateGroup {
+    const NAME: &'static str = "AgentDataAggregateGroup";
+    const FIELDS: &'static [&'static str] = &["group_key", "count", "first_item"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut group_key: Option<Map<String, Value>> = None;
+        let mut count: Option<i64> = None;
+        let mut first_item: Option<Map<String, Value>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => group_key = Some(object.value()?),
+                1 => count = object.value()?,
+                2 => first_item = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            group_key: object.required(group_key, "group_key")?,
+            count,
+            first_item,
+        })
+    }
+}
+
 /// A page of AgentDataAggregateGroup items (cursor-body pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AgentDataAggregatePage {
     /// Items on this page.
     pub items: Vec<AgentDataAggregateGroup>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for AgentDataAggregatePage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentDataAggregatePage {
+    const NAME: &'static str = "AgentDataAggregatePage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<AgentDataAggregateGroup>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for AgentDataAggregatePage {
@@ -73,31 +189,56 @@ impl PageResponse for AgentDataAggregatePage {
 }
 
 /// API response for bulk delete operation
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AgentDataDeleteByQueryResponse {
     pub deleted_count: i64,
 }
 
+impl<'de> Deserialize<'de> for AgentDataDeleteByQueryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentDataDeleteByQueryResponse {
+    const NAME: &'static str = "AgentDataDeleteByQueryResponse";
+    const FIELDS: &'static [&'static str] = &["deleted_count"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut deleted_count: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => deleted_count = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            deleted_count: object.required(deleted_count, "deleted_count")?,
+        })
+    }
+}
+
 /// Comparison operators applied to one field of the agent data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AgentDataFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<AgentDataFilterValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub excludes: Option<Vec<AgentDataFilterValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<AgentDataFilterValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<AgentDataFilterValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub includes: Option<Vec<AgentDataFilterValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<AgentDataFilterValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<AgentDataFilterValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ne: Option<AgentDataFilterValue>,
 }
 
@@ -154,6 +295,61 @@ impl AgentDataFilter {
     pub fn with_ne(mut self, ne: impl Into<AgentDataFilterValue>) -> Self {
         self.ne = Some(ne.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentDataFilter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentDataFilter {
+    const NAME: &'static str = "AgentDataFilter";
+    const FIELDS: &'static [&'static str] = &[
+        "eq",
+        "excludes",
+        "gt",
+        "gte",
+        "includes",
+        "lt",
+        "lte",
+        "ne",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut eq: Option<AgentDataFilterValue> = None;
+        let mut excludes: Option<Vec<AgentDataFilterValue>> = None;
+        let mut gt: Option<AgentDataFilterValue> = None;
+        let mut gte: Option<AgentDataFilterValue> = None;
+        let mut includes: Option<Vec<AgentDataFilterValue>> = None;
+        let mut lt: Option<AgentDataFilterValue> = None;
+        let mut lte: Option<AgentDataFilterValue> = None;
+        let mut ne: Option<AgentDataFilterValue> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => eq = object.value()?,
+                1 => excludes = object.value()?,
+                2 => gt = object.value()?,
+                3 => gte = object.value()?,
+                4 => includes = object.value()?,
+                5 => lt = object.value()?,
+                6 => lte = object.value()?,
+                7 => ne = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            eq,
+            excludes,
+            gt,
+            gte,
+            includes,
+            lt,
+            lte,
+            ne,
+        })
     }
 }
 
@@ -222,17 +418,48 @@ impl fmt::Display for AgentDataFilterValue {
 }
 
 /// A page of AgentData items (cursor-body pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AgentDataPage {
     /// Items on this page.
     pub items: Vec<AgentData>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for AgentDataPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for AgentDataPage {
+    const NAME: &'static str = "AgentDataPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<AgentData>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for AgentDataPage {

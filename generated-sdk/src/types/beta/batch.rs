@@ -12,11 +12,15 @@ pub use job_items::*;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
+    Timestamp,
+};
 
 /// Response after cancelling a batch job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchCancelResponse {
     /// ID of the cancelled job
@@ -29,8 +33,47 @@ pub struct BatchCancelResponse {
     pub status: BatchJobStatus,
 }
 
+impl<'de> Deserialize<'de> for BatchCancelResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchCancelResponse {
+    const NAME: &'static str = "BatchCancelResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "job_id",
+        "message",
+        "processed_items",
+        "status",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut job_id: Option<String> = None;
+        let mut message: Option<String> = None;
+        let mut processed_items: Option<i64> = None;
+        let mut status: Option<BatchJobStatus> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => job_id = Some(object.value()?),
+                1 => message = Some(object.value()?),
+                2 => processed_items = Some(object.value()?),
+                3 => status = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            job_id: object.required(job_id, "job_id")?,
+            message: object.required(message, "message")?,
+            processed_items: object.required(processed_items, "processed_items")?,
+            status: object.required(status, "status")?,
+        })
+    }
+}
+
 /// Response schema for a batch processing job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJob {
     /// Unique identifier for the batch job
@@ -44,55 +87,177 @@ pub struct BatchJob {
     /// Total number of items in the job
     pub total_items: i64,
     /// Timestamp when job completed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Directory being processed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_id: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Number of items that failed processing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_items: Option<i64>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// Number of items processed so far
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_items: Option<i64>,
     /// Number of items skipped (already processed or size limit)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_items: Option<i64>,
     /// Timestamp when job processing started
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Async job tracking ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for BatchJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJob {
+    const NAME: &'static str = "BatchJob";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "job_type",
+        "project_id",
+        "status",
+        "total_items",
+        "completed_at",
+        "created_at",
+        "directory_id",
+        "effective_at",
+        "error_message",
+        "failed_items",
+        "job_record_id",
+        "processed_items",
+        "skipped_items",
+        "started_at",
+        "updated_at",
+        "workflow_id",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut job_type: Option<BatchJobType> = None;
+        let mut project_id: Option<String> = None;
+        let mut status: Option<BatchJobStatus> = None;
+        let mut total_items: Option<i64> = None;
+        let mut completed_at: Option<Timestamp> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut directory_id: Option<String> = None;
+        let mut effective_at: Option<Timestamp> = None;
+        let mut error_message: Option<String> = None;
+        let mut failed_items: Option<i64> = None;
+        let mut job_record_id: Option<String> = None;
+        let mut processed_items: Option<i64> = None;
+        let mut skipped_items: Option<i64> = None;
+        let mut started_at: Option<Timestamp> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        let mut workflow_id: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => job_type = Some(object.value()?),
+                2 => project_id = Some(object.value()?),
+                3 => status = Some(object.value()?),
+                4 => total_items = Some(object.value()?),
+                5 => completed_at = object.value()?,
+                6 => created_at = object.value()?,
+                7 => directory_id = object.value()?,
+                8 => effective_at = object.value()?,
+                9 => error_message = object.value()?,
+                10 => failed_items = object.value()?,
+                11 => job_record_id = object.value()?,
+                12 => processed_items = object.value()?,
+                13 => skipped_items = object.value()?,
+                14 => started_at = object.value()?,
+                15 => updated_at = object.value()?,
+                16 => workflow_id = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            job_type: object.required(job_type, "job_type")?,
+            project_id: object.required(project_id, "project_id")?,
+            status: object.required(status, "status")?,
+            total_items: object.required(total_items, "total_items")?,
+            completed_at,
+            created_at,
+            directory_id,
+            effective_at,
+            error_message,
+            failed_items,
+            job_record_id,
+            processed_items,
+            skipped_items,
+            started_at,
+            updated_at,
+            workflow_id,
+        })
+    }
+}
+
 /// A page of BatchJob items (offset pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJobPage {
     /// Items on this page.
     pub items: Vec<BatchJob>,
     /// Cursor for the next page if the server provides one; offset pagination uses `offset` and `total_size`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for BatchJobPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJobPage {
+    const NAME: &'static str = "BatchJobPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<BatchJob>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for BatchJobPage {
@@ -111,13 +276,42 @@ impl PageResponse for BatchJobPage {
 }
 
 /// Detailed status response for a batch processing job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJobProgress {
     /// Response schema for a batch processing job.
     pub job: BatchJob,
     /// Percentage of items processed (0-100)
     pub progress_percentage: f64,
+}
+
+impl<'de> Deserialize<'de> for BatchJobProgress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJobProgress {
+    const NAME: &'static str = "BatchJobProgress";
+    const FIELDS: &'static [&'static str] = &["job", "progress_percentage"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut job: Option<BatchJob> = None;
+        let mut progress_percentage: Option<f64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => job = Some(object.value()?),
+                1 => progress_percentage = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            job: object.required(job, "job")?,
+            progress_percentage: object
+                .required(progress_percentage, "progress_percentage")?,
+        })
+    }
 }
 
 /// Status of a batch processing job.

@@ -2,9 +2,13 @@
 
 //! Types of `beta.chat`.
 
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_tagged, TaggedObject, TaggedUnion, PageResponse};
+use crate::runtime::{
+    deserialize_object, deserialize_tagged, DecodeObject, ObjectReader, PageResponse,
+    TaggedObject, TaggedUnion,
+};
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]
@@ -152,27 +156,78 @@ impl From<UserInputEvent> for ChatEvent {
 }
 
 /// Token usage and status of a chat run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatJobMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_config_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_input_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_output_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for ChatJobMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ChatJobMetadata {
+    const NAME: &'static str = "ChatJobMetadata";
+    const FIELDS: &'static [&'static str] = &[
+        "duration_ms",
+        "error",
+        "export_config_ids",
+        "is_error",
+        "total_input_tokens",
+        "total_output_tokens",
+        "turns",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut duration_ms: Option<f64> = None;
+        let mut error: Option<String> = None;
+        let mut export_config_ids: Option<Vec<String>> = None;
+        let mut is_error: Option<bool> = None;
+        let mut total_input_tokens: Option<i64> = None;
+        let mut total_output_tokens: Option<i64> = None;
+        let mut turns: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => duration_ms = object.value()?,
+                1 => error = object.value()?,
+                2 => export_config_ids = object.value()?,
+                3 => is_error = object.value()?,
+                4 => total_input_tokens = object.value()?,
+                5 => total_output_tokens = object.value()?,
+                6 => turns = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            duration_ms,
+            error,
+            export_config_ids,
+            is_error,
+            total_input_tokens,
+            total_output_tokens,
+            turns,
+        })
+    }
+}
+
 /// Summary of a chat session, including its title and last run metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatSession {
     /// ISO-format timestamp showing when the session was last updated.
@@ -180,18 +235,61 @@ pub struct ChatSession {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_title: Option<String>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_ids: Option<Vec<String>>,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_metadata: Option<ChatJobMetadata>,
 }
 
+impl<'de> Deserialize<'de> for ChatSession {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ChatSession {
+    const NAME: &'static str = "ChatSession";
+    const FIELDS: &'static [&'static str] = &[
+        "last_updated_at",
+        "session_id",
+        "generated_title",
+        "index_ids",
+        "job_metadata",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut last_updated_at: Option<String> = None;
+        let mut session_id: Option<String> = None;
+        let mut generated_title: Option<String> = None;
+        let mut index_ids: Option<Vec<String>> = None;
+        let mut job_metadata: Option<ChatJobMetadata> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => last_updated_at = Some(object.value()?),
+                1 => session_id = Some(object.value()?),
+                2 => generated_title = object.value()?,
+                3 => index_ids = object.value()?,
+                4 => job_metadata = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            last_updated_at: object.required(last_updated_at, "last_updated_at")?,
+            session_id: object.required(session_id, "session_id")?,
+            generated_title,
+            index_ids,
+            job_metadata,
+        })
+    }
+}
+
 /// Full chat session including its complete event history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatSessionDetail {
     /// Ordered list of events that make up the conversation history.
@@ -201,25 +299,100 @@ pub struct ChatSessionDetail {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_title: Option<String>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_ids: Option<Vec<String>>,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_metadata: Option<ChatJobMetadata>,
 }
 
+impl<'de> Deserialize<'de> for ChatSessionDetail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ChatSessionDetail {
+    const NAME: &'static str = "ChatSessionDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "events",
+        "last_updated_at",
+        "session_id",
+        "generated_title",
+        "index_ids",
+        "job_metadata",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut events: Option<Vec<ChatEvent>> = None;
+        let mut last_updated_at: Option<String> = None;
+        let mut session_id: Option<String> = None;
+        let mut generated_title: Option<String> = None;
+        let mut index_ids: Option<Vec<String>> = None;
+        let mut job_metadata: Option<ChatJobMetadata> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => events = Some(object.value()?),
+                1 => last_updated_at = Some(object.value()?),
+                2 => session_id = Some(object.value()?),
+                3 => generated_title = object.value()?,
+                4 => index_ids = object.value()?,
+                5 => job_metadata = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            events: object.required(events, "events")?,
+            last_updated_at: object.required(last_updated_at, "last_updated_at")?,
+            session_id: object.required(session_id, "session_id")?,
+            generated_title,
+            index_ids,
+            job_metadata,
+        })
+    }
+}
+
 /// A page of ChatSession items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChatSessionPage {
     /// Items on this page.
     pub items: Vec<ChatSession>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ChatSessionPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ChatSessionPage {
+    const NAME: &'static str = "ChatSessionPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<ChatSession>> = None;
+        let mut next_page_token: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+        })
+    }
 }
 
 impl PageResponse for ChatSessionPage {
@@ -240,69 +413,239 @@ impl PageResponse for ChatSessionPage {
 /// The agent run ended, successfully or with an error.
 ///
 /// The payload of [`ChatEvent::Stop`](crate::types::ChatEvent::Stop) (`type` = `stop`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub is_error: bool,
     pub usage: StopEventUsage,
 }
 
+impl<'de> Deserialize<'de> for StopEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for StopEvent {
+    const NAME: &'static str = "StopEvent";
+    const FIELDS: &'static [&'static str] = &["error", "is_error", "usage"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error: Option<String> = None;
+        let mut is_error: Option<bool> = None;
+        let mut usage: Option<StopEventUsage> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => error = object.value()?,
+                1 => is_error = Some(object.value()?),
+                2 => usage = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            error,
+            is_error: object.required(is_error, "is_error")?,
+            usage: object.required(usage, "usage")?,
+        })
+    }
+}
+
 /// Token usage and timing of the run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopEventUsage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_input_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_output_tokens: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for StopEventUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for StopEventUsage {
+    const NAME: &'static str = "StopEventUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "duration_ms",
+        "total_input_tokens",
+        "total_output_tokens",
+        "turns",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut duration_ms: Option<f64> = None;
+        let mut total_input_tokens: Option<i64> = None;
+        let mut total_output_tokens: Option<i64> = None;
+        let mut turns: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => duration_ms = object.value()?,
+                1 => total_input_tokens = object.value()?,
+                2 => total_output_tokens = object.value()?,
+                3 => turns = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            duration_ms,
+            total_input_tokens,
+            total_output_tokens,
+            turns,
+        })
+    }
 }
 
 /// An incremental chunk of the agent's answer text.
 ///
 /// The payload of [`ChatEvent::TextDelta`](crate::types::ChatEvent::TextDelta) (`type` = `text_delta`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
     pub content: String,
 }
 
+impl<'de> Deserialize<'de> for TextDeltaEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for TextDeltaEvent {
+    const NAME: &'static str = "TextDeltaEvent";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
+}
+
 /// A complete answer text block.
 ///
 /// The payload of [`ChatEvent::Text`](crate::types::ChatEvent::Text) (`type` = `text`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TextEvent {
     pub content: String,
 }
 
+impl<'de> Deserialize<'de> for TextEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for TextEvent {
+    const NAME: &'static str = "TextEvent";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
+}
+
 /// An incremental chunk of the agent's thinking.
 ///
 /// The payload of [`ChatEvent::ThinkingDelta`](crate::types::ChatEvent::ThinkingDelta) (`type` = `thinking_delta`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     pub content: String,
 }
 
+impl<'de> Deserialize<'de> for ThinkingDeltaEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ThinkingDeltaEvent {
+    const NAME: &'static str = "ThinkingDeltaEvent";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
+}
+
 /// A complete thinking block.
 ///
 /// The payload of [`ChatEvent::Thinking`](crate::types::ChatEvent::Thinking) (`type` = `thinking`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ThinkingEvent {
     pub content: String,
 }
 
+impl<'de> Deserialize<'de> for ThinkingEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ThinkingEvent {
+    const NAME: &'static str = "ThinkingEvent";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
+}
+
 /// The agent called a tool.
 ///
 /// The payload of [`ChatEvent::ToolCall`](crate::types::ChatEvent::ToolCall) (`type` = `tool_call`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ToolCallEvent {
     pub arguments: Map<String, Value>,
@@ -310,22 +653,92 @@ pub struct ToolCallEvent {
     pub name: String,
 }
 
+impl<'de> Deserialize<'de> for ToolCallEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ToolCallEvent {
+    const NAME: &'static str = "ToolCallEvent";
+    const FIELDS: &'static [&'static str] = &["arguments", "call_id", "name"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut arguments: Option<Map<String, Value>> = None;
+        let mut call_id: Option<String> = None;
+        let mut name: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => arguments = Some(object.value()?),
+                1 => call_id = Some(object.value()?),
+                2 => name = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            arguments: object.required(arguments, "arguments")?,
+            call_id: object.required(call_id, "call_id")?,
+            name: object.required(name, "name")?,
+        })
+    }
+}
+
 /// The result of a tool call.
 ///
 /// The payload of [`ChatEvent::ToolResult`](crate::types::ChatEvent::ToolResult) (`type` = `tool_result`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ToolResultEvent {
     pub call_id: String,
     pub name: String,
     pub result: Value,
     /// Coordinates for lazily resolving a page screenshot presigned URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_attachment: Option<ToolResultImageAttachment>,
 }
 
+impl<'de> Deserialize<'de> for ToolResultEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ToolResultEvent {
+    const NAME: &'static str = "ToolResultEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "call_id",
+        "name",
+        "result",
+        "image_attachment",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut call_id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut result: Option<Value> = None;
+        let mut image_attachment: Option<ToolResultImageAttachment> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => call_id = Some(object.value()?),
+                1 => name = Some(object.value()?),
+                2 => result = Some(object.value()?),
+                3 => image_attachment = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            call_id: object.required(call_id, "call_id")?,
+            name: object.required(name, "name")?,
+            result: object.required(result, "result")?,
+            image_attachment,
+        })
+    }
+}
+
 /// Coordinates for lazily resolving a page screenshot presigned URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ToolResultImageAttachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
@@ -334,11 +747,64 @@ pub struct ToolResultImageAttachment {
     pub source_id: String,
 }
 
+impl<'de> Deserialize<'de> for ToolResultImageAttachment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ToolResultImageAttachment {
+    const NAME: &'static str = "ToolResultImageAttachment";
+    const FIELDS: &'static [&'static str] = &["attachment_name", "source_id"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut attachment_name: Option<String> = None;
+        let mut source_id: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => attachment_name = Some(object.value()?),
+                1 => source_id = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            attachment_name: object.required(attachment_name, "attachment_name")?,
+            source_id: object.required(source_id, "source_id")?,
+        })
+    }
+}
+
 /// A message sent by the user.
 ///
 /// The payload of [`ChatEvent::UserInput`](crate::types::ChatEvent::UserInput) (`type` = `user_input`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserInputEvent {
     pub content: String,
+}
+
+impl<'de> Deserialize<'de> for UserInputEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for UserInputEvent {
+    const NAME: &'static str = "UserInputEvent";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
 }

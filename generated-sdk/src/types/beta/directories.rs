@@ -8,8 +8,12 @@ pub use files::*;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
+    Timestamp,
+};
 
 /// The `type` parameter of `beta.directories.list`.
 ///
@@ -72,7 +76,7 @@ impl<'de> Deserialize<'de> for DirectoriesListType {
 }
 
 /// API response schema for a directory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Directory {
     /// Unique identifier for the directory.
@@ -82,31 +86,113 @@ pub struct Directory {
     /// Project the directory belongs to.
     pub project_id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Optional timestamp of when the directory was deleted. Null if not deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<Timestamp>,
     /// Optional description shown to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for Directory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Directory {
+    const NAME: &'static str = "Directory";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "project_id",
+        "created_at",
+        "deleted_at",
+        "description",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut deleted_at: Option<Timestamp> = None;
+        let mut description: Option<String> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => name = Some(object.value()?),
+                2 => project_id = Some(object.value()?),
+                3 => created_at = object.value()?,
+                4 => deleted_at = object.value()?,
+                5 => description = object.value()?,
+                6 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            name: object.required(name, "name")?,
+            project_id: object.required(project_id, "project_id")?,
+            created_at,
+            deleted_at,
+            description,
+            updated_at,
+        })
+    }
+}
+
 /// A page of Directory items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DirectoryPage {
     /// Items on this page.
     pub items: Vec<Directory>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DirectoryPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for DirectoryPage {
+    const NAME: &'static str = "DirectoryPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<Directory>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for DirectoryPage {

@@ -5,12 +5,15 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_open_enum, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+};
 
 /// A searchable index over a directory of documents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Index {
     /// Unique identifier
@@ -26,27 +29,99 @@ pub struct Index {
     /// ID of the sync configuration.
     pub sync_config_id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Index description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Last export time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<Timestamp>,
     /// Last sync time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<Timestamp>,
     /// Build state and diagnostic info.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for Index {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Index {
+    const NAME: &'static str = "Index";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "export_config_id",
+        "name",
+        "project_id",
+        "source_directory_id",
+        "sync_config_id",
+        "created_at",
+        "description",
+        "last_exported_at",
+        "last_synced_at",
+        "metadata",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut export_config_id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut source_directory_id: Option<String> = None;
+        let mut sync_config_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut description: Option<String> = None;
+        let mut last_exported_at: Option<Timestamp> = None;
+        let mut last_synced_at: Option<Timestamp> = None;
+        let mut metadata: Option<Map<String, Value>> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => export_config_id = Some(object.value()?),
+                2 => name = Some(object.value()?),
+                3 => project_id = Some(object.value()?),
+                4 => source_directory_id = Some(object.value()?),
+                5 => sync_config_id = Some(object.value()?),
+                6 => created_at = object.value()?,
+                7 => description = object.value()?,
+                8 => last_exported_at = object.value()?,
+                9 => last_synced_at = object.value()?,
+                10 => metadata = object.value()?,
+                11 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            export_config_id: object.required(export_config_id, "export_config_id")?,
+            name: object.required(name, "name")?,
+            project_id: object.required(project_id, "project_id")?,
+            source_directory_id: object
+                .required(source_directory_id, "source_directory_id")?,
+            sync_config_id: object.required(sync_config_id, "sync_config_id")?,
+            created_at,
+            description,
+            last_exported_at,
+            last_synced_at,
+            metadata,
+            updated_at,
+        })
+    }
+}
+
 /// An item of the `products` input of `beta.indexes.create`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Product {
     /// ID of the product configuration.
@@ -65,6 +140,34 @@ impl Product {
             product_config_id: product_config_id.into(),
             product_type: product_type.into(),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Product {
+    const NAME: &'static str = "Product";
+    const FIELDS: &'static [&'static str] = &["product_config_id", "product_type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut product_config_id: Option<String> = None;
+        let mut product_type: Option<ProductType> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => product_config_id = Some(object.value()?),
+                1 => product_type = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            product_config_id: object.required(product_config_id, "product_config_id")?,
+            product_type: object.required(product_type, "product_type")?,
+        })
     }
 }
 

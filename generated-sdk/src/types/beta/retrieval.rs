@@ -6,14 +6,18 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use crate::runtime::deserialize_open_enum;
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+};
+
 use crate::types::*;
 
 /// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Attachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
@@ -25,8 +29,39 @@ pub struct Attachment {
     pub type_: String,
 }
 
+impl<'de> Deserialize<'de> for Attachment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Attachment {
+    const NAME: &'static str = "Attachment";
+    const FIELDS: &'static [&'static str] = &["attachment_name", "source_id", "type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut attachment_name: Option<String> = None;
+        let mut source_id: Option<String> = None;
+        let mut type_: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => attachment_name = Some(object.value()?),
+                1 => source_id = Some(object.value()?),
+                2 => type_ = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            attachment_name: object.required(attachment_name, "attachment_name")?,
+            source_id: object.required(source_id, "source_id")?,
+            type_: object.required(type_, "type")?,
+        })
+    }
+}
+
 /// Compares the parsed directory file ID with one ID or a list of IDs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FileIdCondition {
     pub operator: FilterOperator,
@@ -43,6 +78,34 @@ impl FileIdCondition {
             operator: operator.into(),
             value: value.into(),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for FileIdCondition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for FileIdCondition {
+    const NAME: &'static str = "FileIdCondition";
+    const FIELDS: &'static [&'static str] = &["operator", "value"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut operator: Option<FilterOperator> = None;
+        let mut value: Option<FileIdFilterValue> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => operator = Some(object.value()?),
+                1 => value = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            operator: object.required(operator, "operator")?,
+            value: object.required(value, "value")?,
+        })
     }
 }
 
@@ -182,7 +245,7 @@ impl<'de> Deserialize<'de> for FilterOperator {
 }
 
 /// An item of the `matches` field of [`RetrievalGrepResponse`](crate::types::RetrievalGrepResponse).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Match {
     /// Matched text content.
@@ -193,8 +256,39 @@ pub struct Match {
     pub start_char: i64,
 }
 
+impl<'de> Deserialize<'de> for Match {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Match {
+    const NAME: &'static str = "Match";
+    const FIELDS: &'static [&'static str] = &["content", "end_char", "start_char"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        let mut end_char: Option<i64> = None;
+        let mut start_char: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                1 => end_char = Some(object.value()?),
+                2 => start_char = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+            end_char: object.required(end_char, "end_char")?,
+            start_char: object.required(start_char, "start_char")?,
+        })
+    }
+}
+
 /// Compares a metadata field with a value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MetadataCondition {
     pub operator: FilterOperator,
@@ -211,6 +305,34 @@ impl MetadataCondition {
             operator: operator.into(),
             value: value.into(),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetadataCondition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for MetadataCondition {
+    const NAME: &'static str = "MetadataCondition";
+    const FIELDS: &'static [&'static str] = &["operator", "value"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut operator: Option<FilterOperator> = None;
+        let mut value: Option<MetadataFilterValue> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => operator = Some(object.value()?),
+                1 => value = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            operator: object.required(operator, "operator")?,
+            value: object.required(value, "value")?,
+        })
     }
 }
 
@@ -413,7 +535,7 @@ impl fmt::Display for MetadataScalar {
 }
 
 /// Compares a numeric metadata field with a number or a list of numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct NumericCondition {
     pub operator: FilterOperator,
@@ -430,6 +552,34 @@ impl NumericCondition {
             operator: operator.into(),
             value: value.into(),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for NumericCondition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for NumericCondition {
+    const NAME: &'static str = "NumericCondition";
+    const FIELDS: &'static [&'static str] = &["operator", "value"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut operator: Option<FilterOperator> = None;
+        let mut value: Option<NumericFilterValue> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => operator = Some(object.value()?),
+                1 => value = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            operator: object.required(operator, "operator")?,
+            value: object.required(value, "value")?,
+        })
     }
 }
 
@@ -481,14 +631,14 @@ impl From<Vec<f64>> for NumericFilterValue {
 }
 
 /// Reranking configuration applied after hybrid search. Enabled by default.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Rerank {
     /// Set to false to disable reranking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of results to return after reranking.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_n: Option<i64>,
 }
 
@@ -506,60 +656,228 @@ impl Rerank {
     }
 }
 
+impl<'de> Deserialize<'de> for Rerank {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for Rerank {
+    const NAME: &'static str = "Rerank";
+    const FIELDS: &'static [&'static str] = &["enabled", "top_n"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut enabled: Option<bool> = None;
+        let mut top_n: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => enabled = object.value()?,
+                1 => top_n = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self { enabled, top_n })
+    }
+}
+
 /// Grep results for a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalGrepResponse {
     /// Regex matches found in the file.
     pub matches: Vec<Match>,
 }
 
+impl<'de> Deserialize<'de> for RetrievalGrepResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalGrepResponse {
+    const NAME: &'static str = "RetrievalGrepResponse";
+    const FIELDS: &'static [&'static str] = &["matches"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut matches: Option<Vec<Match>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => matches = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            matches: object.required(matches, "matches")?,
+        })
+    }
+}
+
 /// File read result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalReadResponse {
     /// Parsed text content of the file.
     pub content: String,
 }
 
+impl<'de> Deserialize<'de> for RetrievalReadResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalReadResponse {
+    const NAME: &'static str = "RetrievalReadResponse";
+    const FIELDS: &'static [&'static str] = &["content"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+        })
+    }
+}
+
 /// Response containing retrieval results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalRetrieveResponse {
     /// Ordered list of retrieved chunks.
     pub results: Vec<RetrievalRetrieveResponseResult>,
 }
 
+impl<'de> Deserialize<'de> for RetrievalRetrieveResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalRetrieveResponse {
+    const NAME: &'static str = "RetrievalRetrieveResponse";
+    const FIELDS: &'static [&'static str] = &["results"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut results: Option<Vec<RetrievalRetrieveResponseResult>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => results = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            results: object.required(results, "results")?,
+        })
+    }
+}
+
 /// An item of the `results` field of [`RetrievalRetrieveResponse`](crate::types::RetrievalRetrieveResponse).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalRetrieveResponseResult {
     /// Text content of the retrieved chunk.
     pub content: String,
     /// User-defined metadata associated with the chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Relevance score from the reranker, if reranking was applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank_score: Option<f64>,
     /// Hybrid search relevance score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Built-in fields stored for every exported chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_fields: Option<StaticFields>,
 }
 
+impl<'de> Deserialize<'de> for RetrievalRetrieveResponseResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalRetrieveResponseResult {
+    const NAME: &'static str = "RetrievalRetrieveResponseResult";
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "metadata",
+        "rerank_score",
+        "score",
+        "static_fields",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content: Option<String> = None;
+        let mut metadata: Option<BTreeMap<String, MetadataValue>> = None;
+        let mut rerank_score: Option<f64> = None;
+        let mut score: Option<f64> = None;
+        let mut static_fields: Option<StaticFields> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => content = Some(object.value()?),
+                1 => metadata = object.value()?,
+                2 => rerank_score = object.value()?,
+                3 => score = object.value()?,
+                4 => static_fields = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            content: object.required(content, "content")?,
+            metadata,
+            rerank_score,
+            score,
+            static_fields,
+        })
+    }
+}
+
 /// File search results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalSearchResponse {
     /// Matching files with names.
     pub files: Vec<RetrievalSearchResponseFile>,
 }
 
+impl<'de> Deserialize<'de> for RetrievalSearchResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalSearchResponse {
+    const NAME: &'static str = "RetrievalSearchResponse";
+    const FIELDS: &'static [&'static str] = &["files"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut files: Option<Vec<RetrievalSearchResponseFile>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => files = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            files: object.required(files, "files")?,
+        })
+    }
+}
+
 /// An item of the `files` field of [`RetrievalSearchResponse`](crate::types::RetrievalSearchResponse).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrievalSearchResponseFile {
     /// ID of the file.
@@ -568,41 +886,124 @@ pub struct RetrievalSearchResponseFile {
     pub file_name: String,
 }
 
+impl<'de> Deserialize<'de> for RetrievalSearchResponseFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for RetrievalSearchResponseFile {
+    const NAME: &'static str = "RetrievalSearchResponseFile";
+    const FIELDS: &'static [&'static str] = &["file_id", "file_name"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut file_id: Option<String> = None;
+        let mut file_name: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => file_id = Some(object.value()?),
+                1 => file_name = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            file_id: object.required(file_id, "file_id")?,
+            file_name: object.required(file_name, "file_name")?,
+        })
+    }
+}
+
 /// Built-in fields stored for every exported chunk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StaticFields {
     /// Attachments associated with the chunk
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// End character offset of the chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_end_char: Option<i64>,
     /// Index of the chunk within the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_index: Option<i64>,
     /// Start character offset of the chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_start_char: Option<i64>,
     /// Token count of the chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_token_count: Option<i64>,
     /// Last page number covered by this chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_range_end: Option<i64>,
     /// First page number covered by this chunk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_range_start: Option<i64>,
     /// ID of the parsed file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_directory_file_id: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for StaticFields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for StaticFields {
+    const NAME: &'static str = "StaticFields";
+    const FIELDS: &'static [&'static str] = &[
+        "attachments",
+        "chunk_end_char",
+        "chunk_index",
+        "chunk_start_char",
+        "chunk_token_count",
+        "page_range_end",
+        "page_range_start",
+        "parsed_directory_file_id",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut attachments: Option<Vec<Attachment>> = None;
+        let mut chunk_end_char: Option<i64> = None;
+        let mut chunk_index: Option<i64> = None;
+        let mut chunk_start_char: Option<i64> = None;
+        let mut chunk_token_count: Option<i64> = None;
+        let mut page_range_end: Option<i64> = None;
+        let mut page_range_start: Option<i64> = None;
+        let mut parsed_directory_file_id: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => attachments = object.value()?,
+                1 => chunk_end_char = object.value()?,
+                2 => chunk_index = object.value()?,
+                3 => chunk_start_char = object.value()?,
+                4 => chunk_token_count = object.value()?,
+                5 => page_range_end = object.value()?,
+                6 => page_range_start = object.value()?,
+                7 => parsed_directory_file_id = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            attachments,
+            chunk_end_char,
+            chunk_index,
+            chunk_start_char,
+            chunk_token_count,
+            page_range_end,
+            page_range_start,
+            parsed_directory_file_id,
+        })
+    }
+}
+
 /// Filters on built-in document fields (page range, chunk index, etc.).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct StaticFilters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_directory_file_id: Option<FileIdCondition>,
 }
 
@@ -614,5 +1015,28 @@ impl StaticFilters {
     ) -> Self {
         self.parsed_directory_file_id = Some(parsed_directory_file_id.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for StaticFilters {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for StaticFilters {
+    const NAME: &'static str = "StaticFilters";
+    const FIELDS: &'static [&'static str] = &["parsed_directory_file_id"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut parsed_directory_file_id: Option<FileIdCondition> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => parsed_directory_file_id = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self { parsed_directory_file_id })
     }
 }

@@ -6,14 +6,19 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
+    Timestamp,
+};
+
 use crate::types::*;
 
 /// Schema for a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct File {
     /// Unique identifier
@@ -22,38 +27,117 @@ pub struct File {
     /// The ID of the project that the file belongs to
     pub project_id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// The ID of the data source that the file belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source_id: Option<String>,
     /// The expiration date for the file. Files past this date can be deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// The ID of the file in the external system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_file_id: Option<String>,
     /// Size of the file in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// File type (e.g. pdf, docx, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// The last modified time of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// Permission information for the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_info: Option<BTreeMap<String, FileInfoValue>>,
     /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
     /// Resource information for the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<BTreeMap<String, FileInfoValue>>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for File {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for File {
+    const NAME: &'static str = "File";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "project_id",
+        "created_at",
+        "data_source_id",
+        "expires_at",
+        "external_file_id",
+        "file_size",
+        "file_type",
+        "last_modified_at",
+        "permission_info",
+        "purpose",
+        "resource_info",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut data_source_id: Option<String> = None;
+        let mut expires_at: Option<Timestamp> = None;
+        let mut external_file_id: Option<String> = None;
+        let mut file_size: Option<i64> = None;
+        let mut file_type: Option<String> = None;
+        let mut last_modified_at: Option<Timestamp> = None;
+        let mut permission_info: Option<BTreeMap<String, FileInfoValue>> = None;
+        let mut purpose: Option<String> = None;
+        let mut resource_info: Option<BTreeMap<String, FileInfoValue>> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => name = Some(object.value()?),
+                2 => project_id = Some(object.value()?),
+                3 => created_at = object.value()?,
+                4 => data_source_id = object.value()?,
+                5 => expires_at = object.value()?,
+                6 => external_file_id = object.value()?,
+                7 => file_size = object.value()?,
+                8 => file_type = object.value()?,
+                9 => last_modified_at = object.value()?,
+                10 => permission_info = object.value()?,
+                11 => purpose = object.value()?,
+                12 => resource_info = object.value()?,
+                13 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            name: object.required(name, "name")?,
+            project_id: object.required(project_id, "project_id")?,
+            created_at,
+            data_source_id,
+            expires_at,
+            external_file_id,
+            file_size,
+            file_type,
+            last_modified_at,
+            permission_info,
+            purpose,
+            resource_info,
+            updated_at,
+        })
+    }
 }
 
 /// Used as a value of the `permission_info` field of [`File`](crate::types::File); a value of the `resource_info` field of [`File`](crate::types::File).
@@ -209,7 +293,7 @@ impl<'de> Deserialize<'de> for RegionType {
 }
 
 /// A spreadsheet parsing job
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SheetsJob {
     /// The ID of the job
@@ -219,7 +303,7 @@ pub struct SheetsJob {
     /// When the job was created
     pub created_at: String,
     /// The ID of the input file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// The ID of the project
     pub project_id: String,
@@ -230,34 +314,140 @@ pub struct SheetsJob {
     /// The ID of the user
     pub user_id: String,
     /// Any errors encountered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     /// Schema for a file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// All extracted regions (populated when job is complete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<SheetsRegion>>,
     /// Whether the job completed successfully
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Metadata for each processed worksheet (populated when job is complete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub worksheet_metadata: Option<Vec<SheetsWorksheetMetadata>>,
 }
 
+impl<'de> Deserialize<'de> for SheetsJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SheetsJob {
+    const NAME: &'static str = "SheetsJob";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "config",
+        "created_at",
+        "file_id",
+        "project_id",
+        "status",
+        "updated_at",
+        "user_id",
+        "errors",
+        "file",
+        "regions",
+        "success",
+        "worksheet_metadata",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut config: Option<SheetsParsingConfig> = None;
+        let mut created_at: Option<String> = None;
+        let mut file_id: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut status: Option<JobStatus> = None;
+        let mut updated_at: Option<String> = None;
+        let mut user_id: Option<String> = None;
+        let mut errors: Option<Vec<String>> = None;
+        let mut file: Option<File> = None;
+        let mut regions: Option<Vec<SheetsRegion>> = None;
+        let mut success: Option<bool> = None;
+        let mut worksheet_metadata: Option<Vec<SheetsWorksheetMetadata>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => config = Some(object.value()?),
+                2 => created_at = Some(object.value()?),
+                3 => file_id = object.value()?,
+                4 => project_id = Some(object.value()?),
+                5 => status = Some(object.value()?),
+                6 => updated_at = Some(object.value()?),
+                7 => user_id = Some(object.value()?),
+                8 => errors = object.value()?,
+                9 => file = object.value()?,
+                10 => regions = object.value()?,
+                11 => success = object.value()?,
+                12 => worksheet_metadata = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            config: object.required(config, "config")?,
+            created_at: object.required(created_at, "created_at")?,
+            file_id,
+            project_id: object.required(project_id, "project_id")?,
+            status: object.required(status, "status")?,
+            updated_at: object.required(updated_at, "updated_at")?,
+            user_id: object.required(user_id, "user_id")?,
+            errors,
+            file,
+            regions,
+            success,
+            worksheet_metadata,
+        })
+    }
+}
+
 /// A page of SheetsJob items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SheetsJobPage {
     /// Items on this page.
     pub items: Vec<SheetsJob>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for SheetsJobPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SheetsJobPage {
+    const NAME: &'static str = "SheetsJobPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<SheetsJob>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for SheetsJobPage {
@@ -276,32 +466,32 @@ impl PageResponse for SheetsJobPage {
 }
 
 /// Configuration for spreadsheet parsing and region extraction
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SheetsParsingConfig {
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_range: Option<String>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Whether to generate additional metadata (title, description) for each extracted region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_names: Option<Vec<String>>,
     /// Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialization: Option<String>,
     /// Influences how likely similar-looking regions are merged into a single table. Useful for spreadsheets that either have sparse tables (strong merging) or many distinct tables close together (weak merging).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<TableMergeSensitivity>,
     /// Enables experimental processing. Accuracy may be impacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
 }
 
@@ -370,8 +560,63 @@ impl SheetsParsingConfig {
     }
 }
 
+impl<'de> Deserialize<'de> for SheetsParsingConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SheetsParsingConfig {
+    const NAME: &'static str = "SheetsParsingConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "extraction_range",
+        "flatten_hierarchical_tables",
+        "generate_additional_metadata",
+        "include_hidden_cells",
+        "sheet_names",
+        "specialization",
+        "table_merge_sensitivity",
+        "use_experimental_processing",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut extraction_range: Option<String> = None;
+        let mut flatten_hierarchical_tables: Option<bool> = None;
+        let mut generate_additional_metadata: Option<bool> = None;
+        let mut include_hidden_cells: Option<bool> = None;
+        let mut sheet_names: Option<Vec<String>> = None;
+        let mut specialization: Option<String> = None;
+        let mut table_merge_sensitivity: Option<TableMergeSensitivity> = None;
+        let mut use_experimental_processing: Option<bool> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => extraction_range = object.value()?,
+                1 => flatten_hierarchical_tables = object.value()?,
+                2 => generate_additional_metadata = object.value()?,
+                3 => include_hidden_cells = object.value()?,
+                4 => sheet_names = object.value()?,
+                5 => specialization = object.value()?,
+                6 => table_merge_sensitivity = object.value()?,
+                7 => use_experimental_processing = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            extraction_range,
+            flatten_hierarchical_tables,
+            generate_additional_metadata,
+            include_hidden_cells,
+            sheet_names,
+            specialization,
+            table_merge_sensitivity,
+            use_experimental_processing,
+        })
+    }
+}
+
 /// A region extracted from a spreadsheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SheetsRegion {
     /// Location of the region in the spreadsheet
@@ -381,28 +626,106 @@ pub struct SheetsRegion {
     /// Worksheet name where region was found
     pub sheet_name: String,
     /// Generated description for the region
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique identifier for this region within the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Generated title for the region
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for SheetsRegion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SheetsRegion {
+    const NAME: &'static str = "SheetsRegion";
+    const FIELDS: &'static [&'static str] = &[
+        "location",
+        "region_type",
+        "sheet_name",
+        "description",
+        "region_id",
+        "title",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut location: Option<String> = None;
+        let mut region_type: Option<String> = None;
+        let mut sheet_name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut region_id: Option<String> = None;
+        let mut title: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => location = Some(object.value()?),
+                1 => region_type = Some(object.value()?),
+                2 => sheet_name = Some(object.value()?),
+                3 => description = object.value()?,
+                4 => region_id = object.value()?,
+                5 => title = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            location: object.required(location, "location")?,
+            region_type: object.required(region_type, "region_type")?,
+            sheet_name: object.required(sheet_name, "sheet_name")?,
+            description,
+            region_id,
+            title,
+        })
+    }
+}
+
 /// Metadata for a processed worksheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SheetsWorksheetMetadata {
     /// Name of the worksheet
     pub sheet_name: String,
     /// Generated description of the worksheet
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Generated title for the worksheet
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SheetsWorksheetMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SheetsWorksheetMetadata {
+    const NAME: &'static str = "SheetsWorksheetMetadata";
+    const FIELDS: &'static [&'static str] = &["sheet_name", "description", "title"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut sheet_name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut title: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => sheet_name = Some(object.value()?),
+                1 => description = object.value()?,
+                2 => title = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            sheet_name: object.required(sheet_name, "sheet_name")?,
+            description,
+            title,
+        })
+    }
 }
 
 /// Influences how likely similar-looking regions are merged into a single table. Useful for spreadsheets that either have sparse tables (strong merging) or many distinct tables close together (weak merging).

@@ -5,8 +5,12 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
+    Timestamp,
+};
 
 /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,13 +75,13 @@ impl<'de> Deserialize<'de> for AllowUncategorized {
 }
 
 /// A category to split documents into.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitCategory {
     /// Name of the category.
     pub name: String,
     /// Optional description of what content belongs in this category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -97,13 +101,41 @@ impl SplitCategory {
     }
 }
 
+impl<'de> Deserialize<'de> for SplitCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitCategory {
+    const NAME: &'static str = "SplitCategory";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => name = Some(object.value()?),
+                1 => description = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            name: object.required(name, "name")?,
+            description,
+        })
+    }
+}
+
 /// Split configuration with categories and splitting strategy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitConfiguration {
     /// Categories to split documents into.
     pub categories: Vec<SplitCategory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<SplittingStrategy>,
 }
 
@@ -126,8 +158,36 @@ impl SplitConfiguration {
     }
 }
 
+impl<'de> Deserialize<'de> for SplitConfiguration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitConfiguration {
+    const NAME: &'static str = "SplitConfiguration";
+    const FIELDS: &'static [&'static str] = &["categories", "splitting_strategy"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut categories: Option<Vec<SplitCategory>> = None;
+        let mut splitting_strategy: Option<SplittingStrategy> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => categories = Some(object.value()?),
+                1 => splitting_strategy = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            categories: object.required(categories, "categories")?,
+            splitting_strategy,
+        })
+    }
+}
+
 /// A document to be split.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitDocumentInput {
     /// Type of document input. Valid values are: file_id
@@ -147,8 +207,36 @@ impl SplitDocumentInput {
     }
 }
 
+impl<'de> Deserialize<'de> for SplitDocumentInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitDocumentInput {
+    const NAME: &'static str = "SplitDocumentInput";
+    const FIELDS: &'static [&'static str] = &["type", "value"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut type_: Option<String> = None;
+        let mut value: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => type_ = Some(object.value()?),
+                1 => value = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            type_: object.required(type_, "type")?,
+            value: object.required(value, "value")?,
+        })
+    }
+}
+
 /// Beta response — uses nested document_input object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitJob {
     /// Unique identifier for the split job.
@@ -164,34 +252,132 @@ pub struct SplitJob {
     /// User ID who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_id: Option<String>,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Error message if the job failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Result of a completed split job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<SplitResult>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for SplitJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitJob {
+    const NAME: &'static str = "SplitJob";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "categories",
+        "document_input",
+        "project_id",
+        "status",
+        "user_id",
+        "configuration_id",
+        "created_at",
+        "error_message",
+        "result",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut categories: Option<Vec<SplitCategory>> = None;
+        let mut document_input: Option<SplitDocumentInput> = None;
+        let mut project_id: Option<String> = None;
+        let mut status: Option<SplitJobStatus> = None;
+        let mut user_id: Option<String> = None;
+        let mut configuration_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut error_message: Option<String> = None;
+        let mut result: Option<SplitResult> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => categories = Some(object.value()?),
+                2 => document_input = Some(object.value()?),
+                3 => project_id = Some(object.value()?),
+                4 => status = Some(object.value()?),
+                5 => user_id = Some(object.value()?),
+                6 => configuration_id = object.value()?,
+                7 => created_at = object.value()?,
+                8 => error_message = object.value()?,
+                9 => result = object.value()?,
+                10 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            categories: object.required(categories, "categories")?,
+            document_input: object.required(document_input, "document_input")?,
+            project_id: object.required(project_id, "project_id")?,
+            status: object.required(status, "status")?,
+            user_id: object.required(user_id, "user_id")?,
+            configuration_id,
+            created_at,
+            error_message,
+            result,
+            updated_at,
+        })
+    }
+}
+
 /// A page of SplitJob items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitJobPage {
     /// Items on this page.
     pub items: Vec<SplitJob>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for SplitJobPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitJobPage {
+    const NAME: &'static str = "SplitJobPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<SplitJob>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for SplitJobPage {
@@ -280,15 +466,40 @@ impl<'de> Deserialize<'de> for SplitJobStatus {
 }
 
 /// Result of a completed split job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitResult {
     /// List of document segments.
     pub segments: Vec<SplitSegment>,
 }
 
+impl<'de> Deserialize<'de> for SplitResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitResult {
+    const NAME: &'static str = "SplitResult";
+    const FIELDS: &'static [&'static str] = &["segments"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut segments: Option<Vec<SplitSegment>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => segments = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            segments: object.required(segments, "segments")?,
+        })
+    }
+}
+
 /// A segment of a split document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SplitSegment {
     /// Category name this split belongs to.
@@ -299,12 +510,48 @@ pub struct SplitSegment {
     pub pages: Vec<i64>,
 }
 
+impl<'de> Deserialize<'de> for SplitSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplitSegment {
+    const NAME: &'static str = "SplitSegment";
+    const FIELDS: &'static [&'static str] = &[
+        "category",
+        "confidence_category",
+        "pages",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut category: Option<String> = None;
+        let mut confidence_category: Option<String> = None;
+        let mut pages: Option<Vec<i64>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => category = Some(object.value()?),
+                1 => confidence_category = Some(object.value()?),
+                2 => pages = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            category: object.required(category, "category")?,
+            confidence_category: object
+                .required(confidence_category, "confidence_category")?,
+            pages: object.required(pages, "pages")?,
+        })
+    }
+}
+
 /// Strategy for splitting documents.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SplittingStrategy {
     /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_uncategorized: Option<AllowUncategorized>,
 }
 
@@ -316,5 +563,28 @@ impl SplittingStrategy {
     ) -> Self {
         self.allow_uncategorized = Some(allow_uncategorized.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for SplittingStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for SplittingStrategy {
+    const NAME: &'static str = "SplittingStrategy";
+    const FIELDS: &'static [&'static str] = &["allow_uncategorized"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut allow_uncategorized: Option<AllowUncategorized> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => allow_uncategorized = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self { allow_uncategorized })
     }
 }

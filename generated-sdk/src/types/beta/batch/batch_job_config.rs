@@ -8,10 +8,14 @@ pub use batch_parse_job_record_create::*;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use crate::runtime::{deserialize_open_enum, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+};
+
 use crate::types::*;
 
 /// Job configuration — either a parse or classify config. There is no discriminator field and the variants overlap (every field of BatchParseJobRecordCreate is optional, so any ClassifyJob also matches it), hence anyOf rather than oneOf. Try ClassifyJob first: its required fields (id, project_id, rules, status, user_id) identify it.
@@ -62,7 +66,7 @@ impl From<BatchParseJobRecordCreate> for BatchJobConfig {
 }
 
 /// A rule for classifying files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClassifierRule {
     /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
@@ -82,8 +86,36 @@ impl ClassifierRule {
     }
 }
 
+impl<'de> Deserialize<'de> for ClassifierRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ClassifierRule {
+    const NAME: &'static str = "ClassifierRule";
+    const FIELDS: &'static [&'static str] = &["description", "type"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut description: Option<String> = None;
+        let mut type_: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => description = Some(object.value()?),
+                1 => type_ = Some(object.value()?),
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            description: object.required(description, "description")?,
+            type_: object.required(type_, "type")?,
+        })
+    }
+}
+
 /// A classify job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClassifyJob {
     /// Unique identifier
@@ -97,25 +129,25 @@ pub struct ClassifyJob {
     /// The ID of the user
     pub user_id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// A timestamp (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// The classification mode to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// The configuration for the parsing job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_configuration: Option<ClassifyParsingConfiguration>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -190,18 +222,89 @@ impl ClassifyJob {
     }
 }
 
+impl<'de> Deserialize<'de> for ClassifyJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ClassifyJob {
+    const NAME: &'static str = "ClassifyJob";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "project_id",
+        "rules",
+        "status",
+        "user_id",
+        "created_at",
+        "effective_at",
+        "error_message",
+        "job_record_id",
+        "mode",
+        "parsing_configuration",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut rules: Option<Vec<ClassifierRule>> = None;
+        let mut status: Option<JobStatus> = None;
+        let mut user_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut effective_at: Option<Timestamp> = None;
+        let mut error_message: Option<String> = None;
+        let mut job_record_id: Option<String> = None;
+        let mut mode: Option<Mode> = None;
+        let mut parsing_configuration: Option<ClassifyParsingConfiguration> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => project_id = Some(object.value()?),
+                2 => rules = Some(object.value()?),
+                3 => status = Some(object.value()?),
+                4 => user_id = Some(object.value()?),
+                5 => created_at = object.value()?,
+                6 => effective_at = object.value()?,
+                7 => error_message = object.value()?,
+                8 => job_record_id = object.value()?,
+                9 => mode = object.value()?,
+                10 => parsing_configuration = object.value()?,
+                11 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            project_id: object.required(project_id, "project_id")?,
+            rules: object.required(rules, "rules")?,
+            status: object.required(status, "status")?,
+            user_id: object.required(user_id, "user_id")?,
+            created_at,
+            effective_at,
+            error_message,
+            job_record_id,
+            mode,
+            parsing_configuration,
+            updated_at,
+        })
+    }
+}
+
 /// The configuration for the parsing step of a classify job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ClassifyParsingConfiguration {
     /// The language to parse the files in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<ParsingLanguage>,
     /// The maximum number of pages to parse
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     /// The pages to target for parsing (0-indexed, so first page is at 0)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<Vec<i64>>,
 }
 
@@ -222,6 +325,37 @@ impl ClassifyParsingConfiguration {
     pub fn with_target_pages(mut self, target_pages: impl Into<Vec<i64>>) -> Self {
         self.target_pages = Some(target_pages.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassifyParsingConfiguration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ClassifyParsingConfiguration {
+    const NAME: &'static str = "ClassifyParsingConfiguration";
+    const FIELDS: &'static [&'static str] = &["lang", "max_pages", "target_pages"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut lang: Option<ParsingLanguage> = None;
+        let mut max_pages: Option<i64> = None;
+        let mut target_pages: Option<Vec<i64>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => lang = object.value()?,
+                1 => max_pages = object.value()?,
+                2 => target_pages = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            lang,
+            max_pages,
+            target_pages,
+        })
     }
 }
 

@@ -5,13 +5,18 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use crate::runtime::{deserialize_open_enum, PageResponse, Timestamp};
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
+    Timestamp,
+};
+
 use crate::types::*;
 
 /// Response containing all processing results for an item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchItemProcessingResults {
     /// ID of the source item
@@ -19,8 +24,43 @@ pub struct BatchItemProcessingResults {
     /// Name of the source item
     pub item_name: String,
     /// List of all processing operations performed on this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_results: Option<Vec<BatchProcessingResult>>,
+}
+
+impl<'de> Deserialize<'de> for BatchItemProcessingResults {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchItemProcessingResults {
+    const NAME: &'static str = "BatchItemProcessingResults";
+    const FIELDS: &'static [&'static str] = &[
+        "item_id",
+        "item_name",
+        "processing_results",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut item_id: Option<String> = None;
+        let mut item_name: Option<String> = None;
+        let mut processing_results: Option<Vec<BatchProcessingResult>> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => item_id = Some(object.value()?),
+                1 => item_name = Some(object.value()?),
+                2 => processing_results = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            item_id: object.required(item_id, "item_id")?,
+            item_name: object.required(item_name, "item_name")?,
+            processing_results,
+        })
+    }
 }
 
 /// Processing status of an item in a batch job.
@@ -98,7 +138,7 @@ impl<'de> Deserialize<'de> for BatchItemStatus {
 }
 
 /// Detailed information about an item in a batch job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJobItem {
     /// ID of the item
@@ -108,40 +148,134 @@ pub struct BatchJobItem {
     /// Processing status of this item
     pub status: BatchItemStatus,
     /// When processing completed for this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// A timestamp (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Job ID for the underlying processing job (links to parse/extract job results)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// Reason item was skipped (e.g., 'already_processed', 'size_limit_exceeded')
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
     /// When processing started for this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for BatchJobItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJobItem {
+    const NAME: &'static str = "BatchJobItem";
+    const FIELDS: &'static [&'static str] = &[
+        "item_id",
+        "item_name",
+        "status",
+        "completed_at",
+        "effective_at",
+        "error_message",
+        "job_id",
+        "job_record_id",
+        "skip_reason",
+        "started_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut item_id: Option<String> = None;
+        let mut item_name: Option<String> = None;
+        let mut status: Option<BatchItemStatus> = None;
+        let mut completed_at: Option<Timestamp> = None;
+        let mut effective_at: Option<Timestamp> = None;
+        let mut error_message: Option<String> = None;
+        let mut job_id: Option<String> = None;
+        let mut job_record_id: Option<String> = None;
+        let mut skip_reason: Option<String> = None;
+        let mut started_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => item_id = Some(object.value()?),
+                1 => item_name = Some(object.value()?),
+                2 => status = Some(object.value()?),
+                3 => completed_at = object.value()?,
+                4 => effective_at = object.value()?,
+                5 => error_message = object.value()?,
+                6 => job_id = object.value()?,
+                7 => job_record_id = object.value()?,
+                8 => skip_reason = object.value()?,
+                9 => started_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            item_id: object.required(item_id, "item_id")?,
+            item_name: object.required(item_name, "item_name")?,
+            status: object.required(status, "status")?,
+            completed_at,
+            effective_at,
+            error_message,
+            job_id,
+            job_record_id,
+            skip_reason,
+            started_at,
+        })
+    }
+}
+
 /// A page of BatchJobItem items (offset pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchJobItemPage {
     /// Items on this page.
     pub items: Vec<BatchJobItem>,
     /// Cursor for the next page if the server provides one; offset pagination uses `offset` and `total_size`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for BatchJobItemPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchJobItemPage {
+    const NAME: &'static str = "BatchJobItemPage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<BatchJobItem>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for BatchJobItemPage {
@@ -160,7 +294,7 @@ impl PageResponse for BatchJobItemPage {
 }
 
 /// One processing operation performed on a batch item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchProcessingResult {
     /// Source item that was processed
@@ -180,6 +314,61 @@ pub struct BatchProcessingResult {
     /// Metadata about processing output.
     ///
     /// Currently empty - will be populated with job-type-specific metadata fields in the future.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_metadata: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for BatchProcessingResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchProcessingResult {
+    const NAME: &'static str = "BatchProcessingResult";
+    const FIELDS: &'static [&'static str] = &[
+        "item_id",
+        "job_config",
+        "job_type",
+        "output_s3_path",
+        "parameters_hash",
+        "processed_at",
+        "result_id",
+        "output_metadata",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut item_id: Option<String> = None;
+        let mut job_config: Option<BatchJobConfig> = None;
+        let mut job_type: Option<BatchJobType> = None;
+        let mut output_s3_path: Option<String> = None;
+        let mut parameters_hash: Option<String> = None;
+        let mut processed_at: Option<Timestamp> = None;
+        let mut result_id: Option<String> = None;
+        let mut output_metadata: Option<Value> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => item_id = Some(object.value()?),
+                1 => job_config = Some(object.value()?),
+                2 => job_type = Some(object.value()?),
+                3 => output_s3_path = Some(object.value()?),
+                4 => parameters_hash = Some(object.value()?),
+                5 => processed_at = Some(object.value()?),
+                6 => result_id = Some(object.value()?),
+                7 => output_metadata = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            item_id: object.required(item_id, "item_id")?,
+            job_config: object.required(job_config, "job_config")?,
+            job_type: object.required(job_type, "job_type")?,
+            output_s3_path: object.required(output_s3_path, "output_s3_path")?,
+            parameters_hash: object.required(parameters_hash, "parameters_hash")?,
+            processed_at: object.required(processed_at, "processed_at")?,
+            result_id: object.required(result_id, "result_id")?,
+            output_metadata,
+        })
+    }
 }

@@ -3,12 +3,16 @@
 //! Types of `beta.directories.files`.
 
 use std::collections::BTreeMap;
-use serde::{Deserialize, Serialize};
-use crate::runtime::{PageResponse, Timestamp};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
+use crate::runtime::{
+    deserialize_object, DecodeObject, ObjectReader, PageResponse, Timestamp,
+};
+
 use crate::types::*;
 
 /// API response schema for a directory file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DirectoryFile {
     /// Unique identifier for the directory file.
@@ -22,37 +26,135 @@ pub struct DirectoryFile {
     /// Unique identifier for the file in the directory
     pub unique_id: String,
     /// Creation datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Soft delete marker when the file is removed upstream or by user action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<Timestamp>,
     /// Schema for a presigned URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<PresignedUrl>,
     /// File ID for the storage location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// Merged metadata from all sources. Higher-priority sources override lower.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Update datetime
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
+impl<'de> Deserialize<'de> for DirectoryFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for DirectoryFile {
+    const NAME: &'static str = "DirectoryFile";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "directory_id",
+        "display_name",
+        "project_id",
+        "unique_id",
+        "created_at",
+        "deleted_at",
+        "download_url",
+        "file_id",
+        "metadata",
+        "updated_at",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id: Option<String> = None;
+        let mut directory_id: Option<String> = None;
+        let mut display_name: Option<String> = None;
+        let mut project_id: Option<String> = None;
+        let mut unique_id: Option<String> = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut deleted_at: Option<Timestamp> = None;
+        let mut download_url: Option<PresignedUrl> = None;
+        let mut file_id: Option<String> = None;
+        let mut metadata: Option<BTreeMap<String, MetadataValue>> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => id = Some(object.value()?),
+                1 => directory_id = Some(object.value()?),
+                2 => display_name = Some(object.value()?),
+                3 => project_id = Some(object.value()?),
+                4 => unique_id = Some(object.value()?),
+                5 => created_at = object.value()?,
+                6 => deleted_at = object.value()?,
+                7 => download_url = object.value()?,
+                8 => file_id = object.value()?,
+                9 => metadata = object.value()?,
+                10 => updated_at = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            id: object.required(id, "id")?,
+            directory_id: object.required(directory_id, "directory_id")?,
+            display_name: object.required(display_name, "display_name")?,
+            project_id: object.required(project_id, "project_id")?,
+            unique_id: object.required(unique_id, "unique_id")?,
+            created_at,
+            deleted_at,
+            download_url,
+            file_id,
+            metadata,
+            updated_at,
+        })
+    }
+}
+
 /// A page of DirectoryFile items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DirectoryFilePage {
     /// Items on this page.
     pub items: Vec<DirectoryFile>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DirectoryFilePage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for DirectoryFilePage {
+    const NAME: &'static str = "DirectoryFilePage";
+    const FIELDS: &'static [&'static str] = &["items", "next_page_token", "total_size"];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items: Option<Vec<DirectoryFile>> = None;
+        let mut next_page_token: Option<String> = None;
+        let mut total_size: Option<i64> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => items = Some(object.value()?),
+                1 => next_page_token = object.value()?,
+                2 => total_size = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            items: object.required(items, "items")?,
+            next_page_token,
+            total_size,
+        })
+    }
 }
 
 impl PageResponse for DirectoryFilePage {

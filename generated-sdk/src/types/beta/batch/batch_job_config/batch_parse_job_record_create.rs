@@ -9,8 +9,11 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::deserialize_open_enum;
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+};
 
 /// Batch-specific parse job record for batch processing.
 ///
@@ -29,14 +32,14 @@ use crate::runtime::deserialize_open_enum;
 /// user_id: User who created the job
 /// project_id: Project this job belongs to
 /// webhook_url: Optional webhook URL for job completion notifications
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BatchParseJobRecordCreate {
     /// The correlation ID for this job. Used for tracking the job across services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_name: Option<JobName>,
     /// Generic parse job configuration for batch processing.
     ///
@@ -47,25 +50,25 @@ pub struct BatchParseJobRecordCreate {
     ///
     /// The fields in this model should be generic settings that apply uniformly
     /// to all files being processed in the batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<BatchParseJobConfig>,
     /// The ID of the parent job execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_job_execution_id: Option<String>,
     /// The partitions for this execution. Used for determining where to save job output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<BTreeMap<String, String>>,
     /// The ID of the project this job belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The upstream request ID that created this job. Used for tracking the job across services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// The ID of the user that created this job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The URL that needs to be called at the end of the parsing job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -131,6 +134,65 @@ impl BatchParseJobRecordCreate {
     pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchParseJobRecordCreate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchParseJobRecordCreate {
+    const NAME: &'static str = "BatchParseJobRecordCreate";
+    const FIELDS: &'static [&'static str] = &[
+        "correlation_id",
+        "job_name",
+        "parameters",
+        "parent_job_execution_id",
+        "partitions",
+        "project_id",
+        "session_id",
+        "user_id",
+        "webhook_url",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut correlation_id: Option<String> = None;
+        let mut job_name: Option<JobName> = None;
+        let mut parameters: Option<BatchParseJobConfig> = None;
+        let mut parent_job_execution_id: Option<String> = None;
+        let mut partitions: Option<BTreeMap<String, String>> = None;
+        let mut project_id: Option<String> = None;
+        let mut session_id: Option<String> = None;
+        let mut user_id: Option<String> = None;
+        let mut webhook_url: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => correlation_id = object.value()?,
+                1 => job_name = object.value()?,
+                2 => parameters = object.value()?,
+                3 => parent_job_execution_id = object.value()?,
+                4 => partitions = object.value()?,
+                5 => project_id = object.value()?,
+                6 => session_id = object.value()?,
+                7 => user_id = object.value()?,
+                8 => webhook_url = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            correlation_id,
+            job_name,
+            parameters,
+            parent_job_execution_id,
+            partitions,
+            project_id,
+            session_id,
+            user_id,
+            webhook_url,
+        })
     }
 }
 

@@ -9,283 +9,281 @@ pub use batch_parse_job_config_type_etc::*;
 mod parse_webhook_configuration;
 
 pub use parse_webhook_configuration::*;
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use crate::runtime::{deserialize_object, DecodeObject, ObjectReader};
 use crate::types::*;
 
 /// Generic parse job configuration for batch processing: the parsing configuration that applies to all files in a batch.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BatchParseJobConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_long_table: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggressive_table_extraction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotate_links: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_configuration_json: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_image_in_page: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_regexp_in_page: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_table_in_page: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_text_in_page: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_api_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_deployment_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_endpoint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_bottom: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_left: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_right: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_top: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bounding_box: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compact_markdown_table: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub complemental_formatting_instruction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_guideline_instruction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_mode: Option<bool>,
     /// The custom metadata to attach to the documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_image_extraction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_ocr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_reconstruction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_cache: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_unroll_columns: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_cost_optimizer: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_charts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_layout: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_printed_page_number: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatting_instruction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess_xlsx_sheet_name: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_footers: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_headers: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_res_ocr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_make_all_elements_visible: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_fixed_elements: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_navigation_elements: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_document_elements_for_layout_detection: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images_to_save: Option<Vec<ImagesToSaveItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_images_in_markdown: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_path: Option<String>,
     /// The region for the input S3 bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_is_screenshot_job: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_formatting_instruction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_extra_time_per_page_in_seconds: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_in_seconds: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_page_separator_when_merging_tables: Option<bool>,
     /// The language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<ParsingLanguage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_aware: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_level_bounding_box: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_table_multiline_header_separator: Option<String>,
     /// The maximum number of pages to parse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages_enforced: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_tables_across_pages_in_markdown: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlined_table_extraction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_pdf_of_document: Option<bool>,
     /// If specified, llamaParse will save the output to the specified path. All output file will use this 'prefix' should be a valid s3:// url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_path_prefix: Option<String>,
     /// The region for the output S3 bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_region: Option<String>,
     /// Output tables as HTML. The wire name keeps its capitals (the Python SDK calls it `output_tables_as_html`).
-    #[serde(
-        rename = "output_tables_as_HTML",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "output_tables_as_HTML", skip_serializing_if = "Option::is_none")]
     pub output_tables_as_html: Option<bool>,
     /// The output bucket. The wire name is camelCase (the Python SDK calls it `output_bucket`).
-    #[serde(rename = "outputBucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "outputBucket", skip_serializing_if = "Option::is_none")]
     pub output_bucket: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_error_tolerance: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_suffix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_suffix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_separator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_suffix: Option<String>,
     /// Enum for representing the mode of parsing to be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParsingMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_instruction: Option<String>,
     /// The pipeline ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise_bounding_box: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_mode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_out_of_bounds_content: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_skip_embedded_data: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_layout_alignment_across_pages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_very_small_text: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_hidden_text: Option<bool>,
     /// Enum for representing the different available page error handling modes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_mode: Option<FailPageMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_suffix: Option<String>,
     /// The resource info about the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_images: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_diagonal_text: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_agentic: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_efficient: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_plus: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_image_parsing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_extract_sub_tables: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_force_formula_computation: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_include_hidden_sheets: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_buggy_font: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_extraction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_ocr: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_reconstruction: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt_append: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub take_screenshot: Option<bool>,
     /// The pages to target for parsing (0-indexed, so first page is at 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
     /// `type` on the wire.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<BatchParseJobConfigType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_vendor_multimodal_model: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_model_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<Vec<ParseWebhookConfiguration>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -1311,5 +1309,528 @@ impl BatchParseJobConfig {
     pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchParseJobConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchParseJobConfig {
+    const NAME: &'static str = "BatchParseJobConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "adaptive_long_table",
+        "aggressive_table_extraction",
+        "annotate_links",
+        "auto_mode",
+        "auto_mode_configuration_json",
+        "auto_mode_trigger_on_image_in_page",
+        "auto_mode_trigger_on_regexp_in_page",
+        "auto_mode_trigger_on_table_in_page",
+        "auto_mode_trigger_on_text_in_page",
+        "azure_openai_api_version",
+        "azure_openai_deployment_name",
+        "azure_openai_endpoint",
+        "azure_openai_key",
+        "bbox_bottom",
+        "bbox_left",
+        "bbox_right",
+        "bbox_top",
+        "bounding_box",
+        "compact_markdown_table",
+        "complemental_formatting_instruction",
+        "content_guideline_instruction",
+        "continuous_mode",
+        "custom_metadata",
+        "disable_image_extraction",
+        "disable_ocr",
+        "disable_reconstruction",
+        "do_not_cache",
+        "do_not_unroll_columns",
+        "enable_cost_optimizer",
+        "extract_charts",
+        "extract_layout",
+        "extract_printed_page_number",
+        "fast_mode",
+        "formatting_instruction",
+        "gpt4o_api_key",
+        "gpt4o_mode",
+        "guess_xlsx_sheet_name",
+        "hide_footers",
+        "hide_headers",
+        "high_res_ocr",
+        "html_make_all_elements_visible",
+        "html_remove_fixed_elements",
+        "html_remove_navigation_elements",
+        "http_proxy",
+        "ignore_document_elements_for_layout_detection",
+        "images_to_save",
+        "inline_images_in_markdown",
+        "input_s3_path",
+        "input_s3_region",
+        "input_url",
+        "internal_is_screenshot_job",
+        "invalidate_cache",
+        "is_formatting_instruction",
+        "job_timeout_extra_time_per_page_in_seconds",
+        "job_timeout_in_seconds",
+        "keep_page_separator_when_merging_tables",
+        "lang",
+        "languages",
+        "layout_aware",
+        "line_level_bounding_box",
+        "markdown_table_multiline_header_separator",
+        "max_pages",
+        "max_pages_enforced",
+        "merge_tables_across_pages_in_markdown",
+        "model",
+        "outlined_table_extraction",
+        "output_pdf_of_document",
+        "output_s3_path_prefix",
+        "output_s3_region",
+        "output_tables_as_HTML",
+        "outputBucket",
+        "page_error_tolerance",
+        "page_footer_prefix",
+        "page_footer_suffix",
+        "page_header_prefix",
+        "page_header_suffix",
+        "page_prefix",
+        "page_separator",
+        "page_suffix",
+        "parse_mode",
+        "parsing_instruction",
+        "pipeline_id",
+        "precise_bounding_box",
+        "premium_mode",
+        "presentation_out_of_bounds_content",
+        "presentation_skip_embedded_data",
+        "preserve_layout_alignment_across_pages",
+        "preserve_very_small_text",
+        "preset",
+        "priority",
+        "project_id",
+        "remove_hidden_text",
+        "replace_failed_page_mode",
+        "replace_failed_page_with_error_message_prefix",
+        "replace_failed_page_with_error_message_suffix",
+        "resource_info",
+        "save_images",
+        "skip_diagonal_text",
+        "specialized_chart_parsing_agentic",
+        "specialized_chart_parsing_efficient",
+        "specialized_chart_parsing_plus",
+        "specialized_image_parsing",
+        "spreadsheet_extract_sub_tables",
+        "spreadsheet_force_formula_computation",
+        "spreadsheet_include_hidden_sheets",
+        "strict_mode_buggy_font",
+        "strict_mode_image_extraction",
+        "strict_mode_image_ocr",
+        "strict_mode_reconstruction",
+        "structured_output",
+        "structured_output_json_schema",
+        "structured_output_json_schema_name",
+        "system_prompt",
+        "system_prompt_append",
+        "take_screenshot",
+        "target_pages",
+        "tier",
+        "type",
+        "use_vendor_multimodal_model",
+        "user_prompt",
+        "vendor_multimodal_api_key",
+        "vendor_multimodal_model_name",
+        "version",
+        "webhook_configurations",
+        "webhook_url",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut adaptive_long_table: Option<bool> = None;
+        let mut aggressive_table_extraction: Option<bool> = None;
+        let mut annotate_links: Option<bool> = None;
+        let mut auto_mode: Option<bool> = None;
+        let mut auto_mode_configuration_json: Option<String> = None;
+        let mut auto_mode_trigger_on_image_in_page: Option<bool> = None;
+        let mut auto_mode_trigger_on_regexp_in_page: Option<String> = None;
+        let mut auto_mode_trigger_on_table_in_page: Option<bool> = None;
+        let mut auto_mode_trigger_on_text_in_page: Option<String> = None;
+        let mut azure_openai_api_version: Option<String> = None;
+        let mut azure_openai_deployment_name: Option<String> = None;
+        let mut azure_openai_endpoint: Option<String> = None;
+        let mut azure_openai_key: Option<String> = None;
+        let mut bbox_bottom: Option<f64> = None;
+        let mut bbox_left: Option<f64> = None;
+        let mut bbox_right: Option<f64> = None;
+        let mut bbox_top: Option<f64> = None;
+        let mut bounding_box: Option<String> = None;
+        let mut compact_markdown_table: Option<bool> = None;
+        let mut complemental_formatting_instruction: Option<String> = None;
+        let mut content_guideline_instruction: Option<String> = None;
+        let mut continuous_mode: Option<bool> = None;
+        let mut custom_metadata: Option<Map<String, Value>> = None;
+        let mut disable_image_extraction: Option<bool> = None;
+        let mut disable_ocr: Option<bool> = None;
+        let mut disable_reconstruction: Option<bool> = None;
+        let mut do_not_cache: Option<bool> = None;
+        let mut do_not_unroll_columns: Option<bool> = None;
+        let mut enable_cost_optimizer: Option<bool> = None;
+        let mut extract_charts: Option<bool> = None;
+        let mut extract_layout: Option<bool> = None;
+        let mut extract_printed_page_number: Option<bool> = None;
+        let mut fast_mode: Option<bool> = None;
+        let mut formatting_instruction: Option<String> = None;
+        let mut gpt4o_api_key: Option<String> = None;
+        let mut gpt4o_mode: Option<bool> = None;
+        let mut guess_xlsx_sheet_name: Option<bool> = None;
+        let mut hide_footers: Option<bool> = None;
+        let mut hide_headers: Option<bool> = None;
+        let mut high_res_ocr: Option<bool> = None;
+        let mut html_make_all_elements_visible: Option<bool> = None;
+        let mut html_remove_fixed_elements: Option<bool> = None;
+        let mut html_remove_navigation_elements: Option<bool> = None;
+        let mut http_proxy: Option<String> = None;
+        let mut ignore_document_elements_for_layout_detection: Option<bool> = None;
+        let mut images_to_save: Option<Vec<ImagesToSaveItem>> = None;
+        let mut inline_images_in_markdown: Option<bool> = None;
+        let mut input_s3_path: Option<String> = None;
+        let mut input_s3_region: Option<String> = None;
+        let mut input_url: Option<String> = None;
+        let mut internal_is_screenshot_job: Option<bool> = None;
+        let mut invalidate_cache: Option<bool> = None;
+        let mut is_formatting_instruction: Option<bool> = None;
+        let mut job_timeout_extra_time_per_page_in_seconds: Option<f64> = None;
+        let mut job_timeout_in_seconds: Option<f64> = None;
+        let mut keep_page_separator_when_merging_tables: Option<bool> = None;
+        let mut lang: Option<String> = None;
+        let mut languages: Option<Vec<ParsingLanguage>> = None;
+        let mut layout_aware: Option<bool> = None;
+        let mut line_level_bounding_box: Option<bool> = None;
+        let mut markdown_table_multiline_header_separator: Option<String> = None;
+        let mut max_pages: Option<i64> = None;
+        let mut max_pages_enforced: Option<i64> = None;
+        let mut merge_tables_across_pages_in_markdown: Option<bool> = None;
+        let mut model: Option<String> = None;
+        let mut outlined_table_extraction: Option<bool> = None;
+        let mut output_pdf_of_document: Option<bool> = None;
+        let mut output_s3_path_prefix: Option<String> = None;
+        let mut output_s3_region: Option<String> = None;
+        let mut output_tables_as_html: Option<bool> = None;
+        let mut output_bucket: Option<String> = None;
+        let mut page_error_tolerance: Option<f64> = None;
+        let mut page_footer_prefix: Option<String> = None;
+        let mut page_footer_suffix: Option<String> = None;
+        let mut page_header_prefix: Option<String> = None;
+        let mut page_header_suffix: Option<String> = None;
+        let mut page_prefix: Option<String> = None;
+        let mut page_separator: Option<String> = None;
+        let mut page_suffix: Option<String> = None;
+        let mut parse_mode: Option<ParsingMode> = None;
+        let mut parsing_instruction: Option<String> = None;
+        let mut pipeline_id: Option<String> = None;
+        let mut precise_bounding_box: Option<bool> = None;
+        let mut premium_mode: Option<bool> = None;
+        let mut presentation_out_of_bounds_content: Option<bool> = None;
+        let mut presentation_skip_embedded_data: Option<bool> = None;
+        let mut preserve_layout_alignment_across_pages: Option<bool> = None;
+        let mut preserve_very_small_text: Option<bool> = None;
+        let mut preset: Option<String> = None;
+        let mut priority: Option<Priority> = None;
+        let mut project_id: Option<String> = None;
+        let mut remove_hidden_text: Option<bool> = None;
+        let mut replace_failed_page_mode: Option<FailPageMode> = None;
+        let mut replace_failed_page_with_error_message_prefix: Option<String> = None;
+        let mut replace_failed_page_with_error_message_suffix: Option<String> = None;
+        let mut resource_info: Option<Map<String, Value>> = None;
+        let mut save_images: Option<bool> = None;
+        let mut skip_diagonal_text: Option<bool> = None;
+        let mut specialized_chart_parsing_agentic: Option<bool> = None;
+        let mut specialized_chart_parsing_efficient: Option<bool> = None;
+        let mut specialized_chart_parsing_plus: Option<bool> = None;
+        let mut specialized_image_parsing: Option<bool> = None;
+        let mut spreadsheet_extract_sub_tables: Option<bool> = None;
+        let mut spreadsheet_force_formula_computation: Option<bool> = None;
+        let mut spreadsheet_include_hidden_sheets: Option<bool> = None;
+        let mut strict_mode_buggy_font: Option<bool> = None;
+        let mut strict_mode_image_extraction: Option<bool> = None;
+        let mut strict_mode_image_ocr: Option<bool> = None;
+        let mut strict_mode_reconstruction: Option<bool> = None;
+        let mut structured_output: Option<bool> = None;
+        let mut structured_output_json_schema: Option<String> = None;
+        let mut structured_output_json_schema_name: Option<String> = None;
+        let mut system_prompt: Option<String> = None;
+        let mut system_prompt_append: Option<String> = None;
+        let mut take_screenshot: Option<bool> = None;
+        let mut target_pages: Option<String> = None;
+        let mut tier: Option<String> = None;
+        let mut type_: Option<BatchParseJobConfigType> = None;
+        let mut use_vendor_multimodal_model: Option<bool> = None;
+        let mut user_prompt: Option<String> = None;
+        let mut vendor_multimodal_api_key: Option<String> = None;
+        let mut vendor_multimodal_model_name: Option<String> = None;
+        let mut version: Option<String> = None;
+        let mut webhook_configurations: Option<Vec<ParseWebhookConfiguration>> = None;
+        let mut webhook_url: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => adaptive_long_table = object.value()?,
+                1 => aggressive_table_extraction = object.value()?,
+                2 => annotate_links = object.value()?,
+                3 => auto_mode = object.value()?,
+                4 => auto_mode_configuration_json = object.value()?,
+                5 => auto_mode_trigger_on_image_in_page = object.value()?,
+                6 => auto_mode_trigger_on_regexp_in_page = object.value()?,
+                7 => auto_mode_trigger_on_table_in_page = object.value()?,
+                8 => auto_mode_trigger_on_text_in_page = object.value()?,
+                9 => azure_openai_api_version = object.value()?,
+                10 => azure_openai_deployment_name = object.value()?,
+                11 => azure_openai_endpoint = object.value()?,
+                12 => azure_openai_key = object.value()?,
+                13 => bbox_bottom = object.value()?,
+                14 => bbox_left = object.value()?,
+                15 => bbox_right = object.value()?,
+                16 => bbox_top = object.value()?,
+                17 => bounding_box = object.value()?,
+                18 => compact_markdown_table = object.value()?,
+                19 => complemental_formatting_instruction = object.value()?,
+                20 => content_guideline_instruction = object.value()?,
+                21 => continuous_mode = object.value()?,
+                22 => custom_metadata = object.value()?,
+                23 => disable_image_extraction = object.value()?,
+                24 => disable_ocr = object.value()?,
+                25 => disable_reconstruction = object.value()?,
+                26 => do_not_cache = object.value()?,
+                27 => do_not_unroll_columns = object.value()?,
+                28 => enable_cost_optimizer = object.value()?,
+                29 => extract_charts = object.value()?,
+                30 => extract_layout = object.value()?,
+                31 => extract_printed_page_number = object.value()?,
+                32 => fast_mode = object.value()?,
+                33 => formatting_instruction = object.value()?,
+                34 => gpt4o_api_key = object.value()?,
+                35 => gpt4o_mode = object.value()?,
+                36 => guess_xlsx_sheet_name = object.value()?,
+                37 => hide_footers = object.value()?,
+                38 => hide_headers = object.value()?,
+                39 => high_res_ocr = object.value()?,
+                40 => html_make_all_elements_visible = object.value()?,
+                41 => html_remove_fixed_elements = object.value()?,
+                42 => html_remove_navigation_elements = object.value()?,
+                43 => http_proxy = object.value()?,
+                44 => ignore_document_elements_for_layout_detection = object.value()?,
+                45 => images_to_save = object.value()?,
+                46 => inline_images_in_markdown = object.value()?,
+                47 => input_s3_path = object.value()?,
+                48 => input_s3_region = object.value()?,
+                49 => input_url = object.value()?,
+                50 => internal_is_screenshot_job = object.value()?,
+                51 => invalidate_cache = object.value()?,
+                52 => is_formatting_instruction = object.value()?,
+                53 => job_timeout_extra_time_per_page_in_seconds = object.value()?,
+                54 => job_timeout_in_seconds = object.value()?,
+                55 => keep_page_separator_when_merging_tables = object.value()?,
+                56 => lang = object.value()?,
+                57 => languages = object.value()?,
+                58 => layout_aware = object.value()?,
+                59 => line_level_bounding_box = object.value()?,
+                60 => markdown_table_multiline_header_separator = object.value()?,
+                61 => max_pages = object.value()?,
+                62 => max_pages_enforced = object.value()?,
+                63 => merge_tables_across_pages_in_markdown = object.value()?,
+                64 => model = object.value()?,
+                65 => outlined_table_extraction = object.value()?,
+                66 => output_pdf_of_document = object.value()?,
+                67 => output_s3_path_prefix = object.value()?,
+                68 => output_s3_region = object.value()?,
+                69 => output_tables_as_html = object.value()?,
+                70 => output_bucket = object.value()?,
+                71 => page_error_tolerance = object.value()?,
+                72 => page_footer_prefix = object.value()?,
+                73 => page_footer_suffix = object.value()?,
+                74 => page_header_prefix = object.value()?,
+                75 => page_header_suffix = object.value()?,
+                76 => page_prefix = object.value()?,
+                77 => page_separator = object.value()?,
+                78 => page_suffix = object.value()?,
+                79 => parse_mode = object.value()?,
+                80 => parsing_instruction = object.value()?,
+                81 => pipeline_id = object.value()?,
+                82 => precise_bounding_box = object.value()?,
+                83 => premium_mode = object.value()?,
+                84 => presentation_out_of_bounds_content = object.value()?,
+                85 => presentation_skip_embedded_data = object.value()?,
+                86 => preserve_layout_alignment_across_pages = object.value()?,
+                87 => preserve_very_small_text = object.value()?,
+                88 => preset = object.value()?,
+                89 => priority = object.value()?,
+                90 => project_id = object.value()?,
+                91 => remove_hidden_text = object.value()?,
+                92 => replace_failed_page_mode = object.value()?,
+                93 => replace_failed_page_with_error_message_prefix = object.value()?,
+                94 => replace_failed_page_with_error_message_suffix = object.value()?,
+                95 => resource_info = object.value()?,
+                96 => save_images = object.value()?,
+                97 => skip_diagonal_text = object.value()?,
+                98 => specialized_chart_parsing_agentic = object.value()?,
+                99 => specialized_chart_parsing_efficient = object.value()?,
+                100 => specialized_chart_parsing_plus = object.value()?,
+                101 => specialized_image_parsing = object.value()?,
+                102 => spreadsheet_extract_sub_tables = object.value()?,
+                103 => spreadsheet_force_formula_computation = object.value()?,
+                104 => spreadsheet_include_hidden_sheets = object.value()?,
+                105 => strict_mode_buggy_font = object.value()?,
+                106 => strict_mode_image_extraction = object.value()?,
+                107 => strict_mode_image_ocr = object.value()?,
+                108 => strict_mode_reconstruction = object.value()?,
+                109 => structured_output = object.value()?,
+                110 => structured_output_json_schema = object.value()?,
+                111 => structured_output_json_schema_name = object.value()?,
+                112 => system_prompt = object.value()?,
+                113 => system_prompt_append = object.value()?,
+                114 => take_screenshot = object.value()?,
+                115 => target_pages = object.value()?,
+                116 => tier = object.value()?,
+                117 => type_ = object.value()?,
+                118 => use_vendor_multimodal_model = object.value()?,
+                119 => user_prompt = object.value()?,
+                120 => vendor_multimodal_api_key = object.value()?,
+                121 => vendor_multimodal_model_name = object.value()?,
+                122 => version = object.value()?,
+                123 => webhook_configurations = object.value()?,
+                124 => webhook_url = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            adaptive_long_table,
+            aggressive_table_extraction,
+            annotate_links,
+            auto_mode,
+            auto_mode_configuration_json,
+            auto_mode_trigger_on_image_in_page,
+            auto_mode_trigger_on_regexp_in_page,
+            auto_mode_trigger_on_table_in_page,
+            auto_mode_trigger_on_text_in_page,
+            azure_openai_api_version,
+            azure_openai_deployment_name,
+            azure_openai_endpoint,
+            azure_openai_key,
+            bbox_bottom,
+            bbox_left,
+            bbox_right,
+            bbox_top,
+            bounding_box,
+            compact_markdown_table,
+            complemental_formatting_instruction,
+            content_guideline_instruction,
+            continuous_mode,
+            custom_metadata,
+            disable_image_extraction,
+            disable_ocr,
+            disable_reconstruction,
+            do_not_cache,
+            do_not_unroll_columns,
+            enable_cost_optimizer,
+            extract_charts,
+            extract_layout,
+            extract_printed_page_number,
+            fast_mode,
+            formatting_instruction,
+            gpt4o_api_key,
+            gpt4o_mode,
+            guess_xlsx_sheet_name,
+            hide_footers,
+            hide_headers,
+            high_res_ocr,
+            html_make_all_elements_visible,
+            html_remove_fixed_elements,
+            html_remove_navigation_elements,
+            http_proxy,
+            ignore_document_elements_for_layout_detection,
+            images_to_save,
+            inline_images_in_markdown,
+            input_s3_path,
+            input_s3_region,
+            input_url,
+            internal_is_screenshot_job,
+            invalidate_cache,
+            is_formatting_instruction,
+            job_timeout_extra_time_per_page_in_seconds,
+            job_timeout_in_seconds,
+            keep_page_separator_when_merging_tables,
+            lang,
+            languages,
+            layout_aware,
+            line_level_bounding_box,
+            markdown_table_multiline_header_separator,
+            max_pages,
+            max_pages_enforced,
+            merge_tables_across_pages_in_markdown,
+            model,
+            outlined_table_extraction,
+            output_pdf_of_document,
+            output_s3_path_prefix,
+            output_s3_region,
+            output_tables_as_html,
+            output_bucket,
+            page_error_tolerance,
+            page_footer_prefix,
+            page_footer_suffix,
+            page_header_prefix,
+            page_header_suffix,
+            page_prefix,
+            page_separator,
+            page_suffix,
+            parse_mode,
+            parsing_instruction,
+            pipeline_id,
+            precise_bounding_box,
+            premium_mode,
+            presentation_out_of_bounds_content,
+            presentation_skip_embedded_data,
+            preserve_layout_alignment_across_pages,
+            preserve_very_small_text,
+            preset,
+            priority,
+            project_id,
+            remove_hidden_text,
+            replace_failed_page_mode,
+            replace_failed_page_with_error_message_prefix,
+            replace_failed_page_with_error_message_suffix,
+            resource_info,
+            save_images,
+            skip_diagonal_text,
+            specialized_chart_parsing_agentic,
+            specialized_chart_parsing_efficient,
+            specialized_chart_parsing_plus,
+            specialized_image_parsing,
+            spreadsheet_extract_sub_tables,
+            spreadsheet_force_formula_computation,
+            spreadsheet_include_hidden_sheets,
+            strict_mode_buggy_font,
+            strict_mode_image_extraction,
+            strict_mode_image_ocr,
+            strict_mode_reconstruction,
+            structured_output,
+            structured_output_json_schema,
+            structured_output_json_schema_name,
+            system_prompt,
+            system_prompt_append,
+            take_screenshot,
+            target_pages,
+            tier,
+            type_,
+            use_vendor_multimodal_model,
+            user_prompt,
+            vendor_multimodal_api_key,
+            vendor_multimodal_model_name,
+            version,
+            webhook_configurations,
+            webhook_url,
+        })
     }
 }

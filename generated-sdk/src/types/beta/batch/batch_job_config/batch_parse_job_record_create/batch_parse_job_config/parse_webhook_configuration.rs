@@ -6,24 +6,27 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::runtime::deserialize_open_enum;
+use crate::runtime::{
+    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+};
 
 /// An outbound webhook endpoint to notify on job status changes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ParseWebhookConfiguration {
     /// Events to subscribe to (e.g. 'parse.success', 'extract.error'). If null, all events are delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_events: Option<Vec<WebhookEvent>>,
     /// Custom HTTP headers sent with each webhook request (e.g. auth tokens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_headers: Option<BTreeMap<String, String>>,
     /// Response format sent to the webhook: 'string' (default) or 'json'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_output_format: Option<String>,
     /// URL to receive webhook POST notifications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -59,6 +62,45 @@ impl ParseWebhookConfiguration {
     pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(webhook_url.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ParseWebhookConfiguration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for ParseWebhookConfiguration {
+    const NAME: &'static str = "ParseWebhookConfiguration";
+    const FIELDS: &'static [&'static str] = &[
+        "webhook_events",
+        "webhook_headers",
+        "webhook_output_format",
+        "webhook_url",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut webhook_events: Option<Vec<WebhookEvent>> = None;
+        let mut webhook_headers: Option<BTreeMap<String, String>> = None;
+        let mut webhook_output_format: Option<String> = None;
+        let mut webhook_url: Option<String> = None;
+        while let Some(field) = object.next_field()? {
+            match field {
+                0 => webhook_events = object.value()?,
+                1 => webhook_headers = object.value()?,
+                2 => webhook_output_format = object.value()?,
+                3 => webhook_url = object.value()?,
+                _ => object.skip()?,
+            }
+        }
+        Ok(Self {
+            webhook_events,
+            webhook_headers,
+            webhook_output_format,
+            webhook_url,
+        })
     }
 }
 
