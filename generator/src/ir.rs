@@ -304,6 +304,30 @@ pub struct Input {
     pub description: Option<String>,
     /// A value the spec documents (`example`) or one synthesised from the schema, for generated tests.
     pub sample: serde_json::Value,
+    /// How a query parameter's list or object is written.
+    pub style: QueryStyle,
+}
+
+/// How a query parameter's list or object is written: its `style` and `explode`, or JSON text for a
+/// parameter described by a media type (`content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum QueryStyle {
+    /// `form`: exploded (the default), a list repeats the name (`?id=1&id=2`) and an object's
+    /// properties are parameters of their own (`?min=1&max=2`); else one parameter (`?id=1,2`,
+    /// `?range=min,1,max,2`).
+    Form { explode: bool },
+    /// A list joined by spaces (`?id=1%202`).
+    SpaceDelimited,
+    /// A list joined by `|` (`?id=1|2`).
+    PipeDelimited,
+    /// An object's properties in brackets (`?range[min]=1&range[max]=2`).
+    DeepObject,
+    /// JSON text (`content: application/json`).
+    Json,
+}
+
+impl QueryStyle {
+    pub const DEFAULT: QueryStyle = QueryStyle::Form { explode: true };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

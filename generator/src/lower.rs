@@ -560,6 +560,7 @@ impl<'a> OperationLowerer<'a> {
                 nullable: false,
                 description: data.description.clone(),
                 sample,
+                style: query_style(param),
             });
         }
         // A template placeholder no parameter declares still needs a value: a required string.
@@ -574,6 +575,7 @@ impl<'a> OperationLowerer<'a> {
                     nullable: false,
                     description: None,
                     sample: json!("string"),
+                    style: QueryStyle::DEFAULT,
                 };
                 inputs.insert(position.min(inputs.len()), input);
             }
@@ -648,6 +650,7 @@ impl<'a> OperationLowerer<'a> {
                     nullable: lowered.nullable,
                     description: resolved.schema_data.description.clone(),
                     sample: Samples::new(&self.types).value(prop, body_example.as_ref().and_then(|e| e.get(wire))),
+                    style: QueryStyle::DEFAULT,
                 });
             }
             // A required property the schema lists but does not describe must still be sent: it
@@ -664,6 +667,7 @@ impl<'a> OperationLowerer<'a> {
                     nullable: false,
                     description: None,
                     sample,
+                    style: QueryStyle::DEFAULT,
                 };
                 inputs.insert(position, input);
             }
@@ -696,6 +700,7 @@ impl<'a> OperationLowerer<'a> {
                     nullable: false,
                     description: resolved.schema_data.description.clone(),
                     sample: if is_file { json!("file contents") } else { Samples::new(&self.types).value(prop, body_example.as_ref().and_then(|e| e.get(wire))) },
+                    style: QueryStyle::DEFAULT,
                 });
             }
             return Ok(if multipart { RequestBody::Multipart } else { RequestBody::FormUrlEncoded });
@@ -712,6 +717,7 @@ impl<'a> OperationLowerer<'a> {
             description: body.description.clone(),
             // A text or JSON-lines body described by a schema gets a value of it; bytes are bytes.
             sample: schema.map_or_else(|| json!("body"), |schema| Samples::new(&self.types).value(schema, &body_example)),
+            style: QueryStyle::DEFAULT,
         });
         Ok(RequestBody::Raw { content_type })
     }
@@ -728,6 +734,7 @@ impl<'a> OperationLowerer<'a> {
             nullable: false,
             description,
             sample,
+            style: QueryStyle::DEFAULT,
         });
     }
 
@@ -826,6 +833,20 @@ impl<'a> OperationLowerer<'a> {
             next_field: access(&scheme.next, "next cursor")?,
             total_field: access(&scheme.total, "total")?,
         })
+    }
+}
+
+/// How a query parameter's lists and objects are written, from its `style` and `explode`.
+fn query_style(param: &Parameter) -> QueryStyle {
+    let Parameter::Query { parameter_data, style, .. } = param else { return QueryStyle::DEFAULT };
+    if matches!(parameter_data.format, ParameterSchemaOrContent::Content(_)) {
+        return QueryStyle::Json;
+    }
+    match style {
+        openapiv3::QueryStyle::Form => QueryStyle::Form { explode: parameter_data.explode.unwrap_or(true) },
+        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
     }
 }
 

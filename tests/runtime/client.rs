@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sdk_runtime::runtime::{ApiRequest, AuthScheme, Client, ClientBuilder, ClientDefaults, Error, Method, SecurityScheme};
+use sdk_runtime::runtime::{ApiRequest, AuthScheme, Client, ClientBuilder, ClientDefaults, Error, Method, QueryStyle, SecurityScheme};
 use serde_json::json;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -191,6 +191,49 @@ async fn query_pairs_headers_and_json_body_are_sent() {
     let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
     assert_eq!(body, json!({"name": "thing", "tags": ["x"]}));
     assert!(requests[0].headers.get("x-absent").is_none());
+}
+
+/// Lists and objects in a query, as each OpenAPI `style` writes them.
+#[tokio::test]
+async fn query_styles_write_lists_and_objects() {
+    let server = ok_server().await;
+    let client = client(&server);
+    let mut request = ApiRequest::new(Method::GET, "/search");
+    let range = json!({"min": 1, "max": "x y", "none": null});
+    request.query_styled("id", &[1, 2], QueryStyle::Form { explode: true }).unwrap();
+    request.query_styled("ids", &[1, 2], QueryStyle::Form { explode: false }).unwrap();
+    request.query_styled("words", &["a", "b"], QueryStyle::SpaceDelimited).unwrap();
+    request.query_styled("codes", &["a", "b"], QueryStyle::PipeDelimited).unwrap();
+    request.query_styled("range", &range, QueryStyle::DeepObject).unwrap();
+    request.query_styled("page", &json!({"size": 10, "offset": 0}), QueryStyle::Form { explode: true }).unwrap();
+    // Declared in sorted order, so either map order gives one text.
+    request.query_styled("bounds", &json!({"hi": 2, "lo": 1}), QueryStyle::Form { explode: false }).unwrap();
+    request.query_styled("nested", &json!({"a": {"b": [true]}}), QueryStyle::DeepObject).unwrap();
+    request.query_styled("single", "one", QueryStyle::PipeDelimited).unwrap();
+    client.send_empty(request).await.unwrap();
+
+    // An object's properties come in its map's order (sorted, or as declared with serde_json's
+    // `preserve_order`): compare as sets of pairs, lists keeping their order.
+    let requests = received(&server).await;
+    let mut pairs: Vec<(String, String)> = requests[0].url.query_pairs().into_owned().collect();
+    pairs.sort();
+    let mut expected = [
+        ("id", "1"),
+        ("id", "2"),
+        ("ids", "1,2"),
+        ("words", "a b"),
+        ("codes", "a|b"),
+        ("range[max]", "x y"),
+        ("range[min]", "1"),
+        ("size", "10"),
+        ("offset", "0"),
+        ("bounds", "hi,2,lo,1"),
+        ("nested[a][b][0]", "true"),
+        ("single", "one"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    expected.sort();
+    assert_eq!(pairs, expected);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
-use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, RequestBody, Resource, ResponseKind, TypeRef};
+use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, QueryStyle, RequestBody, Resource, ResponseKind, TypeRef};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     emit_resource(&api.root, index, &api.client_params, files)
@@ -547,7 +547,28 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             _ => continue,
         };
         let resolved = index.resolve(&input.ty);
+        // A query list or object in a style other than JSON text or repeated names.
+        let styled = input.location == Location::Query
+            && match input.style {
+                QueryStyle::Json => false,
+                QueryStyle::Form { explode: true } => !index.is_display(&input.ty) && !matches!(resolved, TypeRef::List(item) if index.is_display(item)),
+                _ => !index.is_display(&input.ty),
+            };
         let statement = match resolved {
+            _ if styled => {
+                ctx.runtime.insert("QueryStyle");
+                let style = match input.style {
+                    QueryStyle::Form { explode } => quote!(QueryStyle::Form { explode: #explode }),
+                    QueryStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
+                    QueryStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
+                    QueryStyle::DeepObject | QueryStyle::Json => quote!(QueryStyle::DeepObject),
+                };
+                if input.required {
+                    quote!(request.query_styled(#wire, &self.#name, #style)?;)
+                } else {
+                    quote!(if let Some(value) = &self.#name { request.query_styled(#wire, value, #style)?; })
+                }
+            }
             TypeRef::List(item) if index.is_display(item) => {
                 if input.required {
                     quote!(request.#each(#wire, &self.#name);)

@@ -31,7 +31,7 @@ pub use error::{ApiError, BoxError, Error, JobError, JobOutcome, Result};
 pub use jobs::{Job, JobUpdates, WaitError, Waiter, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MAX_WAIT, DEFAULT_POLL_INTERVAL};
 pub use multipart::{MultipartForm, Upload};
 pub use pagination::{ItemStream, Page, PageResponse};
-pub use request::{path_param, ApiRequest, Body, RawResponse, RequestOptions, Response};
+pub use request::{path_param, ApiRequest, Body, QueryStyle, RawResponse, RequestOptions, Response};
 pub use retry::RetryPolicy;
 pub use sse::{EventRef, EventStream, SseEvent, SseParser, SseStream};
 pub use types::{Nullable, ParseTimestampError, Timestamp};

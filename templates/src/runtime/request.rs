@@ -261,6 +261,29 @@ pub struct ApiRequest {
     pub accept: Option<&'static str>,
 }
 
+/// How a query parameter writes a list or an object (OpenAPI's `style` and `explode`).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// Exploded, a list repeats the name (`?id=1&id=2`) and an object's properties are parameters
+    /// of their own; else one parameter (`?id=1,2`, `?range=min,1,max,2`).
+    Form { explode: bool },
+    /// A list joined by spaces.
+    SpaceDelimited,
+    /// A list joined by `|`.
+    PipeDelimited,
+    /// An object's properties in brackets (`?range[min]=1`).
+    DeepObject,
+}
+
+/// A scalar's text in a query (a string without its JSON quotes); nested values as JSON text.
+fn query_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    }
+}
+
 impl ApiRequest {
     /// A request with no query, headers or body.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
@@ -377,6 +400,64 @@ impl ApiRequest {
     pub fn query_json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self> {
         let text = serde_json::to_string(value).map_err(Error::serialize)?;
         Ok(self.query(name, text))
+    }
+
+    /// Adds query parameter `name` as its `style` writes a list or an object (a scalar is itself).
+    pub fn query_styled<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<&mut Self> {
+        let value = serde_json::to_value(value).map_err(Error::serialize)?;
+        self.push_styled(name, value, style);
+        Ok(self)
+    }
+
+    fn push_styled(&mut self, name: &str, value: serde_json::Value, style: QueryStyle) {
+        use serde_json::Value;
+        let joined = |items: Vec<String>, separator: &str| items.join(separator);
+        match (value, style) {
+            (Value::Null, _) => {}
+            (Value::Array(items), QueryStyle::Form { explode: true }) => {
+                for item in items {
+                    self.query(name, query_text(item));
+                }
+            }
+            (Value::Array(items), style) => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                self.query(name, joined(items.into_iter().map(query_text).collect(), separator));
+            }
+            (Value::Object(fields), QueryStyle::Form { explode: true }) => {
+                for (key, field) in fields {
+                    self.push_styled(&key, field, QueryStyle::Form { explode: true });
+                }
+            }
+            (Value::Object(fields), QueryStyle::DeepObject) => {
+                for (key, field) in fields {
+                    self.push_deep(format!("{name}[{key}]"), field);
+                }
+            }
+            (Value::Object(fields), _) => {
+                let pairs = fields.into_iter().flat_map(|(key, field)| [key, query_text(field)]).collect();
+                self.query(name, joined(pairs, ","));
+            }
+            (scalar, _) => {
+                self.query(name, query_text(scalar));
+            }
+        }
+    }
+
+    /// A `deepObject` member: nested objects and lists keep adding brackets (`a[b][0]=x`).
+    fn push_deep(&mut self, name: String, value: serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Null => {}
+            Value::Object(fields) => fields.into_iter().for_each(|(key, field)| self.push_deep(format!("{name}[{key}]"), field)),
+            Value::Array(items) => items.into_iter().enumerate().for_each(|(i, item)| self.push_deep(format!("{name}[{i}]"), item)),
+            scalar => {
+                self.query.push((name, query_text(scalar)));
+            }
+        }
     }
 
     /// Adds a header whose value is `value` encoded as JSON text (for structured values).
