@@ -27,8 +27,13 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
         Some(v) => return Err(SpecError::new("#/openapi", format!("unsupported OpenAPI version {v:?}; expected 3.x"))),
         None => return Err(SpecError::new("#/openapi", "missing `openapi` version field (only OpenAPI 3.x is supported)")),
     }
-    normalise(&mut raw, false);
+    // JSON Schema 2020-12 meanings (a `$ref`'s siblings apply) only where the document declares 3.1.
+    let v31 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    complete_document(&mut raw);
+    resolve_anchors(&mut raw);
+    normalise(&mut raw, false, v31);
     check_refs(&raw, &raw, "#", false)?;
+    webhook_payloads(&mut raw);
     hoist_nested_refs(&mut raw);
     normalise_paths(&mut raw);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
@@ -113,27 +118,33 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, SpecEr
 
 /// Rewrites constructs real-world specs use that openapiv3 (3.0 types) cannot parse, without changing
 /// their meaning for code generation: out-of-range integer bounds, 3.1 numeric `exclusiveMinimum`,
-/// `type: null` and type arrays, `contentMediaType`/`contentEncoding` for file contents.
-fn normalise(value: &mut Value, in_properties: bool) {
+/// `type: null` and type arrays, `contentMediaType`/`contentEncoding` for file contents, and (in a
+/// 3.1 document) the JSON Schema 2020-12 keywords that shape types (see README, "OpenAPI 3.1").
+fn normalise(value: &mut Value, in_properties: bool, v31: bool) {
     match value {
         Value::Object(map) => {
             if in_properties {
-                // Property schemas may be JSON Schema's boolean schemas.
+                // Property schemas (and named schemas: components, `$defs`) may be boolean schemas.
                 map.values_mut().for_each(boolean_schema);
             } else {
-                normalise_schema_keywords(map);
+                normalise_schema_keywords(map, v31);
                 normalise_object_keywords(map);
             }
             for (key, child) in map.iter_mut() {
                 if holds_data(key) && !in_properties {
                     continue;
                 }
-                normalise(child, key == "properties" && !in_properties);
+                normalise(child, names_schemas(key) && !in_properties, v31);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| normalise(v, false)),
+        Value::Array(items) => items.iter_mut().for_each(|v| normalise(v, false, v31)),
         _ => {}
     }
+}
+
+/// Keywords whose value maps names to schemas.
+fn names_schemas(key: &str) -> bool {
+    matches!(key, "properties" | "schemas" | "$defs" | "definitions")
 }
 
 /// `true` (anything) and `false` (nothing) as schemas: JSON Schema allows them, OpenAPI 3.0 types do not.
@@ -154,7 +165,7 @@ fn normalise_object_keywords(map: &mut Map<String, Value>) {
             boolean_schema(child);
         }
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
+    for key in ["allOf", "oneOf", "anyOf", "prefixItems", "items"] {
         if let Some(Value::Array(members)) = map.get_mut(key) {
             members.iter_mut().for_each(boolean_schema);
         }
@@ -297,6 +308,10 @@ fn rewrite_refs(value: &mut Value, in_properties: bool, hoisted: &std::collectio
 /// The components section a reference to a node other than a component belongs in: a schema below a
 /// component or a `schema` keyword, or a parameter, response or request body under `#/paths`.
 fn nested_ref_kind(target: &str) -> Option<&'static str> {
+    // A root `$defs` (JSON Schema's place for shared schemas) holds schemas like `components`.
+    if target.starts_with("#/$defs/") {
+        return Some("schemas");
+    }
     if let Some(rest) = target.strip_prefix("#/components/schemas/") {
         return rest.contains('/').then_some("schemas");
     }
@@ -318,7 +333,7 @@ fn nested_ref_kind(target: &str) -> Option<&'static str> {
 /// (`#/components/schemas/Transfer/definitions/account` → `Transfer account`).
 fn hoisted_name(target: &str) -> String {
     const STRUCTURAL: &[&str] =
-        &["components", "schemas", "properties", "definitions", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
+        &["components", "schemas", "properties", "definitions", "$defs", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
     let words: Vec<String> = target
         .trim_start_matches("#/")
         .split('/')
@@ -335,7 +350,21 @@ fn hoisted_name(target: &str) -> String {
     }
 }
 
-fn normalise_schema_keywords(map: &mut Map<String, Value>) {
+fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
+    for key in VALIDATION_ONLY {
+        map.remove(*key);
+    }
+    // `examples: [..]` (2020-12) where 3.0 has one `example`: the first serves docs and tests. A
+    // map of examples (a parameter's or a media type's) is left alone.
+    if let Some(first) = map.get("examples").and_then(Value::as_array).and_then(|e| e.first()).cloned() {
+        map.entry("example").or_insert(first);
+    }
+    // Draft 4's tuple form `items: [..]` is 2020-12's `prefixItems`.
+    if map.get("items").is_some_and(Value::is_array) {
+        if let Some(items) = map.remove("items") {
+            map.entry("prefixItems").or_insert(items);
+        }
+    }
     for key in ["minimum", "maximum"] {
         if let Some(n) = map.get(key).and_then(Value::as_number) {
             let integer_type = map.get("type").and_then(Value::as_str) == Some("integer");
@@ -404,12 +433,254 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>) {
                 [single] => {
                     map.insert("type".into(), (*single).clone());
                 }
+                several if !several.is_empty() && !map.contains_key("anyOf") && !map.contains_key("oneOf") => {
+                    let names: Vec<String> = several.iter().filter_map(|t| t.as_str()).map(str::to_string).collect();
+                    split_types(map, &names);
+                }
                 _ => {
                     map.remove("type");
                 }
             }
         }
         _ => {}
+    }
+    if v31 {
+        merge_ref_siblings(map);
+    }
+}
+
+/// JSON Schema keywords that only validate (what a value must also satisfy, or may not contain) and
+/// shape no type: read and dropped, so no 3.0 reading can take them for something else.
+const VALIDATION_ONLY: &[&str] = &[
+    "if", "then", "else", "dependentSchemas", "dependentRequired", "unevaluatedProperties", "unevaluatedItems",
+    "contains", "minContains", "maxContains", "propertyNames", "$comment", "$schema", "$vocabulary",
+];
+
+/// Keywords that describe a schema without shaping its values.
+fn is_annotation(key: &str) -> bool {
+    matches!(key, "description" | "title" | "default" | "example" | "examples" | "deprecated" | "readOnly" | "writeOnly" | "nullable" | "externalDocs" | "xml" | "$anchor" | "$id")
+        || key.starts_with("x-")
+}
+
+/// `type: [string, integer]`: a value of either type, so `anyOf` one schema per type, each with the
+/// keywords that apply to its type (an integer before a number, so `1` stays an integer). The
+/// annotations stay on the whole.
+fn split_types(map: &mut Map<String, Value>, types: &[String]) {
+    const STRING: &[&str] = &["minLength", "maxLength", "pattern", "contentMediaType", "contentEncoding"];
+    const NUMBER: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+    const ARRAY: &[&str] = &["items", "prefixItems", "minItems", "maxItems", "uniqueItems"];
+    const OBJECT: &[&str] = &["properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties"];
+    let mut ordered: Vec<&str> = types.iter().map(String::as_str).collect();
+    ordered.sort_by_key(|t| *t == "number");
+    map.remove("type");
+    let enumeration = map.remove("enum");
+    let format = map.remove("format");
+    let mut members = Vec::new();
+    for json_type in ordered {
+        let mut member = Map::new();
+        member.insert("type".into(), Value::String(json_type.into()));
+        let keys: &[&str] = match json_type {
+            "string" => STRING,
+            "integer" | "number" => NUMBER,
+            "array" => ARRAY,
+            "object" => OBJECT,
+            _ => &[],
+        };
+        for key in keys {
+            if let Some(value) = map.get(*key) {
+                member.insert((*key).into(), value.clone());
+            }
+        }
+        let numeric_format = format.as_ref().and_then(Value::as_str).is_some_and(|f| f.starts_with("int") || f.starts_with("uint") || f == "float" || f == "double");
+        if let Some(format) = format.as_ref().filter(|_| (json_type == "string") != numeric_format && matches!(json_type, "string" | "integer" | "number")) {
+            member.insert("format".into(), format.clone());
+        }
+        if let Some(Value::Array(values)) = &enumeration {
+            let own: Vec<Value> = values.iter().filter(|v| json_type_of(v) == Some(json_type) || (json_type == "number" && v.is_number())).cloned().collect();
+            if own.is_empty() {
+                continue;
+            }
+            member.insert("enum".into(), Value::Array(own));
+        }
+        members.push(Value::Object(member));
+    }
+    for key in [STRING, NUMBER, ARRAY, OBJECT].concat() {
+        map.remove(key);
+    }
+    map.insert("anyOf".into(), Value::Array(members));
+}
+
+fn json_type_of(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+        Value::Null => None,
+    }
+}
+
+/// In 2020-12 a `$ref` is one keyword among others (3.0 ignores its siblings): pydantic puts
+/// `description` and `default` beside it, other generators `properties` or a nullable `type`. So the
+/// schema is `allOf` the target and its sibling keywords, and its annotations (docs, nullability)
+/// are the sibling's own. A `type` beside a `$ref` repeats the target's (or only says `null`).
+fn merge_ref_siblings(map: &mut Map<String, Value>) {
+    let Some(Value::String(target)) = map.get("$ref") else { return };
+    if !is_schema_ref(target) || map.keys().all(|k| k == "$ref" || k.starts_with("x-")) {
+        return;
+    }
+    let reference = map.remove("$ref").unwrap_or_default();
+    map.remove("type");
+    let shape: Vec<String> = map.keys().filter(|k| !is_annotation(k)).cloned().collect();
+    let mut parts = vec![serde_json::json!({ "$ref": reference })];
+    if !shape.is_empty() {
+        let own: Map<String, Value> = shape.iter().filter_map(|k| map.remove(k).map(|v| (k.clone(), v))).collect();
+        parts.push(Value::Object(own));
+    }
+    map.insert("allOf".into(), Value::Array(parts));
+}
+
+/// A reference to a schema rather than to a parameter, response or other component (whose
+/// `summary` and `description` siblings 3.1 defines as overrides of the target's).
+fn is_schema_ref(target: &str) -> bool {
+    const OTHER: &[&str] = &["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks", "pathItems", "securitySchemes"];
+    let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
+    match segments.as_slice() {
+        ["components", section, _] => !OTHER.contains(section),
+        ["paths", ..] => target.contains("/schema"),
+        _ => true,
+    }
+}
+
+/// What OpenAPI 3.1 made optional and 3.0 types require: `paths` (a document of webhooks or
+/// components only) and an operation's `responses`. And `mutualTLS` security schemes: the client's
+/// TLS identity is configured on the reqwest client the user builds the SDK client with, so the
+/// SDK has nothing to send for one; a requirement counts it as met.
+fn complete_document(raw: &mut Value) {
+    let Some(root) = raw.as_object_mut() else { return };
+    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    let mut mutual_tls = Vec::new();
+    if let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
+        schemes.retain(|name, scheme| {
+            let tls = scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
+            if tls {
+                mutual_tls.push(name.clone());
+            }
+            !tls
+        });
+    }
+    let without_tls = |security: &mut Value| {
+        if let Value::Array(requirements) = security {
+            for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+                requirement.retain(|name, _| !mutual_tls.contains(name));
+            }
+            // An alternative that needed only the TLS identity comes last: the client sends the
+            // credentials it has, which a server that also checks the certificate ignores.
+            if !mutual_tls.is_empty() {
+                requirements.sort_by_key(|r| r.as_object().is_some_and(Map::is_empty));
+            }
+        }
+    };
+    if let Some(security) = root.get_mut("security") {
+        without_tls(security);
+    }
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(items)) = root.get_mut(section) else { continue };
+        for operation in items.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut()) {
+            let (method, Value::Object(operation)) = operation else { continue };
+            if !HTTP_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+            if let Some(security) = operation.get_mut("security") {
+                without_tls(security);
+            }
+        }
+    }
+}
+
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// `$ref: '#name'` names the schema whose `$anchor` is `name`: it becomes a pointer to that node.
+fn resolve_anchors(raw: &mut Value) {
+    fn collect(value: &Value, pointer: &str, in_names: bool, out: &mut std::collections::HashMap<String, String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(anchor)) = map.get("$anchor").filter(|_| !in_names) {
+                    out.entry(anchor.clone()).or_insert_with(|| pointer.to_string());
+                }
+                for (key, child) in map {
+                    if in_names || !holds_data(key) {
+                        collect(child, &pointer_push(pointer, key), names_schemas(key) && !in_names, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| collect(item, &pointer_push(pointer, &i.to_string()), false, out)),
+            _ => {}
+        }
+    }
+    let mut anchors = std::collections::HashMap::new();
+    collect(raw, "#", false, &mut anchors);
+    if anchors.is_empty() {
+        return;
+    }
+    let targets: std::collections::HashMap<String, String> = anchors.into_iter().map(|(anchor, pointer)| (format!("#{anchor}"), pointer)).collect();
+    rewrite_refs(raw, false, &targets);
+}
+
+/// Webhooks are requests the API sends, so the SDK only needs their payloads: each becomes a
+/// component schema (an inline one named after the webhook: `newPet` → `NewPetWebhook`), documented
+/// as the payload of its webhook, and so a type of the SDK.
+fn webhook_payloads(raw: &mut Value) {
+    let mut payloads: Vec<(String, String, Value)> = Vec::new();
+    let resolve = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(target) => raw.pointer(&decode_pointer(target)).cloned().unwrap_or(Value::Null),
+            None => value.clone(),
+        }
+    };
+    for (name, item) in raw.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
+        let item = resolve(item);
+        for (method, operation) in item.as_object().into_iter().flatten().filter(|(m, _)| HTTP_METHODS.contains(&m.as_str())) {
+            let body = operation.get("requestBody").map(&resolve).unwrap_or(Value::Null);
+            for media in body.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.values()) {
+                if let Some(schema) = media.get("schema") {
+                    payloads.push((name.clone(), method.to_ascii_uppercase(), schema.clone()));
+                }
+            }
+        }
+    }
+    if payloads.is_empty() {
+        return;
+    }
+    let Some(schemas) = raw
+        .as_object_mut()
+        .and_then(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
+        .and_then(|components| components.entry("schemas").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
+    else {
+        return;
+    };
+    for (webhook, method, schema) in payloads {
+        let note = format!("Sent by the API as the payload of the `{webhook}` webhook ({method}).");
+        let target = match schema.get("$ref").and_then(Value::as_str).and_then(ref_name) {
+            Some(component) => component.to_string(),
+            None => {
+                let base = format!("{webhook} webhook");
+                let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") }).find(|n| !schemas.contains_key(n)).unwrap_or(base);
+                schemas.insert(name.clone(), schema);
+                name
+            }
+        };
+        if let Some(Value::Object(component)) = schemas.get_mut(&target) {
+            let description = match component.get("description").and_then(Value::as_str) {
+                Some(own) if own.contains(&note) => continue,
+                Some(own) => format!("{own}\n\n{note}"),
+                None => note,
+            };
+            component.insert("description".into(), Value::String(description));
+        }
     }
 }
 
@@ -555,7 +826,7 @@ mod tests {
             "components": {"schemas": {"description": {"type": "string"}, "Code": {"type": "string", "pattern": 0, "title": 7}}},
             "paths": {"/a": {"get": {"responses": {}, "callbacks": {"x": {}}, "requestBody": false}}}
         });
-        normalise(&mut v, false);
+        normalise(&mut v, false, true);
         normalise_paths(&mut v);
         assert_eq!(v["components"]["schemas"]["description"]["type"], "string");
         assert!(v["components"]["schemas"]["Code"].get("pattern").is_none());
@@ -580,11 +851,110 @@ mod tests {
     #[test]
     fn normalises_type_arrays_and_numeric_exclusive_bounds() {
         let mut v = serde_json::json!({"type": ["string", "null"], "properties": {"type": {"type": "integer", "exclusiveMinimum": 0, "maximum": 18446744073709551615u64}}});
-        normalise(&mut v, false);
+        normalise(&mut v, false, true);
         assert_eq!(v["type"], "string");
         assert_eq!(v["nullable"], true);
         assert_eq!(v["properties"]["type"]["minimum"], 0);
         assert_eq!(v["properties"]["type"]["exclusiveMinimum"], true);
         assert!(v["properties"]["type"].get("maximum").is_none());
+    }
+
+    fn schema_31(schema: Value) -> Value {
+        let mut doc = serde_json::json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
+        normalise(&mut doc, false, true);
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    /// Each validation-only keyword is read and dropped, and the schema around it keeps its shape.
+    #[test]
+    fn validation_only_keywords_are_ignored() {
+        let base = serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        for (keyword, value) in [
+            ("if", serde_json::json!({"properties": {"a": {"const": "x"}}})),
+            ("then", serde_json::json!({"required": ["a"]})),
+            ("else", serde_json::json!({"not": {"required": ["a"]}})),
+            ("dependentSchemas", serde_json::json!({"a": {"required": ["b"]}})),
+            ("unevaluatedProperties", serde_json::json!(false)),
+            ("contains", serde_json::json!({"type": "string"})),
+            ("propertyNames", serde_json::json!({"pattern": "^[a-z]+$"})),
+        ] {
+            let mut with = base.clone();
+            with[keyword] = value;
+            assert_eq!(schema_31(with), schema_31(base.clone()), "{keyword}");
+        }
+    }
+
+    #[test]
+    fn ref_siblings_merge_in_31_and_are_ignored_in_30() {
+        let with_docs = serde_json::json!({"$ref": "#/components/schemas/P", "description": "Mine.", "default": {"a": 1}});
+        assert_eq!(schema_31(with_docs.clone()), serde_json::json!({"description": "Mine.", "default": {"a": 1}, "allOf": [{"$ref": "#/components/schemas/P"}]}));
+        let nullable = serde_json::json!({"$ref": "#/components/schemas/P", "type": ["object", "null"]});
+        assert_eq!(schema_31(nullable), serde_json::json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/P"}]}));
+        let extended = serde_json::json!({"$ref": "#/components/schemas/P", "properties": {"b": {"type": "integer"}}});
+        assert_eq!(schema_31(extended), serde_json::json!({"allOf": [{"$ref": "#/components/schemas/P"}, {"properties": {"b": {"type": "integer"}}}]}));
+        // A parameter reference's `description` overrides the parameter's: not a schema.
+        let mut parameter = serde_json::json!({"$ref": "#/components/parameters/p", "description": "Other words."});
+        normalise(&mut parameter, false, true);
+        assert_eq!(parameter["$ref"], "#/components/parameters/p");
+        let mut v30 = serde_json::json!({"components": {"schemas": {"S": with_docs.clone()}}});
+        normalise(&mut v30, false, false);
+        assert_eq!(v30["components"]["schemas"]["S"], with_docs);
+    }
+
+    #[test]
+    fn type_arrays_of_several_types_are_a_union_of_one_schema_per_type() {
+        let split = schema_31(serde_json::json!({"type": ["number", "string", "integer", "null"], "description": "D", "maxLength": 3, "minimum": 0, "enum": ["a", 1, 2.5, null]}));
+        assert_eq!(
+            split,
+            serde_json::json!({"description": "D", "nullable": true, "anyOf": [
+                {"type": "string", "maxLength": 3, "enum": ["a"]},
+                {"type": "integer", "minimum": 0, "enum": [1]},
+                {"type": "number", "minimum": 0, "enum": [1, 2.5]},
+            ]})
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_defs_anchors_and_examples() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"Never": false, "Any": true, "A": {"type": "object", "properties": {
+                "b": {"$ref": "#b"}, "c": {"$ref": "#/$defs/C"}, "t": {"type": "array", "items": [{"type": "string"}]}},
+                "$defs": {"B": {"$anchor": "b", "type": "string", "examples": ["x", "y"]}}}}},
+            "$defs": {"C": {"type": "integer"}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        let schemas = &raw["components"]["schemas"];
+        assert_eq!(schemas["Never"], serde_json::json!({"not": {}}));
+        assert_eq!(schemas["Any"], serde_json::json!({}));
+        assert_eq!(schemas["A"]["properties"]["b"]["$ref"], "#/components/schemas/A B");
+        assert_eq!(schemas["A B"]["example"], "x");
+        assert_eq!(schemas["A"]["properties"]["c"]["$ref"], "#/components/schemas/C");
+        assert_eq!(schemas["C"]["type"], "integer");
+        assert_eq!(schemas["A"]["properties"]["t"]["prefixItems"], serde_json::json!([{"type": "string"}]), "draft 4's tuple `items`");
+        assert_eq!(raw["paths"], serde_json::json!({}), "`paths` is optional in 3.1");
+    }
+
+    #[test]
+    fn mutual_tls_is_met_by_the_users_client_and_operations_may_omit_responses() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "security": [{"tls": []}, {"key": []}, {"tls": [], "key": []}],
+            "paths": {"/a": {"get": {"security": [{"tls": []}]}}},
+            "components": {"securitySchemes": {"tls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "K"}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        assert_eq!(raw["security"], serde_json::json!([{"key": []}, {"key": []}, {}]));
+        assert_eq!(raw["paths"]["/a"]["get"]["security"], serde_json::json!([{}]));
+        assert_eq!(raw["paths"]["/a"]["get"]["responses"], serde_json::json!({}));
+        assert!(raw["components"]["securitySchemes"].get("tls").is_none());
+    }
+
+    #[test]
+    fn webhook_payloads_become_documented_components() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "webhooks": {"ping": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}},
+                         "pet": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+            "components": {"schemas": {"Pet": {"type": "object", "description": "A pet."}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        let schemas = &raw["components"]["schemas"];
+        assert_eq!(schemas["ping webhook"]["description"], "Sent by the API as the payload of the `ping` webhook (POST).");
+        assert_eq!(schemas["Pet"]["description"], "A pet.\n\nSent by the API as the payload of the `pet` webhook (POST).");
     }
 }
