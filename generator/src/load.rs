@@ -36,6 +36,7 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
     webhook_payloads(&mut raw);
     hoist_nested_refs(&mut raw);
     normalise_paths(&mut raw);
+    tuples(&mut raw, false);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
         let pointer = locate(&raw, path_to_pointer(e.path()));
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
@@ -360,9 +361,14 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
         map.entry("example").or_insert(first);
     }
     // Draft 4's tuple form `items: [..]` is 2020-12's `prefixItems`.
-    if map.get("items").is_some_and(Value::is_array) {
+    if map.get("items").is_some_and(Value::is_array) && !map.contains_key("prefixItems") {
         if let Some(items) = map.remove("items") {
-            map.entry("prefixItems").or_insert(items);
+            map.insert("prefixItems".into(), items);
+            map.insert(TUPLE.into(), Value::String("items".into()));
+        }
+        // Its `additionalItems` is 2020-12's `items`: the rest.
+        if let Some(rest) = map.remove("additionalItems") {
+            map.insert("items".into(), rest);
         }
     }
     for key in ["minimum", "maximum"] {
@@ -446,6 +452,40 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
     }
     if v31 {
         merge_ref_siblings(map);
+    }
+}
+
+/// Marks a tuple schema (`prefixItems`, or draft 4's `items: [..]`): the extension's value is the
+/// keyword the elements came under, the elements are `allOf` (the one list of schemas an array
+/// schema can carry through openapiv3) and [`crate::schema`] reads them back as a tuple.
+pub const TUPLE: &str = "x-sdkgen-tuple";
+
+/// `prefixItems: [A, B]` is a tuple: its elements move to `allOf` beside the [`TUPLE`] marker. A
+/// tuple with more items of a type after its elements (`items` beside `prefixItems`) has no Rust
+/// tuple type: it stays a list of any JSON values rather than fail on the rest.
+fn tuples(value: &mut Value, in_names: bool) {
+    match value {
+        Value::Object(map) => {
+            if !in_names && map.get("prefixItems").is_some_and(Value::is_array) && !map.contains_key("allOf") {
+                let elements = map.remove("prefixItems").unwrap_or_default();
+                let keyword = map.remove(TUPLE).unwrap_or_else(|| Value::String("prefixItems".into()));
+                let closed = map.get("items").is_none_or(|rest| rest.get("not").is_some_and(|not| not.as_object().is_some_and(Map::is_empty)));
+                map.insert("type".into(), Value::String("array".into()));
+                if closed {
+                    map.insert("allOf".into(), elements);
+                    map.insert(TUPLE.into(), keyword);
+                } else {
+                    map.remove("items");
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if in_names || !holds_data(key) {
+                    tuples(child, names_schemas(key) && !in_names);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| tuples(item, false)),
+        _ => {}
     }
 }
 
@@ -929,7 +969,9 @@ mod tests {
         assert_eq!(schemas["A B"]["example"], "x");
         assert_eq!(schemas["A"]["properties"]["c"]["$ref"], "#/components/schemas/C");
         assert_eq!(schemas["C"]["type"], "integer");
-        assert_eq!(schemas["A"]["properties"]["t"]["prefixItems"], serde_json::json!([{"type": "string"}]), "draft 4's tuple `items`");
+        // Draft 4's tuple `items`, its elements kept as `allOf` beside the marker for the schema lowering.
+        assert_eq!(schemas["A"]["properties"]["t"]["allOf"], serde_json::json!([{"type": "string"}]));
+        assert_eq!(schemas["A"]["properties"]["t"][TUPLE], "items");
         assert_eq!(raw["paths"], serde_json::json!({}), "`paths` is optional in 3.1");
     }
 

@@ -817,6 +817,10 @@ impl<'a> OperationLowerer<'a> {
                 None => json!([]),
             },
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.sample((&all_of[0]).into(), pointer, depth + 1),
+            // A tuple: its elements stand as `allOf` (see `load::TUPLE`).
+            SchemaKind::Any(a) if resolved.schema_data.extensions.contains_key(crate::load::TUPLE) => {
+                Value::Array(a.all_of.iter().map(|element| self.sample(element.into(), pointer, depth + 1)).collect())
+            }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.first().map(|m| self.sample(m.into(), pointer, depth + 1)).unwrap_or(Value::Null)
             }

@@ -597,7 +597,14 @@ impl<'a> TypeSpace<'a> {
     fn lower_any(&mut self, name: &str, schema: &'a Schema, any: &'a AnySchema, pointer: &str) -> Result<Lowered, SpecError> {
         let nullable = schema.schema_data.nullable;
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
-        let ty = if !any.one_of.is_empty() {
+        let ty = if let Some(keyword) = schema.schema_data.extensions.get(crate::load::TUPLE).and_then(Value::as_str) {
+            let mut elements = Vec::with_capacity(any.all_of.len());
+            for (i, element) in any.all_of.iter().enumerate() {
+                let element_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+                elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.ty);
+            }
+            TypeRef::Tuple(elements)
+        } else if !any.one_of.is_empty() {
             self.lower_union(name, schema, &any.one_of, "oneOf", pointer)?.unwrap_or(TypeRef::Json)
         } else if !any.any_of.is_empty() {
             self.lower_union(name, schema, &any.any_of, "anyOf", pointer)?.unwrap_or(TypeRef::Json)

@@ -206,6 +206,7 @@ fn contains_datetime(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::DateTime => true,
         TypeRef::List(inner) | TypeRef::Map(inner) => contains_datetime(inner),
+        TypeRef::Tuple(elements) => elements.iter().any(contains_datetime),
         _ => false,
     }
 }

@@ -235,6 +235,7 @@ fn describe_type(ty: &TypeRef) -> String {
         TypeRef::Named(name) => format!("a [`{name}`]"),
         TypeRef::List(item) => format!("a list of {}", plural(&describe_type(item))),
         TypeRef::Map(value) => format!("a map from names to {}", plural(&describe_type(value))),
+        TypeRef::Tuple(elements) => format!("a list of {}", elements.iter().map(describe_type).collect::<Vec<_>>().join(", ")),
     }
 }
 
