@@ -31,10 +31,12 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
     let v31 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     complete_document(&mut raw);
     resolve_anchors(&mut raw);
-    normalise(&mut raw, false, v31);
+    // References are resolved against the document as written, before normalising moves nodes
+    // (a `$ref`'s sibling `properties` into `allOf`): a reference into a node becomes one to a copy.
     check_refs(&raw, &raw, "#", false)?;
-    webhook_payloads(&mut raw);
     hoist_nested_refs(&mut raw);
+    normalise(&mut raw, false, v31);
+    webhook_payloads(&mut raw);
     normalise_paths(&mut raw);
     tuples(&mut raw, false);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
