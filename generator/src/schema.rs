@@ -407,7 +407,7 @@ impl<'a> TypeSpace<'a> {
             SchemaRef::Ref(_) => return self.lower(schema, self.hint_of(name), pointer),
             SchemaRef::Item(schema) => schema,
         };
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || self.has_null_member(schema);
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -595,7 +595,7 @@ impl<'a> TypeSpace<'a> {
 
     /// Schemas openapiv3 could not classify: mixed keywords, or no `type` at all.
     fn lower_any(&mut self, name: &str, schema: &'a Schema, any: &'a AnySchema, pointer: &str) -> Result<Lowered, SpecError> {
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || self.has_null_member(schema);
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let ty = if let Some(keyword) = schema.schema_data.extensions.get(crate::load::TUPLE).and_then(Value::as_str) {
             let mut elements = Vec::with_capacity(any.all_of.len());
@@ -646,6 +646,18 @@ impl<'a> TypeSpace<'a> {
             }
         };
         Ok(Lowered { ty, nullable })
+    }
+
+    /// A `oneOf`/`anyOf` with a `null` member (pydantic's `Optional[X]`: `anyOf: [X, {type: null}]`)
+    /// allows `null` as `nullable` does.
+    fn has_null_member(&self, schema: &'a Schema) -> bool {
+        let members = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members,
+            SchemaKind::Any(any) if !any.one_of.is_empty() => &any.one_of,
+            SchemaKind::Any(any) => &any.any_of,
+            _ => return false,
+        };
+        members.iter().any(|member| self.resolve(member.into(), "#").is_ok_and(is_null_schema))
     }
 
     /// `oneOf`/`anyOf`. Returns `None` when every variant is `null` (any JSON then). A single non-null
