@@ -527,7 +527,9 @@ impl<'a> OperationLowerer<'a> {
                 Some(schema) => {
                     let lowered = self.types.lower(schema, hint, &schema_pointer)?;
                     let sample = data.example.clone().unwrap_or_else(|| self.sample(schema, &schema_pointer, 0));
-                    (lowered.ty, sample)
+                    // A path, query, header or cookie value is text, binary or not.
+                    let ty = if lowered.ty == TypeRef::Binary { TypeRef::String } else { lowered.ty };
+                    (ty, sample)
                 }
                 None => (TypeRef::String, json!("string")),
             };
