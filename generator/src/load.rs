@@ -34,13 +34,21 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
     // References are resolved against the document as written, before normalising moves nodes
     // (a `$ref`'s sibling `properties` into `allOf`): a reference into a node becomes one to a copy.
     check_refs(&raw, &raw, "#", false)?;
-    hoist_nested_refs(&mut raw);
+    let hoisted = hoist_nested_refs(&mut raw);
     normalise(&mut raw, false, v31);
     webhook_payloads(&mut raw);
     normalise_paths(&mut raw);
     tuples(&mut raw, false);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
         let pointer = locate(&raw, path_to_pointer(e.path()));
+        // A node under a component made from a nested one is named by where it was written.
+        let pointer = hoisted
+            .iter()
+            .find_map(|(original, copy)| {
+                let rest = pointer.strip_prefix(copy.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{original}{rest}"))
+            })
+            .unwrap_or(pointer);
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
     })?;
     Ok(LoadedSpec { openapi, raw })
@@ -234,8 +242,8 @@ fn normalise_paths(raw: &mut Value) {
 /// (`#/components/schemas/A/properties/b`, `#/components/parameters/p/schema`, a parameter or response
 /// under `#/paths/...`) gets a component of its own, a copy of the node named after its path, and
 /// points there; an inline copy identical to a component becomes that component again when types are
-/// de-duplicated.
-fn hoist_nested_refs(raw: &mut Value) {
+/// de-duplicated. Returns each target with the pointer of its copy.
+fn hoist_nested_refs(raw: &mut Value) -> std::collections::HashMap<String, String> {
     let mut hoisted: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut attempted = std::collections::HashSet::new();
     loop {
@@ -255,7 +263,7 @@ fn hoist_nested_refs(raw: &mut Value) {
                 .as_object_mut()
                 .and_then(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
                 .and_then(|components| components.entry(kind).or_insert_with(|| Value::Object(Map::new())).as_object_mut());
-            let Some(section) = section else { return };
+            let Some(section) = section else { return hoisted };
             let base = hoisted_name(&target);
             let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") }).find(|n| !section.contains_key(n)).unwrap_or(base);
             section.insert(name.clone(), node);
@@ -263,6 +271,7 @@ fn hoist_nested_refs(raw: &mut Value) {
         }
         rewrite_refs(raw, false, &hoisted);
     }
+    hoisted
 }
 
 /// Schema `$ref`s that do not name a component directly.
@@ -1000,5 +1009,14 @@ mod tests {
         let schemas = &raw["components"]["schemas"];
         assert_eq!(schemas["ping webhook"]["description"], "Sent by the API as the payload of the `ping` webhook (POST).");
         assert_eq!(schemas["Pet"]["description"], "A pet.\n\nSent by the API as the payload of the `pet` webhook (POST).");
+    }
+
+    #[test]
+    fn an_error_in_a_node_made_a_component_names_where_it_was_written() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/A/$defs/B"}},
+                "$defs": {"B": {"type": "string", "title": {"not": "text"}}}}}}}"##;
+        let error = parse(doc).err().expect("a title must be text");
+        assert_eq!(error.pointer, "#/components/schemas/A/$defs/B", "not the copy, `#/components/schemas/A B`");
     }
 }
