@@ -330,7 +330,12 @@ fn nested_ref_kind(target: &str) -> Option<&'static str> {
     if target.ends_with("/schema") || target.contains("/schema/") {
         return Some("schemas");
     }
-    let under_paths = target.strip_prefix("#/paths/")?;
+    let Some(under_paths) = target.strip_prefix("#/paths/") else {
+        // Anywhere else but a component of another kind (a shared section such as
+        // `#/x-shared/Rate`): a schema.
+        let direct_component = target.strip_prefix("#/components/").is_some_and(|rest| rest.matches('/').count() == 1);
+        return (!direct_component && target.starts_with("#/") && !target.starts_with("#/webhooks/")).then_some("schemas");
+    };
     let mut segments = under_paths.rsplit('/');
     let last = segments.next()?;
     match (segments.next()?, last) {
@@ -611,7 +616,13 @@ fn is_schema_ref(target: &str) -> bool {
 /// SDK has nothing to send for one; a requirement counts it as met.
 fn complete_document(raw: &mut Value) {
     let Some(root) = raw.as_object_mut() else { return };
-    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    if root.get("paths").is_none_or(Value::is_null) {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
+    // `version: 1.0` in YAML is a number; it means the text.
+    if let Some(version) = root.get_mut("info").and_then(|info| info.get_mut("version")).filter(|v| v.is_number()) {
+        *version = Value::String(version.to_string());
+    }
     let mut mutual_tls = Vec::new();
     if let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
         schemes.retain(|name, scheme| {
@@ -889,12 +900,14 @@ mod tests {
     #[test]
     fn nested_references_become_components() {
         let mut v = serde_json::json!({
-            "components": {"schemas": {"A": {"properties": {"b": {"type": "string"}, "default": {"$ref": "#/components/schemas/A/properties/b"}}}}},
+            "x-shared": {"Rate": {"type": "number"}},
+            "components": {"schemas": {"A": {"properties": {"b": {"type": "string"}, "default": {"$ref": "#/components/schemas/A/properties/b"}, "rate": {"$ref": "#/x-shared/Rate"}}}}},
             "paths": {"/x": {"get": {"parameters": [{"$ref": "#/paths/~1y/get/parameters/0"}]}}, "/y": {"get": {"parameters": [{"name": "q", "in": "query"}]}}}
         });
         hoist_nested_refs(&mut v);
         assert_eq!(v["components"]["schemas"]["A"]["properties"]["default"]["$ref"], "#/components/schemas/A b");
         assert_eq!(v["components"]["schemas"]["A b"]["type"], "string");
+        assert_eq!(v["components"]["schemas"]["A"]["properties"]["rate"]["$ref"], "#/components/schemas/x shared Rate");
         assert_eq!(v["paths"]["/x"]["get"]["parameters"][0]["$ref"], "#/components/parameters/y get");
         assert_eq!(v["components"]["parameters"]["y get"]["name"], "q");
     }
