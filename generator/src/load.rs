@@ -482,6 +482,10 @@ pub const TUPLE: &str = "x-sdkgen-tuple";
 fn tuples(value: &mut Value, in_names: bool) {
     match value {
         Value::Object(map) => {
+            // No elements (`prefixItems: []`) pins nothing: an array as `items` says.
+            if map.get("prefixItems").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+                map.remove("prefixItems");
+            }
             if !in_names && map.get("prefixItems").is_some_and(Value::is_array) && !map.contains_key("allOf") {
                 let elements = map.remove("prefixItems").unwrap_or_default();
                 let keyword = map.remove(TUPLE).unwrap_or_else(|| Value::String("prefixItems".into()));
