@@ -694,6 +694,11 @@ impl<'a> TypeSpace<'a> {
                 None => Vec::new(),
             });
         }
+        // A tag selects the first variant that claims it, as a server's lookup would.
+        let mut claimed = HashSet::new();
+        for tags in &mut all_tags {
+            tags.retain(|tag| claimed.insert(tag.clone()));
+        }
         // A discriminator only helps when it selects every variant; otherwise decode untagged.
         if all_tags.iter().any(Vec::is_empty) {
             discriminator = None;
@@ -936,6 +941,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         let mut defs: Vec<TypeDef> = merged.into_values().collect();
+        break_alias_cycles(&mut defs)?;
         box_recursive_fields(&mut defs);
         Ok(Finished { types: defs, renames, notes: self.notes })
     }
@@ -1018,6 +1024,7 @@ fn kind_key(schema: &Schema) -> String {
         names.join(",")
     };
     match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary".into(),
         SchemaKind::Type(Type::String(_)) => "string".into(),
         SchemaKind::Type(Type::Integer(_)) => "integer".into(),
         SchemaKind::Type(Type::Number(_)) => "number".into(),
@@ -1122,6 +1129,7 @@ fn kind_variant_name(schema: &Schema, index: usize, all: &[&Schema]) -> String {
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Enum".into(),
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "Binary".into(),
         SchemaKind::Type(Type::String(_)) => "String".into(),
         SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
@@ -1165,6 +1173,53 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
             TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.boxed = recursive(&v.ty)),
             _ => {}
         }
+    }
+}
+
+/// A Rust type alias cannot contain itself. Aliases that only name each other (`A: {$ref: B}`,
+/// `B: {$ref: A}`) describe no value at all: an error. One that reaches itself through a list or
+/// map (`Tree: {additionalProperties: {$ref: Tree}}`) holds any JSON value where it recurses.
+fn break_alias_cycles(defs: &mut [TypeDef]) -> Result<(), SpecError> {
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
+    let alias_target = |d: &TypeDef| match &d.kind {
+        TypeKind::Alias { target } => Some(target.clone()),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|d| alias_target(d).map(|t| t.named().iter().filter_map(|n| index.get(*n).copied()).filter(|&j| alias_target(&defs[j]).is_some()).collect()).unwrap_or_default())
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let cyclic = |i: usize| edges[i].iter().any(|&j| component[j] == component[i]);
+    for i in 0..defs.len() {
+        if !cyclic(i) {
+            continue;
+        }
+        let members: Vec<usize> = (0..defs.len()).filter(|&j| component[j] == component[i]).collect();
+        let bare = members.iter().all(|&j| matches!(&defs[j].kind, TypeKind::Alias { target: TypeRef::Named(n) } if index.get(n).is_some_and(|&k| component[k] == component[i])));
+        if bare {
+            return Err(SpecError::new(defs[i].pointer.clone(), "reference cycle: `$ref`s that only point at each other"));
+        }
+        let names: HashSet<String> = members.iter().map(|&j| defs[j].name.clone()).collect();
+        if let TypeKind::Alias { target } = &mut defs[i].kind {
+            replace_named(target, &names);
+        }
+    }
+    Ok(())
+}
+
+/// Puts any JSON value where a type refers to one of `names` inside a list, map or tuple.
+fn replace_named(ty: &mut TypeRef, names: &HashSet<String>) {
+    match ty {
+        TypeRef::List(inner) | TypeRef::Map(inner) => match inner.as_mut() {
+            TypeRef::Named(n) if names.contains(n.as_str()) => **inner = TypeRef::Json,
+            other => replace_named(other, names),
+        },
+        TypeRef::Tuple(elements) => elements.iter_mut().for_each(|e| match e {
+            TypeRef::Named(n) if names.contains(n.as_str()) => *e = TypeRef::Json,
+            other => replace_named(other, names),
+        }),
+        _ => {}
     }
 }
 

@@ -696,9 +696,11 @@ fn union_display(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream
 /// builds the union.
 fn union_from_impls(name: &proc_macro2::Ident, variants: &[Variant], index: &TypeIndex) -> TokenStream {
     let mut tokens = TokenStream::new();
+    // Aliases are the same Rust type as their target, and binary data is a `String` in JSON, so
+    // compare the Rust types variants resolve to; a union that is its own variant has `From` already.
+    let spelled = |ty: &TypeRef| type_tokens(index.resolve(ty)).to_string();
     for v in variants {
-        // Aliases are the same Rust type as their target, so compare what they resolve to.
-        if variants.iter().filter(|other| index.resolve(&other.ty) == index.resolve(&v.ty)).count() > 1 {
+        if variants.iter().filter(|other| spelled(&other.ty) == spelled(&v.ty)).count() > 1 || *name == spelled(&v.ty) {
             continue;
         }
         let variant = ident(&v.rust_name);
