@@ -35,13 +35,14 @@ def declares_31(path):
 
 
 DMCG = "datamodel-code-generator==0.89.0"
+# Where the sdist's OpenAPI test documents are extracted: `<name>-<version>/tests/data/openapi`.
+PYPI_DOCUMENTS = ROOT / "target" / "oas31-pypi" / "-".join(DMCG.replace("-", "_").split("==")) / "tests" / "data" / "openapi"
 
 
 def pypi_corpus():
     """The sdist's OpenAPI test documents that declare 3.1, extracted under target/."""
-    name, version = DMCG.split("==")
-    root = ROOT / "target" / "oas31-pypi"
-    documents = root / f"{name.replace('-', '_')}-{version}" / "tests" / "data" / "openapi"
+    root = PYPI_DOCUMENTS.parents[3]
+    documents = PYPI_DOCUMENTS
     if not documents.is_dir():
         root.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-binary", ":all:", DMCG, "-d", str(root)], check=True)
@@ -89,7 +90,7 @@ def main():
 
     rows = []
     for path in documents[:: args.every]:
-        label = path.relative_to(MODULES) if path.is_relative_to(MODULES) else path.relative_to(ROOT / "target")
+        label = path.relative_to(MODULES) if path.is_relative_to(MODULES) else Path("dmcg") / path.relative_to(PYPI_DOCUMENTS)
         name = slug(label)
         invalid = validity(path)
         crate = out_dir / name

@@ -454,6 +454,9 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn define_enum(&mut self, name: &str, description: Option<String>, values: &[&str], pointer: &str) {
+        // A value listed twice is one value.
+        let mut seen = HashSet::new();
+        let values: Vec<&str> = values.iter().copied().filter(|v| seen.insert(*v)).collect();
         let members: Vec<(String, String)> = values
             .iter()
             .map(|wire| {

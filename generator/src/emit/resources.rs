@@ -641,16 +641,18 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
                         }
                     }
                 }
-            });
+            }).collect::<Vec<_>>();
+            // A form the spec gives no fields is sent empty.
+            let form = if parts.is_empty() { quote!(form) } else { quote!(mut form) };
             if multipart {
                 quote! {
-                    let mut form = MultipartForm::new();
+                    let #form = MultipartForm::new();
                     #(#parts)*
                     request.multipart(form);
                 }
             } else {
                 quote! {
-                    let mut form: Vec<(String, String)> = Vec::new();
+                    let #form: Vec<(String, String)> = Vec::new();
                     #(#parts)*
                     request.form(form);
                 }

@@ -130,7 +130,8 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     }
     if has_union || has_enum {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
-    } else if !defs.is_empty() {
+    } else if defs.iter().any(|t| !matches!(t.kind, TypeKind::Alias { .. })) {
+        // A module of aliases only derives nothing.
         uses.extend(quote!(use serde::{Deserialize, Serialize};));
     }
     let mut runtime_names = Vec::new();
