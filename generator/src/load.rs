@@ -1036,4 +1036,17 @@ mod tests {
         let error = parse(doc).err().expect("a title must be text");
         assert_eq!(error.pointer, "#/components/schemas/A/$defs/B", "not the copy, `#/components/schemas/A B`");
     }
+
+    #[test]
+    fn references_resolve_in_the_document_as_written() {
+        // Normalising moves `b`'s `properties` (siblings of its `$ref`) into `allOf`; the reference
+        // into them was written against the document as it is.
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"P": {"type": "object"},
+                "A": {"$ref": "#/components/schemas/P", "properties": {"n": {"type": "integer"}}},
+                "B": {"type": "object", "properties": {"m": {"$ref": "#/components/schemas/A/properties/n"}}}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        assert_eq!(raw["components"]["schemas"]["B"]["properties"]["m"]["$ref"], "#/components/schemas/A n");
+        assert_eq!(raw["components"]["schemas"]["A n"]["type"], "integer");
+    }
 }
