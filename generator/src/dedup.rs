@@ -154,6 +154,14 @@ fn type_shape(ty: &TypeRef, position: &HashMap<&str, usize>, class: &[usize], ou
             type_shape(value, position, class, out);
             out.push('}');
         }
+        TypeRef::Tuple(elements) => {
+            out.push('(');
+            for element in elements {
+                type_shape(element, position, class, out);
+                out.push(',');
+            }
+            out.push(')');
+        }
         other => {
             let _ = write!(out, "{other:?}");
         }

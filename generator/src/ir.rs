@@ -431,15 +431,18 @@ pub enum TypeRef {
     Named(String),
     List(Box<TypeRef>),
     Map(Box<TypeRef>),
+    /// A fixed-length array of values of these types (JSON Schema's `prefixItems`).
+    Tuple(Vec<TypeRef>),
 }
 
 impl TypeRef {
-    /// The innermost named type (`Vec<Foo>` → `Foo`), if any.
-    pub fn named(&self) -> Option<&str> {
+    /// The innermost named types (`Vec<Foo>` → `Foo`; a tuple's, one per element that has one).
+    pub fn named(&self) -> Vec<&str> {
         match self {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(name) => vec![name],
             TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
-            _ => None,
+            TypeRef::Tuple(elements) => elements.iter().flat_map(TypeRef::named).collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -452,6 +455,7 @@ impl TypeRef {
                 }
             }
             TypeRef::List(inner) | TypeRef::Map(inner) => inner.rename(renames),
+            TypeRef::Tuple(elements) => elements.iter_mut().for_each(|e| e.rename(renames)),
             _ => {}
         }
     }
@@ -499,7 +503,7 @@ impl TypeDef {
             TypeKind::Alias { target } => vec![target],
             TypeKind::Enum { .. } => Vec::new(),
         };
-        refs.into_iter().filter_map(TypeRef::named)
+        refs.into_iter().flat_map(TypeRef::named)
     }
 }
 

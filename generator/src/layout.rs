@@ -30,7 +30,7 @@ pub fn place_types(root: &Resource, types: &mut [TypeDef]) {
         let mut reached = vec![false; types.len()];
         let mut stack: Vec<usize> = Vec::new();
         for op in &resource.operations {
-            stack.extend(op.type_refs().filter_map(TypeRef::named).filter_map(|name| index.get(name).copied()));
+            stack.extend(op.type_refs().flat_map(TypeRef::named).filter_map(|name| index.get(name).copied()));
         }
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut reached[i], true) {
@@ -102,7 +102,7 @@ fn mark_inputs(root: &Resource, types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut stack: Vec<usize> = Vec::new();
     root.walk(&mut |resource: &Resource| {
-        let names = resource.operations.iter().flat_map(|op| &op.inputs).filter_map(|input| input.ty.named());
+        let names = resource.operations.iter().flat_map(|op| &op.inputs).flat_map(|input| input.ty.named());
         stack.extend(names.filter_map(|name| index.get(name).copied()));
     });
     let mut input = vec![false; types.len()];

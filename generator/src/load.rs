@@ -27,12 +27,28 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
         Some(v) => return Err(SpecError::new("#/openapi", format!("unsupported OpenAPI version {v:?}; expected 3.x"))),
         None => return Err(SpecError::new("#/openapi", "missing `openapi` version field (only OpenAPI 3.x is supported)")),
     }
-    normalise(&mut raw, false);
+    // JSON Schema 2020-12 meanings (a `$ref`'s siblings apply) only where the document declares 3.1.
+    let v31 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    complete_document(&mut raw);
+    resolve_anchors(&mut raw);
+    // References are resolved against the document as written, before normalising moves nodes
+    // (a `$ref`'s sibling `properties` into `allOf`): a reference into a node becomes one to a copy.
     check_refs(&raw, &raw, "#", false)?;
-    hoist_nested_refs(&mut raw);
+    let hoisted = hoist_nested_refs(&mut raw);
+    normalise(&mut raw, false, v31);
+    webhook_payloads(&mut raw);
     normalise_paths(&mut raw);
+    tuples(&mut raw, false);
     let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
         let pointer = locate(&raw, path_to_pointer(e.path()));
+        // A node under a component made from a nested one is named by where it was written.
+        let pointer = hoisted
+            .iter()
+            .find_map(|(original, copy)| {
+                let rest = pointer.strip_prefix(copy.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{original}{rest}"))
+            })
+            .unwrap_or(pointer);
         SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
     })?;
     Ok(LoadedSpec { openapi, raw })
@@ -113,27 +129,33 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, SpecEr
 
 /// Rewrites constructs real-world specs use that openapiv3 (3.0 types) cannot parse, without changing
 /// their meaning for code generation: out-of-range integer bounds, 3.1 numeric `exclusiveMinimum`,
-/// `type: null` and type arrays, `contentMediaType`/`contentEncoding` for file contents.
-fn normalise(value: &mut Value, in_properties: bool) {
+/// `type: null` and type arrays, `contentMediaType`/`contentEncoding` for file contents, and (in a
+/// 3.1 document) the JSON Schema 2020-12 keywords that shape types (see README, "OpenAPI 3.1").
+fn normalise(value: &mut Value, in_properties: bool, v31: bool) {
     match value {
         Value::Object(map) => {
             if in_properties {
-                // Property schemas may be JSON Schema's boolean schemas.
+                // Property schemas (and named schemas: components, `$defs`) may be boolean schemas.
                 map.values_mut().for_each(boolean_schema);
             } else {
-                normalise_schema_keywords(map);
+                normalise_schema_keywords(map, v31);
                 normalise_object_keywords(map);
             }
             for (key, child) in map.iter_mut() {
                 if holds_data(key) && !in_properties {
                     continue;
                 }
-                normalise(child, key == "properties" && !in_properties);
+                normalise(child, names_schemas(key) && !in_properties, v31);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| normalise(v, false)),
+        Value::Array(items) => items.iter_mut().for_each(|v| normalise(v, false, v31)),
         _ => {}
     }
+}
+
+/// Keywords whose value maps names to schemas.
+fn names_schemas(key: &str) -> bool {
+    matches!(key, "properties" | "schemas" | "$defs" | "definitions")
 }
 
 /// `true` (anything) and `false` (nothing) as schemas: JSON Schema allows them, OpenAPI 3.0 types do not.
@@ -154,7 +176,7 @@ fn normalise_object_keywords(map: &mut Map<String, Value>) {
             boolean_schema(child);
         }
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
+    for key in ["allOf", "oneOf", "anyOf", "prefixItems", "items"] {
         if let Some(Value::Array(members)) = map.get_mut(key) {
             members.iter_mut().for_each(boolean_schema);
         }
@@ -220,8 +242,8 @@ fn normalise_paths(raw: &mut Value) {
 /// (`#/components/schemas/A/properties/b`, `#/components/parameters/p/schema`, a parameter or response
 /// under `#/paths/...`) gets a component of its own, a copy of the node named after its path, and
 /// points there; an inline copy identical to a component becomes that component again when types are
-/// de-duplicated.
-fn hoist_nested_refs(raw: &mut Value) {
+/// de-duplicated. Returns each target with the pointer of its copy.
+fn hoist_nested_refs(raw: &mut Value) -> std::collections::HashMap<String, String> {
     let mut hoisted: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut attempted = std::collections::HashSet::new();
     loop {
@@ -241,7 +263,7 @@ fn hoist_nested_refs(raw: &mut Value) {
                 .as_object_mut()
                 .and_then(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
                 .and_then(|components| components.entry(kind).or_insert_with(|| Value::Object(Map::new())).as_object_mut());
-            let Some(section) = section else { return };
+            let Some(section) = section else { return hoisted };
             let base = hoisted_name(&target);
             let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") }).find(|n| !section.contains_key(n)).unwrap_or(base);
             section.insert(name.clone(), node);
@@ -249,6 +271,7 @@ fn hoist_nested_refs(raw: &mut Value) {
         }
         rewrite_refs(raw, false, &hoisted);
     }
+    hoisted
 }
 
 /// Schema `$ref`s that do not name a component directly.
@@ -297,13 +320,22 @@ fn rewrite_refs(value: &mut Value, in_properties: bool, hoisted: &std::collectio
 /// The components section a reference to a node other than a component belongs in: a schema below a
 /// component or a `schema` keyword, or a parameter, response or request body under `#/paths`.
 fn nested_ref_kind(target: &str) -> Option<&'static str> {
+    // A root `$defs` (JSON Schema's place for shared schemas) holds schemas like `components`.
+    if target.starts_with("#/$defs/") {
+        return Some("schemas");
+    }
     if let Some(rest) = target.strip_prefix("#/components/schemas/") {
         return rest.contains('/').then_some("schemas");
     }
     if target.ends_with("/schema") || target.contains("/schema/") {
         return Some("schemas");
     }
-    let under_paths = target.strip_prefix("#/paths/")?;
+    let Some(under_paths) = target.strip_prefix("#/paths/") else {
+        // Anywhere else but a component of another kind (a shared section such as
+        // `#/x-shared/Rate`): a schema.
+        let direct_component = target.strip_prefix("#/components/").is_some_and(|rest| rest.matches('/').count() == 1);
+        return (!direct_component && target.starts_with("#/") && !target.starts_with("#/webhooks/")).then_some("schemas");
+    };
     let mut segments = under_paths.rsplit('/');
     let last = segments.next()?;
     match (segments.next()?, last) {
@@ -318,7 +350,7 @@ fn nested_ref_kind(target: &str) -> Option<&'static str> {
 /// (`#/components/schemas/Transfer/definitions/account` → `Transfer account`).
 fn hoisted_name(target: &str) -> String {
     const STRUCTURAL: &[&str] =
-        &["components", "schemas", "properties", "definitions", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
+        &["components", "schemas", "properties", "definitions", "$defs", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
     let words: Vec<String> = target
         .trim_start_matches("#/")
         .split('/')
@@ -335,7 +367,26 @@ fn hoisted_name(target: &str) -> String {
     }
 }
 
-fn normalise_schema_keywords(map: &mut Map<String, Value>) {
+fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
+    for key in VALIDATION_ONLY {
+        map.remove(*key);
+    }
+    // `examples: [..]` (2020-12) where 3.0 has one `example`: the first serves docs and tests. A
+    // map of examples (a parameter's or a media type's) is left alone.
+    if let Some(first) = map.get("examples").and_then(Value::as_array).and_then(|e| e.first()).cloned() {
+        map.entry("example").or_insert(first);
+    }
+    // Draft 4's tuple form `items: [..]` is 2020-12's `prefixItems`.
+    if map.get("items").is_some_and(Value::is_array) && !map.contains_key("prefixItems") {
+        if let Some(items) = map.remove("items") {
+            map.insert("prefixItems".into(), items);
+            map.insert(TUPLE.into(), Value::String("items".into()));
+        }
+        // Its `additionalItems` is 2020-12's `items`: the rest.
+        if let Some(rest) = map.remove("additionalItems") {
+            map.insert("items".into(), rest);
+        }
+    }
     for key in ["minimum", "maximum"] {
         if let Some(n) = map.get(key).and_then(Value::as_number) {
             let integer_type = map.get("type").and_then(Value::as_str) == Some("integer");
@@ -404,12 +455,298 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>) {
                 [single] => {
                     map.insert("type".into(), (*single).clone());
                 }
+                several if !several.is_empty() && !map.contains_key("anyOf") && !map.contains_key("oneOf") => {
+                    let names: Vec<String> = several.iter().filter_map(|t| t.as_str()).map(str::to_string).collect();
+                    split_types(map, &names);
+                }
                 _ => {
                     map.remove("type");
                 }
             }
         }
         _ => {}
+    }
+    if v31 {
+        merge_ref_siblings(map);
+    }
+}
+
+/// Marks a tuple schema (`prefixItems`, or draft 4's `items: [..]`): the extension's value is the
+/// keyword the elements came under, the elements are `allOf` (the one list of schemas an array
+/// schema can carry through openapiv3) and [`crate::schema`] reads them back as a tuple.
+pub const TUPLE: &str = "x-sdkgen-tuple";
+
+/// `prefixItems: [A, B]` is a tuple: its elements move to `allOf` beside the [`TUPLE`] marker. A
+/// tuple with more items of a type after its elements (`items` beside `prefixItems`) has no Rust
+/// tuple type: it stays a list of any JSON values rather than fail on the rest.
+fn tuples(value: &mut Value, in_names: bool) {
+    match value {
+        Value::Object(map) => {
+            // No elements (`prefixItems: []`) pins nothing: an array as `items` says.
+            if map.get("prefixItems").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+                map.remove("prefixItems");
+            }
+            if !in_names && map.get("prefixItems").is_some_and(Value::is_array) && !map.contains_key("allOf") {
+                let elements = map.remove("prefixItems").unwrap_or_default();
+                let keyword = map.remove(TUPLE).unwrap_or_else(|| Value::String("prefixItems".into()));
+                let closed = map.get("items").is_none_or(|rest| rest.get("not").is_some_and(|not| not.as_object().is_some_and(Map::is_empty)));
+                map.insert("type".into(), Value::String("array".into()));
+                if closed {
+                    map.insert("allOf".into(), elements);
+                    map.insert(TUPLE.into(), keyword);
+                } else {
+                    map.remove("items");
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if in_names || !holds_data(key) {
+                    tuples(child, names_schemas(key) && !in_names);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| tuples(item, false)),
+        _ => {}
+    }
+}
+
+/// JSON Schema keywords that only validate (what a value must also satisfy, or may not contain) and
+/// shape no type: read and dropped, so no 3.0 reading can take them for something else.
+const VALIDATION_ONLY: &[&str] = &[
+    "if", "then", "else", "dependentSchemas", "dependentRequired", "unevaluatedProperties", "unevaluatedItems",
+    "contains", "minContains", "maxContains", "propertyNames", "$comment", "$schema", "$vocabulary",
+];
+
+/// Keywords that describe a schema without shaping its values.
+fn is_annotation(key: &str) -> bool {
+    matches!(key, "description" | "title" | "default" | "example" | "examples" | "deprecated" | "readOnly" | "writeOnly" | "nullable" | "externalDocs" | "xml" | "$anchor" | "$id")
+        || key.starts_with("x-")
+}
+
+/// `type: [string, integer]`: a value of either type, so `anyOf` one schema per type, each with the
+/// keywords that apply to its type (an integer before a number, so `1` stays an integer). The
+/// annotations stay on the whole.
+fn split_types(map: &mut Map<String, Value>, types: &[String]) {
+    const STRING: &[&str] = &["minLength", "maxLength", "pattern", "contentMediaType", "contentEncoding"];
+    const NUMBER: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+    const ARRAY: &[&str] = &["items", "prefixItems", "minItems", "maxItems", "uniqueItems"];
+    const OBJECT: &[&str] = &["properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties"];
+    let mut ordered: Vec<&str> = types.iter().map(String::as_str).collect();
+    ordered.sort_by_key(|t| *t == "number");
+    map.remove("type");
+    let enumeration = map.remove("enum");
+    let format = map.remove("format");
+    let mut members = Vec::new();
+    for json_type in ordered {
+        let mut member = Map::new();
+        member.insert("type".into(), Value::String(json_type.into()));
+        let keys: &[&str] = match json_type {
+            "string" => STRING,
+            "integer" | "number" => NUMBER,
+            "array" => ARRAY,
+            "object" => OBJECT,
+            _ => &[],
+        };
+        for key in keys {
+            if let Some(value) = map.get(*key) {
+                member.insert((*key).into(), value.clone());
+            }
+        }
+        let numeric_format = format.as_ref().and_then(Value::as_str).is_some_and(|f| f.starts_with("int") || f.starts_with("uint") || f == "float" || f == "double");
+        if let Some(format) = format.as_ref().filter(|_| (json_type == "string") != numeric_format && matches!(json_type, "string" | "integer" | "number")) {
+            member.insert("format".into(), format.clone());
+        }
+        if let Some(Value::Array(values)) = &enumeration {
+            let own: Vec<Value> = values.iter().filter(|v| json_type_of(v) == Some(json_type) || (json_type == "number" && v.is_number())).cloned().collect();
+            if own.is_empty() {
+                continue;
+            }
+            member.insert("enum".into(), Value::Array(own));
+        }
+        members.push(Value::Object(member));
+    }
+    for key in [STRING, NUMBER, ARRAY, OBJECT].concat() {
+        map.remove(key);
+    }
+    map.insert("anyOf".into(), Value::Array(members));
+}
+
+fn json_type_of(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+        Value::Null => None,
+    }
+}
+
+/// In 2020-12 a `$ref` is one keyword among others (3.0 ignores its siblings): pydantic puts
+/// `description` and `default` beside it, other generators `properties` or a nullable `type`. So the
+/// schema is `allOf` the target and its sibling keywords, and its annotations (docs, nullability)
+/// are the sibling's own. A `type` beside a `$ref` repeats the target's (or only says `null`).
+fn merge_ref_siblings(map: &mut Map<String, Value>) {
+    let Some(Value::String(target)) = map.get("$ref") else { return };
+    if !is_schema_ref(target) || map.keys().all(|k| k == "$ref" || k.starts_with("x-")) {
+        return;
+    }
+    let reference = map.remove("$ref").unwrap_or_default();
+    map.remove("type");
+    let shape: Vec<String> = map.keys().filter(|k| !is_annotation(k)).cloned().collect();
+    let mut parts = vec![serde_json::json!({ "$ref": reference })];
+    if !shape.is_empty() {
+        let own: Map<String, Value> = shape.iter().filter_map(|k| map.remove(k).map(|v| (k.clone(), v))).collect();
+        parts.push(Value::Object(own));
+    }
+    map.insert("allOf".into(), Value::Array(parts));
+}
+
+/// A reference to a schema rather than to a parameter, response or other component (whose
+/// `summary` and `description` siblings 3.1 defines as overrides of the target's).
+fn is_schema_ref(target: &str) -> bool {
+    const OTHER: &[&str] = &["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks", "pathItems", "securitySchemes"];
+    let segments: Vec<&str> = target.trim_start_matches("#/").split('/').collect();
+    match segments.as_slice() {
+        ["components", section, _] => !OTHER.contains(section),
+        ["paths", ..] => target.contains("/schema"),
+        _ => true,
+    }
+}
+
+/// What OpenAPI 3.1 made optional and 3.0 types require: `paths` (a document of webhooks or
+/// components only) and an operation's `responses`. And `mutualTLS` security schemes: the client's
+/// TLS identity is configured on the reqwest client the user builds the SDK client with, so the
+/// SDK has nothing to send for one; a requirement counts it as met.
+fn complete_document(raw: &mut Value) {
+    let Some(root) = raw.as_object_mut() else { return };
+    if root.get("paths").is_none_or(Value::is_null) {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
+    // `version: 1.0` in YAML is a number; it means the text.
+    if let Some(version) = root.get_mut("info").and_then(|info| info.get_mut("version")).filter(|v| v.is_number()) {
+        *version = Value::String(version.to_string());
+    }
+    let mut mutual_tls = Vec::new();
+    if let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
+        schemes.retain(|name, scheme| {
+            let tls = scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
+            if tls {
+                mutual_tls.push(name.clone());
+            }
+            !tls
+        });
+    }
+    let without_tls = |security: &mut Value| {
+        if let Value::Array(requirements) = security {
+            for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+                requirement.retain(|name, _| !mutual_tls.contains(name));
+            }
+            // An alternative that needed only the TLS identity comes last: the client sends the
+            // credentials it has, which a server that also checks the certificate ignores.
+            if !mutual_tls.is_empty() {
+                requirements.sort_by_key(|r| r.as_object().is_some_and(Map::is_empty));
+            }
+        }
+    };
+    if let Some(security) = root.get_mut("security") {
+        without_tls(security);
+    }
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(items)) = root.get_mut(section) else { continue };
+        for operation in items.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut()) {
+            let (method, Value::Object(operation)) = operation else { continue };
+            if !HTTP_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+            if let Some(security) = operation.get_mut("security") {
+                without_tls(security);
+            }
+        }
+    }
+}
+
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// `$ref: '#name'` names the schema whose `$anchor` is `name`: it becomes a pointer to that node.
+fn resolve_anchors(raw: &mut Value) {
+    fn collect(value: &Value, pointer: &str, in_names: bool, out: &mut std::collections::HashMap<String, String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(anchor)) = map.get("$anchor").filter(|_| !in_names) {
+                    out.entry(anchor.clone()).or_insert_with(|| pointer.to_string());
+                }
+                for (key, child) in map {
+                    if in_names || !holds_data(key) {
+                        collect(child, &pointer_push(pointer, key), names_schemas(key) && !in_names, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| collect(item, &pointer_push(pointer, &i.to_string()), false, out)),
+            _ => {}
+        }
+    }
+    let mut anchors = std::collections::HashMap::new();
+    collect(raw, "#", false, &mut anchors);
+    if anchors.is_empty() {
+        return;
+    }
+    let targets: std::collections::HashMap<String, String> = anchors.into_iter().map(|(anchor, pointer)| (format!("#{anchor}"), pointer)).collect();
+    rewrite_refs(raw, false, &targets);
+}
+
+/// Webhooks are requests the API sends, so the SDK only needs their payloads: each becomes a
+/// component schema (an inline one named after the webhook: `newPet` → `NewPetWebhook`), documented
+/// as the payload of its webhook, and so a type of the SDK.
+fn webhook_payloads(raw: &mut Value) {
+    let mut payloads: Vec<(String, String, Value)> = Vec::new();
+    let resolve = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(target) => raw.pointer(&decode_pointer(target)).cloned().unwrap_or(Value::Null),
+            None => value.clone(),
+        }
+    };
+    for (name, item) in raw.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
+        let item = resolve(item);
+        for (method, operation) in item.as_object().into_iter().flatten().filter(|(m, _)| HTTP_METHODS.contains(&m.as_str())) {
+            let body = operation.get("requestBody").map(&resolve).unwrap_or(Value::Null);
+            for media in body.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.values()) {
+                if let Some(schema) = media.get("schema") {
+                    payloads.push((name.clone(), method.to_ascii_uppercase(), schema.clone()));
+                }
+            }
+        }
+    }
+    if payloads.is_empty() {
+        return;
+    }
+    let Some(schemas) = raw
+        .as_object_mut()
+        .and_then(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
+        .and_then(|components| components.entry("schemas").or_insert_with(|| Value::Object(Map::new())).as_object_mut())
+    else {
+        return;
+    };
+    for (webhook, method, schema) in payloads {
+        let note = format!("Sent by the API as the payload of the `{webhook}` webhook ({method}).");
+        let target = match schema.get("$ref").and_then(Value::as_str).and_then(ref_name) {
+            Some(component) => component.to_string(),
+            None => {
+                let base = format!("{webhook} webhook");
+                let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") }).find(|n| !schemas.contains_key(n)).unwrap_or(base);
+                schemas.insert(name.clone(), schema);
+                name
+            }
+        };
+        if let Some(Value::Object(component)) = schemas.get_mut(&target) {
+            let description = match component.get("description").and_then(Value::as_str) {
+                Some(own) if own.contains(&note) => continue,
+                Some(own) => format!("{own}\n\n{note}"),
+                None => note,
+            };
+            component.insert("description".into(), Value::String(description));
+        }
     }
 }
 
@@ -555,7 +892,7 @@ mod tests {
             "components": {"schemas": {"description": {"type": "string"}, "Code": {"type": "string", "pattern": 0, "title": 7}}},
             "paths": {"/a": {"get": {"responses": {}, "callbacks": {"x": {}}, "requestBody": false}}}
         });
-        normalise(&mut v, false);
+        normalise(&mut v, false, true);
         normalise_paths(&mut v);
         assert_eq!(v["components"]["schemas"]["description"]["type"], "string");
         assert!(v["components"]["schemas"]["Code"].get("pattern").is_none());
@@ -567,12 +904,14 @@ mod tests {
     #[test]
     fn nested_references_become_components() {
         let mut v = serde_json::json!({
-            "components": {"schemas": {"A": {"properties": {"b": {"type": "string"}, "default": {"$ref": "#/components/schemas/A/properties/b"}}}}},
+            "x-shared": {"Rate": {"type": "number"}},
+            "components": {"schemas": {"A": {"properties": {"b": {"type": "string"}, "default": {"$ref": "#/components/schemas/A/properties/b"}, "rate": {"$ref": "#/x-shared/Rate"}}}}},
             "paths": {"/x": {"get": {"parameters": [{"$ref": "#/paths/~1y/get/parameters/0"}]}}, "/y": {"get": {"parameters": [{"name": "q", "in": "query"}]}}}
         });
         hoist_nested_refs(&mut v);
         assert_eq!(v["components"]["schemas"]["A"]["properties"]["default"]["$ref"], "#/components/schemas/A b");
         assert_eq!(v["components"]["schemas"]["A b"]["type"], "string");
+        assert_eq!(v["components"]["schemas"]["A"]["properties"]["rate"]["$ref"], "#/components/schemas/x shared Rate");
         assert_eq!(v["paths"]["/x"]["get"]["parameters"][0]["$ref"], "#/components/parameters/y get");
         assert_eq!(v["components"]["parameters"]["y get"]["name"], "q");
     }
@@ -580,11 +919,134 @@ mod tests {
     #[test]
     fn normalises_type_arrays_and_numeric_exclusive_bounds() {
         let mut v = serde_json::json!({"type": ["string", "null"], "properties": {"type": {"type": "integer", "exclusiveMinimum": 0, "maximum": 18446744073709551615u64}}});
-        normalise(&mut v, false);
+        normalise(&mut v, false, true);
         assert_eq!(v["type"], "string");
         assert_eq!(v["nullable"], true);
         assert_eq!(v["properties"]["type"]["minimum"], 0);
         assert_eq!(v["properties"]["type"]["exclusiveMinimum"], true);
         assert!(v["properties"]["type"].get("maximum").is_none());
+    }
+
+    fn schema_31(schema: Value) -> Value {
+        let mut doc = serde_json::json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
+        normalise(&mut doc, false, true);
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    /// Each validation-only keyword is read and dropped, and the schema around it keeps its shape.
+    #[test]
+    fn validation_only_keywords_are_ignored() {
+        let base = serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        for (keyword, value) in [
+            ("if", serde_json::json!({"properties": {"a": {"const": "x"}}})),
+            ("then", serde_json::json!({"required": ["a"]})),
+            ("else", serde_json::json!({"not": {"required": ["a"]}})),
+            ("dependentSchemas", serde_json::json!({"a": {"required": ["b"]}})),
+            ("unevaluatedProperties", serde_json::json!(false)),
+            ("contains", serde_json::json!({"type": "string"})),
+            ("propertyNames", serde_json::json!({"pattern": "^[a-z]+$"})),
+        ] {
+            let mut with = base.clone();
+            with[keyword] = value;
+            assert_eq!(schema_31(with), schema_31(base.clone()), "{keyword}");
+        }
+    }
+
+    #[test]
+    fn ref_siblings_merge_in_31_and_are_ignored_in_30() {
+        let with_docs = serde_json::json!({"$ref": "#/components/schemas/P", "description": "Mine.", "default": {"a": 1}});
+        assert_eq!(schema_31(with_docs.clone()), serde_json::json!({"description": "Mine.", "default": {"a": 1}, "allOf": [{"$ref": "#/components/schemas/P"}]}));
+        let nullable = serde_json::json!({"$ref": "#/components/schemas/P", "type": ["object", "null"]});
+        assert_eq!(schema_31(nullable), serde_json::json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/P"}]}));
+        let extended = serde_json::json!({"$ref": "#/components/schemas/P", "properties": {"b": {"type": "integer"}}});
+        assert_eq!(schema_31(extended), serde_json::json!({"allOf": [{"$ref": "#/components/schemas/P"}, {"properties": {"b": {"type": "integer"}}}]}));
+        // A parameter reference's `description` overrides the parameter's: not a schema.
+        let mut parameter = serde_json::json!({"$ref": "#/components/parameters/p", "description": "Other words."});
+        normalise(&mut parameter, false, true);
+        assert_eq!(parameter["$ref"], "#/components/parameters/p");
+        let mut v30 = serde_json::json!({"components": {"schemas": {"S": with_docs.clone()}}});
+        normalise(&mut v30, false, false);
+        assert_eq!(v30["components"]["schemas"]["S"], with_docs);
+    }
+
+    #[test]
+    fn type_arrays_of_several_types_are_a_union_of_one_schema_per_type() {
+        let split = schema_31(serde_json::json!({"type": ["number", "string", "integer", "null"], "description": "D", "maxLength": 3, "minimum": 0, "enum": ["a", 1, 2.5, null]}));
+        assert_eq!(
+            split,
+            serde_json::json!({"description": "D", "nullable": true, "anyOf": [
+                {"type": "string", "maxLength": 3, "enum": ["a"]},
+                {"type": "integer", "minimum": 0, "enum": [1]},
+                {"type": "number", "minimum": 0, "enum": [1, 2.5]},
+            ]})
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_defs_anchors_and_examples() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"Never": false, "Any": true, "A": {"type": "object", "properties": {
+                "b": {"$ref": "#b"}, "c": {"$ref": "#/$defs/C"}, "t": {"type": "array", "items": [{"type": "string"}]}},
+                "$defs": {"B": {"$anchor": "b", "type": "string", "examples": ["x", "y"]}}}}},
+            "$defs": {"C": {"type": "integer"}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        let schemas = &raw["components"]["schemas"];
+        assert_eq!(schemas["Never"], serde_json::json!({"not": {}}));
+        assert_eq!(schemas["Any"], serde_json::json!({}));
+        assert_eq!(schemas["A"]["properties"]["b"]["$ref"], "#/components/schemas/A B");
+        assert_eq!(schemas["A B"]["example"], "x");
+        assert_eq!(schemas["A"]["properties"]["c"]["$ref"], "#/components/schemas/C");
+        assert_eq!(schemas["C"]["type"], "integer");
+        // Draft 4's tuple `items`, its elements kept as `allOf` beside the marker for the schema lowering.
+        assert_eq!(schemas["A"]["properties"]["t"]["allOf"], serde_json::json!([{"type": "string"}]));
+        assert_eq!(schemas["A"]["properties"]["t"][TUPLE], "items");
+        assert_eq!(raw["paths"], serde_json::json!({}), "`paths` is optional in 3.1");
+    }
+
+    #[test]
+    fn mutual_tls_is_met_by_the_users_client_and_operations_may_omit_responses() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "security": [{"tls": []}, {"key": []}, {"tls": [], "key": []}],
+            "paths": {"/a": {"get": {"security": [{"tls": []}]}}},
+            "components": {"securitySchemes": {"tls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "K"}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        assert_eq!(raw["security"], serde_json::json!([{"key": []}, {"key": []}, {}]));
+        assert_eq!(raw["paths"]["/a"]["get"]["security"], serde_json::json!([{}]));
+        assert_eq!(raw["paths"]["/a"]["get"]["responses"], serde_json::json!({}));
+        assert!(raw["components"]["securitySchemes"].get("tls").is_none());
+    }
+
+    #[test]
+    fn webhook_payloads_become_documented_components() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "webhooks": {"ping": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}},
+                         "pet": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+            "components": {"schemas": {"Pet": {"type": "object", "description": "A pet."}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        let schemas = &raw["components"]["schemas"];
+        assert_eq!(schemas["ping webhook"]["description"], "Sent by the API as the payload of the `ping` webhook (POST).");
+        assert_eq!(schemas["Pet"]["description"], "A pet.\n\nSent by the API as the payload of the `pet` webhook (POST).");
+    }
+
+    #[test]
+    fn an_error_in_a_node_made_a_component_names_where_it_was_written() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/A/$defs/B"}},
+                "$defs": {"B": {"type": "string", "title": {"not": "text"}}}}}}}"##;
+        let error = parse(doc).err().expect("a title must be text");
+        assert_eq!(error.pointer, "#/components/schemas/A/$defs/B", "not the copy, `#/components/schemas/A B`");
+    }
+
+    #[test]
+    fn references_resolve_in_the_document_as_written() {
+        // Normalising moves `b`'s `properties` (siblings of its `$ref`) into `allOf`; the reference
+        // into them was written against the document as it is.
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"P": {"type": "object"},
+                "A": {"$ref": "#/components/schemas/P", "properties": {"n": {"type": "integer"}}},
+                "B": {"type": "object", "properties": {"m": {"$ref": "#/components/schemas/A/properties/n"}}}}}}"##;
+        let raw = parse(doc).expect("loads").raw;
+        assert_eq!(raw["components"]["schemas"]["B"]["properties"]["m"]["$ref"], "#/components/schemas/A n");
+        assert_eq!(raw["components"]["schemas"]["A n"]["type"], "integer");
     }
 }

@@ -544,7 +544,9 @@ impl<'a> OperationLowerer<'a> {
                     let lowered = self.types.lower(schema, hint, &schema_pointer)?;
                     let documented = data.example.iter().chain(data.examples.values().filter_map(example_value));
                     let sample = Samples::new(&self.types).value(schema, documented);
-                    (lowered.ty, sample)
+                    // A path, query, header or cookie value is text, binary or not.
+                    let ty = if lowered.ty == TypeRef::Binary { TypeRef::String } else { lowered.ty };
+                    (ty, sample)
                 }
                 None => (TypeRef::String, json!("string")),
             };

@@ -61,6 +61,8 @@ impl<'s, 'a> Samples<'s, 'a> {
             SchemaKind::Type(Type::Array(a)) => self.array_sample(a, depth, full),
             SchemaKind::OneOf { one_of } => self.one_of_sample(resolved, one_of, depth),
             SchemaKind::AnyOf { any_of } => any_of.first().map(|m| self.build(m.into(), depth + 1, full)).unwrap_or(Value::Null),
+            // A tuple: its elements stand as `allOf` beside a marker (see `load::TUPLE`).
+            SchemaKind::Any(any) if is_tuple(resolved) => Value::Array(any.all_of.iter().map(|element| self.build(element.into(), depth + 1, full)).collect()),
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.build((&all_of[0]).into(), depth + 1, full),
             SchemaKind::AllOf { all_of } => {
                 let mut merged = Map::new();
@@ -177,6 +179,9 @@ impl<'s, 'a> Samples<'s, 'a> {
             SchemaKind::AnyOf { any_of } => any_of.iter().any(|s| self.valid(value, s.into(), depth + 1)),
             SchemaKind::AllOf { all_of } => all_of.iter().all(|s| self.valid(value, s.into(), depth + 1)),
             SchemaKind::Not { not } => !self.valid(value, not.as_ref().into(), depth + 1),
+            SchemaKind::Any(any) if is_tuple(schema) => value.as_array().is_some_and(|items| {
+                items.len() >= any.all_of.len() && any.all_of.iter().zip(items).all(|(element, item)| self.valid(item, element.into(), depth + 1))
+            }),
             SchemaKind::Any(any) => {
                 let object_ok = match value.as_object() {
                     Some(fields) => self.object_valid(fields, &any.properties, &any.required, any.additional_properties.as_ref(), depth),
@@ -209,6 +214,10 @@ impl<'s, 'a> Samples<'s, 'a> {
                 },
             })
     }
+}
+
+fn is_tuple(schema: &Schema) -> bool {
+    schema.schema_data.extensions.contains_key(crate::load::TUPLE)
 }
 
 /// The tag a discriminator gives a variant: its `mapping` key, else the referenced schema's name.

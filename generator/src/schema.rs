@@ -407,7 +407,7 @@ impl<'a> TypeSpace<'a> {
             SchemaRef::Ref(_) => return self.lower(schema, self.hint_of(name), pointer),
             SchemaRef::Item(schema) => schema,
         };
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || self.has_null_member(schema);
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -598,9 +598,16 @@ impl<'a> TypeSpace<'a> {
 
     /// Schemas openapiv3 could not classify: mixed keywords, or no `type` at all.
     fn lower_any(&mut self, name: &str, schema: &'a Schema, any: &'a AnySchema, pointer: &str) -> Result<Lowered, SpecError> {
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || self.has_null_member(schema);
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
-        let ty = if !any.one_of.is_empty() {
+        let ty = if let Some(keyword) = schema.schema_data.extensions.get(crate::load::TUPLE).and_then(Value::as_str) {
+            let mut elements = Vec::with_capacity(any.all_of.len());
+            for (i, element) in any.all_of.iter().enumerate() {
+                let element_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+                elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.ty);
+            }
+            TypeRef::Tuple(elements)
+        } else if !any.one_of.is_empty() {
             self.lower_union(name, schema, &any.one_of, "oneOf", pointer)?.unwrap_or(TypeRef::Json)
         } else if !any.any_of.is_empty() {
             self.lower_union(name, schema, &any.any_of, "anyOf", pointer)?.unwrap_or(TypeRef::Json)
@@ -644,6 +651,18 @@ impl<'a> TypeSpace<'a> {
         Ok(Lowered { ty, nullable })
     }
 
+    /// A `oneOf`/`anyOf` with a `null` member (pydantic's `Optional[X]`: `anyOf: [X, {type: null}]`)
+    /// allows `null` as `nullable` does.
+    fn has_null_member(&self, schema: &'a Schema) -> bool {
+        let members = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members,
+            SchemaKind::Any(any) if !any.one_of.is_empty() => &any.one_of,
+            SchemaKind::Any(any) => &any.any_of,
+            _ => return false,
+        };
+        members.iter().any(|member| self.resolve(member.into(), "#").is_ok_and(is_null_schema))
+    }
+
     /// `oneOf`/`anyOf`. Returns `None` when every variant is `null` (any JSON then). A single non-null
     /// variant is that variant's type; otherwise a union type named `name`.
     fn lower_union(
@@ -677,6 +696,11 @@ impl<'a> TypeSpace<'a> {
                 Some(d) => self.discriminator_tags((*member).into(), &d.property_name, &d.mapping, member_pointer)?,
                 None => Vec::new(),
             });
+        }
+        // A tag selects the first variant that claims it, as a server's lookup would.
+        let mut claimed = HashSet::new();
+        for tags in &mut all_tags {
+            tags.retain(|tag| claimed.insert(tag.clone()));
         }
         // A discriminator only helps when it selects every variant; otherwise decode untagged.
         if all_tags.iter().any(Vec::is_empty) {
@@ -920,6 +944,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         let mut defs: Vec<TypeDef> = merged.into_values().collect();
+        break_alias_cycles(&mut defs)?;
         box_recursive_fields(&mut defs);
         Ok(Finished { types: defs, renames, notes: self.notes })
     }
@@ -1002,6 +1027,7 @@ fn kind_key(schema: &Schema) -> String {
         names.join(",")
     };
     match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary".into(),
         SchemaKind::Type(Type::String(_)) => "string".into(),
         SchemaKind::Type(Type::Integer(_)) => "integer".into(),
         SchemaKind::Type(Type::Number(_)) => "number".into(),
@@ -1106,6 +1132,7 @@ fn kind_variant_name(schema: &Schema, index: usize, all: &[&Schema]) -> String {
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Enum".into(),
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "Binary".into(),
         SchemaKind::Type(Type::String(_)) => "String".into(),
         SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
@@ -1149,6 +1176,53 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
             TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.boxed = recursive(&v.ty)),
             _ => {}
         }
+    }
+}
+
+/// A Rust type alias cannot contain itself. Aliases that only name each other (`A: {$ref: B}`,
+/// `B: {$ref: A}`) describe no value at all: an error. One that reaches itself through a list or
+/// map (`Tree: {additionalProperties: {$ref: Tree}}`) holds any JSON value where it recurses.
+fn break_alias_cycles(defs: &mut [TypeDef]) -> Result<(), SpecError> {
+    let index: HashMap<String, usize> = defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i)).collect();
+    let alias_target = |d: &TypeDef| match &d.kind {
+        TypeKind::Alias { target } => Some(target.clone()),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|d| alias_target(d).map(|t| t.named().iter().filter_map(|n| index.get(*n).copied()).filter(|&j| alias_target(&defs[j]).is_some()).collect()).unwrap_or_default())
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let cyclic = |i: usize| edges[i].iter().any(|&j| component[j] == component[i]);
+    for i in 0..defs.len() {
+        if !cyclic(i) {
+            continue;
+        }
+        let members: Vec<usize> = (0..defs.len()).filter(|&j| component[j] == component[i]).collect();
+        let bare = members.iter().all(|&j| matches!(&defs[j].kind, TypeKind::Alias { target: TypeRef::Named(n) } if index.get(n).is_some_and(|&k| component[k] == component[i])));
+        if bare {
+            return Err(SpecError::new(defs[i].pointer.clone(), "reference cycle: `$ref`s that only point at each other"));
+        }
+        let names: HashSet<String> = members.iter().map(|&j| defs[j].name.clone()).collect();
+        if let TypeKind::Alias { target } = &mut defs[i].kind {
+            replace_named(target, &names);
+        }
+    }
+    Ok(())
+}
+
+/// Puts any JSON value where a type refers to one of `names` inside a list, map or tuple.
+fn replace_named(ty: &mut TypeRef, names: &HashSet<String>) {
+    match ty {
+        TypeRef::List(inner) | TypeRef::Map(inner) => match inner.as_mut() {
+            TypeRef::Named(n) if names.contains(n.as_str()) => **inner = TypeRef::Json,
+            other => replace_named(other, names),
+        },
+        TypeRef::Tuple(elements) => elements.iter_mut().for_each(|e| match e {
+            TypeRef::Named(n) if names.contains(n.as_str()) => *e = TypeRef::Json,
+            other => replace_named(other, names),
+        }),
+        _ => {}
     }
 }
 

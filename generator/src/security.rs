@@ -6,7 +6,9 @@
 //! OpenID Connect takes a bearer token the user obtains, and so does OAuth2, whose client
 //! credentials flow the client can also run itself (for every scope the spec's requirements name).
 //! Other HTTP schemes (digest, ...) cannot be sent: an alternative needing one is dropped, so it
-//! is never chosen.
+//! is never chosen. A `mutualTLS` scheme (OpenAPI 3.1) is met by the TLS identity of the reqwest
+//! client the user builds the SDK client with (`http_client(..)`): loading drops it from the
+//! requirements, so there is nothing to send for it.
 
 use heck::ToShoutySnakeCase;
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme};

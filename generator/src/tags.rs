@@ -80,7 +80,7 @@ impl Uses {
                             value: value.clone(),
                         });
                     }
-                    _ => uses.other.extend(variant.ty.named().map(str::to_string)),
+                    _ => uses.other.extend(variant.ty.named().into_iter().map(str::to_string)),
                 }
             }
         }
@@ -114,7 +114,7 @@ fn operation_types(root: &Resource) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     root.walk(&mut |resource| {
         let refs = resource.operations.iter().flat_map(|op| op.type_refs());
-        names.extend(refs.filter_map(TypeRef::named).map(str::to_string));
+        names.extend(refs.flat_map(TypeRef::named).map(str::to_string));
     });
     names
 }

@@ -53,6 +53,16 @@ fn unknown_pagination_scheme() {
 }
 
 #[test]
+fn references_that_only_name_each_other_through_siblings() {
+    // In 3.1 a `$ref`'s siblings apply, so `A` and `B` are aliases of each other: no value at all.
+    let (pointer, message) = spec_error(
+        "openapi: 3.1.0\ninfo: {title: Bad, version: '1'}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B', minProperties: 1}\n    B: {$ref: '#/components/schemas/A', description: hi}\n",
+    );
+    assert_eq!(pointer, "#/components/schemas/A");
+    assert!(message.contains("reference cycle"), "{message}");
+}
+
+#[test]
 fn malformed_node_is_located() {
     let (pointer, message) = spec_error(&format!("{HEADER}paths:\n  /a:\n    get:\n      responses: 12\n"));
     assert_eq!(pointer, "#/paths/~1a/get/responses");

@@ -1,4 +1,5 @@
-//! Every fixture's generated SDK compiles, tests included, without a warning.
+//! Every fixture's generated SDK compiles, tests included, without a warning; then the generated
+//! example tests and the hand-written wire tests of fixtures that bring them (`x-sdk.extra-files`) run.
 
 use std::process::Command;
 
@@ -27,4 +28,12 @@ fn every_fixture_sdk_compiles_without_warnings() {
         .output()
         .expect("cargo runs");
     assert!(output.status.success(), "fixture SDKs failed to compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--workspace", "--quiet", "--test", "examples", "--test", "wire"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target/sdk-check-target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "fixture SDK tests failed:\n{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
 }

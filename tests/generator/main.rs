@@ -35,12 +35,12 @@ pub fn generate_fixture(name: &str, path: &Path) -> Files {
         .unwrap_or_else(|e| panic!("fixture {name} generates: {e}"))
 }
 
-/// The generated files, concatenated with headers; copies (runtime templates, the spec's extra files)
-/// are left out.
+/// The generated files, concatenated with headers; copies (runtime templates, the spec's extra files:
+/// the LlamaCloud README and examples, a fixture's wire tests) are left out.
 fn snapshot_text(files: &Files) -> String {
     files
         .iter()
-        .filter(|(path, _)| !path.starts_with("src/runtime/") && !path.starts_with("examples/") && path.as_str() != "README.md")
+        .filter(|(path, _)| !path.starts_with("src/runtime/") && !path.starts_with("examples/") && path.as_str() != "README.md" && path.as_str() != "tests/wire.rs")
         .map(|(path, text)| format!("=== {path}\n{text}"))
         .collect::<Vec<_>>()
         .join("\n")

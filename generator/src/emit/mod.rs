@@ -74,6 +74,10 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let value = type_tokens(value);
             quote!(BTreeMap<String, #value>)
         }
+        TypeRef::Tuple(elements) => {
+            let elements = elements.iter().map(type_tokens);
+            quote!((#(#elements,)*))
+        }
     }
 }
 
@@ -106,6 +110,7 @@ impl Imports {
                 self.btree_map = true;
                 self.add(value);
             }
+            TypeRef::Tuple(elements) => elements.iter().for_each(|e| self.add(e)),
             _ => {}
         }
     }

@@ -206,6 +206,7 @@ fn contains_datetime(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::DateTime => true,
         TypeRef::List(inner) | TypeRef::Map(inner) => contains_datetime(inner),
+        TypeRef::Tuple(elements) => elements.iter().any(contains_datetime),
         _ => false,
     }
 }
@@ -661,16 +662,18 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
                         }
                     }
                 }
-            });
+            }).collect::<Vec<_>>();
+            // A form the spec gives no fields is sent empty.
+            let form = if parts.is_empty() { quote!(form) } else { quote!(mut form) };
             if multipart {
                 quote! {
-                    let mut form = MultipartForm::new();
+                    let #form = MultipartForm::new();
                     #(#parts)*
                     request.multipart(form);
                 }
             } else {
                 quote! {
-                    let mut form: Vec<(String, String)> = Vec::new();
+                    let #form: Vec<(String, String)> = Vec::new();
                     #(#parts)*
                     request.form(form);
                 }

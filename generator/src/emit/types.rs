@@ -247,6 +247,7 @@ fn describe_type(ty: &TypeRef) -> String {
         TypeRef::Named(name) => format!("a [`{name}`]"),
         TypeRef::List(item) => format!("a list of {}", plural(&describe_type(item))),
         TypeRef::Map(value) => format!("a map from names to {}", plural(&describe_type(value))),
+        TypeRef::Tuple(elements) => format!("a list of {}", elements.iter().map(describe_type).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -787,9 +788,11 @@ fn union_display(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream
 /// builds the union.
 fn union_from_impls(name: &proc_macro2::Ident, variants: &[Variant], index: &TypeIndex) -> TokenStream {
     let mut tokens = TokenStream::new();
+    // Aliases are the same Rust type as their target, and binary data is a `String` in JSON, so
+    // compare the Rust types variants resolve to; a union that is its own variant has `From` already.
+    let spelled = |ty: &TypeRef| type_tokens(index.resolve(ty)).to_string();
     for v in variants {
-        // Aliases are the same Rust type as their target, so compare what they resolve to.
-        if variants.iter().filter(|other| index.resolve(&other.ty) == index.resolve(&v.ty)).count() > 1 {
+        if variants.iter().filter(|other| spelled(&other.ty) == spelled(&v.ty)).count() > 1 || *name == spelled(&v.ty) {
             continue;
         }
         let variant = ident(&v.rust_name);
