@@ -261,13 +261,16 @@ pub struct ApiRequest {
     pub accept: Option<&'static str>,
 }
 
-/// How a query parameter writes a list or an object (OpenAPI's `style` and `explode`).
-#[doc(hidden)]
+/// How a query parameter writes a list or an object (OpenAPI's `style` and `explode`), for
+/// [`ApiRequest::query_styled`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     /// Exploded, a list repeats the name (`?id=1&id=2`) and an object's properties are parameters
     /// of their own; else one parameter (`?id=1,2`, `?range=min,1,max,2`).
-    Form { explode: bool },
+    Form {
+        /// Whether each list item or object property is a parameter of its own.
+        explode: bool,
+    },
     /// A list joined by spaces.
     SpaceDelimited,
     /// A list joined by `|`.
