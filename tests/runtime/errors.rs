@@ -66,6 +66,9 @@ async fn message_comes_from_detail_message_or_error_else_status_text() {
         (json!({"detail": {"code": 7}}), r#"{"code":7}"#),
         (json!({"other": 1}), "Unprocessable Entity"),
         (json!({"detail": null, "message": "fallback"}), "fallback"),
+        // Found by fuzzing: an empty nested message left the message empty.
+        (json!({"error": {"message": ""}}), "Unprocessable Entity"),
+        (json!({"detail": "", "error": {"message": ""}, "message": "third"}), "third"),
     ];
     for (body, expected) in cases {
         let err = error_for(ResponseTemplate::new(422).set_body_json(body.clone())).await;

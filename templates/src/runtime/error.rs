@@ -367,9 +367,9 @@ fn message_from_body(body: &str) -> Option<String> {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) if s.is_empty() => None,
         serde_json::Value::String(s) => Some(s.clone()),
-        // `{"error": {"message": "..."}}`
+        // `{"error": {"message": "..."}}`; an empty one says nothing, like an empty string.
         serde_json::Value::Object(inner) if inner.get("message").is_some_and(|m| m.is_string()) => {
-            inner.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+            inner.get("message").and_then(|m| m.as_str()).filter(|m| !m.is_empty()).map(str::to_owned)
         }
         other => Some(other.to_string()),
     })
