@@ -261,13 +261,20 @@ class Spec:
             for media, content in (response.get("content") or {}).items():
                 yield str(status), media, (content or {}).get("schema")
 
+    def documented(self, node):
+        """A parameter's or media type's documented values: its `example`, else its `examples`."""
+        if "example" in node:
+            return [node["example"]]
+        entries = [self.resolve(e) for e in (node.get("examples") or {}).values()]
+        return [e.get("value") for e in entries if isinstance(e, dict)]
+
     def request_examples(self, path_item, op):
         """Every documented example the test may have sent: {location: [(example, schema)]}."""
         found = {}
         params = [self.resolve(p) or {} for p in (path_item.get("parameters") or []) + (op.get("parameters") or [])]
         for p in params:
             schema = self.resolve(p.get("schema")) or {}
-            examples = [p["example"]] if "example" in p else [self.resolve(e).get("value") for e in (p.get("examples") or {}).values() if isinstance(self.resolve(e), dict)]
+            examples = self.documented(p)
             if "example" in schema:
                 examples.append(schema["example"])
             found.setdefault(f"{p.get('in')}.{p.get('name')}", []).extend((e, schema) for e in examples)
@@ -275,7 +282,7 @@ class Spec:
         for media, content in (body.get("content") or {}).items():
             content = content or {}
             schema = content.get("schema")
-            examples = [content["example"]] if "example" in content else [self.resolve(e).get("value") for e in (content.get("examples") or {}).values() if isinstance(self.resolve(e), dict)]
+            examples = self.documented(content)
             resolved = self.resolve(schema) or {}
             if "example" in resolved:
                 examples.append(resolved["example"])
@@ -370,7 +377,7 @@ def response_example_problem(spec, op):
         for media, content in (response.get("content") or {}).items():
             content = content or {}
             schema = spec.resolve(content.get("schema"))
-            examples = [content["example"]] if "example" in content else [spec.resolve(e).get("value") for e in (content.get("examples") or {}).values() if isinstance(spec.resolve(e), dict)]
+            examples = spec.documented(content)
             for example in examples:
                 problem = spec.valid(example, schema)
                 if problem:

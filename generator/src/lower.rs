@@ -773,7 +773,7 @@ impl<'a> OperationLowerer<'a> {
             };
             return Ok(Success { kind: ResponseKind::EventStream(ty), ..Success::empty() });
         }
-        let json = find(&|ct| ct.split(';').next().unwrap_or_default().trim() == "application/json").or_else(|| find(&|ct| is_json(ct)));
+        let json = find(&|ct| essence(ct) == "application/json").or_else(|| find(&|ct| is_json(ct)));
         let Some((ct, media)) = json.or_else(|| response.content.first()) else {
             return Ok(Success::empty());
         };
@@ -919,8 +919,13 @@ fn example_value(example: &ReferenceOr<openapiv3::Example>) -> Option<&Value> {
     }
 }
 
+/// A media type without its parameters (`application/json; charset=utf-8` → `application/json`).
+fn essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or_default().trim()
+}
+
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let essence = essence(content_type);
     essence == "application/json" || essence.ends_with("+json")
 }
 

@@ -50,14 +50,18 @@ impl<'s, 'a> Samples<'s, 'a> {
                 return default.clone();
             }
         }
-        if depth > MAX_DEPTH {
-            return if resolved.schema_data.nullable { Value::Null } else { self.minimal(resolved) };
+        let deep = depth > MAX_DEPTH;
+        if deep && resolved.schema_data.nullable {
+            return Value::Null;
         }
         match &resolved.schema_kind {
             SchemaKind::Type(Type::String(s)) => Value::String(string_sample(s)),
             SchemaKind::Type(Type::Integer(i)) => integer_sample(i),
             SchemaKind::Type(Type::Number(n)) => number_sample(n),
             SchemaKind::Type(Type::Boolean(b)) => json!(b.enumeration.iter().flatten().next().copied().unwrap_or(true)),
+            // Deep in a recursive schema, building stops at an empty container.
+            SchemaKind::Type(Type::Array(_)) if deep => json!([]),
+            _ if deep => json!({}),
             SchemaKind::Type(Type::Array(a)) => self.array_sample(a, depth, full),
             SchemaKind::OneOf { one_of } => self.one_of_sample(resolved, one_of, depth),
             SchemaKind::AnyOf { any_of } => any_of.first().map(|m| self.build(m.into(), depth + 1, full)).unwrap_or(Value::Null),
@@ -76,18 +80,6 @@ impl<'s, 'a> Samples<'s, 'a> {
                 Value::Object(merged)
             }
             _ => self.object_sample(schema, depth, full),
-        }
-    }
-
-    /// The smallest value of a schema's type, where building stops.
-    fn minimal(&self, schema: &Schema) -> Value {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => Value::String(string_sample(s)),
-            SchemaKind::Type(Type::Integer(i)) => integer_sample(i),
-            SchemaKind::Type(Type::Number(n)) => number_sample(n),
-            SchemaKind::Type(Type::Boolean(_)) => json!(true),
-            SchemaKind::Type(Type::Array(_)) => json!([]),
-            _ => json!({}),
         }
     }
 

@@ -416,7 +416,6 @@ impl ApiRequest {
 
     fn push_styled(&mut self, name: &str, value: serde_json::Value, style: QueryStyle) {
         use serde_json::Value;
-        let joined = |items: Vec<String>, separator: &str| items.join(separator);
         match (value, style) {
             (Value::Null, _) => {}
             (Value::Array(items), QueryStyle::Form { explode: true }) => {
@@ -430,7 +429,7 @@ impl ApiRequest {
                     QueryStyle::PipeDelimited => "|",
                     _ => ",",
                 };
-                self.query(name, joined(items.into_iter().map(query_text).collect(), separator));
+                self.query(name, items.into_iter().map(query_text).collect::<Vec<_>>().join(separator));
             }
             (Value::Object(fields), QueryStyle::Form { explode: true }) => {
                 for (key, field) in fields {
@@ -443,8 +442,8 @@ impl ApiRequest {
                 }
             }
             (Value::Object(fields), _) => {
-                let pairs = fields.into_iter().flat_map(|(key, field)| [key, query_text(field)]).collect();
-                self.query(name, joined(pairs, ","));
+                let pairs: Vec<String> = fields.into_iter().flat_map(|(key, field)| [key, query_text(field)]).collect();
+                self.query(name, pairs.join(","));
             }
             (scalar, _) => {
                 self.query(name, query_text(scalar));

@@ -548,22 +548,21 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
             _ => continue,
         };
         let resolved = index.resolve(&input.ty);
-        // A query list or object in a style other than JSON text or repeated names.
-        let styled = input.location == Location::Query
-            && match input.style {
-                QueryStyle::Json => false,
-                QueryStyle::Form { explode: true } => !index.is_display(&input.ty) && !matches!(resolved, TypeRef::List(item) if index.is_display(item)),
-                _ => !index.is_display(&input.ty),
-            };
+        // A query list or object in a style other than JSON text or repeated names; a scalar is
+        // itself in every style.
+        let display_list = matches!(resolved, TypeRef::List(item) if index.is_display(item));
+        let style = match input.style {
+            _ if input.location != Location::Query || index.is_display(&input.ty) => None,
+            QueryStyle::Json => None,
+            QueryStyle::Form { explode: true } if display_list => None,
+            QueryStyle::Form { explode } => Some(quote!(QueryStyle::Form { explode: #explode })),
+            QueryStyle::SpaceDelimited => Some(quote!(QueryStyle::SpaceDelimited)),
+            QueryStyle::PipeDelimited => Some(quote!(QueryStyle::PipeDelimited)),
+            QueryStyle::DeepObject => Some(quote!(QueryStyle::DeepObject)),
+        };
         let statement = match resolved {
-            _ if styled => {
+            _ if style.is_some() => {
                 ctx.runtime.insert("QueryStyle");
-                let style = match input.style {
-                    QueryStyle::Form { explode } => quote!(QueryStyle::Form { explode: #explode }),
-                    QueryStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
-                    QueryStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
-                    QueryStyle::DeepObject | QueryStyle::Json => quote!(QueryStyle::DeepObject),
-                };
                 if input.required {
                     quote!(request.query_styled(#wire, &self.#name, #style)?;)
                 } else {

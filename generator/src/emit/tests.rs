@@ -184,25 +184,16 @@ fn sample_argument(input: &Input, index: &TypeIndex) -> TokenStream {
     }
     match (&input.ty, index.resolve(&input.ty)) {
         (_, TypeRef::Binary) => {
-            // Text as itself, other JSON as its JSON text.
-            let text = match &input.sample {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let text = lit(&text);
+            let text = lit(&sample_text(&input.sample));
             quote!(#text.as_bytes().to_vec())
         }
         (_, TypeRef::String) => {
-            let text = match &input.sample {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let text = lit(&text);
+            let text = lit(&sample_text(&input.sample));
             quote!(#text)
         }
         (TypeRef::List(item), _) if **item == TypeRef::String => {
             let items: Vec<String> = match &input.sample {
-                serde_json::Value::Array(items) => items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect(),
+                serde_json::Value::Array(items) => items.iter().map(sample_text).collect(),
                 _ => vec!["string".into()],
             };
             let items = items.iter().map(|s| lit(s));
@@ -213,6 +204,14 @@ fn sample_argument(input: &Input, index: &TypeIndex) -> TokenStream {
             let json = lit(&input.sample.to_string());
             quote!(serde_json::from_str::<#ty>(#json).expect("sample input decodes"))
         }
+    }
+}
+
+/// A sample as text: a string as itself, any other JSON as its JSON text.
+fn sample_text(sample: &serde_json::Value) -> String {
+    match sample {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
