@@ -130,6 +130,7 @@ fn shape(def: &TypeDef, position: &HashMap<&str, usize>, class: &[usize]) -> Str
             out.push_str("alias ");
             type_shape(target, position, class, &mut out);
         }
+        TypeKind::Never => out.push_str("never"),
     }
     out
 }

@@ -501,7 +501,7 @@ impl TypeDef {
             TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
             TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             TypeKind::Alias { target } => vec![target],
-            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Enum { .. } | TypeKind::Never => Vec::new(),
         };
         refs.into_iter().flat_map(TypeRef::named)
     }
@@ -524,6 +524,8 @@ pub enum TypeKind {
     Enum { values: Vec<EnumValue> },
     Union { variants: Vec<Variant>, discriminator: Option<String> },
     Alias { target: TypeRef },
+    /// A schema no value is valid by (`false`, `not: {}`): an uninhabited enum.
+    Never,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -226,6 +226,7 @@ fn estimated_lines(def: &TypeDef) -> usize {
             TypeKind::Enum { values } => 55 + values.iter().map(|v| 4 + doc(&v.description)).sum::<usize>(),
             TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),
             TypeKind::Alias { .. } => 2,
+            TypeKind::Never => 16,
         }
 }
 

@@ -447,6 +447,12 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::OneOf { one_of } => self.lower_union(name, schema, one_of, "oneOf", pointer)?.unwrap_or(TypeRef::Json),
             SchemaKind::AnyOf { any_of } => self.lower_union(name, schema, any_of, "anyOf", pointer)?.unwrap_or(TypeRef::Json),
             SchemaKind::AllOf { all_of } => return self.lower_all_of(name, schema, all_of, pointer),
+            // A component no value is valid by (`Never: false`) is a type with no values, so a
+            // field of it can never be filled in; inline, `not` only validates.
+            SchemaKind::Not { not } if inline_index(name).is_none() && matches!(not.as_ref(), ReferenceOr::Item(s) if is_annotation_only(s)) => {
+                self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Never));
+                TypeRef::Named(name.to_string())
+            }
             SchemaKind::Not { .. } => TypeRef::Json,
             SchemaKind::Any(any) => return self.lower_any(name, schema, any, pointer),
         };
@@ -1063,7 +1069,7 @@ fn rename_refs(kind: &mut TypeKind, renames: &HashMap<String, String>) {
         TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| f.ty.rename(renames)),
         TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.ty.rename(renames)),
         TypeKind::Alias { target } => target.rename(renames),
-        TypeKind::Enum { .. } => {}
+        TypeKind::Enum { .. } | TypeKind::Never => {}
     }
 }
 
@@ -1163,7 +1169,7 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
                 TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
                 TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
                 TypeKind::Alias { target } => vec![target],
-                TypeKind::Enum { .. } => vec![],
+                TypeKind::Enum { .. } | TypeKind::Never => vec![],
             };
             targets.into_iter().filter_map(|t| inline_named(t).and_then(|n| index.get(n).copied())).collect()
         })

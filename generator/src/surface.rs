@@ -263,6 +263,8 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
             discriminator: discriminator.clone(),
         },
         TypeKind::Alias { target } => Shape::Alias { target: type_text(target) },
+        // An enum without variants, which a `match` covers with no arm.
+        TypeKind::Never => Shape::Enum { values: BTreeMap::new(), exhaustive: true },
     };
     TypeSurface {
         pointer: def.pointer.clone(),

@@ -93,6 +93,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     let mut has_enum = false;
     let mut has_union = false;
     let mut has_display_union = false;
+    let mut has_never = false;
     let mut items = TokenStream::new();
     for def in defs {
         match &def.kind {
@@ -104,6 +105,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
             }
             TypeKind::Alias { target } => imports.add(target),
             TypeKind::Enum { .. } => has_enum = true,
+            TypeKind::Never => has_never = true,
         }
         let mut tokens = type_def(def, index);
         if let Some(page) = pages.iter().find(|p| p.page_type == def.name) {
@@ -132,7 +134,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     if has_struct {
         uses.extend(quote!(use serde::de::MapAccess;));
     }
-    if has_union || has_enum {
+    if has_union || has_enum || has_never {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
     } else if has_struct {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize};));
@@ -212,6 +214,7 @@ fn type_doc(def: &TypeDef) -> TokenStream {
             format!("One of: {}.", variants.iter().map(|v| describe_type(&v.ty)).collect::<Vec<_>>().join("; "))
         }
         TypeKind::Alias { target } => capitalize(&describe_type(target)) + ".",
+        TypeKind::Never => "Has no values: the spec's schema for it admits none (`false`), so a field of this type is never present and decoding one fails.".to_string(),
     };
     // A tagged payload is used only as its variants, which the note names already.
     let used_in = if tag_note.is_empty() { used_in } else { String::new() };
@@ -301,6 +304,29 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+        TypeKind::Never => never_def(&name, doc),
+    }
+}
+
+/// A type without values: nothing can build one, so nothing encodes one, and decoding always fails.
+fn never_def(name: &proc_macro2::Ident, doc: TokenStream) -> TokenStream {
+    let message = lit(&format!("`{name}` has no values (its schema is `false`)"));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {}
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+                match *self {}
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
+                Err(serde::de::Error::custom(#message))
             }
         }
     }
