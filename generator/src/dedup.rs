@@ -155,6 +155,10 @@ fn type_shape(ty: &TypeRef, position: &HashMap<&str, usize>, class: &[usize], ou
             type_shape(value, position, class, out);
             out.push('}');
         }
+        TypeRef::Optional(inner) => {
+            out.push('?');
+            type_shape(inner, position, class, out);
+        }
         TypeRef::Tuple(elements) => {
             out.push('(');
             for element in elements {

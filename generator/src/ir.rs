@@ -433,6 +433,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A fixed-length array of values of these types (JSON Schema's `prefixItems`).
     Tuple(Vec<TypeRef>),
+    /// A value or `null` where no field's `Option` can say so: a list item or tuple element.
+    Optional(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -440,7 +442,7 @@ impl TypeRef {
     pub fn named(&self) -> Vec<&str> {
         match self {
             TypeRef::Named(name) => vec![name],
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Optional(inner) => inner.named(),
             TypeRef::Tuple(elements) => elements.iter().flat_map(TypeRef::named).collect(),
             _ => Vec::new(),
         }
@@ -454,7 +456,7 @@ impl TypeRef {
                     name.clone_from(new);
                 }
             }
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.rename(renames),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Optional(inner) => inner.rename(renames),
             TypeRef::Tuple(elements) => elements.iter_mut().for_each(|e| e.rename(renames)),
             _ => {}
         }

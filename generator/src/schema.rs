@@ -59,6 +59,18 @@ pub struct Lowered {
     pub nullable: bool,
 }
 
+impl Lowered {
+    /// The type as a list item or tuple element: an `Option` where the schema allows `null` (a
+    /// field says so with its own `Option`), except any JSON, which holds `null` itself.
+    fn element(self) -> TypeRef {
+        if self.nullable && self.ty != TypeRef::Json {
+            TypeRef::Optional(Box::new(self.ty))
+        } else {
+            self.ty
+        }
+    }
+}
+
 /// How an inline schema may be named, most preferred first.
 #[derive(Debug, Clone)]
 pub struct NameHint {
@@ -432,7 +444,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
                     let item = self.lower(items.into(), self.hint_of(name).element("Item"), &pointer_push(pointer, "items"))?;
-                    TypeRef::List(Box::new(item.ty))
+                    TypeRef::List(Box::new(item.element()))
                 }
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
@@ -610,7 +622,7 @@ impl<'a> TypeSpace<'a> {
             let mut elements = Vec::with_capacity(any.all_of.len());
             for (i, element) in any.all_of.iter().enumerate() {
                 let element_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
-                elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.ty);
+                elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.element());
             }
             TypeRef::Tuple(elements)
         } else if !any.one_of.is_empty() {
@@ -636,7 +648,7 @@ impl<'a> TypeSpace<'a> {
             self.lower_object(name, description, props, &any.required, any.additional_properties.as_ref(), pointer)?
         } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
             match &any.items {
-                Some(items) => TypeRef::List(Box::new(self.lower(items.into(), self.hint_of(name).element("Item"), &pointer_push(pointer, "items"))?.ty)),
+                Some(items) => TypeRef::List(Box::new(self.lower(items.into(), self.hint_of(name).element("Item"), &pointer_push(pointer, "items"))?.element())),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             }
         } else if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
@@ -1220,7 +1232,7 @@ fn break_alias_cycles(defs: &mut [TypeDef]) -> Result<(), SpecError> {
 /// Puts any JSON value where a type refers to one of `names` inside a list, map or tuple.
 fn replace_named(ty: &mut TypeRef, names: &HashSet<String>) {
     match ty {
-        TypeRef::List(inner) | TypeRef::Map(inner) => match inner.as_mut() {
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Optional(inner) => match inner.as_mut() {
             TypeRef::Named(n) if names.contains(n.as_str()) => **inner = TypeRef::Json,
             other => replace_named(other, names),
         },

@@ -289,6 +289,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Named(name) => name.clone(),
         TypeRef::List(item) => format!("Vec<{}>", type_text(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_text(value)),
+        TypeRef::Optional(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Tuple(elements) => match elements.as_slice() {
             [one] => format!("({},)", type_text(one)),
             _ => format!("({})", elements.iter().map(type_text).collect::<Vec<_>>().join(", ")),

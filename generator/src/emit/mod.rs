@@ -74,6 +74,10 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let value = type_tokens(value);
             quote!(BTreeMap<String, #value>)
         }
+        TypeRef::Optional(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Option<#inner>)
+        }
         TypeRef::Tuple(elements) => {
             let elements = elements.iter().map(type_tokens);
             quote!((#(#elements,)*))
@@ -105,7 +109,7 @@ impl Imports {
             TypeRef::Named(name) => {
                 self.named.insert(name.clone());
             }
-            TypeRef::List(item) => self.add(item),
+            TypeRef::List(item) | TypeRef::Optional(item) => self.add(item),
             TypeRef::Map(value) => {
                 self.btree_map = true;
                 self.add(value);

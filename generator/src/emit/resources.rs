@@ -205,7 +205,7 @@ impl ModuleContext<'_, '_> {
 fn contains_datetime(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::DateTime => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) => contains_datetime(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Optional(inner) => contains_datetime(inner),
         TypeRef::Tuple(elements) => elements.iter().any(contains_datetime),
         _ => false,
     }

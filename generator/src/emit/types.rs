@@ -251,6 +251,7 @@ fn describe_type(ty: &TypeRef) -> String {
         TypeRef::List(item) => format!("a list of {}", plural(&describe_type(item))),
         TypeRef::Map(value) => format!("a map from names to {}", plural(&describe_type(value))),
         TypeRef::Tuple(elements) => format!("a list of {}", elements.iter().map(describe_type).collect::<Vec<_>>().join(", ")),
+        TypeRef::Optional(inner) => format!("{} or null", describe_type(inner)),
     }
 }
 

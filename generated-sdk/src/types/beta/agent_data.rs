@@ -227,13 +227,13 @@ pub struct AgentDataFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<AgentDataFilterValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub excludes: Option<Vec<AgentDataFilterValue>>,
+    pub excludes: Option<Vec<Option<AgentDataFilterValue>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<AgentDataFilterValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<AgentDataFilterValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub includes: Option<Vec<AgentDataFilterValue>>,
+    pub includes: Option<Vec<Option<AgentDataFilterValue>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<AgentDataFilterValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,7 +252,7 @@ impl AgentDataFilter {
     /// Sets [`excludes`](Self::excludes).
     pub fn with_excludes(
         mut self,
-        excludes: impl Into<Vec<AgentDataFilterValue>>,
+        excludes: impl Into<Vec<Option<AgentDataFilterValue>>>,
     ) -> Self {
         self.excludes = Some(excludes.into());
         self
@@ -273,7 +273,7 @@ impl AgentDataFilter {
     /// Sets [`includes`](Self::includes).
     pub fn with_includes(
         mut self,
-        includes: impl Into<Vec<AgentDataFilterValue>>,
+        includes: impl Into<Vec<Option<AgentDataFilterValue>>>,
     ) -> Self {
         self.includes = Some(includes.into());
         self
@@ -320,10 +320,10 @@ impl DecodeObject for AgentDataFilter {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut eq: Option<AgentDataFilterValue> = None;
-        let mut excludes: Option<Vec<AgentDataFilterValue>> = None;
+        let mut excludes: Option<Vec<Option<AgentDataFilterValue>>> = None;
         let mut gt: Option<AgentDataFilterValue> = None;
         let mut gte: Option<AgentDataFilterValue> = None;
-        let mut includes: Option<Vec<AgentDataFilterValue>> = None;
+        let mut includes: Option<Vec<Option<AgentDataFilterValue>>> = None;
         let mut lt: Option<AgentDataFilterValue> = None;
         let mut lte: Option<AgentDataFilterValue> = None;
         let mut ne: Option<AgentDataFilterValue> = None;
