@@ -131,6 +131,16 @@ fn shape(def: &TypeDef, position: &HashMap<&str, usize>, class: &[usize]) -> Str
             type_shape(target, position, class, &mut out);
         }
         TypeKind::Never => out.push_str("never"),
+        TypeKind::Tuple { elements, rest } => {
+            out.push_str("tuple(");
+            for element in elements {
+                type_shape(element, position, class, &mut out);
+                out.push(',');
+            }
+            out.push_str("..");
+            type_shape(rest, position, class, &mut out);
+            out.push(')');
+        }
     }
     out
 }

@@ -504,6 +504,7 @@ impl TypeDef {
             TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
             TypeKind::Alias { target } => vec![target],
             TypeKind::Enum { .. } | TypeKind::Never => Vec::new(),
+            TypeKind::Tuple { elements, rest } => elements.iter().chain([rest]).collect(),
         };
         refs.into_iter().flat_map(TypeRef::named)
     }
@@ -528,6 +529,10 @@ pub enum TypeKind {
     Alias { target: TypeRef },
     /// A schema no value is valid by (`false`, `not: {}`): an uninhabited enum.
     Never,
+    /// An array of fixed elements and then any number of `rest` items (`prefixItems` with
+    /// `items`): a struct of the elements (a Rust tuple) and the rest (a list), one flat array on
+    /// the wire.
+    Tuple { elements: Vec<TypeRef>, rest: TypeRef },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -227,6 +227,7 @@ fn estimated_lines(def: &TypeDef) -> usize {
             TypeKind::Union { variants, .. } => 45 + 10 * variants.len(),
             TypeKind::Alias { .. } => 2,
             TypeKind::Never => 16,
+            TypeKind::Tuple { .. } => 20,
         }
 }
 

@@ -476,9 +476,9 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
 /// schema can carry through openapiv3) and [`crate::schema`] reads them back as a tuple.
 pub const TUPLE: &str = "x-sdkgen-tuple";
 
-/// `prefixItems: [A, B]` is a tuple: its elements move to `allOf` beside the [`TUPLE`] marker. A
-/// tuple with more items of a type after its elements (`items` beside `prefixItems`) has no Rust
-/// tuple type: it stays a list of any JSON values rather than fail on the rest.
+/// `prefixItems: [A, B]` is a tuple: its elements move to `allOf` beside the [`TUPLE`] marker.
+/// `items` beside them (more items after the elements) stays, as the type of the rest; `items:
+/// false` (no more items) is the same as none.
 fn tuples(value: &mut Value, in_names: bool) {
     match value {
         Value::Object(map) => {
@@ -489,14 +489,12 @@ fn tuples(value: &mut Value, in_names: bool) {
             if !in_names && map.get("prefixItems").is_some_and(Value::is_array) && !map.contains_key("allOf") {
                 let elements = map.remove("prefixItems").unwrap_or_default();
                 let keyword = map.remove(TUPLE).unwrap_or_else(|| Value::String("prefixItems".into()));
-                let closed = map.get("items").is_none_or(|rest| rest.get("not").is_some_and(|not| not.as_object().is_some_and(Map::is_empty)));
-                map.insert("type".into(), Value::String("array".into()));
-                if closed {
-                    map.insert("allOf".into(), elements);
-                    map.insert(TUPLE.into(), keyword);
-                } else {
+                if map.get("items").is_some_and(|rest| rest.get("not").is_some_and(|not| not.as_object().is_some_and(Map::is_empty))) {
                     map.remove("items");
                 }
+                map.insert("type".into(), Value::String("array".into()));
+                map.insert("allOf".into(), elements);
+                map.insert(TUPLE.into(), keyword);
             }
             for (key, child) in map.iter_mut() {
                 if in_names || !holds_data(key) {
@@ -1001,6 +999,17 @@ mod tests {
         assert_eq!(schemas["A"]["properties"]["t"]["allOf"], serde_json::json!([{"type": "string"}]));
         assert_eq!(schemas["A"]["properties"]["t"][TUPLE], "items");
         assert_eq!(raw["paths"], serde_json::json!({}), "`paths` is optional in 3.1");
+    }
+
+    #[test]
+    fn a_tuple_keeps_the_type_of_its_rest() {
+        let mut open = serde_json::json!({"prefixItems": [{"type": "integer"}], "items": {"type": "string"}});
+        tuples(&mut open, false);
+        assert_eq!(open, serde_json::json!({"type": "array", "allOf": [{"type": "integer"}], "items": {"type": "string"}, TUPLE: "prefixItems"}));
+        // `items: false` (`{not: {}}` once read) allows no rest: as if there were no `items`.
+        let mut closed = serde_json::json!({"prefixItems": [{"type": "integer"}], "items": {"not": {}}});
+        tuples(&mut closed, false);
+        assert!(closed.get("items").is_none());
     }
 
     #[test]

@@ -87,7 +87,7 @@ impl NameLock {
                 TypeKind::Struct { fields } => locked.fields = fields.iter().map(|f| (f.wire_name.clone(), f.rust_name.clone())).collect(),
                 TypeKind::Enum { values } => locked.values = values.iter().map(|v| (v.wire.clone(), v.rust_name.clone())).collect(),
                 TypeKind::Union { variants, .. } => locked.variants = variants.iter().map(|v| (v.key.clone(), v.rust_name.clone())).collect(),
-                TypeKind::Alias { .. } | TypeKind::Never => {}
+                TypeKind::Alias { .. } | TypeKind::Never | TypeKind::Tuple { .. } => {}
             }
             lock.types.insert(def.name.clone(), locked);
         }
@@ -198,6 +198,9 @@ pub fn shape_digest(kind: &TypeKind) -> String {
         }
         TypeKind::Alias { .. } => text.push_str("alias"),
         TypeKind::Never => text.push_str("never"),
+        TypeKind::Tuple { elements, .. } => {
+            let _ = write!(text, "tuple {}", elements.len());
+        }
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {

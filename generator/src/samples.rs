@@ -171,8 +171,15 @@ impl<'s, 'a> Samples<'s, 'a> {
             SchemaKind::AnyOf { any_of } => any_of.iter().any(|s| self.valid(value, s.into(), depth + 1)),
             SchemaKind::AllOf { all_of } => all_of.iter().all(|s| self.valid(value, s.into(), depth + 1)),
             SchemaKind::Not { not } => !self.valid(value, not.as_ref().into(), depth + 1),
+            // The elements, then any number of `items` (the rest), or none where there is no rest.
             SchemaKind::Any(any) if is_tuple(schema) => value.as_array().is_some_and(|items| {
-                items.len() >= any.all_of.len() && any.all_of.iter().zip(items).all(|(element, item)| self.valid(item, element.into(), depth + 1))
+                let (elements, rest) = items.split_at(items.len().min(any.all_of.len()));
+                elements.len() == any.all_of.len()
+                    && any.all_of.iter().zip(elements).all(|(element, item)| self.valid(item, element.into(), depth + 1))
+                    && match &any.items {
+                        Some(schema) => rest.iter().all(|item| self.valid(item, schema.into(), depth + 1)),
+                        None => rest.is_empty(),
+                    }
             }),
             SchemaKind::Any(any) => {
                 let object_ok = match value.as_object() {

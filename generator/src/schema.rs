@@ -619,12 +619,7 @@ impl<'a> TypeSpace<'a> {
         let nullable = schema.schema_data.nullable || self.has_null_member(schema);
         let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
         let ty = if let Some(keyword) = schema.schema_data.extensions.get(crate::load::TUPLE).and_then(Value::as_str) {
-            let mut elements = Vec::with_capacity(any.all_of.len());
-            for (i, element) in any.all_of.iter().enumerate() {
-                let element_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
-                elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.element());
-            }
-            TypeRef::Tuple(elements)
+            self.lower_tuple(name, description, any, keyword, pointer)?
         } else if !any.one_of.is_empty() {
             self.lower_union(name, schema, &any.one_of, "oneOf", pointer)?.unwrap_or(TypeRef::Json)
         } else if !any.any_of.is_empty() {
@@ -667,6 +662,27 @@ impl<'a> TypeSpace<'a> {
             }
         };
         Ok(Lowered { ty, nullable })
+    }
+
+    /// A tuple (see [`crate::load::TUPLE`]), its elements under `keyword`: a Rust tuple, or with
+    /// items of a type after the elements (`items` beside `prefixItems`, draft 4's
+    /// `additionalItems`), a type holding both. Rust implements `Debug` and `PartialEq` for tuples of
+    /// at most 12 elements, so a longer one is a list of any JSON values.
+    fn lower_tuple(&mut self, name: &str, description: Option<String>, any: &'a AnySchema, keyword: &str, pointer: &str) -> Result<TypeRef, SpecError> {
+        const MAX_ELEMENTS: usize = 12;
+        if any.all_of.len() > MAX_ELEMENTS {
+            return Ok(TypeRef::List(Box::new(TypeRef::Json)));
+        }
+        let mut elements = Vec::with_capacity(any.all_of.len());
+        for (i, element) in any.all_of.iter().enumerate() {
+            let element_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+            elements.push(self.lower(element.into(), self.hint_of(name).element("Item"), &element_pointer)?.element());
+        }
+        let Some(rest) = &any.items else { return Ok(TypeRef::Tuple(elements)) };
+        let rest_pointer = pointer_push(pointer, if keyword == "items" { "additionalItems" } else { "items" });
+        let rest = self.lower(rest.into(), self.hint_of(name).element("Item"), &rest_pointer)?.element();
+        self.defs.insert(name.to_string(), TypeDef::new(name.to_string(), pointer.to_string(), description, TypeKind::Tuple { elements, rest }));
+        Ok(TypeRef::Named(name.to_string()))
     }
 
     /// A `oneOf`/`anyOf` with a `null` member (pydantic's `Optional[X]`: `anyOf: [X, {type: null}]`)
@@ -1082,6 +1098,7 @@ fn rename_refs(kind: &mut TypeKind, renames: &HashMap<String, String>) {
         TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.ty.rename(renames)),
         TypeKind::Alias { target } => target.rename(renames),
         TypeKind::Enum { .. } | TypeKind::Never => {}
+        TypeKind::Tuple { elements, rest } => elements.iter_mut().chain([rest]).for_each(|ty| ty.rename(renames)),
     }
 }
 
@@ -1182,6 +1199,8 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
                 TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
                 TypeKind::Alias { target } => vec![target],
                 TypeKind::Enum { .. } | TypeKind::Never => vec![],
+                // Its rest is a `Vec`, which allocates already.
+                TypeKind::Tuple { elements, .. } => elements.iter().collect(),
             };
             targets.into_iter().filter_map(|t| inline_named(t).and_then(|n| index.get(n).copied())).collect()
         })

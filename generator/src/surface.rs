@@ -265,6 +265,20 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
         TypeKind::Alias { target } => Shape::Alias { target: type_text(target) },
         // An enum without variants, which a `match` covers with no arm.
         TypeKind::Never => Shape::Enum { values: BTreeMap::new(), exhaustive: true },
+        // Two public fields, built with a struct literal.
+        TypeKind::Tuple { elements, rest } => {
+            let field = |ty: String| FieldSurface { pointer: def.pointer.clone(), ty, wire: String::new(), docs: digest(&[]) };
+            Shape::Struct {
+                fields: BTreeMap::from([
+                    ("elements".to_owned(), field(type_text(&TypeRef::Tuple(elements.clone())))),
+                    ("rest".to_owned(), field(format!("Vec<{}>", type_text(rest)))),
+                ]),
+                exhaustive: true,
+                default: false,
+                constructor: None,
+                setters: false,
+            }
+        }
     };
     TypeSurface {
         pointer: def.pointer.clone(),

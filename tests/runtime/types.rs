@@ -1,4 +1,4 @@
-//! `Nullable` and `Timestamp` serde behaviour, and decoding discriminated unions.
+//! `Nullable` and `Timestamp` serde behaviour, decoding discriminated unions, and arrays of a tuple and a rest.
 
 use std::collections::HashSet;
 
@@ -237,4 +237,18 @@ fn open_enums_decode_known_and_unknown_values_from_any_string_form() {
     assert_eq!(deserialize_open_enum::<Status, _>(json!("done")).unwrap(), Status::Done);
     let error = decode("7").expect_err("a number is not a status");
     assert!(error.to_string().contains("expected a string"), "{error}");
+}
+
+#[test]
+fn a_tuple_and_its_rest_are_one_flat_array() {
+    use sdk_runtime::runtime::{deserialize_tuple_rest, serialize_tuple_rest};
+    let written = serialize_tuple_rest(serde_json::value::Serializer, &(1, "a".to_owned()), &[true, false]).expect("writes");
+    assert_eq!(written, json!([1, "a", true, false]));
+    let (elements, rest): ((i64, String), Vec<bool>) = deserialize_tuple_rest(json!([1, "a", true, false]), "Pair").expect("reads");
+    assert_eq!((elements, rest), ((1, "a".to_owned()), vec![true, false]));
+    let (_, rest): ((i64,), Vec<bool>) = deserialize_tuple_rest(json!([1]), "One").expect("no rest");
+    assert!(rest.is_empty());
+    let short = deserialize_tuple_rest::<(i64, String), bool, _>(json!([1]), "Pair").expect_err("an element is missing");
+    assert_eq!(short.to_string(), "invalid length 1, expected an array of at least 2 items (Pair)");
+    assert!(deserialize_tuple_rest::<(i64,), bool, _>(json!([1, 2]), "One").is_err(), "a rest item of another type");
 }

@@ -48,7 +48,7 @@ pub use pagination::PageScheme;
 #[doc(hidden)]
 pub use request::decode_json;
 #[doc(hidden)]
-pub use types::{deserialize_object, deserialize_open_enum, deserialize_tagged, from_tagged_json, peek_tag, DecodeObject, ObjectReader, TaggedJson, TaggedObject, TaggedUnion};
+pub use types::{deserialize_object, deserialize_open_enum, deserialize_tagged, deserialize_tuple_rest, from_tagged_json, peek_tag, serialize_tuple_rest, DecodeObject, ObjectReader, TaggedJson, TaggedObject, TaggedUnion, TupleElements};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;

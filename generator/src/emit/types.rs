@@ -94,6 +94,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     let mut has_union = false;
     let mut has_display_union = false;
     let mut has_never = false;
+    let mut has_tuple = false;
     let mut items = TokenStream::new();
     for def in defs {
         match &def.kind {
@@ -106,6 +107,10 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
             TypeKind::Alias { target } => imports.add(target),
             TypeKind::Enum { .. } => has_enum = true,
             TypeKind::Never => has_never = true,
+            TypeKind::Tuple { elements, rest } => {
+                has_tuple = true;
+                elements.iter().chain([rest]).for_each(|ty| imports.add(ty));
+            }
         }
         let mut tokens = type_def(def, index);
         if let Some(page) = pages.iter().find(|p| p.page_type == def.name) {
@@ -134,7 +139,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     if has_struct {
         uses.extend(quote!(use serde::de::MapAccess;));
     }
-    if has_union || has_enum || has_never {
+    if has_union || has_enum || has_never || has_tuple {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
     } else if has_struct {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize};));
@@ -148,6 +153,9 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     }
     if has_enum {
         runtime_names.push(ident("deserialize_open_enum"));
+    }
+    if has_tuple {
+        runtime_names.extend([ident("deserialize_tuple_rest"), ident("serialize_tuple_rest")]);
     }
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: Some(_), .. })) {
         runtime_names.extend([ident("deserialize_tagged"), ident("TaggedObject"), ident("TaggedUnion")]);
@@ -214,6 +222,9 @@ fn type_doc(def: &TypeDef) -> TokenStream {
             format!("One of: {}.", variants.iter().map(|v| describe_type(&v.ty)).collect::<Vec<_>>().join("; "))
         }
         TypeKind::Alias { target } => capitalize(&describe_type(target)) + ".",
+        TypeKind::Tuple { elements, rest } => {
+            format!("A list of {}, then any number of {}.", elements.iter().map(describe_type).collect::<Vec<_>>().join(", "), plural(&describe_type(rest)))
+        }
         TypeKind::Never => "Has no values: the spec's schema for it admits none (`false`), so a field of this type is never present and decoding one fails.".to_string(),
     };
     // A tagged payload is used only as its variants, which the note names already.
@@ -308,6 +319,38 @@ fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
             }
         }
         TypeKind::Never => never_def(&name, doc),
+        TypeKind::Tuple { elements, rest } => tuple_def(&name, doc, elements, rest),
+    }
+}
+
+/// An array of fixed elements and a rest of items, as a struct of both. It is written and read as
+/// one flat JSON array by the runtime's helpers, not by serde's derives (which would nest them).
+fn tuple_def(name: &proc_macro2::Ident, doc: TokenStream, elements: &[TypeRef], rest: &TypeRef) -> TokenStream {
+    let elements = type_tokens(&TypeRef::Tuple(elements.to_vec()));
+    let rest = type_tokens(rest);
+    let type_name = lit(&name.to_string());
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            /// The elements the schema fixes, in order.
+            pub elements: #elements,
+            /// The items after them.
+            pub rest: Vec<#rest>,
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serialize_tuple_rest(serializer, &self.elements, &self.rest)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (elements, rest) = deserialize_tuple_rest(deserializer, #type_name)?;
+                Ok(Self { elements, rest })
+            }
+        }
     }
 }
 

@@ -1,11 +1,14 @@
 //! Value types shared by generated models ([`Nullable`], [`Timestamp`]), [`deserialize_object`] and
-//! [`deserialize_tagged`], which generated structs and discriminated unions decode with, and [`peek_tag`].
+//! [`deserialize_tagged`], which generated structs and discriminated unions decode with,
+//! [`serialize_tuple_rest`] and [`deserialize_tuple_rest`] for arrays of fixed elements and a rest,
+//! and [`peek_tag`].
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, Expected, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that may be explicitly `null`.
@@ -411,6 +414,103 @@ impl Visitor<'_> for FieldSeed {
 fn field_position(fields: &[&str], next: usize, name: &str) -> Option<usize> {
     let (before, after) = fields.split_at(next.min(fields.len()));
     after.iter().position(|field| *field == name).map(|at| at + before.len()).or_else(|| before.iter().position(|field| *field == name))
+}
+
+/// A Rust tuple as the leading elements of a JSON array: how a generated type of an array with fixed
+/// elements and then any number of items (`prefixItems` with `items`) writes and reads its elements,
+/// through [`serialize_tuple_rest`] and [`deserialize_tuple_rest`]. Implemented for tuples of 1 to
+/// 12 elements, as far as the standard library implements `Debug` and `PartialEq` for tuples.
+#[doc(hidden)]
+pub trait TupleElements: Sized {
+    /// How many elements the tuple has.
+    const LEN: usize;
+
+    /// Writes the elements, in order.
+    fn serialize_elements<S: SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error>;
+
+    /// Reads the elements, in order; an array that ends before them is an error.
+    fn deserialize_elements<'de, A: SeqAccess<'de>>(seq: &mut A, expected: &dyn Expected) -> Result<Self, A::Error>;
+}
+
+macro_rules! tuple_elements {
+    ($len:literal: $($element:ident $index:tt),+) => {
+        impl<$($element: Serialize + DeserializeOwned),+> TupleElements for ($($element,)+) {
+            const LEN: usize = $len;
+
+            fn serialize_elements<Seq: SerializeSeq>(&self, seq: &mut Seq) -> Result<(), Seq::Error> {
+                $(seq.serialize_element(&self.$index)?;)+
+                Ok(())
+            }
+
+            fn deserialize_elements<'de, Seq: SeqAccess<'de>>(seq: &mut Seq, expected: &dyn Expected) -> Result<Self, Seq::Error> {
+                Ok(($(
+                    match seq.next_element::<$element>()? {
+                        Some(element) => element,
+                        None => return Err(Seq::Error::invalid_length($index, expected)),
+                    },
+                )+))
+            }
+        }
+    };
+}
+
+tuple_elements!(1: T0 0);
+tuple_elements!(2: T0 0, T1 1);
+tuple_elements!(3: T0 0, T1 1, T2 2);
+tuple_elements!(4: T0 0, T1 1, T2 2, T3 3);
+tuple_elements!(5: T0 0, T1 1, T2 2, T3 3, T4 4);
+tuple_elements!(6: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+tuple_elements!(7: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+tuple_elements!(8: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+tuple_elements!(9: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8);
+tuple_elements!(10: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
+tuple_elements!(11: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
+tuple_elements!(12: T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
+
+/// Writes a tuple's elements and then the rest of its items as one flat JSON array (generated
+/// types of `prefixItems` with `items`: `[a, b, r, r, ...]`).
+#[doc(hidden)]
+pub fn serialize_tuple_rest<S: Serializer, E: TupleElements, R: Serialize>(serializer: S, elements: &E, rest: &[R]) -> Result<S::Ok, S::Error> {
+    let mut seq = serializer.serialize_seq(Some(E::LEN + rest.len()))?;
+    elements.serialize_elements(&mut seq)?;
+    for item in rest {
+        seq.serialize_element(item)?;
+    }
+    seq.end()
+}
+
+/// Reads a JSON array as a tuple of its first `E::LEN` items and a list of the others, which must
+/// all be `R`s (what [`serialize_tuple_rest`] writes); `name` is the type's, for errors.
+#[doc(hidden)]
+pub fn deserialize_tuple_rest<'de, E, R, D>(deserializer: D, name: &'static str) -> Result<(E, Vec<R>), D::Error>
+where
+    E: TupleElements,
+    R: DeserializeOwned,
+    D: Deserializer<'de>,
+{
+    struct TupleRestVisitor<E, R> {
+        name: &'static str,
+        output: std::marker::PhantomData<fn() -> (E, R)>,
+    }
+
+    impl<'de, E: TupleElements, R: DeserializeOwned> Visitor<'de> for TupleRestVisitor<E, R> {
+        type Value = (E, Vec<R>);
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an array of at least {} items ({})", E::LEN, self.name)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let elements = E::deserialize_elements(&mut seq, &self)?;
+            let mut rest = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                rest.push(item);
+            }
+            Ok((elements, rest))
+        }
+    }
+
+    deserializer.deserialize_seq(TupleRestVisitor { name, output: std::marker::PhantomData })
 }
 
 /// A discriminated union, decoded in one pass by [`deserialize_tagged`] (implemented by generated
