@@ -471,6 +471,8 @@ pub struct TypeDef {
     /// Every schema it stands for (an inline shape used in several places has several).
     pub places: Vec<String>,
     pub description: Option<String>,
+    /// The schema's `examples` (or `example`), for its docs.
+    pub examples: Vec<serde_json::Value>,
     pub kind: TypeKind,
     /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
     /// nearest resource above all that do, or the shared module (`["shared"]`) for types of several
@@ -494,7 +496,7 @@ pub struct TypeDef {
 impl TypeDef {
     /// A type as lowering first defines it: not yet placed in a module.
     pub fn new(name: String, pointer: String, description: Option<String>, kind: TypeKind) -> Self {
-        TypeDef { name, places: vec![pointer.clone()], pointer, description, kind, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false, tagged_by: Vec::new() }
+        TypeDef { name, places: vec![pointer.clone()], pointer, description, examples: Vec::new(), kind, module: Vec::new(), features: Vec::new(), used_in: Vec::new(), input: false, tagged_by: Vec::new() }
     }
 
     /// The names of the types its fields, variants or alias target refer to.
@@ -545,6 +547,8 @@ pub struct Field {
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
     pub description: Option<String>,
+    /// The property schema's `examples` (or `example`), for its docs.
+    pub examples: Vec<serde_json::Value>,
     /// The property's schema in the spec.
     pub pointer: String,
 }

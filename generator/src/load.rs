@@ -371,10 +371,12 @@ fn normalise_schema_keywords(map: &mut Map<String, Value>, v31: bool) {
     for key in VALIDATION_ONLY {
         map.remove(*key);
     }
-    // `examples: [..]` (2020-12) where 3.0 has one `example`: the first serves docs and tests. A
-    // map of examples (a parameter's or a media type's) is left alone.
-    if let Some(first) = map.get("examples").and_then(Value::as_array).and_then(|e| e.first()).cloned() {
-        map.entry("example").or_insert(first);
+    // `examples: [..]` (2020-12) where 3.0 has one `example`: the first serves tests, and all of
+    // them docs (under [`EXAMPLES`], which openapiv3 keeps). A map of examples (a parameter's or a
+    // media type's) is left alone.
+    if let Some(all) = map.get("examples").and_then(Value::as_array).filter(|all| !all.is_empty()).cloned() {
+        map.entry("example").or_insert(all[0].clone());
+        map.insert(EXAMPLES.into(), Value::Array(all));
     }
     // Draft 4's tuple form `items: [..]` is 2020-12's `prefixItems`.
     if map.get("items").is_some_and(Value::is_array) && !map.contains_key("prefixItems") {
@@ -748,10 +750,13 @@ fn webhook_payloads(raw: &mut Value) {
     }
 }
 
+/// A schema's `examples` (JSON Schema 2020-12's list), kept for its docs.
+pub const EXAMPLES: &str = "x-sdkgen-examples";
+
 /// Keywords whose values are instance data (examples, defaults, enum values), not schema: a `$ref`
 /// or a `type` key inside them means nothing, so the walkers skip them.
 fn holds_data(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum")
+    matches!(key, "example" | "examples" | "default" | "enum" | EXAMPLES)
 }
 
 /// Every `$ref` must be local (`#/...`) and point at an existing node. In a `properties` map, a key
@@ -993,6 +998,7 @@ mod tests {
         assert_eq!(schemas["Any"], serde_json::json!({}));
         assert_eq!(schemas["A"]["properties"]["b"]["$ref"], "#/components/schemas/A B");
         assert_eq!(schemas["A B"]["example"], "x");
+        assert_eq!(schemas["A B"][EXAMPLES], serde_json::json!(["x", "y"]), "every example, for docs");
         assert_eq!(schemas["A"]["properties"]["c"]["$ref"], "#/components/schemas/C");
         assert_eq!(schemas["C"]["type"], "integer");
         // Draft 4's tuple `items`, its elements kept as `allOf` beside the marker for the schema lowering.

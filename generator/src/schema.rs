@@ -347,8 +347,10 @@ impl<'a> TypeSpace<'a> {
             // A component that lowered to something other than its own definition (a primitive, a list,
             // another type) becomes an alias, so references to it keep a name and its docs.
             if lowered.ty != TypeRef::Named(rust.clone()) {
-                let description = self.resolve(schema.into(), &pointer)?.schema_data.description.clone();
-                self.defs.insert(rust.clone(), TypeDef::new(rust, pointer.clone(), description, TypeKind::Alias { target: lowered.ty }));
+                let resolved = self.resolve(schema.into(), &pointer)?;
+                let mut alias = TypeDef::new(rust.clone(), pointer.clone(), resolved.schema_data.description.clone(), TypeKind::Alias { target: lowered.ty });
+                alias.examples = schema_examples(resolved);
+                self.defs.insert(rust, alias);
             }
         }
         Ok(())
@@ -413,8 +415,21 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// Lowers a schema whose type (if it needs one) is called `name`, already claimed by the caller.
+    /// Lowers a schema whose type (if it needs one) is called `name`, already claimed by the caller;
+    /// the type's examples are the schema's own, else those of the part it came from (an `allOf`
+    /// or `anyOf` of one schema).
     fn lower_named(&mut self, schema: SchemaRef<'a>, name: &str, pointer: &str) -> Result<Lowered, SpecError> {
+        let lowered = self.lower_shape(schema, name, pointer)?;
+        if let (SchemaRef::Item(schema), Some(def)) = (schema, self.defs.get_mut(name)) {
+            let examples = schema_examples(schema);
+            if !examples.is_empty() {
+                def.examples = examples;
+            }
+        }
+        Ok(lowered)
+    }
+
+    fn lower_shape(&mut self, schema: SchemaRef<'a>, name: &str, pointer: &str) -> Result<Lowered, SpecError> {
         let schema = match schema {
             SchemaRef::Ref(_) => return self.lower(schema, self.hint_of(name), pointer),
             SchemaRef::Item(schema) => schema,
@@ -518,6 +533,12 @@ impl<'a> TypeSpace<'a> {
                 SchemaRef::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()).or_else(|| annotated_description(s)),
                 SchemaRef::Ref(_) => None,
             };
+            // Not repeated where the field's type is made from the same schema and shows them.
+            let examples = match schema {
+                SchemaRef::Item(s) => schema_examples(s),
+                SchemaRef::Ref(_) => Vec::new(),
+            };
+            let shown_by_type = matches!(&lowered.ty, TypeRef::Named(key) if inline_index(key).is_some() && self.defs.get(key).is_some_and(|d| d.examples == examples));
             fields.push(Field {
                 rust_name: field_names.next().unwrap_or_default(),
                 wire_name: wire.clone(),
@@ -525,6 +546,7 @@ impl<'a> TypeSpace<'a> {
                 ty: lowered.ty,
                 boxed: false,
                 description: field_description,
+                examples: if shown_by_type { Vec::new() } else { examples },
                 pointer: prop_pointer.clone(),
             });
         }
@@ -1108,13 +1130,21 @@ fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
     if existing.description.is_none() {
         existing.description = duplicate.description;
     }
+    if existing.examples.is_empty() {
+        existing.examples = duplicate.examples;
+    }
     existing.used_in.extend(duplicate.used_in);
     existing.places.extend(duplicate.places);
     match (&mut existing.kind, duplicate.kind) {
         (TypeKind::Struct { fields }, TypeKind::Struct { fields: others }) => {
             for other in others {
-                if let Some(field) = fields.iter_mut().find(|f| f.wire_name == other.wire_name && f.description.is_none()) {
-                    field.description = other.description;
+                if let Some(field) = fields.iter_mut().find(|f| f.wire_name == other.wire_name) {
+                    if field.description.is_none() {
+                        field.description = other.description;
+                    }
+                    if field.examples.is_empty() {
+                        field.examples = other.examples;
+                    }
                 }
             }
         }
@@ -1126,6 +1156,14 @@ fn fill_missing_docs(existing: &mut TypeDef, duplicate: TypeDef) {
             }
         }
         _ => {}
+    }
+}
+
+/// A schema's `examples` (kept by loading), else its `example`.
+fn schema_examples(schema: &Schema) -> Vec<Value> {
+    match schema.schema_data.extensions.get(crate::load::EXAMPLES) {
+        Some(Value::Array(all)) => all.clone(),
+        _ => schema.schema_data.example.iter().cloned().collect(),
     }
 }
 

@@ -241,7 +241,7 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
                     if !f.required {
                         ty = format!("Option<{ty}>");
                     }
-                    (f.rust_name.clone(), FieldSurface { pointer: f.pointer.clone(), ty, wire: f.wire_name.clone(), docs: digest(&[f.description.as_deref()]) })
+                    (f.rust_name.clone(), FieldSurface { pointer: f.pointer.clone(), ty, wire: f.wire_name.clone(), docs: docs_digest(f.description.as_deref(), &f.examples) })
                 })
                 .collect(),
             exhaustive: false,
@@ -284,7 +284,7 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
         pointer: def.pointer.clone(),
         module: def.module.join("."),
         features: def.features.clone(),
-        docs: digest(&[def.description.as_deref()]),
+        docs: docs_digest(def.description.as_deref(), &def.examples),
         shape,
     }
 }
@@ -309,6 +309,16 @@ pub fn type_text(ty: &TypeRef) -> String {
             _ => format!("({})", elements.iter().map(type_text).collect::<Vec<_>>().join(", ")),
         },
     }
+}
+
+/// The digest of a type's or field's docs: its description, and its examples where it has any
+/// (so a surface recorded before examples were shown compares equal).
+fn docs_digest(description: Option<&str>, examples: &[serde_json::Value]) -> String {
+    if examples.is_empty() {
+        return digest(&[description]);
+    }
+    let examples = serde_json::Value::Array(examples.to_vec()).to_string();
+    digest(&[description, Some(&examples)])
 }
 
 /// A short stable digest of documentation text (64-bit FNV-1a, hex): enough to notice a change

@@ -190,13 +190,10 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
 /// it aliases), else nothing: a doc that only restates the name tells a reader nothing.
 fn type_doc(def: &TypeDef) -> TokenStream {
     let tag_note = tag_note(def);
+    let examples = examples_note(&def.examples);
     if let Some(text) = &def.description {
-        let text = doc_attrs(text);
-        if tag_note.is_empty() {
-            return text;
-        }
-        let note = doc_attrs_raw(&tag_note);
-        return quote!(#text #[doc = ""] #note);
+        let notes: Vec<&str> = [tag_note.as_str(), examples.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        return with_notes(doc_attrs(text), &notes);
     }
     let used_in = match def.used_in.as_slice() {
         [] => String::new(),
@@ -229,8 +226,54 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     };
     // A tagged payload is used only as its variants, which the note names already.
     let used_in = if tag_note.is_empty() { used_in } else { String::new() };
-    let derived: Vec<String> = [used_in, shape, tag_note].into_iter().filter(|s| !s.is_empty()).collect();
+    let derived: Vec<String> = [used_in, shape, tag_note, examples].into_iter().filter(|s| !s.is_empty()).collect();
     doc_attrs_raw(&derived.join("\n\n"))
+}
+
+/// The spec's prose, then the generator's own paragraphs.
+fn with_notes(prose: TokenStream, notes: &[&str]) -> TokenStream {
+    if notes.is_empty() {
+        return prose;
+    }
+    let notes = doc_attrs_raw(&notes.join("\n\n"));
+    quote!(#prose #[doc = ""] #notes)
+}
+
+/// A schema's examples as a line of its docs: compact JSON, the first few, each cut to a length a
+/// line of docs can hold (the spec keeps the whole).
+fn examples_note(examples: &[serde_json::Value]) -> String {
+    const SHOWN: usize = 3;
+    const MAX_CHARS: usize = 80;
+    let spans: Vec<String> = examples
+        .iter()
+        .take(SHOWN)
+        .map(|example| {
+            let text = example.to_string();
+            if text.chars().count() > MAX_CHARS {
+                code_span(&format!("{}…", text.chars().take(MAX_CHARS - 1).collect::<String>()))
+            } else {
+                code_span(&text)
+            }
+        })
+        .collect();
+    let more = match examples.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    match spans.as_slice() {
+        [] => String::new(),
+        [one] => format!("Example: {one}"),
+        many => format!("Examples: {}{more}", many.join(", ")),
+    }
+}
+
+/// `text` as a markdown code span, which rustdoc shows as it is (no links, HTML or escapes): fenced
+/// by more backticks than any run inside it, and padded where it starts or ends with one.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// For a struct whose tag its unions hold: which variant it is, and that the tag is not a field.
@@ -284,8 +327,10 @@ fn capitalize(text: &str) -> String {
 /// A field's description, else what its type says when that is more than a bare JSON type (a link to
 /// the type, the timestamp format), else nothing.
 fn field_doc(field: &Field) -> TokenStream {
+    let examples = examples_note(&field.examples);
     if let Some(text) = &field.description {
-        return doc_attrs(text);
+        let notes: Vec<&str> = [examples.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        return with_notes(doc_attrs(text), &notes);
     }
     let mut facts = Vec::new();
     if field.rust_name != field.wire_name {
@@ -294,7 +339,8 @@ fn field_doc(field: &Field) -> TokenStream {
     if matches!(&field.ty, TypeRef::DateTime) {
         facts.push("A timestamp (RFC 3339).".to_string());
     }
-    doc_attrs_raw(&facts.join(" "))
+    let facts = facts.join(" ");
+    doc_attrs_raw(&[facts, examples].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n"))
 }
 
 fn type_def(def: &TypeDef, index: &TypeIndex) -> TokenStream {
@@ -886,4 +932,23 @@ fn union_from_impls(name: &proc_macro2::Ident, variants: &[Variant], index: &Typ
         }
     }
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn examples_show_as_code_spans_cut_to_a_line() {
+        assert_eq!(examples_note(&[]), "");
+        assert_eq!(examples_note(&[json!({"a": [1, null]})]), "Example: `{\"a\":[1,null]}`");
+        assert_eq!(examples_note(&[json!(1), json!(2), json!(3), json!(4), json!(5)]), "Examples: `1`, `2`, `3` (and 2 more)");
+        let long = examples_note(&[json!("x".repeat(200))]);
+        assert_eq!(long.chars().count(), "Example: ``".len() + 80, "{long}");
+        assert!(long.ends_with("xx…`"), "{long}");
+        // A fence longer than any run of backticks inside, padded where the text starts with one.
+        assert_eq!(code_span("a `b` c"), "``a `b` c``");
+        assert_eq!(code_span("``x"), "``` ``x ```");
+    }
 }
