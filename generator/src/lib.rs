@@ -15,6 +15,7 @@
 //! # Ok::<(), openapi_sdkgen::Error>(())
 //! ```
 
+mod bundle;
 mod dedup;
 pub mod diff;
 pub mod emit;
@@ -120,10 +121,11 @@ impl Generator {
         self.ir_file_named(path, self.names_given())
     }
 
-    /// Reads the spec at `path` and builds its IR, keeping the names of `names`.
+    /// Reads the spec at `path` (and the files its references point into) and builds its IR,
+    /// keeping the names of `names`.
     pub fn ir_file_named(&self, path: &Path, names: Option<&lock::NameLock>) -> Result<ir::Api> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        self.ir_named(&text, names).map_err(|e| e.in_file(&path.display().to_string()))
+        self.ir_document(&text, Some(path), names).map_err(|e| e.in_file(&path.display().to_string()))
     }
 
     /// The settings in use.
@@ -139,8 +141,15 @@ impl Generator {
 
     /// Builds the IR of a spec given as YAML or JSON text, keeping the names of `names`.
     pub fn ir_named(&self, text: &str, names: Option<&lock::NameLock>) -> Result<ir::Api, error::SpecError> {
-        let spec = load::parse(text)?;
-        lower::lower(&spec.openapi, &self.settings, names)
+        self.ir_document(text, None, names)
+    }
+
+    /// Builds the IR of a document given as text that belongs at `file`: its references to other
+    /// files resolve relative to it. A lowering error in a node bundled from another file names
+    /// that file.
+    pub fn ir_document(&self, text: &str, file: Option<&Path>, names: Option<&lock::NameLock>) -> Result<ir::Api, error::SpecError> {
+        let spec = load::parse_document(text, file)?;
+        lower::lower(&spec.openapi, &self.settings, names).map_err(|e| spec.origins.locate(e))
     }
 
     fn names_given(&self) -> Option<&lock::NameLock> {

@@ -1,24 +1,31 @@
-//! Loading: read YAML or JSON, normalise what openapiv3 would reject, check every `$ref`, and parse.
+//! Loading: read YAML or JSON, bundle what other files hold, normalise what openapiv3 would reject,
+//! check every `$ref`, and parse.
+
+use std::path::Path;
 
 use openapiv3::OpenAPI;
 use serde_json::{Map, Value};
 
+use crate::bundle::{bundle, Origins};
 use crate::error::{pointer_push, SpecError};
 
 /// A parsed spec plus the raw JSON it came from (used to resolve pointers for error messages).
 pub struct LoadedSpec {
     pub openapi: OpenAPI,
     pub raw: Value,
+    /// Where the nodes bundled from other files were written, for errors found later.
+    pub origins: Origins,
 }
 
-/// Parses spec text (YAML is a superset of JSON, but JSON goes through serde_json for exact numbers).
+/// Parses spec text, whose references to other files cannot be resolved (see [`parse_document`]).
 pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
-    let mut raw = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Value>(text)
-            .map_err(|e| SpecError::new("#", format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column())))?
-    } else {
-        yaml_to_json(parse_yaml(text)?, "#")?
-    };
+    parse_document(text, None)
+}
+
+/// Parses the text of the document in `file`, bundling what its references to other files point
+/// at (relative to the file that holds each reference).
+pub fn parse_document(text: &str, file: Option<&Path>) -> Result<LoadedSpec, SpecError> {
+    let mut raw = parse_value(text)?;
     if !raw.is_object() {
         return Err(SpecError::new("#", "the document must be an object"));
     }
@@ -29,11 +36,13 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
     }
     // JSON Schema 2020-12 meanings (a `$ref`'s siblings apply) only where the document declares 3.1.
     let v31 = raw.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    ignore_content_type_headers(&mut raw);
+    let origins = bundle(&mut raw, file)?;
     complete_document(&mut raw);
     resolve_anchors(&mut raw);
     // References are resolved against the document as written, before normalising moves nodes
     // (a `$ref`'s sibling `properties` into `allOf`): a reference into a node becomes one to a copy.
-    check_refs(&raw, &raw, "#", false)?;
+    check_refs(&raw, &raw, "#", false).map_err(|e| origins.locate(e))?;
     let hoisted = hoist_nested_refs(&mut raw);
     normalise(&mut raw, false, v31);
     webhook_payloads(&mut raw);
@@ -49,9 +58,19 @@ pub fn parse(text: &str) -> Result<LoadedSpec, SpecError> {
                 (rest.is_empty() || rest.starts_with('/')).then(|| format!("{original}{rest}"))
             })
             .unwrap_or(pointer);
-        SpecError::new(pointer, format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
+        SpecError::new(origins.original(&pointer), format!("not a valid OpenAPI 3.0 node: {}", e.inner()))
     })?;
-    Ok(LoadedSpec { openapi, raw })
+    Ok(LoadedSpec { openapi, raw, origins })
+}
+
+/// Reads YAML or JSON text as JSON (YAML is a superset of JSON, but JSON goes through serde_json for
+/// exact numbers).
+pub(crate) fn parse_value(text: &str) -> Result<Value, SpecError> {
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text).map_err(|e| SpecError::new("#", format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column())))
+    } else {
+        yaml_to_json(parse_yaml(text)?, "#")
+    }
 }
 
 /// Parses YAML text. `serde_yaml::Value` has no integers beyond 64 bits, where JSON parsers read
@@ -348,7 +367,7 @@ fn nested_ref_kind(target: &str) -> Option<&'static str> {
 
 /// A component name from the words of a pointer, without the structural ones
 /// (`#/components/schemas/Transfer/definitions/account` → `Transfer account`).
-fn hoisted_name(target: &str) -> String {
+pub(crate) fn hoisted_name(target: &str) -> String {
     const STRUCTURAL: &[&str] =
         &["components", "schemas", "properties", "definitions", "$defs", "items", "paths", "content", "schema", "allOf", "oneOf", "anyOf", "additionalProperties", "responses", "requestBody", "parameters"];
     let words: Vec<String> = target
@@ -614,6 +633,43 @@ fn is_schema_ref(target: &str) -> bool {
     }
 }
 
+/// A response's or a multipart encoding's `Content-Type` header is described by its media type, and
+/// OpenAPI says such a header entry SHALL be ignored: it is dropped before its references are
+/// followed. Header components (`#/components/headers/...`) are named, not entries, and stay.
+fn ignore_content_type_headers(raw: &mut Value) {
+    fn walk(value: &mut Value, in_properties: bool) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    if !in_properties && holds_data(key) {
+                        continue;
+                    }
+                    if let (false, "headers", Value::Object(headers)) = (in_properties, key.as_str(), &mut *child) {
+                        headers.retain(|name, _| !name.eq_ignore_ascii_case("content-type"));
+                    }
+                    walk(child, key == "properties" && !in_properties);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, false)),
+            _ => {}
+        }
+    }
+    let Some(root) = raw.as_object_mut() else { return };
+    for (key, child) in root.iter_mut() {
+        match (key.as_str(), child) {
+            ("components", Value::Object(components)) => {
+                for (section, named) in components.iter_mut() {
+                    match (section.as_str(), named) {
+                        ("headers", Value::Object(headers)) => headers.values_mut().for_each(|header| walk(header, false)),
+                        (_, named) => walk(named, false),
+                    }
+                }
+            }
+            (_, child) => walk(child, false),
+        }
+    }
+}
+
 /// What OpenAPI 3.1 made optional and 3.0 types require: `paths` (a document of webhooks or
 /// components only) and an operation's `responses`. And `mutualTLS` security schemes: the client's
 /// TLS identity is configured on the reqwest client the user builds the SDK client with, so the
@@ -755,7 +811,7 @@ pub const EXAMPLES: &str = "x-sdkgen-examples";
 
 /// Keywords whose values are instance data (examples, defaults, enum values), not schema: a `$ref`
 /// or a `type` key inside them means nothing, so the walkers skip them.
-fn holds_data(key: &str) -> bool {
+pub(crate) fn holds_data(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | EXAMPLES)
 }
 
@@ -769,11 +825,9 @@ fn check_refs(root: &Value, value: &Value, pointer: &str, in_properties: bool) -
                 let Some(target) = reference.as_str() else {
                     return Err(SpecError::new(here, "`$ref` must be a string"));
                 };
+                // References to other files are bundled before this check.
                 let Some(local) = target.strip_prefix('#') else {
-                    return Err(SpecError::new(
-                        here,
-                        format!("external reference {target:?} is not supported; inline or bundle it"),
-                    ));
+                    return Err(SpecError::new(here, format!("reference {target:?} is not local")));
                 };
                 if root.pointer(&decode_pointer(local)).is_none() {
                     return Err(SpecError::new(here, format!("unresolvable reference {target:?}")));
@@ -799,7 +853,7 @@ fn check_refs(root: &Value, value: &Value, pointer: &str, in_properties: bool) -
 }
 
 /// `$ref` values may percent-encode characters (`%7B`); JSON pointers in serde_json may not.
-fn decode_pointer(pointer: &str) -> String {
+pub(crate) fn decode_pointer(pointer: &str) -> String {
     let bytes = pointer.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -1016,6 +1070,19 @@ mod tests {
         let mut closed = serde_json::json!({"prefixItems": [{"type": "integer"}], "items": {"not": {}}});
         tuples(&mut closed, false);
         assert!(closed.get("items").is_none());
+    }
+
+    #[test]
+    fn content_type_headers_are_ignored_before_their_references_are_followed() {
+        let mut v = serde_json::json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"headers": {"content-type": {"$ref": "gone.yaml"}, "X-Rate": {}}}}}}},
+            "components": {"headers": {"Content-Type": {"schema": {"type": "string"}}},
+                "schemas": {"S": {"properties": {"headers": {"type": "object", "properties": {"Content-Type": {"type": "string"}}}}}}}
+        });
+        ignore_content_type_headers(&mut v);
+        assert_eq!(v["paths"]["/a"]["get"]["responses"]["200"]["headers"], serde_json::json!({"X-Rate": {}}));
+        assert!(v["components"]["headers"].get("Content-Type").is_some(), "a named header component stays");
+        assert!(v.pointer("/components/schemas/S/properties/headers/properties/Content-Type").is_some(), "a property is no header");
     }
 
     #[test]

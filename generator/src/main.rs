@@ -139,9 +139,15 @@ fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
         }
         Command::Diff { common, out, old, format } => {
             let generator = common.generator();
-            let (old_text, old_name) = read_old_spec(&old, &common.spec)?;
             // The old SDK as users have it (recorded names kept), whatever `--rename` says.
-            let old_api = generator.ir_named(&old_text, NameLock::read(&out)?.as_ref()).map_err(|e| e.in_file(&old_name))?;
+            let recorded = NameLock::read(&out)?;
+            let old_api = if Path::new(&old).is_file() {
+                // A file: the files it refers to are beside it.
+                generator.ir_file_named(Path::new(&old), recorded.as_ref())?
+            } else {
+                let (old_text, old_name) = read_old_spec(&old, &common.spec)?;
+                generator.ir_named(&old_text, recorded.as_ref()).map_err(|e| e.in_file(&old_name))?
+            };
             let kept = (!common.rename).then(|| NameLock::of(&old_api));
             let new_api = generator.ir_file_named(&common.spec, kept.as_ref())?;
             let report = diff::diff(&Surface::of(&old_api), &Surface::of(&new_api)).explained(&new_api.name_notes);
@@ -164,13 +170,8 @@ fn run(cli: Cli) -> Result<ExitCode, openapi_sdkgen::Error> {
     }
 }
 
-/// The old spec's text and a name for its errors: a file, `REV:PATH`, or a git revision of `spec`.
+/// The old spec's text and a name for its errors, from git: `REV:PATH`, or a revision of `spec`.
 fn read_old_spec(old: &str, spec: &Path) -> Result<(String, String), Error> {
-    let path = Path::new(old);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        return Ok((text, old.to_owned()));
-    }
     // `git show REV:./FILE` run in the spec's directory names the spec relative to it.
     let (dir, object) = match old.split_once(':') {
         Some(_) => (Path::new("."), old.to_owned()),

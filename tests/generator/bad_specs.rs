@@ -25,12 +25,50 @@ fn unresolvable_ref() {
 }
 
 #[test]
-fn external_ref() {
+fn external_ref_in_a_document_given_as_text() {
     let (pointer, message) = spec_error(&format!(
         "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/B'}}\n"
     ));
     assert_eq!(pointer, "#/components/schemas/A/$ref");
-    assert!(message.contains("external reference"), "{message}");
+    assert!(message.contains("\"other.yaml#/B\" to another file cannot be resolved"), "{message}");
+}
+
+/// A document split over files: each error names the file and the pointer in it where it was
+/// written, whichever file that is.
+#[test]
+fn split_documents_name_the_file_and_pointer_of_each_error() {
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let error = |other: &str, reference: &str| {
+        std::fs::write(dir.path().join("other.yaml"), other).expect("writes");
+        let root = format!("openapi: 3.1.0\ninfo: {{title: Bad, version: '1'}}\ncomponents:\n  schemas:\n    A: {{$ref: '{reference}'}}\n");
+        std::fs::write(dir.path().join("root.yaml"), root).expect("writes");
+        match Generator::new().generate_file(&dir.path().join("root.yaml")) {
+            Err(Error::Spec { pointer, message, .. }) => (pointer, message),
+            Err(other) => panic!("expected a spec error, got {other}"),
+            Ok(_) => panic!("expected a spec error, but generation succeeded"),
+        }
+    };
+    let other = "components:\n  schemas:\n    B:\n      type: object\n      properties:\n        c: {$ref: '#/components/schemas/Nope'}\n        d: {$ref: 'gone.yaml'}\n";
+    let (pointer, message) = error(other, "nope.yaml");
+    assert_eq!(pointer, "#/components/schemas/A/$ref");
+    assert!(message.contains("cannot read nope.yaml"), "{message}");
+    let (_, message) = error(other, "../nope.yaml");
+    assert!(message.contains("cannot read ../nope.yaml"), "relative to the document: {message}");
+    let (pointer, message) = error(other, "other.yaml#/components/schemas/Missing");
+    assert_eq!(pointer, "#/components/schemas/A/$ref");
+    assert!(message.contains("unresolvable reference \"other.yaml#/components/schemas/Missing\": other.yaml has no node at"), "{message}");
+    let (pointer, message) = error(other, "other.yaml#/components/schemas/B");
+    assert_eq!(pointer, "other.yaml#/components/schemas/B/properties/c/$ref", "{message}");
+    assert!(message.contains("unresolvable reference \"other.yaml#/components/schemas/Nope\""), "{message}");
+    let (pointer, message) = error("components:\n  schemas:\n    B: {$ref: 'https://example.com/b.json'}\n", "other.yaml#/components/schemas/B");
+    assert_eq!(pointer, "other.yaml#/components/schemas/B/$ref");
+    assert!(message.contains("remote reference \"https://example.com/b.json\" is not supported"), "{message}");
+    let (pointer, message) = error("components: [unclosed\n", "other.yaml#/components/schemas/B");
+    assert_eq!(pointer, "#/components/schemas/A/$ref");
+    assert!(message.starts_with("other.yaml: invalid YAML"), "{message}");
+    // What the OpenAPI parser rejects in a bundled schema, too (at the schema, as in one file).
+    let (pointer, message) = error("B: {type: object, title: {not: text}}\n", "other.yaml#/B");
+    assert_eq!(pointer, "other.yaml#/B", "{message}");
 }
 
 #[test]

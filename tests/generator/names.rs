@@ -10,7 +10,12 @@ use openapi_sdkgen::Generator;
 use crate::{fixtures, repo_root};
 
 fn lower(spec: &str, lock: Option<&NameLock>) -> Api {
-    Generator::new().ir_named(spec, lock).unwrap_or_else(|e| panic!("spec lowers: {e:?}"))
+    lower_at(spec, None, lock)
+}
+
+/// `lower` for a spec whose references to other files resolve relative to `file`.
+fn lower_at(spec: &str, file: Option<&std::path::Path>, lock: Option<&NameLock>) -> Api {
+    Generator::new().ir_document(spec, file, lock).unwrap_or_else(|e| panic!("spec lowers: {e:?}"))
 }
 
 /// The next generation of `new` after `old` was generated (with `old`'s names kept).
@@ -247,10 +252,11 @@ paths:
 
 #[test]
 fn every_fixture_and_the_llama_cloud_spec_keep_their_own_names_and_shuffling_moves_none() {
-    let mut specs: Vec<(String, String)> =
-        fixtures().into_iter().map(|(name, path)| (name, std::fs::read_to_string(path).expect("fixture"))).collect();
-    specs.push(("llama-cloud".into(), std::fs::read_to_string(repo_root().join("spec/openapi.yaml")).expect("spec")));
-    for (name, text) in specs {
+    let mut specs = fixtures();
+    specs.push(("llama-cloud".into(), repo_root().join("spec/openapi.yaml")));
+    for (name, path) in specs {
+        let text = std::fs::read_to_string(&path).expect("spec");
+        let lower = |text: &str, lock: Option<&NameLock>| lower_at(text, Some(&path), lock);
         let fresh = lower(&text, None);
         let lock = NameLock::of(&fresh);
         let again = lower(&text, Some(&lock));
