@@ -72,7 +72,7 @@ class Crate:
 
     def cargo(self, scratch, verb, *extra):
         cmd = ["cargo", verb, "--quiet", "--manifest-path", str(self.path / "Cargo.toml"), *extra]
-        if self.features is not None:
+        if self.features is not None and verb != "clean":
             cmd += ["--no-default-features", "--features", ",".join(self.features)]
         env = dict(os.environ, CARGO_TARGET_DIR=str(scratch / "target"),
                    RUSTC_WRAPPER=str(Path(__file__).resolve()), BENCH_COMPILE_CRATE=self.crate,

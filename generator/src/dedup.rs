@@ -196,7 +196,7 @@ mod tests {
     fn struct_def(name: &str, fields: &[(&str, TypeRef)]) -> TypeDef {
         let fields = fields
             .iter()
-            .map(|(wire, ty)| Field { rust_name: wire.to_string(), wire_name: wire.to_string(), ty: ty.clone(), required: true, boxed: false, description: None, examples: Vec::new(), pointer: String::new() })
+            .map(|(wire, ty)| Field { rust_name: wire.to_string(), wire_name: wire.to_string(), ty: ty.clone(), required: true, nullable_required: false, boxed: false, description: None, examples: Vec::new(), pointer: String::new() })
             .collect();
         TypeDef::new(name.into(), String::new(), None, TypeKind::Struct { fields })
     }

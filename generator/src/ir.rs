@@ -544,6 +544,9 @@ pub struct Field {
     pub ty: TypeRef,
     /// Present in every valid value and never null: the field is not an `Option`.
     pub required: bool,
+    /// Present in every valid value but nullable: an `Option` whose `None` is written as `null`,
+    /// since a server that requires the member rejects its absence.
+    pub nullable_required: bool,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
     pub description: Option<String>,

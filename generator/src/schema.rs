@@ -543,6 +543,7 @@ impl<'a> TypeSpace<'a> {
                 rust_name: field_names.next().unwrap_or_default(),
                 wire_name: wire.clone(),
                 required: required.contains(wire) && !lowered.nullable,
+                nullable_required: required.contains(wire) && lowered.nullable,
                 ty: lowered.ty,
                 boxed: false,
                 description: field_description,

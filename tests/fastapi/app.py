@@ -2,8 +2,8 @@
 
 It uses what FastAPI and pydantic emit in 3.1 form: an upload (`contentMediaType`), a tagged
 union (`Literal` tags, a discriminator without a mapping), optional and nullable fields
-(`anyOf [..., null]`, `$ref` with a sibling `description`), tuples (`prefixItems`), a cookie
-parameter and a webhook. The Rust SDK generated from it is tested against it, served on loopback.
+(`anyOf [..., null]`, required ones among them, `$ref` with a sibling `description`), tuples
+(`prefixItems`), a cookie parameter and a webhook. The Rust SDK generated from it is tested against it, served on loopback.
 """
 
 from typing import Annotated, Literal, Optional, Union
@@ -48,6 +48,12 @@ class Stored(BaseModel):
     content_type: Optional[str]
 
 
+class Contact(BaseModel):
+    name: str
+    # Required, and may be null: pydantic rejects a contact without it.
+    phone: Optional[str]
+
+
 class Profile(BaseModel):
     session: str
     nickname: Optional[str] = None
@@ -78,6 +84,11 @@ def plan_route(route: Route) -> Route:
 async def upload_file(file: Annotated[UploadFile, File()], label: Annotated[str, Form()]) -> Stored:
     data = await file.read()
     return Stored(filename=file.filename or "", size=len(data), label=label, content_type=file.content_type)
+
+
+@app.post("/contacts", operation_id="add_contacts", tags=["contacts"])
+def add_contacts(contacts: list[Contact]) -> list[Contact]:
+    return contacts
 
 
 @app.get("/profile", operation_id="get_profile", tags=["profile"])

@@ -3,10 +3,12 @@
 /*! Top-level batches over source directories (v2).
 
 Operations on `batches`, under `/api/v2/batches`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, Method, RequestOptions, Response, Result,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
+    ResponseFuture, Result, debug_object, serialize_object,
 };
 
 use crate::types::{Batch, BatchConfig};
@@ -65,10 +67,29 @@ pub struct BatchesCreateRequest {
     body: BatchesCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct BatchesCreateRequestBody {
     source_directory_id: String,
     config: BatchConfig,
+}
+
+impl EncodeObject for BatchesCreateRequestBody {
+    const NAME: &'static str = "BatchesCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("source_directory_id", &self.source_directory_id);
+        fields.field("config", &self.config);
+    }
+}
+
+impl Serialize for BatchesCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchesCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl BatchesCreateRequest {
@@ -87,14 +108,13 @@ impl BatchesCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Batch> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Batch> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Batch>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Batch> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -119,8 +139,8 @@ impl BatchesCreateRequest {
 
 impl IntoFuture for BatchesCreateRequest {
     type Output = Result<Batch>;
-    type IntoFuture = BoxFuture<Result<Batch>>;
+    type IntoFuture = DataFuture<Batch>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

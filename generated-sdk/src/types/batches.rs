@@ -8,13 +8,14 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, Timestamp,
 };
 
 /// A top-level batch.
 ///
 /// Batch-level FAILED means the orchestration failed and cannot provide a reliable per-file result set. results is only populated when explicitly requested with expand=results and may be null while a batch is still running or before result mappings are available.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Batch {
     /// Unique identifier
@@ -28,13 +29,10 @@ pub struct Batch {
     /// Current batch status.
     pub status: BatchStatus,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Expanded per-file result mappings. Null unless requested with expand=results, or until result mappings are available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchResult>>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -67,35 +65,85 @@ impl DecodeObject for Batch {
         let mut created_at: Option<Timestamp> = None;
         let mut results: Option<Vec<BatchResult>> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => config = Some(object.value()?),
-                2 => project_id = Some(object.value()?),
-                3 => source_directory_id = Some(object.value()?),
-                4 => status = Some(object.value()?),
-                5 => created_at = object.value()?,
-                6 => results = object.value()?,
-                7 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut config),
+                2 => object.value(&mut project_id),
+                3 => object.value(&mut source_directory_id),
+                4 => object.value(&mut status),
+                5 => object.optional(&mut created_at),
+                6 => object.optional(&mut results),
+                7 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            config: object.required(config, "config")?,
-            project_id: object.required(project_id, "project_id")?,
-            source_directory_id: object
-                .required(source_directory_id, "source_directory_id")?,
-            status: object.required(status, "status")?,
-            created_at,
-            results,
-            updated_at,
-        })
+        match (id, config, project_id, source_directory_id, status) {
+            (
+                Some(id),
+                Some(config),
+                Some(project_id),
+                Some(source_directory_id),
+                Some(status),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        config,
+                        project_id,
+                        source_directory_id,
+                        status,
+                        created_at,
+                        results,
+                        updated_at,
+                    })
+            }
+            (id, config, project_id, source_directory_id, status) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("config", config.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("source_directory_id", source_directory_id.is_none()),
+                                ("status", status.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Batch {
+    const NAME: &'static str = "Batch";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("config", &self.config);
+        fields.field("project_id", &self.project_id);
+        fields.field("source_directory_id", &self.source_directory_id);
+        fields.field("status", &self.status);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("results", &self.results);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for Batch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Batch configuration snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchConfig {
     /// Job to create for each file in the source directory.
@@ -122,26 +170,45 @@ impl DecodeObject for BatchConfig {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut job: Option<BatchConfigJob> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => job = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut job),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            job: object.required(job, "job")?,
-        })
+        match job {
+            Some(job) => object.finish(Self { job }),
+            None => Err(object.missing(&[("job", true)])),
+        }
+    }
+}
+
+impl EncodeObject for BatchConfig {
+    const NAME: &'static str = "BatchConfig";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("job", &self.job);
+    }
+}
+
+impl Serialize for BatchConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Job to create for each file in the source directory.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchConfigJob {
     /// Saved product configuration ID matching the job type.
     pub configuration_id: String,
     /// Product job type to run for each source directory file.
-    #[serde(rename = "type")]
     pub type_: BatchProductJobType,
 }
 
@@ -172,28 +239,59 @@ impl DecodeObject for BatchConfigJob {
     ) -> Result<Self, A::Error> {
         let mut configuration_id: Option<String> = None;
         let mut type_: Option<BatchProductJobType> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => configuration_id = Some(object.value()?),
-                1 => type_ = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut configuration_id),
+                1 => object.value(&mut type_),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            configuration_id: object.required(configuration_id, "configuration_id")?,
-            type_: object.required(type_, "type")?,
-        })
+        match (configuration_id, type_) {
+            (Some(configuration_id), Some(type_)) => {
+                object.finish(Self { configuration_id, type_ })
+            }
+            (configuration_id, type_) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("configuration_id", configuration_id.is_none()),
+                                ("type", type_.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchConfigJob {
+    const NAME: &'static str = "BatchConfigJob";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("configuration_id", &self.configuration_id);
+        fields.field("type", &self.type_);
+    }
+}
+
+impl Serialize for BatchConfigJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchConfigJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Reference to a job produced by a batch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobReference {
     /// Job ID, such as a parse job ID.
     pub id: String,
     /// Type of job produced for the file.
-    #[serde(rename = "type")]
     pub type_: BatchProductJobType,
 }
 
@@ -211,17 +309,39 @@ impl DecodeObject for BatchJobReference {
     ) -> Result<Self, A::Error> {
         let mut id: Option<String> = None;
         let mut type_: Option<BatchProductJobType> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => type_ = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut type_),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            type_: object.required(type_, "type")?,
-        })
+        match (id, type_) {
+            (Some(id), Some(type_)) => object.finish(Self { id, type_ }),
+            (id, type_) => {
+                Err(object.missing(&[("id", id.is_none()), ("type", type_.is_none())]))
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchJobReference {
+    const NAME: &'static str = "BatchJobReference";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("type", &self.type_);
+    }
+}
+
+impl Serialize for BatchJobReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJobReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -284,16 +404,14 @@ impl<'de> Deserialize<'de> for BatchProductJobType {
 }
 
 /// Per-file result mapping of a batch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchResult {
     /// Source directory file processed by this batch.
     pub source_directory_file_id: String,
     /// Batch-level mapping error if the system could not create or associate a job for this source file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Reference to a job produced by a batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_reference: Option<BatchJobReference>,
 }
 
@@ -316,20 +434,46 @@ impl DecodeObject for BatchResult {
         let mut source_directory_file_id: Option<String> = None;
         let mut error_message: Option<String> = None;
         let mut job_reference: Option<BatchJobReference> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => source_directory_file_id = Some(object.value()?),
-                1 => error_message = object.value()?,
-                2 => job_reference = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut source_directory_file_id),
+                1 => object.optional(&mut error_message),
+                2 => object.optional(&mut job_reference),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            source_directory_file_id: object
-                .required(source_directory_file_id, "source_directory_file_id")?,
-            error_message,
-            job_reference,
-        })
+        match source_directory_file_id {
+            Some(source_directory_file_id) => {
+                object
+                    .finish(Self {
+                        source_directory_file_id,
+                        error_message,
+                        job_reference,
+                    })
+            }
+            None => Err(object.missing(&[("source_directory_file_id", true)])),
+        }
+    }
+}
+
+impl EncodeObject for BatchResult {
+    const NAME: &'static str = "BatchResult";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("source_directory_file_id", &self.source_directory_file_id);
+        fields.optional("error_message", &self.error_message);
+        fields.optional("job_reference", &self.job_reference);
+    }
+}
+
+impl Serialize for BatchResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

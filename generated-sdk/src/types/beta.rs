@@ -42,7 +42,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, Timestamp,
 };
 
 /// The status of a job.
@@ -193,7 +194,7 @@ impl From<Vec<String>> for MetadataValue {
 }
 
 /// Schema for a presigned URL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PresignedUrl {
     /// The time at which the presigned URL expires
@@ -201,7 +202,6 @@ pub struct PresignedUrl {
     /// A presigned URL for IO operations against a private file
     pub url: String,
     /// Form fields for a presigned POST request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_fields: Option<BTreeMap<String, String>>,
 }
 
@@ -220,18 +220,55 @@ impl DecodeObject for PresignedUrl {
         let mut expires_at: Option<Timestamp> = None;
         let mut url: Option<String> = None;
         let mut form_fields: Option<BTreeMap<String, String>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => expires_at = Some(object.value()?),
-                1 => url = Some(object.value()?),
-                2 => form_fields = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut expires_at),
+                1 => object.value(&mut url),
+                2 => object.optional(&mut form_fields),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            expires_at: object.required(expires_at, "expires_at")?,
-            url: object.required(url, "url")?,
-            form_fields,
-        })
+        match (expires_at, url) {
+            (Some(expires_at), Some(url)) => {
+                object
+                    .finish(Self {
+                        expires_at,
+                        url,
+                        form_fields,
+                    })
+            }
+            (expires_at, url) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("expires_at", expires_at.is_none()),
+                                ("url", url.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for PresignedUrl {
+    const NAME: &'static str = "PresignedUrl";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("expires_at", &self.expires_at);
+        fields.field("url", &self.url);
+        fields.optional("form_fields", &self.form_fields);
+    }
+}
+
+impl Serialize for PresignedUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for PresignedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

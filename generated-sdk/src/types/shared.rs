@@ -8,7 +8,10 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_object, DecodeObject, ObjectReader};
+use crate::runtime::{
+    debug_object, deserialize_object, serialize_object, DecodeObject, EncodeObject,
+    FieldWriter, ObjectReader,
+};
 
 #[cfg(feature = "standalone-types")]
 /// A message, or a list of validation errors (422).
@@ -83,11 +86,10 @@ impl From<Map<String, Value>> for Detail {
 
 #[cfg(feature = "standalone-types")]
 /// Error body returned by the API.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// A message, or a list of validation errors (422).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
 }
 
@@ -106,13 +108,35 @@ impl DecodeObject for ErrorResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut detail: Option<Detail> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => detail = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut detail),
+                _ => object.skip(),
             }
         }
-        Ok(Self { detail })
+        object.finish(Self { detail })
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl EncodeObject for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("detail", &self.detail);
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl Serialize for ErrorResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl fmt::Debug for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -191,7 +215,7 @@ impl fmt::Display for LocItem {
 
 #[cfg(feature = "standalone-types")]
 /// One validation problem with the request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location of the offending input (e.g. body, field name, list index).
@@ -199,7 +223,6 @@ pub struct ValidationError {
     /// Human-readable message.
     pub msg: String,
     /// Error type.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -220,18 +243,54 @@ impl DecodeObject for ValidationError {
         let mut loc: Option<Vec<LocItem>> = None;
         let mut msg: Option<String> = None;
         let mut type_: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => loc = Some(object.value()?),
-                1 => msg = Some(object.value()?),
-                2 => type_ = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut loc),
+                1 => object.value(&mut msg),
+                2 => object.value(&mut type_),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            loc: object.required(loc, "loc")?,
-            msg: object.required(msg, "msg")?,
-            type_: object.required(type_, "type")?,
-        })
+        match (loc, msg, type_) {
+            (Some(loc), Some(msg), Some(type_)) => {
+                object.finish(Self { loc, msg, type_ })
+            }
+            (loc, msg, type_) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("loc", loc.is_none()),
+                                ("msg", msg.is_none()),
+                                ("type", type_.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl EncodeObject for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("loc", &self.loc);
+        fields.field("msg", &self.msg);
+        fields.field("type", &self.type_);
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl Serialize for ValidationError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+#[cfg(feature = "standalone-types")]
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::types::object_encode;
 use super::{cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, QueryStyle, RequestBody, Resource, ResponseKind, TypeRef};
@@ -17,7 +18,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
 fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], files: &mut Emitted) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
-    let mut ctx = ModuleContext { index, client_params, runtime: BTreeSet::new(), imports: Imports::default(), serialize: false, bytes: false };
+    let mut ctx = ModuleContext { index, client_params, runtime: BTreeSet::new(), imports: Imports::default(), encode: false, bytes: false };
 
     let handle = ident(&resource.type_name);
     // Top-level resources are cargo features.
@@ -86,8 +87,9 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
     if ctx.bytes {
         uses.extend(quote!(use bytes::Bytes;));
     }
-    if ctx.serialize {
-        uses.extend(quote!(use serde::Serialize;));
+    if ctx.encode {
+        uses.extend(quote!(use std::fmt; use serde::{Serialize, Serializer};));
+        ctx.runtime.extend(["debug_object", "serialize_object", "EncodeObject", "FieldWriter"]);
     }
     if !ctx.runtime.is_empty() {
         let names = ctx.runtime.iter().map(|n| ident(n));
@@ -147,7 +149,7 @@ pub(super) struct ModuleContext<'a, 'i> {
     /// Names imported from `crate::runtime`.
     pub(super) runtime: BTreeSet<&'static str>,
     pub(super) imports: Imports,
-    serialize: bool,
+    encode: bool,
     bytes: bool,
 }
 
@@ -214,10 +216,10 @@ fn contains_datetime(ty: &TypeRef) -> bool {
 /// The value an operation's builder resolves to, and the runtime call that produces its `Response`.
 fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, TokenStream) {
     match &op.response {
-        ResponseKind::Empty => (quote!(()), quote!(client.send_empty(request).await)),
+        ResponseKind::Empty => (quote!(()), quote!(ResponseFuture::empty(self.into_request()))),
         ResponseKind::Bytes => {
             ctx.bytes = true;
-            (quote!(Bytes), quote!(client.send_bytes(request).await))
+            (quote!(Bytes), quote!(ResponseFuture::bytes(self.into_request())))
         }
         ResponseKind::Json(ty) => {
             ctx.imports.add(ty);
@@ -225,22 +227,22 @@ fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, Toke
                 ctx.runtime.insert("Timestamp");
             }
             let ty = type_tokens(ty);
-            (ty, quote!(client.send_json(request).await))
+            (ty, quote!(ResponseFuture::json(self.into_request())))
         }
         ResponseKind::Paginated { page, scheme, .. } => {
             ctx.imports.add(page);
             ctx.runtime.insert("Page");
             let page = type_tokens(page);
             let scheme = scheme_tokens(scheme, ctx);
-            (quote!(Page<#page>), quote!(client.send_page(request, #scheme).await))
+            (quote!(Page<#page>), quote!(ResponseFuture::page(self.into_request(), #scheme)))
         }
         ResponseKind::EventStream(event) => {
             ctx.imports.add(event);
             ctx.runtime.insert("EventStream");
             let send = if ctx.index.is_tagged_union(event) {
-                quote!(client.send_tagged_event_stream(request).await)
+                quote!(ResponseFuture::tagged_event_stream(self.into_request()))
             } else {
-                quote!(client.send_event_stream(request).await)
+                quote!(ResponseFuture::event_stream(self.into_request()))
             };
             let event = type_tokens(event);
             (quote!(EventStream<#event>), send)
@@ -343,7 +345,7 @@ fn body_type_name(op: &Operation) -> String {
 fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> TokenStream {
     let builder = ident(&op.builder_name);
     let (output, call) = response_parts(op, ctx);
-    ctx.runtime.extend(["ApiRequest", "Client", "Result", "Response", "RequestOptions", "BoxFuture", "Method"]);
+    ctx.runtime.extend(["ApiRequest", "Client", "DataFuture", "Result", "RequestOptions", "ResponseFuture", "Method"]);
 
     // Fields: builder-level inputs, plus the JSON body struct when the body is an object.
     let mut fields = Vec::new();
@@ -363,16 +365,7 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
             (false, false) => quote!(Option<#stored>),
         };
         if in_body {
-            let wire = lit(&input.wire_name);
-            let mut serde_args = Vec::new();
-            if input.rust_name != input.wire_name {
-                serde_args.push(quote!(rename = #wire));
-            }
-            if !input.required {
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            let attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-            body_fields.push(quote!(#attr #name: #field_ty,));
+            body_fields.push((name.clone(), field_ty, input));
         } else {
             fields.push(quote!(#name: #field_ty,));
         }
@@ -402,14 +395,17 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
         }
     }
     let body_struct = (!body_fields.is_empty() || matches!(op.body, RequestBody::JsonFields)).then(|| {
-        ctx.serialize = true;
+        ctx.encode = true;
         let body_type = ident(&body_type_name(op));
         fields.push(quote!(body: #body_type,));
+        let declared = body_fields.iter().map(|(name, ty, _)| quote!(#name: #ty,));
+        let encode = object_encode(&body_type, body_fields.iter().map(|(_, _, input)| (input.rust_name.as_str(), input.wire_name.as_str(), input.required)));
         quote! {
-            #[derive(Debug, Serialize)]
             struct #body_type {
-                #(#body_fields)*
+                #(#declared)*
             }
+
+            #encode
         }
     });
 
@@ -446,10 +442,6 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
     let and_wait_method = op.starts_job.as_ref().map(|start| jobs::builder_and_wait(start, &resource.module_path, ctx));
     // A job's reading request is also built by the creating operation's `and_wait`, maybe elsewhere.
     let into_request_vis = if op.wait.is_some() { quote!(pub(crate)) } else { TokenStream::new() };
-    let map_data = match &op.response {
-        ResponseKind::Empty => quote!(self.with_response().await.map(|_| ())),
-        _ => quote!(self.with_response().await.map(Response::into_data)),
-    };
     quote! {
         #doc
         #[derive(Debug)]
@@ -468,13 +460,12 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
             crate::runtime::request_options!();
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#output> {
-                #map_data
+            pub fn send(self) -> DataFuture<#output> {
+                self.with_response().data()
             }
 
             /// Sends the request and returns the decoded response with its status and headers.
-            pub async fn with_response(self) -> Result<Response<#output>> {
-                let (client, request) = self.into_request()?;
+            pub fn with_response(self) -> ResponseFuture<#output> {
                 #call
             }
 
@@ -489,10 +480,10 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
 
         impl IntoFuture for #builder {
             type Output = Result<#output>;
-            type IntoFuture = BoxFuture<Result<#output>>;
+            type IntoFuture = DataFuture<#output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }

@@ -130,26 +130,24 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
     let mut uses = quote! {
         #std_imports
     };
+    let has_struct = defs.iter().any(|t| matches!(&t.kind, TypeKind::Struct { .. }));
     if has_enum {
         uses.extend(quote!(use std::convert::Infallible; use std::fmt; use std::str::FromStr;));
-    } else if has_display_union {
+    } else if has_display_union || has_struct {
         uses.extend(quote!(use std::fmt;));
     }
-    let has_struct = defs.iter().any(|t| matches!(&t.kind, TypeKind::Struct { .. }));
     if has_struct {
         uses.extend(quote!(use serde::de::MapAccess;));
     }
-    if has_union || has_enum || has_never || has_tuple {
+    if has_union || has_enum || has_struct || has_never || has_tuple {
         uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize, Serializer};));
-    } else if has_struct {
-        uses.extend(quote!(use serde::{Deserialize, Deserializer, Serialize};));
     }
     let mut runtime_names = Vec::new();
     if defs.iter().any(|t| matches!(&t.kind, TypeKind::Union { discriminator: None, .. })) {
         uses.extend(quote!(use serde_json::value::RawValue;));
     }
     if has_struct {
-        runtime_names.extend([ident("deserialize_object"), ident("DecodeObject"), ident("ObjectReader")]);
+        runtime_names.extend(["debug_object", "deserialize_object", "serialize_object", "DecodeObject", "EncodeObject", "FieldWriter", "ObjectReader"].map(ident));
     }
     if has_enum {
         runtime_names.push(ident("deserialize_open_enum"));
@@ -438,25 +436,19 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], inp
             ty
         }
     };
+    // Wire names, renames and which members are skipped live in `encode`/`decode`, not in attributes.
     let field_defs = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let ty = declared_type(f);
         let doc = field_doc(f);
-        let rename = (f.rust_name != f.wire_name).then(|| {
-            let wire = lit(&f.wire_name);
-            quote!(rename = #wire,)
-        });
         if f.required {
-            let attr = rename.map(|r| quote!(#[serde(#r)]));
             quote! {
                 #doc
-                #attr
                 pub #field_name: #ty,
             }
         } else {
             quote! {
                 #doc
-                #[serde(#rename skip_serializing_if = "Option::is_none")]
                 pub #field_name: Option<#ty>,
             }
         }
@@ -464,9 +456,10 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], inp
     let default = derives_default(fields, input).then(|| quote!(Default,));
     let builders = input.then(|| struct_builders(name, fields));
     let deserialize = struct_deserialize(name, fields);
+    let encode = object_encode(name, fields.iter().map(|f| (f.rust_name.as_str(), f.wire_name.as_str(), f.required || f.nullable_required)));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize)]
+        #[derive(Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_defs)*
@@ -474,6 +467,45 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], inp
 
         #builders
         #deserialize
+        #encode
+    }
+}
+
+/// `Serialize` and `Debug` through the runtime's [`EncodeObject`]: one `encode` that hands each field
+/// (Rust name, wire name, always written or only when `Some`) to a writer, rather than two derives,
+/// which write a larger body each. `Debug` shows the wire names.
+pub fn object_encode<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = (&'a str, &'a str, bool)>) -> TokenStream {
+    let calls: Vec<TokenStream> = fields.map(|(rust_name, wire_name, always)| {
+        let field = ident(rust_name);
+        let wire = lit(wire_name);
+        if always {
+            quote!(fields.field(#wire, &self.#field);)
+        } else {
+            quote!(fields.optional(#wire, &self.#field);)
+        }
+    }).collect();
+    let writer = if calls.is_empty() { quote!(_) } else { quote!(fields) };
+    let type_name = lit(&name.to_string());
+    quote! {
+        impl EncodeObject for #name {
+            const NAME: &'static str = #type_name;
+
+            fn encode<W: FieldWriter>(&self, #writer: &mut W) {
+                #(#calls)*
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serialize_object(self, serializer)
+            }
+        }
+
+        impl fmt::Debug for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_object(self, f)
+            }
+        }
     }
 }
 
@@ -506,29 +538,52 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
         let local = ident(&f.rust_name);
         let position = proc_macro2::Literal::usize_unsuffixed(position);
         if f.required {
-            quote!(#position => #local = Some(#object.value()?),)
+            quote!(#position => #object.value(&mut #local),)
         } else {
-            quote!(#position => #local = #object.value()?,)
+            quote!(#position => #object.optional(&mut #local),)
         }
     });
-    let inits = fields.iter().map(|f| {
-        let local = ident(&f.rust_name);
-        if f.required {
-            let wire = lit(&f.wire_name);
-            quote!(#local: #object.required(#local, #wire)?,)
-        } else {
-            quote!(#local,)
+    let inits = fields.iter().map(|f| ident(&f.rust_name));
+    let build = quote!(Self { #(#inits),* });
+    // One exit: a match over the required fields' slots, all `Some` or the error naming the first
+    // one absent (or the error that stopped the reading).
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let finish = match required.as_slice() {
+        [] => quote!(#object.finish(#build)),
+        [one] => {
+            let local = ident(&one.rust_name);
+            let wire = lit(&one.wire_name);
+            quote! {
+                match #local {
+                    Some(#local) => #object.finish(#build),
+                    None => Err(#object.missing(&[(#wire, true)])),
+                }
+            }
         }
-    });
+        many => {
+            let locals: Vec<_> = many.iter().map(|f| ident(&f.rust_name)).collect();
+            let absent = many.iter().map(|f| {
+                let local = ident(&f.rust_name);
+                let wire = lit(&f.wire_name);
+                quote!((#wire, #local.is_none()))
+            });
+            quote! {
+                match (#(#locals),*) {
+                    (#(Some(#locals)),*) => #object.finish(#build),
+                    (#(#locals),*) => Err(#object.missing(&[#(#absent),*])),
+                }
+            }
+        }
+    };
     let read = if fields.is_empty() {
-        quote!(while #object.next_field()?.is_some() {})
+        quote!(while #object.next_field().is_some() {})
     } else {
         quote! {
             #(#locals)*
-            while let Some(#field) = #object.next_field()? {
+            while let Some(#field) = #object.next_field() {
                 match #field {
                     #(#arms)*
-                    _ => #object.skip()?,
+                    _ => #object.skip(),
                 }
             }
         }
@@ -547,9 +602,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
 
             fn decode<'de, A: MapAccess<'de>>(#object: &mut ObjectReader<'de, A>) -> Result<Self, A::Error> {
                 #read
-                Ok(Self {
-                    #(#inits)*
-                })
+                #finish
             }
         }
     }

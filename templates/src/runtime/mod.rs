@@ -18,6 +18,7 @@
 
 pub mod client;
 pub mod error;
+pub mod future;
 pub mod jobs;
 pub mod multipart;
 pub mod pagination;
@@ -28,6 +29,7 @@ pub mod types;
 
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{ApiError, BoxError, Error, JobError, JobOutcome, Result};
+pub use future::{DataFuture, ResponseFuture};
 pub use jobs::{Job, JobUpdates, WaitError, Waiter, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MAX_WAIT, DEFAULT_POLL_INTERVAL};
 pub use multipart::{MultipartForm, Upload};
 pub use pagination::{ItemStream, Page, PageResponse};
@@ -46,7 +48,7 @@ pub use pagination::PageScheme;
 #[doc(hidden)]
 pub use request::decode_json;
 #[doc(hidden)]
-pub use types::{deserialize_object, deserialize_open_enum, deserialize_tagged, deserialize_tuple_rest, from_tagged_json, peek_tag, serialize_tuple_rest, DecodeObject, ObjectReader, TaggedJson, TaggedObject, TaggedUnion, TupleElements};
+pub use types::{debug_object, deserialize_object, deserialize_open_enum, deserialize_tagged, deserialize_tuple_rest, from_tagged_json, peek_tag, serialize_object, serialize_tuple_rest, DecodeObject, EncodeObject, FieldWriter, ObjectReader, TaggedJson, TaggedObject, TaggedUnion, TupleElements};
 
 /// The date-time library behind [`Timestamp`].
 pub use chrono;
@@ -54,7 +56,7 @@ pub use chrono;
 pub use reqwest;
 pub use reqwest::header::{HeaderMap, HeaderValue};
 
-/// A boxed, `Send` future: the `IntoFuture` type of generated request builders.
+/// A boxed, `Send` future (what a job's [`Waiter`] is awaited as).
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 pub use reqwest::{Method, StatusCode};
 

@@ -4,12 +4,14 @@
 
 Operations on `beta.agent_data`, under `/api/v1/beta/agent-data`.*/
 use std::collections::BTreeMap;
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
-    Response, Result, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method, Page,
+    PageScheme, RequestOptions, ResponseFuture, Result, debug_object, path_param,
+    serialize_object,
 };
 
 use crate::types::{
@@ -238,14 +240,13 @@ impl AgentDataGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<AgentData> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<AgentData> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<AgentData>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<AgentData> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -273,9 +274,9 @@ impl AgentDataGetRequest {
 
 impl IntoFuture for AgentDataGetRequest {
     type Output = Result<AgentData>;
-    type IntoFuture = BoxFuture<Result<AgentData>>;
+    type IntoFuture = DataFuture<AgentData>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -291,9 +292,27 @@ pub struct AgentDataUpdateRequest {
     body: AgentDataUpdateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct AgentDataUpdateRequestBody {
     data: Map<String, Value>,
+}
+
+impl EncodeObject for AgentDataUpdateRequestBody {
+    const NAME: &'static str = "AgentDataUpdateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("data", &self.data);
+    }
+}
+
+impl Serialize for AgentDataUpdateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataUpdateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl AgentDataUpdateRequest {
@@ -312,14 +331,13 @@ impl AgentDataUpdateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<AgentData> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<AgentData> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<AgentData>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<AgentData> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -348,9 +366,9 @@ impl AgentDataUpdateRequest {
 
 impl IntoFuture for AgentDataUpdateRequest {
     type Output = Result<AgentData>;
-    type IntoFuture = BoxFuture<Result<AgentData>>;
+    type IntoFuture = DataFuture<AgentData>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -381,14 +399,13 @@ impl AgentDataDeleteRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<BTreeMap<String, String>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<BTreeMap<String, String>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<BTreeMap<String, String>>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<BTreeMap<String, String>> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -416,9 +433,9 @@ impl AgentDataDeleteRequest {
 
 impl IntoFuture for AgentDataDeleteRequest {
     type Output = Result<BTreeMap<String, String>>;
-    type IntoFuture = BoxFuture<Result<BTreeMap<String, String>>>;
+    type IntoFuture = DataFuture<BTreeMap<String, String>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -433,12 +450,31 @@ pub struct AgentDataCreateRequest {
     body: AgentDataCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct AgentDataCreateRequestBody {
     deployment_name: String,
     data: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
+}
+
+impl EncodeObject for AgentDataCreateRequestBody {
+    const NAME: &'static str = "AgentDataCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("deployment_name", &self.deployment_name);
+        fields.field("data", &self.data);
+        fields.optional("collection", &self.collection);
+    }
+}
+
+impl Serialize for AgentDataCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl AgentDataCreateRequest {
@@ -463,14 +499,13 @@ impl AgentDataCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<AgentData> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<AgentData> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<AgentData>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<AgentData> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -495,9 +530,9 @@ impl AgentDataCreateRequest {
 
 impl IntoFuture for AgentDataCreateRequest {
     type Output = Result<AgentData>;
-    type IntoFuture = BoxFuture<Result<AgentData>>;
+    type IntoFuture = DataFuture<AgentData>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -512,23 +547,41 @@ pub struct AgentDataSearchRequest {
     body: AgentDataSearchRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct AgentDataSearchRequestBody {
     deployment_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<BTreeMap<String, AgentDataFilter>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     include_total: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     order_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page_size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page_token: Option<String>,
+}
+
+impl EncodeObject for AgentDataSearchRequestBody {
+    const NAME: &'static str = "AgentDataSearchRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("deployment_name", &self.deployment_name);
+        fields.optional("collection", &self.collection);
+        fields.optional("filter", &self.filter);
+        fields.optional("include_total", &self.include_total);
+        fields.optional("offset", &self.offset);
+        fields.optional("order_by", &self.order_by);
+        fields.optional("page_size", &self.page_size);
+        fields.optional("page_token", &self.page_token);
+    }
+}
+
+impl Serialize for AgentDataSearchRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataSearchRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl AgentDataSearchRequest {
@@ -589,21 +642,18 @@ impl AgentDataSearchRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<AgentDataPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<AgentDataPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<AgentDataPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::BodyCursor {
-                    field: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<AgentDataPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::BodyCursor {
+                field: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -647,9 +697,9 @@ impl AgentDataSearchRequest {
 
 impl IntoFuture for AgentDataSearchRequest {
     type Output = Result<Page<AgentDataPage>>;
-    type IntoFuture = BoxFuture<Result<Page<AgentDataPage>>>;
+    type IntoFuture = DataFuture<Page<AgentDataPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -664,27 +714,45 @@ pub struct AgentDataAggregateRequest {
     body: AgentDataAggregateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct AgentDataAggregateRequestBody {
     deployment_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<BTreeMap<String, AgentDataFilter>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     first: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     group_by: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     order_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page_size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page_token: Option<String>,
+}
+
+impl EncodeObject for AgentDataAggregateRequestBody {
+    const NAME: &'static str = "AgentDataAggregateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("deployment_name", &self.deployment_name);
+        fields.optional("collection", &self.collection);
+        fields.optional("count", &self.count);
+        fields.optional("filter", &self.filter);
+        fields.optional("first", &self.first);
+        fields.optional("group_by", &self.group_by);
+        fields.optional("offset", &self.offset);
+        fields.optional("order_by", &self.order_by);
+        fields.optional("page_size", &self.page_size);
+        fields.optional("page_token", &self.page_token);
+    }
+}
+
+impl Serialize for AgentDataAggregateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataAggregateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl AgentDataAggregateRequest {
@@ -760,21 +828,18 @@ impl AgentDataAggregateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<AgentDataAggregatePage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<AgentDataAggregatePage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<AgentDataAggregatePage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::BodyCursor {
-                    field: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<AgentDataAggregatePage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::BodyCursor {
+                field: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -818,9 +883,9 @@ impl AgentDataAggregateRequest {
 
 impl IntoFuture for AgentDataAggregateRequest {
     type Output = Result<Page<AgentDataAggregatePage>>;
-    type IntoFuture = BoxFuture<Result<Page<AgentDataAggregatePage>>>;
+    type IntoFuture = DataFuture<Page<AgentDataAggregatePage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -835,13 +900,31 @@ pub struct AgentDataDeleteByQueryRequest {
     body: AgentDataDeleteByQueryRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct AgentDataDeleteByQueryRequestBody {
     deployment_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     collection: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<BTreeMap<String, AgentDataFilter>>,
+}
+
+impl EncodeObject for AgentDataDeleteByQueryRequestBody {
+    const NAME: &'static str = "AgentDataDeleteByQueryRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("deployment_name", &self.deployment_name);
+        fields.optional("collection", &self.collection);
+        fields.optional("filter", &self.filter);
+    }
+}
+
+impl Serialize for AgentDataDeleteByQueryRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataDeleteByQueryRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl AgentDataDeleteByQueryRequest {
@@ -872,16 +955,13 @@ impl AgentDataDeleteByQueryRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<AgentDataDeleteByQueryResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<AgentDataDeleteByQueryResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(
-        self,
-    ) -> Result<Response<AgentDataDeleteByQueryResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<AgentDataDeleteByQueryResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -909,8 +989,8 @@ impl AgentDataDeleteByQueryRequest {
 
 impl IntoFuture for AgentDataDeleteByQueryRequest {
     type Output = Result<AgentDataDeleteByQueryResponse>;
-    type IntoFuture = BoxFuture<Result<AgentDataDeleteByQueryResponse>>;
+    type IntoFuture = DataFuture<AgentDataDeleteByQueryResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

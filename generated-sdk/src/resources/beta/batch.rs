@@ -3,11 +3,13 @@
 /*! Batch processing jobs over directories or item lists.
 
 Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Job, JobKind, JobUpdates, Method, Page,
-    PageScheme, RequestOptions, Response, Result, Waiter, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
+    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
+    debug_object, path_param, serialize_object,
 };
 
 use crate::types::{
@@ -246,21 +248,18 @@ impl BatchListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<BatchJobPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<BatchJobPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<BatchJobPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::Offset {
-                    param: "offset",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<BatchJobPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::Offset {
+                param: "offset",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -305,9 +304,9 @@ impl BatchListRequest {
 
 impl IntoFuture for BatchListRequest {
     type Output = Result<Page<BatchJobPage>>;
-    type IntoFuture = BoxFuture<Result<Page<BatchJobPage>>>;
+    type IntoFuture = DataFuture<Page<BatchJobPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -323,17 +322,35 @@ pub struct BatchCreateRequest {
     body: BatchCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct BatchCreateRequestBody {
     job_config: BatchJobConfig,
-    #[serde(skip_serializing_if = "Option::is_none")]
     continue_as_new_threshold: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     directory_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     item_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page_size: Option<i64>,
+}
+
+impl EncodeObject for BatchCreateRequestBody {
+    const NAME: &'static str = "BatchCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("job_config", &self.job_config);
+        fields.optional("continue_as_new_threshold", &self.continue_as_new_threshold);
+        fields.optional("directory_id", &self.directory_id);
+        fields.optional("item_ids", &self.item_ids);
+        fields.optional("page_size", &self.page_size);
+    }
+}
+
+impl Serialize for BatchCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl BatchCreateRequest {
@@ -385,14 +402,13 @@ impl BatchCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<BatchJob> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<BatchJob> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<BatchJob>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<BatchJob> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.batch.get`](crate::resources::beta::batch::BatchResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
@@ -447,9 +463,9 @@ impl BatchCreateRequest {
 
 impl IntoFuture for BatchCreateRequest {
     type Output = Result<BatchJob>;
-    type IntoFuture = BoxFuture<Result<BatchJob>>;
+    type IntoFuture = DataFuture<BatchJob>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -480,14 +496,13 @@ impl BatchGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<BatchJobProgress> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<BatchJobProgress> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<BatchJobProgress>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<BatchJobProgress> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Polls this request until the job ends; see [`BatchResource::wait`].
@@ -527,9 +542,9 @@ impl BatchGetRequest {
 
 impl IntoFuture for BatchGetRequest {
     type Output = Result<BatchJobProgress>;
-    type IntoFuture = BoxFuture<Result<BatchJobProgress>>;
+    type IntoFuture = DataFuture<BatchJobProgress>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -546,10 +561,27 @@ pub struct BatchCancelRequest {
     body: BatchCancelRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct BatchCancelRequestBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+}
+
+impl EncodeObject for BatchCancelRequestBody {
+    const NAME: &'static str = "BatchCancelRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("reason", &self.reason);
+    }
+}
+
+impl Serialize for BatchCancelRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchCancelRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl BatchCancelRequest {
@@ -580,14 +612,13 @@ impl BatchCancelRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<BatchCancelResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<BatchCancelResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<BatchCancelResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<BatchCancelResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -617,8 +648,8 @@ impl BatchCancelRequest {
 
 impl IntoFuture for BatchCancelRequest {
     type Output = Result<BatchCancelResponse>;
-    type IntoFuture = BoxFuture<Result<BatchCancelResponse>>;
+    type IntoFuture = DataFuture<BatchCancelResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -3,11 +3,13 @@
 /*! Chat sessions and streamed agent events.
 
 Operations on `beta.chat`, under `/api/v1/chat`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, EventStream, ItemStream, Method, Page, PageScheme,
-    RequestOptions, Response, Result, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, EventStream, FieldWriter, ItemStream,
+    Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object,
+    path_param, serialize_object,
 };
 
 use crate::types::{ChatEvent, ChatSession, ChatSessionDetail, ChatSessionPage};
@@ -215,21 +217,18 @@ impl ChatListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<ChatSessionPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<ChatSessionPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<ChatSessionPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::QueryCursor {
-                    param: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<ChatSessionPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::QueryCursor {
+                param: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -271,9 +270,9 @@ impl ChatListRequest {
 
 impl IntoFuture for ChatListRequest {
     type Output = Result<Page<ChatSessionPage>>;
-    type IntoFuture = BoxFuture<Result<Page<ChatSessionPage>>>;
+    type IntoFuture = DataFuture<Page<ChatSessionPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -288,10 +287,27 @@ pub struct ChatCreateRequest {
     body: ChatCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct ChatCreateRequestBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     index_ids: Option<Vec<String>>,
+}
+
+impl EncodeObject for ChatCreateRequestBody {
+    const NAME: &'static str = "ChatCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("index_ids", &self.index_ids);
+    }
+}
+
+impl Serialize for ChatCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl ChatCreateRequest {
@@ -319,14 +335,13 @@ impl ChatCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<ChatSession> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<ChatSession> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<ChatSession>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<ChatSession> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -351,9 +366,9 @@ impl ChatCreateRequest {
 
 impl IntoFuture for ChatCreateRequest {
     type Output = Result<ChatSession>;
-    type IntoFuture = BoxFuture<Result<ChatSession>>;
+    type IntoFuture = DataFuture<ChatSession>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -384,14 +399,13 @@ impl ChatGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<ChatSessionDetail> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<ChatSessionDetail> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<ChatSessionDetail>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<ChatSessionDetail> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -419,9 +433,9 @@ impl ChatGetRequest {
 
 impl IntoFuture for ChatGetRequest {
     type Output = Result<ChatSessionDetail>;
-    type IntoFuture = BoxFuture<Result<ChatSessionDetail>>;
+    type IntoFuture = DataFuture<ChatSessionDetail>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -452,14 +466,13 @@ impl ChatDeleteRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<()> {
-        self.with_response().await.map(|_| ())
+    pub fn send(self) -> DataFuture<()> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<()>> {
-        let (client, request) = self.into_request()?;
-        client.send_empty(request).await
+    pub fn with_response(self) -> ResponseFuture<()> {
+        ResponseFuture::empty(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -487,9 +500,9 @@ impl ChatDeleteRequest {
 
 impl IntoFuture for ChatDeleteRequest {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<Result<()>>;
+    type IntoFuture = DataFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -520,14 +533,13 @@ impl ChatGetSummaryRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<ChatSession> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<ChatSession> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<ChatSession>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<ChatSession> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -555,9 +567,9 @@ impl ChatGetSummaryRequest {
 
 impl IntoFuture for ChatGetSummaryRequest {
     type Output = Result<ChatSession>;
-    type IntoFuture = BoxFuture<Result<ChatSession>>;
+    type IntoFuture = DataFuture<ChatSession>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -573,9 +585,27 @@ pub struct ChatSetTitleRequest {
     body: ChatSetTitleRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct ChatSetTitleRequestBody {
     first_message: String,
+}
+
+impl EncodeObject for ChatSetTitleRequestBody {
+    const NAME: &'static str = "ChatSetTitleRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("first_message", &self.first_message);
+    }
+}
+
+impl Serialize for ChatSetTitleRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatSetTitleRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl ChatSetTitleRequest {
@@ -594,14 +624,13 @@ impl ChatSetTitleRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<ChatSession> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<ChatSession> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<ChatSession>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<ChatSession> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -630,9 +659,9 @@ impl ChatSetTitleRequest {
 
 impl IntoFuture for ChatSetTitleRequest {
     type Output = Result<ChatSession>;
-    type IntoFuture = BoxFuture<Result<ChatSession>>;
+    type IntoFuture = DataFuture<ChatSession>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -648,10 +677,29 @@ pub struct ChatStreamRequest {
     body: ChatStreamRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct ChatStreamRequestBody {
     index_ids: Vec<String>,
     prompt: String,
+}
+
+impl EncodeObject for ChatStreamRequestBody {
+    const NAME: &'static str = "ChatStreamRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("index_ids", &self.index_ids);
+        fields.field("prompt", &self.prompt);
+    }
+}
+
+impl Serialize for ChatStreamRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatStreamRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl ChatStreamRequest {
@@ -670,14 +718,13 @@ impl ChatStreamRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the stream of server-sent events.
-    pub async fn send(self) -> Result<EventStream<ChatEvent>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<EventStream<ChatEvent>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<EventStream<ChatEvent>>> {
-        let (client, request) = self.into_request()?;
-        client.send_tagged_event_stream(request).await
+    pub fn with_response(self) -> ResponseFuture<EventStream<ChatEvent>> {
+        ResponseFuture::tagged_event_stream(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -706,8 +753,8 @@ impl ChatStreamRequest {
 
 impl IntoFuture for ChatStreamRequest {
     type Output = Result<EventStream<ChatEvent>>;
-    type IntoFuture = BoxFuture<Result<EventStream<ChatEvent>>>;
+    type IntoFuture = DataFuture<EventStream<ChatEvent>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -3,11 +3,13 @@
 /*! Directories of files.
 
 Operations on `beta.directories`, under `/api/v1/beta/directories`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Nullable, Page, PageScheme,
-    RequestOptions, Response, Result, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method,
+    Nullable, Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object,
+    path_param, serialize_object,
 };
 
 use crate::types::{DirectoriesListType, Directory, DirectoryPage};
@@ -201,21 +203,18 @@ impl DirectoriesListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<DirectoryPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<DirectoryPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<DirectoryPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::QueryCursor {
-                    param: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<DirectoryPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::QueryCursor {
+                param: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -260,9 +259,9 @@ impl DirectoriesListRequest {
 
 impl IntoFuture for DirectoriesListRequest {
     type Output = Result<Page<DirectoryPage>>;
-    type IntoFuture = BoxFuture<Result<Page<DirectoryPage>>>;
+    type IntoFuture = DataFuture<Page<DirectoryPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -277,11 +276,29 @@ pub struct DirectoriesCreateRequest {
     body: DirectoriesCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct DirectoriesCreateRequestBody {
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+}
+
+impl EncodeObject for DirectoriesCreateRequestBody {
+    const NAME: &'static str = "DirectoriesCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("name", &self.name);
+        fields.optional("description", &self.description);
+    }
+}
+
+impl Serialize for DirectoriesCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for DirectoriesCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl DirectoriesCreateRequest {
@@ -306,14 +323,13 @@ impl DirectoriesCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Directory> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Directory> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Directory>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Directory> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -338,9 +354,9 @@ impl DirectoriesCreateRequest {
 
 impl IntoFuture for DirectoriesCreateRequest {
     type Output = Result<Directory>;
-    type IntoFuture = BoxFuture<Result<Directory>>;
+    type IntoFuture = DataFuture<Directory>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -371,14 +387,13 @@ impl DirectoriesGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Directory> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Directory> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Directory>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Directory> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -406,9 +421,9 @@ impl DirectoriesGetRequest {
 
 impl IntoFuture for DirectoriesGetRequest {
     type Output = Result<Directory>;
-    type IntoFuture = BoxFuture<Result<Directory>>;
+    type IntoFuture = DataFuture<Directory>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -439,14 +454,13 @@ impl DirectoriesDeleteRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<()> {
-        self.with_response().await.map(|_| ())
+    pub fn send(self) -> DataFuture<()> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<()>> {
-        let (client, request) = self.into_request()?;
-        client.send_empty(request).await
+    pub fn with_response(self) -> ResponseFuture<()> {
+        ResponseFuture::empty(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -474,9 +488,9 @@ impl DirectoriesDeleteRequest {
 
 impl IntoFuture for DirectoriesDeleteRequest {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<Result<()>>;
+    type IntoFuture = DataFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -492,12 +506,29 @@ pub struct DirectoriesUpdateRequest {
     body: DirectoriesUpdateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct DirectoriesUpdateRequestBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<Nullable<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<Nullable<String>>,
+}
+
+impl EncodeObject for DirectoriesUpdateRequestBody {
+    const NAME: &'static str = "DirectoriesUpdateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("description", &self.description);
+        fields.optional("name", &self.name);
+    }
+}
+
+impl Serialize for DirectoriesUpdateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for DirectoriesUpdateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl DirectoriesUpdateRequest {
@@ -540,14 +571,13 @@ impl DirectoriesUpdateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Directory> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Directory> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Directory>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Directory> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -576,8 +606,8 @@ impl DirectoriesUpdateRequest {
 
 impl IntoFuture for DirectoriesUpdateRequest {
     type Output = Result<Directory>;
-    type IntoFuture = BoxFuture<Result<Directory>>;
+    type IntoFuture = DataFuture<Directory>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

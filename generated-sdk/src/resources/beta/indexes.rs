@@ -3,11 +3,13 @@
 /*! Searchable indexes over directories of documents.
 
 Operations on `beta.indexes`, under `/api/v1/indexes`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, Method, RequestOptions, Response, Result, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
+    ResponseFuture, Result, debug_object, path_param, serialize_object,
 };
 
 use crate::types::{Index, Product};
@@ -138,14 +140,13 @@ impl IndexesGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Index> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Index> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Index>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Index> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -173,9 +174,9 @@ impl IndexesGetRequest {
 
 impl IntoFuture for IndexesGetRequest {
     type Output = Result<Index>;
-    type IntoFuture = BoxFuture<Result<Index>>;
+    type IntoFuture = DataFuture<Index>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -206,14 +207,13 @@ impl IndexesDeleteRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<()> {
-        self.with_response().await.map(|_| ())
+    pub fn send(self) -> DataFuture<()> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<()>> {
-        let (client, request) = self.into_request()?;
-        client.send_empty(request).await
+    pub fn with_response(self) -> ResponseFuture<()> {
+        ResponseFuture::empty(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -241,9 +241,9 @@ impl IndexesDeleteRequest {
 
 impl IntoFuture for IndexesDeleteRequest {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<Result<()>>;
+    type IntoFuture = DataFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -258,13 +258,31 @@ pub struct IndexesCreateRequest {
     body: IndexesCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct IndexesCreateRequestBody {
     source_directory_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<Product>>,
+}
+
+impl EncodeObject for IndexesCreateRequestBody {
+    const NAME: &'static str = "IndexesCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("source_directory_id", &self.source_directory_id);
+        fields.optional("description", &self.description);
+        fields.optional("products", &self.products);
+    }
+}
+
+impl Serialize for IndexesCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for IndexesCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl IndexesCreateRequest {
@@ -295,14 +313,13 @@ impl IndexesCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Index> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Index> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Index>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Index> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -327,9 +344,9 @@ impl IndexesCreateRequest {
 
 impl IntoFuture for IndexesCreateRequest {
     type Output = Result<Index>;
-    type IntoFuture = BoxFuture<Result<Index>>;
+    type IntoFuture = DataFuture<Index>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -360,14 +377,13 @@ impl IndexesSyncRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Map<String, Value>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Map<String, Value>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Map<String, Value>>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Map<String, Value>> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -395,8 +411,8 @@ impl IndexesSyncRequest {
 
 impl IntoFuture for IndexesSyncRequest {
     type Output = Result<Map<String, Value>>;
-    type IntoFuture = BoxFuture<Result<Map<String, Value>>>;
+    type IntoFuture = DataFuture<Map<String, Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

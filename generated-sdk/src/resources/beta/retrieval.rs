@@ -4,10 +4,12 @@
 
 Operations on `beta.retrieval`, under `/api/v1/retrieval`.*/
 use std::collections::BTreeMap;
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, Method, RequestOptions, Response, Result,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
+    ResponseFuture, Result, debug_object, serialize_object,
 };
 
 use crate::types::{
@@ -162,26 +164,45 @@ pub struct RetrievalRetrieveRequest {
     body: RetrievalRetrieveRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct RetrievalRetrieveRequestBody {
     index_id: String,
     query: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_filters: Option<BTreeMap<String, MetadataFilter>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     full_text_pipeline_weight: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     num_candidates: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     rerank: Option<Rerank>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     score_threshold: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     static_filters: Option<StaticFilters>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     top_k: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vector_pipeline_weight: Option<f64>,
+}
+
+impl EncodeObject for RetrievalRetrieveRequestBody {
+    const NAME: &'static str = "RetrievalRetrieveRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("index_id", &self.index_id);
+        fields.field("query", &self.query);
+        fields.optional("custom_filters", &self.custom_filters);
+        fields.optional("full_text_pipeline_weight", &self.full_text_pipeline_weight);
+        fields.optional("num_candidates", &self.num_candidates);
+        fields.optional("rerank", &self.rerank);
+        fields.optional("score_threshold", &self.score_threshold);
+        fields.optional("static_filters", &self.static_filters);
+        fields.optional("top_k", &self.top_k);
+        fields.optional("vector_pipeline_weight", &self.vector_pipeline_weight);
+    }
+}
+
+impl Serialize for RetrievalRetrieveRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalRetrieveRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl RetrievalRetrieveRequest {
@@ -251,14 +272,13 @@ impl RetrievalRetrieveRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<RetrievalRetrieveResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<RetrievalRetrieveResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<RetrievalRetrieveResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<RetrievalRetrieveResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -283,9 +303,9 @@ impl RetrievalRetrieveRequest {
 
 impl IntoFuture for RetrievalRetrieveRequest {
     type Output = Result<RetrievalRetrieveResponse>;
-    type IntoFuture = BoxFuture<Result<RetrievalRetrieveResponse>>;
+    type IntoFuture = DataFuture<RetrievalRetrieveResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -300,15 +320,33 @@ pub struct RetrievalSearchRequest {
     body: RetrievalSearchRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct RetrievalSearchRequestBody {
     index_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     file_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     file_name_contains: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<i64>,
+}
+
+impl EncodeObject for RetrievalSearchRequestBody {
+    const NAME: &'static str = "RetrievalSearchRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("index_id", &self.index_id);
+        fields.optional("file_name", &self.file_name);
+        fields.optional("file_name_contains", &self.file_name_contains);
+        fields.optional("limit", &self.limit);
+    }
+}
+
+impl Serialize for RetrievalSearchRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalSearchRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl RetrievalSearchRequest {
@@ -345,14 +383,13 @@ impl RetrievalSearchRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<RetrievalSearchResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<RetrievalSearchResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<RetrievalSearchResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<RetrievalSearchResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -380,9 +417,9 @@ impl RetrievalSearchRequest {
 
 impl IntoFuture for RetrievalSearchRequest {
     type Output = Result<RetrievalSearchResponse>;
-    type IntoFuture = BoxFuture<Result<RetrievalSearchResponse>>;
+    type IntoFuture = DataFuture<RetrievalSearchResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -397,15 +434,35 @@ pub struct RetrievalGrepRequest {
     body: RetrievalGrepRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct RetrievalGrepRequestBody {
     index_id: String,
     file_id: String,
     pattern: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     context_chars: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<i64>,
+}
+
+impl EncodeObject for RetrievalGrepRequestBody {
+    const NAME: &'static str = "RetrievalGrepRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("index_id", &self.index_id);
+        fields.field("file_id", &self.file_id);
+        fields.field("pattern", &self.pattern);
+        fields.optional("context_chars", &self.context_chars);
+        fields.optional("limit", &self.limit);
+    }
+}
+
+impl Serialize for RetrievalGrepRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalGrepRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl RetrievalGrepRequest {
@@ -436,14 +493,13 @@ impl RetrievalGrepRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<RetrievalGrepResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<RetrievalGrepResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<RetrievalGrepResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<RetrievalGrepResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -468,9 +524,9 @@ impl RetrievalGrepRequest {
 
 impl IntoFuture for RetrievalGrepRequest {
     type Output = Result<RetrievalGrepResponse>;
-    type IntoFuture = BoxFuture<Result<RetrievalGrepResponse>>;
+    type IntoFuture = DataFuture<RetrievalGrepResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -485,14 +541,33 @@ pub struct RetrievalReadRequest {
     body: RetrievalReadRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct RetrievalReadRequestBody {
     index_id: String,
     file_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     max_length: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<i64>,
+}
+
+impl EncodeObject for RetrievalReadRequestBody {
+    const NAME: &'static str = "RetrievalReadRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("index_id", &self.index_id);
+        fields.field("file_id", &self.file_id);
+        fields.optional("max_length", &self.max_length);
+        fields.optional("offset", &self.offset);
+    }
+}
+
+impl Serialize for RetrievalReadRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalReadRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl RetrievalReadRequest {
@@ -523,14 +598,13 @@ impl RetrievalReadRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<RetrievalReadResponse> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<RetrievalReadResponse> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<RetrievalReadResponse>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<RetrievalReadResponse> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -555,8 +629,8 @@ impl RetrievalReadRequest {
 
 impl IntoFuture for RetrievalReadRequest {
     type Output = Result<RetrievalReadResponse>;
-    type IntoFuture = BoxFuture<Result<RetrievalReadResponse>>;
+    type IntoFuture = DataFuture<RetrievalReadResponse>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

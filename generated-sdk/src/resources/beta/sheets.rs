@@ -3,12 +3,14 @@
 /*! Spreadsheet parsing jobs (experimental).
 
 Operations on `beta.sheets`, under `/api/v1/beta/sheets/jobs`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Job, JobKind, JobUpdates, Method, Page,
-    PageScheme, RequestOptions, Response, Result, Timestamp, Waiter, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
+    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
+    Timestamp, Waiter, debug_object, path_param, serialize_object,
 };
 
 use crate::types::{
@@ -280,21 +282,18 @@ impl SheetsListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<SheetsJobPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<SheetsJobPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<SheetsJobPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::QueryCursor {
-                    param: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<SheetsJobPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::QueryCursor {
+                param: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -345,9 +344,9 @@ impl SheetsListRequest {
 
 impl IntoFuture for SheetsListRequest {
     type Output = Result<Page<SheetsJobPage>>;
-    type IntoFuture = BoxFuture<Result<Page<SheetsJobPage>>>;
+    type IntoFuture = DataFuture<Page<SheetsJobPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -362,11 +361,29 @@ pub struct SheetsCreateRequest {
     body: SheetsCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct SheetsCreateRequestBody {
     file_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     config: Option<SheetsParsingConfig>,
+}
+
+impl EncodeObject for SheetsCreateRequestBody {
+    const NAME: &'static str = "SheetsCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("file_id", &self.file_id);
+        fields.optional("config", &self.config);
+    }
+}
+
+impl Serialize for SheetsCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl SheetsCreateRequest {
@@ -391,14 +408,13 @@ impl SheetsCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<SheetsJob> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<SheetsJob> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<SheetsJob>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<SheetsJob> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.sheets.get`](crate::resources::beta::sheets::SheetsResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
@@ -452,9 +468,9 @@ impl SheetsCreateRequest {
 
 impl IntoFuture for SheetsCreateRequest {
     type Output = Result<SheetsJob>;
-    type IntoFuture = BoxFuture<Result<SheetsJob>>;
+    type IntoFuture = DataFuture<SheetsJob>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -492,14 +508,13 @@ impl SheetsGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<SheetsJob> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<SheetsJob> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<SheetsJob>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<SheetsJob> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Polls this request until the job ends; see [`SheetsResource::wait`].
@@ -543,9 +558,9 @@ impl SheetsGetRequest {
 
 impl IntoFuture for SheetsGetRequest {
     type Output = Result<SheetsJob>;
-    type IntoFuture = BoxFuture<Result<SheetsJob>>;
+    type IntoFuture = DataFuture<SheetsJob>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -576,14 +591,13 @@ impl SheetsDeleteJobRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<Map<String, Value>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Map<String, Value>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Map<String, Value>>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<Map<String, Value>> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -614,9 +628,9 @@ impl SheetsDeleteJobRequest {
 
 impl IntoFuture for SheetsDeleteJobRequest {
     type Output = Result<Map<String, Value>>;
-    type IntoFuture = BoxFuture<Result<Map<String, Value>>>;
+    type IntoFuture = DataFuture<Map<String, Value>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -656,14 +670,13 @@ impl SheetsGetResultTableRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<PresignedUrl> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<PresignedUrl> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<PresignedUrl>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<PresignedUrl> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -699,8 +712,8 @@ impl SheetsGetResultTableRequest {
 
 impl IntoFuture for SheetsGetResultTableRequest {
     type Output = Result<PresignedUrl>;
-    type IntoFuture = BoxFuture<Result<PresignedUrl>>;
+    type IntoFuture = DataFuture<PresignedUrl>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -3,11 +3,13 @@
 /*! Document split jobs.
 
 Operations on `beta.split`, under `/api/v1/beta/split/jobs`.*/
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Job, JobKind, JobUpdates, Method, Page,
-    PageScheme, RequestOptions, Response, Result, Timestamp, Waiter, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
+    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
+    Timestamp, Waiter, debug_object, path_param, serialize_object,
 };
 
 use crate::types::{
@@ -208,21 +210,18 @@ impl SplitListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<SplitJobPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<SplitJobPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<SplitJobPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::QueryCursor {
-                    param: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<SplitJobPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::QueryCursor {
+                param: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -272,9 +271,9 @@ impl SplitListRequest {
 
 impl IntoFuture for SplitListRequest {
     type Output = Result<Page<SplitJobPage>>;
-    type IntoFuture = BoxFuture<Result<Page<SplitJobPage>>>;
+    type IntoFuture = DataFuture<Page<SplitJobPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -289,13 +288,31 @@ pub struct SplitCreateRequest {
     body: SplitCreateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct SplitCreateRequestBody {
     document_input: SplitDocumentInput,
-    #[serde(skip_serializing_if = "Option::is_none")]
     configuration: Option<SplitConfiguration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     configuration_id: Option<String>,
+}
+
+impl EncodeObject for SplitCreateRequestBody {
+    const NAME: &'static str = "SplitCreateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("document_input", &self.document_input);
+        fields.optional("configuration", &self.configuration);
+        fields.optional("configuration_id", &self.configuration_id);
+    }
+}
+
+impl Serialize for SplitCreateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitCreateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl SplitCreateRequest {
@@ -326,14 +343,13 @@ impl SplitCreateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<SplitJob> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<SplitJob> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<SplitJob>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<SplitJob> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.split.get`](crate::resources::beta::split::SplitResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
@@ -387,9 +403,9 @@ impl SplitCreateRequest {
 
 impl IntoFuture for SplitCreateRequest {
     type Output = Result<SplitJob>;
-    type IntoFuture = BoxFuture<Result<SplitJob>>;
+    type IntoFuture = DataFuture<SplitJob>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -420,14 +436,13 @@ impl SplitGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<SplitJob> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<SplitJob> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<SplitJob>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<SplitJob> {
+        ResponseFuture::json(self.into_request())
     }
 
     /// Polls this request until the job ends; see [`SplitResource::wait`].
@@ -467,8 +482,8 @@ impl SplitGetRequest {
 
 impl IntoFuture for SplitGetRequest {
     type Output = Result<SplitJob>;
-    type IntoFuture = BoxFuture<Result<SplitJob>>;
+    type IntoFuture = DataFuture<SplitJob>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,26 +8,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use crate::runtime::{
-    deserialize_object, DecodeObject, ObjectReader, PageResponse, Timestamp,
+    debug_object, deserialize_object, serialize_object, DecodeObject, EncodeObject,
+    FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 /// API Result for a single agent data item
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentData {
     pub data: Map<String, Value>,
     pub deployment_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -58,38 +54,77 @@ impl DecodeObject for AgentData {
         let mut created_at: Option<Timestamp> = None;
         let mut project_id: Option<String> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => data = Some(object.value()?),
-                1 => deployment_name = Some(object.value()?),
-                2 => id = object.value()?,
-                3 => collection = object.value()?,
-                4 => created_at = object.value()?,
-                5 => project_id = object.value()?,
-                6 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut data),
+                1 => object.value(&mut deployment_name),
+                2 => object.optional(&mut id),
+                3 => object.optional(&mut collection),
+                4 => object.optional(&mut created_at),
+                5 => object.optional(&mut project_id),
+                6 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            data: object.required(data, "data")?,
-            deployment_name: object.required(deployment_name, "deployment_name")?,
-            id,
-            collection,
-            created_at,
-            project_id,
-            updated_at,
-        })
+        match (data, deployment_name) {
+            (Some(data), Some(deployment_name)) => {
+                object
+                    .finish(Self {
+                        data,
+                        deployment_name,
+                        id,
+                        collection,
+                        created_at,
+                        project_id,
+                        updated_at,
+                    })
+            }
+            (data, deployment_name) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("data", data.is_none()),
+                                ("deployment_name", deployment_name.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for AgentData {
+    const NAME: &'static str = "AgentData";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("data", &self.data);
+        fields.field("deployment_name", &self.deployment_name);
+        fields.optional("id", &self.id);
+        fields.optional("collection", &self.collection);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("project_id", &self.project_id);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for AgentData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// API Result for a single group in the aggregate response
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataAggregateGroup {
     pub group_key: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_item: Option<Map<String, Value>>,
 }
 
@@ -108,33 +143,58 @@ impl DecodeObject for AgentDataAggregateGroup {
         let mut group_key: Option<Map<String, Value>> = None;
         let mut count: Option<i64> = None;
         let mut first_item: Option<Map<String, Value>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => group_key = Some(object.value()?),
-                1 => count = object.value()?,
-                2 => first_item = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut group_key),
+                1 => object.optional(&mut count),
+                2 => object.optional(&mut first_item),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            group_key: object.required(group_key, "group_key")?,
-            count,
-            first_item,
-        })
+        match group_key {
+            Some(group_key) => {
+                object
+                    .finish(Self {
+                        group_key,
+                        count,
+                        first_item,
+                    })
+            }
+            None => Err(object.missing(&[("group_key", true)])),
+        }
+    }
+}
+
+impl EncodeObject for AgentDataAggregateGroup {
+    const NAME: &'static str = "AgentDataAggregateGroup";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("group_key", &self.group_key);
+        fields.optional("count", &self.count);
+        fields.optional("first_item", &self.first_item);
+    }
+}
+
+impl Serialize for AgentDataAggregateGroup {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataAggregateGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of AgentDataAggregateGroup items (cursor-body pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataAggregatePage {
     /// Items on this page.
     pub items: Vec<AgentDataAggregateGroup>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -153,19 +213,46 @@ impl DecodeObject for AgentDataAggregatePage {
         let mut items: Option<Vec<AgentDataAggregateGroup>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for AgentDataAggregatePage {
+    const NAME: &'static str = "AgentDataAggregatePage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for AgentDataAggregatePage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataAggregatePage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -189,7 +276,7 @@ impl PageResponse for AgentDataAggregatePage {
 }
 
 /// API response for bulk delete operation
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataDeleteByQueryResponse {
     pub deleted_count: i64,
@@ -208,37 +295,49 @@ impl DecodeObject for AgentDataDeleteByQueryResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut deleted_count: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => deleted_count = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut deleted_count),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            deleted_count: object.required(deleted_count, "deleted_count")?,
-        })
+        match deleted_count {
+            Some(deleted_count) => object.finish(Self { deleted_count }),
+            None => Err(object.missing(&[("deleted_count", true)])),
+        }
+    }
+}
+
+impl EncodeObject for AgentDataDeleteByQueryResponse {
+    const NAME: &'static str = "AgentDataDeleteByQueryResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("deleted_count", &self.deleted_count);
+    }
+}
+
+impl Serialize for AgentDataDeleteByQueryResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataDeleteByQueryResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Comparison operators applied to one field of the agent data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentDataFilter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<AgentDataFilterValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excludes: Option<Vec<Option<AgentDataFilterValue>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<AgentDataFilterValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<AgentDataFilterValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub includes: Option<Vec<Option<AgentDataFilterValue>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<AgentDataFilterValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<AgentDataFilterValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ne: Option<AgentDataFilterValue>,
 }
 
@@ -327,29 +426,56 @@ impl DecodeObject for AgentDataFilter {
         let mut lt: Option<AgentDataFilterValue> = None;
         let mut lte: Option<AgentDataFilterValue> = None;
         let mut ne: Option<AgentDataFilterValue> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => eq = object.value()?,
-                1 => excludes = object.value()?,
-                2 => gt = object.value()?,
-                3 => gte = object.value()?,
-                4 => includes = object.value()?,
-                5 => lt = object.value()?,
-                6 => lte = object.value()?,
-                7 => ne = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut eq),
+                1 => object.optional(&mut excludes),
+                2 => object.optional(&mut gt),
+                3 => object.optional(&mut gte),
+                4 => object.optional(&mut includes),
+                5 => object.optional(&mut lt),
+                6 => object.optional(&mut lte),
+                7 => object.optional(&mut ne),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            eq,
-            excludes,
-            gt,
-            gte,
-            includes,
-            lt,
-            lte,
-            ne,
-        })
+        object
+            .finish(Self {
+                eq,
+                excludes,
+                gt,
+                gte,
+                includes,
+                lt,
+                lte,
+                ne,
+            })
+    }
+}
+
+impl EncodeObject for AgentDataFilter {
+    const NAME: &'static str = "AgentDataFilter";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("eq", &self.eq);
+        fields.optional("excludes", &self.excludes);
+        fields.optional("gt", &self.gt);
+        fields.optional("gte", &self.gte);
+        fields.optional("includes", &self.includes);
+        fields.optional("lt", &self.lt);
+        fields.optional("lte", &self.lte);
+        fields.optional("ne", &self.ne);
+    }
+}
+
+impl Serialize for AgentDataFilter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -418,16 +544,14 @@ impl fmt::Display for AgentDataFilterValue {
 }
 
 /// A page of AgentData items (cursor-body pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentDataPage {
     /// Items on this page.
     pub items: Vec<AgentData>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -446,19 +570,46 @@ impl DecodeObject for AgentDataPage {
         let mut items: Option<Vec<AgentData>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for AgentDataPage {
+    const NAME: &'static str = "AgentDataPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for AgentDataPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for AgentDataPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

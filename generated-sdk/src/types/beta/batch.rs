@@ -15,12 +15,12 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
-    Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 /// Response after cancelling a batch job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchCancelResponse {
     /// ID of the cancelled job
@@ -54,26 +54,66 @@ impl DecodeObject for BatchCancelResponse {
         let mut message: Option<String> = None;
         let mut processed_items: Option<i64> = None;
         let mut status: Option<BatchJobStatus> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => job_id = Some(object.value()?),
-                1 => message = Some(object.value()?),
-                2 => processed_items = Some(object.value()?),
-                3 => status = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut job_id),
+                1 => object.value(&mut message),
+                2 => object.value(&mut processed_items),
+                3 => object.value(&mut status),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            job_id: object.required(job_id, "job_id")?,
-            message: object.required(message, "message")?,
-            processed_items: object.required(processed_items, "processed_items")?,
-            status: object.required(status, "status")?,
-        })
+        match (job_id, message, processed_items, status) {
+            (Some(job_id), Some(message), Some(processed_items), Some(status)) => {
+                object
+                    .finish(Self {
+                        job_id,
+                        message,
+                        processed_items,
+                        status,
+                    })
+            }
+            (job_id, message, processed_items, status) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("job_id", job_id.is_none()),
+                                ("message", message.is_none()),
+                                ("processed_items", processed_items.is_none()),
+                                ("status", status.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchCancelResponse {
+    const NAME: &'static str = "BatchCancelResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("job_id", &self.job_id);
+        fields.field("message", &self.message);
+        fields.field("processed_items", &self.processed_items);
+        fields.field("status", &self.status);
+    }
+}
+
+impl Serialize for BatchCancelResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchCancelResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Response schema for a batch processing job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJob {
     /// Unique identifier for the batch job
@@ -87,40 +127,28 @@ pub struct BatchJob {
     /// Total number of items in the job
     pub total_items: i64,
     /// Timestamp when job completed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Directory being processed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_id: Option<String>,
     /// A timestamp (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Number of items that failed processing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_items: Option<i64>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// Number of items processed so far
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_items: Option<i64>,
     /// Number of items skipped (already processed or size limit)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_items: Option<i64>,
     /// Timestamp when job processing started
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Async job tracking ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
 }
 
@@ -171,61 +199,119 @@ impl DecodeObject for BatchJob {
         let mut started_at: Option<Timestamp> = None;
         let mut updated_at: Option<Timestamp> = None;
         let mut workflow_id: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => job_type = Some(object.value()?),
-                2 => project_id = Some(object.value()?),
-                3 => status = Some(object.value()?),
-                4 => total_items = Some(object.value()?),
-                5 => completed_at = object.value()?,
-                6 => created_at = object.value()?,
-                7 => directory_id = object.value()?,
-                8 => effective_at = object.value()?,
-                9 => error_message = object.value()?,
-                10 => failed_items = object.value()?,
-                11 => job_record_id = object.value()?,
-                12 => processed_items = object.value()?,
-                13 => skipped_items = object.value()?,
-                14 => started_at = object.value()?,
-                15 => updated_at = object.value()?,
-                16 => workflow_id = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut job_type),
+                2 => object.value(&mut project_id),
+                3 => object.value(&mut status),
+                4 => object.value(&mut total_items),
+                5 => object.optional(&mut completed_at),
+                6 => object.optional(&mut created_at),
+                7 => object.optional(&mut directory_id),
+                8 => object.optional(&mut effective_at),
+                9 => object.optional(&mut error_message),
+                10 => object.optional(&mut failed_items),
+                11 => object.optional(&mut job_record_id),
+                12 => object.optional(&mut processed_items),
+                13 => object.optional(&mut skipped_items),
+                14 => object.optional(&mut started_at),
+                15 => object.optional(&mut updated_at),
+                16 => object.optional(&mut workflow_id),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            job_type: object.required(job_type, "job_type")?,
-            project_id: object.required(project_id, "project_id")?,
-            status: object.required(status, "status")?,
-            total_items: object.required(total_items, "total_items")?,
-            completed_at,
-            created_at,
-            directory_id,
-            effective_at,
-            error_message,
-            failed_items,
-            job_record_id,
-            processed_items,
-            skipped_items,
-            started_at,
-            updated_at,
-            workflow_id,
-        })
+        match (id, job_type, project_id, status, total_items) {
+            (
+                Some(id),
+                Some(job_type),
+                Some(project_id),
+                Some(status),
+                Some(total_items),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        job_type,
+                        project_id,
+                        status,
+                        total_items,
+                        completed_at,
+                        created_at,
+                        directory_id,
+                        effective_at,
+                        error_message,
+                        failed_items,
+                        job_record_id,
+                        processed_items,
+                        skipped_items,
+                        started_at,
+                        updated_at,
+                        workflow_id,
+                    })
+            }
+            (id, job_type, project_id, status, total_items) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("job_type", job_type.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("status", status.is_none()),
+                                ("total_items", total_items.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchJob {
+    const NAME: &'static str = "BatchJob";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("job_type", &self.job_type);
+        fields.field("project_id", &self.project_id);
+        fields.field("status", &self.status);
+        fields.field("total_items", &self.total_items);
+        fields.optional("completed_at", &self.completed_at);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("directory_id", &self.directory_id);
+        fields.optional("effective_at", &self.effective_at);
+        fields.optional("error_message", &self.error_message);
+        fields.optional("failed_items", &self.failed_items);
+        fields.optional("job_record_id", &self.job_record_id);
+        fields.optional("processed_items", &self.processed_items);
+        fields.optional("skipped_items", &self.skipped_items);
+        fields.optional("started_at", &self.started_at);
+        fields.optional("updated_at", &self.updated_at);
+        fields.optional("workflow_id", &self.workflow_id);
+    }
+}
+
+impl Serialize for BatchJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of BatchJob items (offset pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobPage {
     /// Items on this page.
     pub items: Vec<BatchJob>,
     /// Cursor for the next page if the server provides one; offset pagination uses `offset` and `total_size`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -244,19 +330,46 @@ impl DecodeObject for BatchJobPage {
         let mut items: Option<Vec<BatchJob>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for BatchJobPage {
+    const NAME: &'static str = "BatchJobPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for BatchJobPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJobPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -276,7 +389,7 @@ impl PageResponse for BatchJobPage {
 }
 
 /// Detailed status response for a batch processing job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobProgress {
     /// Response schema for a batch processing job.
@@ -299,18 +412,49 @@ impl DecodeObject for BatchJobProgress {
     ) -> Result<Self, A::Error> {
         let mut job: Option<BatchJob> = None;
         let mut progress_percentage: Option<f64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => job = Some(object.value()?),
-                1 => progress_percentage = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut job),
+                1 => object.value(&mut progress_percentage),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            job: object.required(job, "job")?,
-            progress_percentage: object
-                .required(progress_percentage, "progress_percentage")?,
-        })
+        match (job, progress_percentage) {
+            (Some(job), Some(progress_percentage)) => {
+                object.finish(Self { job, progress_percentage })
+            }
+            (job, progress_percentage) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("job", job.is_none()),
+                                ("progress_percentage", progress_percentage.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchJobProgress {
+    const NAME: &'static str = "BatchJobProgress";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("job", &self.job);
+        fields.field("progress_percentage", &self.progress_percentage);
+    }
+}
+
+impl Serialize for BatchJobProgress {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJobProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

@@ -2,12 +2,13 @@
 
 //! Types of `beta.chat`.
 
+use std::fmt;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    deserialize_object, deserialize_tagged, DecodeObject, ObjectReader, PageResponse,
-    TaggedObject, TaggedUnion,
+    debug_object, deserialize_object, deserialize_tagged, serialize_object, DecodeObject,
+    EncodeObject, FieldWriter, ObjectReader, PageResponse, TaggedObject, TaggedUnion,
 };
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
@@ -156,22 +157,15 @@ impl From<UserInputEvent> for ChatEvent {
 }
 
 /// Token usage and status of a chat run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatJobMetadata {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_config_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_input_tokens: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_output_tokens: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
 }
 
@@ -202,32 +196,58 @@ impl DecodeObject for ChatJobMetadata {
         let mut total_input_tokens: Option<i64> = None;
         let mut total_output_tokens: Option<i64> = None;
         let mut turns: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => duration_ms = object.value()?,
-                1 => error = object.value()?,
-                2 => export_config_ids = object.value()?,
-                3 => is_error = object.value()?,
-                4 => total_input_tokens = object.value()?,
-                5 => total_output_tokens = object.value()?,
-                6 => turns = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut duration_ms),
+                1 => object.optional(&mut error),
+                2 => object.optional(&mut export_config_ids),
+                3 => object.optional(&mut is_error),
+                4 => object.optional(&mut total_input_tokens),
+                5 => object.optional(&mut total_output_tokens),
+                6 => object.optional(&mut turns),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            duration_ms,
-            error,
-            export_config_ids,
-            is_error,
-            total_input_tokens,
-            total_output_tokens,
-            turns,
-        })
+        object
+            .finish(Self {
+                duration_ms,
+                error,
+                export_config_ids,
+                is_error,
+                total_input_tokens,
+                total_output_tokens,
+                turns,
+            })
+    }
+}
+
+impl EncodeObject for ChatJobMetadata {
+    const NAME: &'static str = "ChatJobMetadata";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("duration_ms", &self.duration_ms);
+        fields.optional("error", &self.error);
+        fields.optional("export_config_ids", &self.export_config_ids);
+        fields.optional("is_error", &self.is_error);
+        fields.optional("total_input_tokens", &self.total_input_tokens);
+        fields.optional("total_output_tokens", &self.total_output_tokens);
+        fields.optional("turns", &self.turns);
+    }
+}
+
+impl Serialize for ChatJobMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatJobMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Summary of a chat session, including its title and last run metadata.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatSession {
     /// ISO-format timestamp showing when the session was last updated.
@@ -235,13 +255,10 @@ pub struct ChatSession {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_title: Option<String>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_ids: Option<Vec<String>>,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_metadata: Option<ChatJobMetadata>,
 }
 
@@ -268,28 +285,67 @@ impl DecodeObject for ChatSession {
         let mut generated_title: Option<String> = None;
         let mut index_ids: Option<Vec<String>> = None;
         let mut job_metadata: Option<ChatJobMetadata> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => last_updated_at = Some(object.value()?),
-                1 => session_id = Some(object.value()?),
-                2 => generated_title = object.value()?,
-                3 => index_ids = object.value()?,
-                4 => job_metadata = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut last_updated_at),
+                1 => object.value(&mut session_id),
+                2 => object.optional(&mut generated_title),
+                3 => object.optional(&mut index_ids),
+                4 => object.optional(&mut job_metadata),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            last_updated_at: object.required(last_updated_at, "last_updated_at")?,
-            session_id: object.required(session_id, "session_id")?,
-            generated_title,
-            index_ids,
-            job_metadata,
-        })
+        match (last_updated_at, session_id) {
+            (Some(last_updated_at), Some(session_id)) => {
+                object
+                    .finish(Self {
+                        last_updated_at,
+                        session_id,
+                        generated_title,
+                        index_ids,
+                        job_metadata,
+                    })
+            }
+            (last_updated_at, session_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("last_updated_at", last_updated_at.is_none()),
+                                ("session_id", session_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ChatSession {
+    const NAME: &'static str = "ChatSession";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("last_updated_at", &self.last_updated_at);
+        fields.field("session_id", &self.session_id);
+        fields.optional("generated_title", &self.generated_title);
+        fields.optional("index_ids", &self.index_ids);
+        fields.optional("job_metadata", &self.job_metadata);
+    }
+}
+
+impl Serialize for ChatSession {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Full chat session including its complete event history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatSessionDetail {
     /// Ordered list of events that make up the conversation history.
@@ -299,13 +355,10 @@ pub struct ChatSessionDetail {
     /// Unique session identifier.
     pub session_id: String,
     /// Auto-generated title derived from the first user message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_title: Option<String>,
     /// Indexes this session is bound to. Null on unbound sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_ids: Option<Vec<String>>,
     /// Token usage and status from the most recent run. Null if the session has not been run yet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_metadata: Option<ChatJobMetadata>,
 }
 
@@ -334,36 +387,76 @@ impl DecodeObject for ChatSessionDetail {
         let mut generated_title: Option<String> = None;
         let mut index_ids: Option<Vec<String>> = None;
         let mut job_metadata: Option<ChatJobMetadata> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => events = Some(object.value()?),
-                1 => last_updated_at = Some(object.value()?),
-                2 => session_id = Some(object.value()?),
-                3 => generated_title = object.value()?,
-                4 => index_ids = object.value()?,
-                5 => job_metadata = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut events),
+                1 => object.value(&mut last_updated_at),
+                2 => object.value(&mut session_id),
+                3 => object.optional(&mut generated_title),
+                4 => object.optional(&mut index_ids),
+                5 => object.optional(&mut job_metadata),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            events: object.required(events, "events")?,
-            last_updated_at: object.required(last_updated_at, "last_updated_at")?,
-            session_id: object.required(session_id, "session_id")?,
-            generated_title,
-            index_ids,
-            job_metadata,
-        })
+        match (events, last_updated_at, session_id) {
+            (Some(events), Some(last_updated_at), Some(session_id)) => {
+                object
+                    .finish(Self {
+                        events,
+                        last_updated_at,
+                        session_id,
+                        generated_title,
+                        index_ids,
+                        job_metadata,
+                    })
+            }
+            (events, last_updated_at, session_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("events", events.is_none()),
+                                ("last_updated_at", last_updated_at.is_none()),
+                                ("session_id", session_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ChatSessionDetail {
+    const NAME: &'static str = "ChatSessionDetail";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("events", &self.events);
+        fields.field("last_updated_at", &self.last_updated_at);
+        fields.field("session_id", &self.session_id);
+        fields.optional("generated_title", &self.generated_title);
+        fields.optional("index_ids", &self.index_ids);
+        fields.optional("job_metadata", &self.job_metadata);
+    }
+}
+
+impl Serialize for ChatSessionDetail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatSessionDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of ChatSession items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatSessionPage {
     /// Items on this page.
     pub items: Vec<ChatSession>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
@@ -381,17 +474,37 @@ impl DecodeObject for ChatSessionPage {
     ) -> Result<Self, A::Error> {
         let mut items: Option<Vec<ChatSession>> = None;
         let mut next_page_token: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-        })
+        match items {
+            Some(items) => object.finish(Self { items, next_page_token }),
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for ChatSessionPage {
+    const NAME: &'static str = "ChatSessionPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+    }
+}
+
+impl Serialize for ChatSessionPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ChatSessionPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -413,10 +526,9 @@ impl PageResponse for ChatSessionPage {
 /// The agent run ended, successfully or with an error.
 ///
 /// The payload of [`ChatEvent::Stop`](crate::types::ChatEvent::Stop) (`type` = `stop`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopEvent {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub is_error: bool,
     pub usage: StopEventUsage,
@@ -437,33 +549,61 @@ impl DecodeObject for StopEvent {
         let mut error: Option<String> = None;
         let mut is_error: Option<bool> = None;
         let mut usage: Option<StopEventUsage> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => error = object.value()?,
-                1 => is_error = Some(object.value()?),
-                2 => usage = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.optional(&mut error),
+                1 => object.value(&mut is_error),
+                2 => object.value(&mut usage),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            error,
-            is_error: object.required(is_error, "is_error")?,
-            usage: object.required(usage, "usage")?,
-        })
+        match (is_error, usage) {
+            (Some(is_error), Some(usage)) => {
+                object.finish(Self { error, is_error, usage })
+            }
+            (is_error, usage) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("is_error", is_error.is_none()),
+                                ("usage", usage.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for StopEvent {
+    const NAME: &'static str = "StopEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("error", &self.error);
+        fields.field("is_error", &self.is_error);
+        fields.field("usage", &self.usage);
+    }
+}
+
+impl Serialize for StopEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for StopEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Token usage and timing of the run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StopEventUsage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_input_tokens: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_output_tokens: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<i64>,
 }
 
@@ -488,28 +628,51 @@ impl DecodeObject for StopEventUsage {
         let mut total_input_tokens: Option<i64> = None;
         let mut total_output_tokens: Option<i64> = None;
         let mut turns: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => duration_ms = object.value()?,
-                1 => total_input_tokens = object.value()?,
-                2 => total_output_tokens = object.value()?,
-                3 => turns = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut duration_ms),
+                1 => object.optional(&mut total_input_tokens),
+                2 => object.optional(&mut total_output_tokens),
+                3 => object.optional(&mut turns),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            duration_ms,
-            total_input_tokens,
-            total_output_tokens,
-            turns,
-        })
+        object
+            .finish(Self {
+                duration_ms,
+                total_input_tokens,
+                total_output_tokens,
+                turns,
+            })
+    }
+}
+
+impl EncodeObject for StopEventUsage {
+    const NAME: &'static str = "StopEventUsage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("duration_ms", &self.duration_ms);
+        fields.optional("total_input_tokens", &self.total_input_tokens);
+        fields.optional("total_output_tokens", &self.total_output_tokens);
+        fields.optional("turns", &self.turns);
+    }
+}
+
+impl Serialize for StopEventUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for StopEventUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// An incremental chunk of the agent's answer text.
 ///
 /// The payload of [`ChatEvent::TextDelta`](crate::types::ChatEvent::TextDelta) (`type` = `text_delta`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
     pub content: String,
@@ -528,22 +691,42 @@ impl DecodeObject for TextDeltaEvent {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for TextDeltaEvent {
+    const NAME: &'static str = "TextDeltaEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for TextDeltaEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for TextDeltaEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A complete answer text block.
 ///
 /// The payload of [`ChatEvent::Text`](crate::types::ChatEvent::Text) (`type` = `text`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TextEvent {
     pub content: String,
@@ -562,22 +745,42 @@ impl DecodeObject for TextEvent {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for TextEvent {
+    const NAME: &'static str = "TextEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for TextEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for TextEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// An incremental chunk of the agent's thinking.
 ///
 /// The payload of [`ChatEvent::ThinkingDelta`](crate::types::ChatEvent::ThinkingDelta) (`type` = `thinking_delta`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingDeltaEvent {
     pub content: String,
@@ -596,22 +799,42 @@ impl DecodeObject for ThinkingDeltaEvent {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for ThinkingDeltaEvent {
+    const NAME: &'static str = "ThinkingDeltaEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for ThinkingDeltaEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ThinkingDeltaEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A complete thinking block.
 ///
 /// The payload of [`ChatEvent::Thinking`](crate::types::ChatEvent::Thinking) (`type` = `thinking`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThinkingEvent {
     pub content: String,
@@ -630,22 +853,42 @@ impl DecodeObject for ThinkingEvent {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for ThinkingEvent {
+    const NAME: &'static str = "ThinkingEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for ThinkingEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ThinkingEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// The agent called a tool.
 ///
 /// The payload of [`ChatEvent::ToolCall`](crate::types::ChatEvent::ToolCall) (`type` = `tool_call`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolCallEvent {
     pub arguments: Map<String, Value>,
@@ -668,33 +911,65 @@ impl DecodeObject for ToolCallEvent {
         let mut arguments: Option<Map<String, Value>> = None;
         let mut call_id: Option<String> = None;
         let mut name: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => arguments = Some(object.value()?),
-                1 => call_id = Some(object.value()?),
-                2 => name = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut arguments),
+                1 => object.value(&mut call_id),
+                2 => object.value(&mut name),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            arguments: object.required(arguments, "arguments")?,
-            call_id: object.required(call_id, "call_id")?,
-            name: object.required(name, "name")?,
-        })
+        match (arguments, call_id, name) {
+            (Some(arguments), Some(call_id), Some(name)) => {
+                object.finish(Self { arguments, call_id, name })
+            }
+            (arguments, call_id, name) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("arguments", arguments.is_none()),
+                                ("call_id", call_id.is_none()),
+                                ("name", name.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ToolCallEvent {
+    const NAME: &'static str = "ToolCallEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("arguments", &self.arguments);
+        fields.field("call_id", &self.call_id);
+        fields.field("name", &self.name);
+    }
+}
+
+impl Serialize for ToolCallEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ToolCallEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// The result of a tool call.
 ///
 /// The payload of [`ChatEvent::ToolResult`](crate::types::ChatEvent::ToolResult) (`type` = `tool_result`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolResultEvent {
     pub call_id: String,
     pub name: String,
     pub result: Value,
     /// Coordinates for lazily resolving a page screenshot presigned URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_attachment: Option<ToolResultImageAttachment>,
 }
 
@@ -719,26 +994,65 @@ impl DecodeObject for ToolResultEvent {
         let mut name: Option<String> = None;
         let mut result: Option<Value> = None;
         let mut image_attachment: Option<ToolResultImageAttachment> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => call_id = Some(object.value()?),
-                1 => name = Some(object.value()?),
-                2 => result = Some(object.value()?),
-                3 => image_attachment = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut call_id),
+                1 => object.value(&mut name),
+                2 => object.value(&mut result),
+                3 => object.optional(&mut image_attachment),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            call_id: object.required(call_id, "call_id")?,
-            name: object.required(name, "name")?,
-            result: object.required(result, "result")?,
-            image_attachment,
-        })
+        match (call_id, name, result) {
+            (Some(call_id), Some(name), Some(result)) => {
+                object
+                    .finish(Self {
+                        call_id,
+                        name,
+                        result,
+                        image_attachment,
+                    })
+            }
+            (call_id, name, result) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("call_id", call_id.is_none()),
+                                ("name", name.is_none()),
+                                ("result", result.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ToolResultEvent {
+    const NAME: &'static str = "ToolResultEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("call_id", &self.call_id);
+        fields.field("name", &self.name);
+        fields.field("result", &self.result);
+        fields.optional("image_attachment", &self.image_attachment);
+    }
+}
+
+impl Serialize for ToolResultEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ToolResultEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Coordinates for lazily resolving a page screenshot presigned URL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ToolResultImageAttachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
@@ -761,24 +1075,56 @@ impl DecodeObject for ToolResultImageAttachment {
     ) -> Result<Self, A::Error> {
         let mut attachment_name: Option<String> = None;
         let mut source_id: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => attachment_name = Some(object.value()?),
-                1 => source_id = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut attachment_name),
+                1 => object.value(&mut source_id),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            attachment_name: object.required(attachment_name, "attachment_name")?,
-            source_id: object.required(source_id, "source_id")?,
-        })
+        match (attachment_name, source_id) {
+            (Some(attachment_name), Some(source_id)) => {
+                object.finish(Self { attachment_name, source_id })
+            }
+            (attachment_name, source_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("attachment_name", attachment_name.is_none()),
+                                ("source_id", source_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ToolResultImageAttachment {
+    const NAME: &'static str = "ToolResultImageAttachment";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("attachment_name", &self.attachment_name);
+        fields.field("source_id", &self.source_id);
+    }
+}
+
+impl Serialize for ToolResultImageAttachment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ToolResultImageAttachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A message sent by the user.
 ///
 /// The payload of [`ChatEvent::UserInput`](crate::types::ChatEvent::UserInput) (`type` = `user_input`): the union reads and writes the tag, so this struct has no field for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserInputEvent {
     pub content: String,
@@ -797,14 +1143,34 @@ impl DecodeObject for UserInputEvent {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for UserInputEvent {
+    const NAME: &'static str = "UserInputEvent";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for UserInputEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for UserInputEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

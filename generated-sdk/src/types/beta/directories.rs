@@ -11,8 +11,8 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
-    Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 /// The `type` parameter of `beta.directories.list`.
@@ -76,7 +76,7 @@ impl<'de> Deserialize<'de> for DirectoriesListType {
 }
 
 /// API response schema for a directory.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Directory {
     /// Unique identifier for the directory.
@@ -86,16 +86,12 @@ pub struct Directory {
     /// Project the directory belongs to.
     pub project_id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Optional timestamp of when the directory was deleted. Null if not deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<Timestamp>,
     /// Optional description shown to users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -126,41 +122,81 @@ impl DecodeObject for Directory {
         let mut deleted_at: Option<Timestamp> = None;
         let mut description: Option<String> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => name = Some(object.value()?),
-                2 => project_id = Some(object.value()?),
-                3 => created_at = object.value()?,
-                4 => deleted_at = object.value()?,
-                5 => description = object.value()?,
-                6 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut name),
+                2 => object.value(&mut project_id),
+                3 => object.optional(&mut created_at),
+                4 => object.optional(&mut deleted_at),
+                5 => object.optional(&mut description),
+                6 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            name: object.required(name, "name")?,
-            project_id: object.required(project_id, "project_id")?,
-            created_at,
-            deleted_at,
-            description,
-            updated_at,
-        })
+        match (id, name, project_id) {
+            (Some(id), Some(name), Some(project_id)) => {
+                object
+                    .finish(Self {
+                        id,
+                        name,
+                        project_id,
+                        created_at,
+                        deleted_at,
+                        description,
+                        updated_at,
+                    })
+            }
+            (id, name, project_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("name", name.is_none()),
+                                ("project_id", project_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Directory {
+    const NAME: &'static str = "Directory";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("name", &self.name);
+        fields.field("project_id", &self.project_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("deleted_at", &self.deleted_at);
+        fields.optional("description", &self.description);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for Directory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Directory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of Directory items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryPage {
     /// Items on this page.
     pub items: Vec<Directory>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -179,19 +215,46 @@ impl DecodeObject for DirectoryPage {
         let mut items: Option<Vec<Directory>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for DirectoryPage {
+    const NAME: &'static str = "DirectoryPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for DirectoryPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for DirectoryPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

@@ -9,11 +9,12 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, Timestamp,
 };
 
 /// A searchable index over a directory of documents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Index {
     /// Unique identifier
@@ -29,22 +30,16 @@ pub struct Index {
     /// ID of the sync configuration.
     pub sync_config_id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Index description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Last export time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exported_at: Option<Timestamp>,
     /// Last sync time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_synced_at: Option<Timestamp>,
     /// Build state and diagnostic info.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -85,43 +80,113 @@ impl DecodeObject for Index {
         let mut last_synced_at: Option<Timestamp> = None;
         let mut metadata: Option<Map<String, Value>> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => export_config_id = Some(object.value()?),
-                2 => name = Some(object.value()?),
-                3 => project_id = Some(object.value()?),
-                4 => source_directory_id = Some(object.value()?),
-                5 => sync_config_id = Some(object.value()?),
-                6 => created_at = object.value()?,
-                7 => description = object.value()?,
-                8 => last_exported_at = object.value()?,
-                9 => last_synced_at = object.value()?,
-                10 => metadata = object.value()?,
-                11 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut export_config_id),
+                2 => object.value(&mut name),
+                3 => object.value(&mut project_id),
+                4 => object.value(&mut source_directory_id),
+                5 => object.value(&mut sync_config_id),
+                6 => object.optional(&mut created_at),
+                7 => object.optional(&mut description),
+                8 => object.optional(&mut last_exported_at),
+                9 => object.optional(&mut last_synced_at),
+                10 => object.optional(&mut metadata),
+                11 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            export_config_id: object.required(export_config_id, "export_config_id")?,
-            name: object.required(name, "name")?,
-            project_id: object.required(project_id, "project_id")?,
-            source_directory_id: object
-                .required(source_directory_id, "source_directory_id")?,
-            sync_config_id: object.required(sync_config_id, "sync_config_id")?,
-            created_at,
-            description,
-            last_exported_at,
-            last_synced_at,
-            metadata,
-            updated_at,
-        })
+        match (
+            id,
+            export_config_id,
+            name,
+            project_id,
+            source_directory_id,
+            sync_config_id,
+        ) {
+            (
+                Some(id),
+                Some(export_config_id),
+                Some(name),
+                Some(project_id),
+                Some(source_directory_id),
+                Some(sync_config_id),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        export_config_id,
+                        name,
+                        project_id,
+                        source_directory_id,
+                        sync_config_id,
+                        created_at,
+                        description,
+                        last_exported_at,
+                        last_synced_at,
+                        metadata,
+                        updated_at,
+                    })
+            }
+            (
+                id,
+                export_config_id,
+                name,
+                project_id,
+                source_directory_id,
+                sync_config_id,
+            ) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("export_config_id", export_config_id.is_none()),
+                                ("name", name.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("source_directory_id", source_directory_id.is_none()),
+                                ("sync_config_id", sync_config_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Index {
+    const NAME: &'static str = "Index";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("export_config_id", &self.export_config_id);
+        fields.field("name", &self.name);
+        fields.field("project_id", &self.project_id);
+        fields.field("source_directory_id", &self.source_directory_id);
+        fields.field("sync_config_id", &self.sync_config_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("description", &self.description);
+        fields.optional("last_exported_at", &self.last_exported_at);
+        fields.optional("last_synced_at", &self.last_synced_at);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for Index {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// An item of the `products` input of `beta.indexes.create`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Product {
     /// ID of the product configuration.
@@ -157,17 +222,53 @@ impl DecodeObject for Product {
     ) -> Result<Self, A::Error> {
         let mut product_config_id: Option<String> = None;
         let mut product_type: Option<ProductType> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => product_config_id = Some(object.value()?),
-                1 => product_type = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut product_config_id),
+                1 => object.value(&mut product_type),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            product_config_id: object.required(product_config_id, "product_config_id")?,
-            product_type: object.required(product_type, "product_type")?,
-        })
+        match (product_config_id, product_type) {
+            (Some(product_config_id), Some(product_type)) => {
+                object
+                    .finish(Self {
+                        product_config_id,
+                        product_type,
+                    })
+            }
+            (product_config_id, product_type) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("product_config_id", product_config_id.is_none()),
+                                ("product_type", product_type.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Product {
+    const NAME: &'static str = "Product";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("product_config_id", &self.product_config_id);
+        fields.field("product_type", &self.product_type);
+    }
+}
+
+impl Serialize for Product {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Product {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

@@ -11,13 +11,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader,
 };
 
 use crate::types::*;
 
 /// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Attachment {
     /// Attachment-relative path, e.g. 'screenshots/page_7.jpg'.
@@ -25,7 +26,6 @@ pub struct Attachment {
     /// File ID to pass as source_id when fetching the attachment.
     pub source_id: String,
     /// Attachment kind, e.g. 'screenshot', 'items'.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -44,24 +44,62 @@ impl DecodeObject for Attachment {
         let mut attachment_name: Option<String> = None;
         let mut source_id: Option<String> = None;
         let mut type_: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => attachment_name = Some(object.value()?),
-                1 => source_id = Some(object.value()?),
-                2 => type_ = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut attachment_name),
+                1 => object.value(&mut source_id),
+                2 => object.value(&mut type_),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            attachment_name: object.required(attachment_name, "attachment_name")?,
-            source_id: object.required(source_id, "source_id")?,
-            type_: object.required(type_, "type")?,
-        })
+        match (attachment_name, source_id, type_) {
+            (Some(attachment_name), Some(source_id), Some(type_)) => {
+                object
+                    .finish(Self {
+                        attachment_name,
+                        source_id,
+                        type_,
+                    })
+            }
+            (attachment_name, source_id, type_) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("attachment_name", attachment_name.is_none()),
+                                ("source_id", source_id.is_none()),
+                                ("type", type_.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Attachment {
+    const NAME: &'static str = "Attachment";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("attachment_name", &self.attachment_name);
+        fields.field("source_id", &self.source_id);
+        fields.field("type", &self.type_);
+    }
+}
+
+impl Serialize for Attachment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Compares the parsed directory file ID with one ID or a list of IDs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileIdCondition {
     pub operator: FilterOperator,
@@ -95,17 +133,47 @@ impl DecodeObject for FileIdCondition {
     ) -> Result<Self, A::Error> {
         let mut operator: Option<FilterOperator> = None;
         let mut value: Option<FileIdFilterValue> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => operator = Some(object.value()?),
-                1 => value = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut operator),
+                1 => object.value(&mut value),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            operator: object.required(operator, "operator")?,
-            value: object.required(value, "value")?,
-        })
+        match (operator, value) {
+            (Some(operator), Some(value)) => object.finish(Self { operator, value }),
+            (operator, value) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("operator", operator.is_none()),
+                                ("value", value.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for FileIdCondition {
+    const NAME: &'static str = "FileIdCondition";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("operator", &self.operator);
+        fields.field("value", &self.value);
+    }
+}
+
+impl Serialize for FileIdCondition {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for FileIdCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -245,7 +313,7 @@ impl<'de> Deserialize<'de> for FilterOperator {
 }
 
 /// An item of the `matches` field of [`RetrievalGrepResponse`](crate::types::RetrievalGrepResponse).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Match {
     /// Matched text content.
@@ -271,24 +339,62 @@ impl DecodeObject for Match {
         let mut content: Option<String> = None;
         let mut end_char: Option<i64> = None;
         let mut start_char: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                1 => end_char = Some(object.value()?),
-                2 => start_char = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                1 => object.value(&mut end_char),
+                2 => object.value(&mut start_char),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-            end_char: object.required(end_char, "end_char")?,
-            start_char: object.required(start_char, "start_char")?,
-        })
+        match (content, end_char, start_char) {
+            (Some(content), Some(end_char), Some(start_char)) => {
+                object
+                    .finish(Self {
+                        content,
+                        end_char,
+                        start_char,
+                    })
+            }
+            (content, end_char, start_char) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("content", content.is_none()),
+                                ("end_char", end_char.is_none()),
+                                ("start_char", start_char.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for Match {
+    const NAME: &'static str = "Match";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+        fields.field("end_char", &self.end_char);
+        fields.field("start_char", &self.start_char);
+    }
+}
+
+impl Serialize for Match {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Match {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Compares a metadata field with a value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataCondition {
     pub operator: FilterOperator,
@@ -322,17 +428,47 @@ impl DecodeObject for MetadataCondition {
     ) -> Result<Self, A::Error> {
         let mut operator: Option<FilterOperator> = None;
         let mut value: Option<MetadataFilterValue> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => operator = Some(object.value()?),
-                1 => value = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut operator),
+                1 => object.value(&mut value),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            operator: object.required(operator, "operator")?,
-            value: object.required(value, "value")?,
-        })
+        match (operator, value) {
+            (Some(operator), Some(value)) => object.finish(Self { operator, value }),
+            (operator, value) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("operator", operator.is_none()),
+                                ("value", value.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for MetadataCondition {
+    const NAME: &'static str = "MetadataCondition";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("operator", &self.operator);
+        fields.field("value", &self.value);
+    }
+}
+
+impl Serialize for MetadataCondition {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for MetadataCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -535,7 +671,7 @@ impl fmt::Display for MetadataScalar {
 }
 
 /// Compares a numeric metadata field with a number or a list of numbers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NumericCondition {
     pub operator: FilterOperator,
@@ -569,17 +705,47 @@ impl DecodeObject for NumericCondition {
     ) -> Result<Self, A::Error> {
         let mut operator: Option<FilterOperator> = None;
         let mut value: Option<NumericFilterValue> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => operator = Some(object.value()?),
-                1 => value = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut operator),
+                1 => object.value(&mut value),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            operator: object.required(operator, "operator")?,
-            value: object.required(value, "value")?,
-        })
+        match (operator, value) {
+            (Some(operator), Some(value)) => object.finish(Self { operator, value }),
+            (operator, value) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("operator", operator.is_none()),
+                                ("value", value.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for NumericCondition {
+    const NAME: &'static str = "NumericCondition";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("operator", &self.operator);
+        fields.field("value", &self.value);
+    }
+}
+
+impl Serialize for NumericCondition {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for NumericCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -631,14 +797,12 @@ impl From<Vec<f64>> for NumericFilterValue {
 }
 
 /// Reranking configuration applied after hybrid search. Enabled by default.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Rerank {
     /// Set to false to disable reranking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of results to return after reranking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_n: Option<i64>,
 }
 
@@ -670,19 +834,39 @@ impl DecodeObject for Rerank {
     ) -> Result<Self, A::Error> {
         let mut enabled: Option<bool> = None;
         let mut top_n: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => enabled = object.value()?,
-                1 => top_n = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut enabled),
+                1 => object.optional(&mut top_n),
+                _ => object.skip(),
             }
         }
-        Ok(Self { enabled, top_n })
+        object.finish(Self { enabled, top_n })
+    }
+}
+
+impl EncodeObject for Rerank {
+    const NAME: &'static str = "Rerank";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("enabled", &self.enabled);
+        fields.optional("top_n", &self.top_n);
+    }
+}
+
+impl Serialize for Rerank {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for Rerank {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Grep results for a file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalGrepResponse {
     /// Regex matches found in the file.
@@ -702,20 +886,40 @@ impl DecodeObject for RetrievalGrepResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut matches: Option<Vec<Match>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => matches = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut matches),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            matches: object.required(matches, "matches")?,
-        })
+        match matches {
+            Some(matches) => object.finish(Self { matches }),
+            None => Err(object.missing(&[("matches", true)])),
+        }
+    }
+}
+
+impl EncodeObject for RetrievalGrepResponse {
+    const NAME: &'static str = "RetrievalGrepResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("matches", &self.matches);
+    }
+}
+
+impl Serialize for RetrievalGrepResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalGrepResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// File read result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalReadResponse {
     /// Parsed text content of the file.
@@ -735,20 +939,40 @@ impl DecodeObject for RetrievalReadResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut content: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-        })
+        match content {
+            Some(content) => object.finish(Self { content }),
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for RetrievalReadResponse {
+    const NAME: &'static str = "RetrievalReadResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+    }
+}
+
+impl Serialize for RetrievalReadResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalReadResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Response containing retrieval results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalRetrieveResponse {
     /// Ordered list of retrieved chunks.
@@ -768,35 +992,51 @@ impl DecodeObject for RetrievalRetrieveResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut results: Option<Vec<RetrievalRetrieveResponseResult>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => results = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut results),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            results: object.required(results, "results")?,
-        })
+        match results {
+            Some(results) => object.finish(Self { results }),
+            None => Err(object.missing(&[("results", true)])),
+        }
+    }
+}
+
+impl EncodeObject for RetrievalRetrieveResponse {
+    const NAME: &'static str = "RetrievalRetrieveResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("results", &self.results);
+    }
+}
+
+impl Serialize for RetrievalRetrieveResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalRetrieveResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// An item of the `results` field of [`RetrievalRetrieveResponse`](crate::types::RetrievalRetrieveResponse).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalRetrieveResponseResult {
     /// Text content of the retrieved chunk.
     pub content: String,
     /// User-defined metadata associated with the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Relevance score from the reranker, if reranking was applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rerank_score: Option<f64>,
     /// Hybrid search relevance score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Built-in fields stored for every exported chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub static_fields: Option<StaticFields>,
 }
 
@@ -823,28 +1063,57 @@ impl DecodeObject for RetrievalRetrieveResponseResult {
         let mut rerank_score: Option<f64> = None;
         let mut score: Option<f64> = None;
         let mut static_fields: Option<StaticFields> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => content = Some(object.value()?),
-                1 => metadata = object.value()?,
-                2 => rerank_score = object.value()?,
-                3 => score = object.value()?,
-                4 => static_fields = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut content),
+                1 => object.optional(&mut metadata),
+                2 => object.optional(&mut rerank_score),
+                3 => object.optional(&mut score),
+                4 => object.optional(&mut static_fields),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            content: object.required(content, "content")?,
-            metadata,
-            rerank_score,
-            score,
-            static_fields,
-        })
+        match content {
+            Some(content) => {
+                object
+                    .finish(Self {
+                        content,
+                        metadata,
+                        rerank_score,
+                        score,
+                        static_fields,
+                    })
+            }
+            None => Err(object.missing(&[("content", true)])),
+        }
+    }
+}
+
+impl EncodeObject for RetrievalRetrieveResponseResult {
+    const NAME: &'static str = "RetrievalRetrieveResponseResult";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("content", &self.content);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("rerank_score", &self.rerank_score);
+        fields.optional("score", &self.score);
+        fields.optional("static_fields", &self.static_fields);
+    }
+}
+
+impl Serialize for RetrievalRetrieveResponseResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalRetrieveResponseResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// File search results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalSearchResponse {
     /// Matching files with names.
@@ -864,20 +1133,40 @@ impl DecodeObject for RetrievalSearchResponse {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut files: Option<Vec<RetrievalSearchResponseFile>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => files = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut files),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            files: object.required(files, "files")?,
-        })
+        match files {
+            Some(files) => object.finish(Self { files }),
+            None => Err(object.missing(&[("files", true)])),
+        }
+    }
+}
+
+impl EncodeObject for RetrievalSearchResponse {
+    const NAME: &'static str = "RetrievalSearchResponse";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("files", &self.files);
+    }
+}
+
+impl Serialize for RetrievalSearchResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalSearchResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// An item of the `files` field of [`RetrievalSearchResponse`](crate::types::RetrievalSearchResponse).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetrievalSearchResponseFile {
     /// ID of the file.
@@ -900,47 +1189,71 @@ impl DecodeObject for RetrievalSearchResponseFile {
     ) -> Result<Self, A::Error> {
         let mut file_id: Option<String> = None;
         let mut file_name: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => file_id = Some(object.value()?),
-                1 => file_name = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut file_id),
+                1 => object.value(&mut file_name),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            file_id: object.required(file_id, "file_id")?,
-            file_name: object.required(file_name, "file_name")?,
-        })
+        match (file_id, file_name) {
+            (Some(file_id), Some(file_name)) => {
+                object.finish(Self { file_id, file_name })
+            }
+            (file_id, file_name) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("file_id", file_id.is_none()),
+                                ("file_name", file_name.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for RetrievalSearchResponseFile {
+    const NAME: &'static str = "RetrievalSearchResponseFile";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("file_id", &self.file_id);
+        fields.field("file_name", &self.file_name);
+    }
+}
+
+impl Serialize for RetrievalSearchResponseFile {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for RetrievalSearchResponseFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Built-in fields stored for every exported chunk.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StaticFields {
     /// Attachments associated with the chunk
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     /// End character offset of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_end_char: Option<i64>,
     /// Index of the chunk within the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_index: Option<i64>,
     /// Start character offset of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_start_char: Option<i64>,
     /// Token count of the chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_token_count: Option<i64>,
     /// Last page number covered by this chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_range_end: Option<i64>,
     /// First page number covered by this chunk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_range_start: Option<i64>,
     /// ID of the parsed file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_directory_file_id: Option<String>,
 }
 
@@ -973,37 +1286,63 @@ impl DecodeObject for StaticFields {
         let mut page_range_end: Option<i64> = None;
         let mut page_range_start: Option<i64> = None;
         let mut parsed_directory_file_id: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => attachments = object.value()?,
-                1 => chunk_end_char = object.value()?,
-                2 => chunk_index = object.value()?,
-                3 => chunk_start_char = object.value()?,
-                4 => chunk_token_count = object.value()?,
-                5 => page_range_end = object.value()?,
-                6 => page_range_start = object.value()?,
-                7 => parsed_directory_file_id = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut attachments),
+                1 => object.optional(&mut chunk_end_char),
+                2 => object.optional(&mut chunk_index),
+                3 => object.optional(&mut chunk_start_char),
+                4 => object.optional(&mut chunk_token_count),
+                5 => object.optional(&mut page_range_end),
+                6 => object.optional(&mut page_range_start),
+                7 => object.optional(&mut parsed_directory_file_id),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            attachments,
-            chunk_end_char,
-            chunk_index,
-            chunk_start_char,
-            chunk_token_count,
-            page_range_end,
-            page_range_start,
-            parsed_directory_file_id,
-        })
+        object
+            .finish(Self {
+                attachments,
+                chunk_end_char,
+                chunk_index,
+                chunk_start_char,
+                chunk_token_count,
+                page_range_end,
+                page_range_start,
+                parsed_directory_file_id,
+            })
+    }
+}
+
+impl EncodeObject for StaticFields {
+    const NAME: &'static str = "StaticFields";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("attachments", &self.attachments);
+        fields.optional("chunk_end_char", &self.chunk_end_char);
+        fields.optional("chunk_index", &self.chunk_index);
+        fields.optional("chunk_start_char", &self.chunk_start_char);
+        fields.optional("chunk_token_count", &self.chunk_token_count);
+        fields.optional("page_range_end", &self.page_range_end);
+        fields.optional("page_range_start", &self.page_range_start);
+        fields.optional("parsed_directory_file_id", &self.parsed_directory_file_id);
+    }
+}
+
+impl Serialize for StaticFields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for StaticFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Filters on built-in document fields (page range, chunk index, etc.).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StaticFilters {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_directory_file_id: Option<FileIdCondition>,
 }
 
@@ -1031,12 +1370,31 @@ impl DecodeObject for StaticFilters {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut parsed_directory_file_id: Option<FileIdCondition> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => parsed_directory_file_id = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut parsed_directory_file_id),
+                _ => object.skip(),
             }
         }
-        Ok(Self { parsed_directory_file_id })
+        object.finish(Self { parsed_directory_file_id })
+    }
+}
+
+impl EncodeObject for StaticFilters {
+    const NAME: &'static str = "StaticFilters";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("parsed_directory_file_id", &self.parsed_directory_file_id);
+    }
+}
+
+impl Serialize for StaticFilters {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for StaticFilters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

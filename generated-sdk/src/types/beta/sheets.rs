@@ -11,14 +11,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
-    Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 use crate::types::*;
 
 /// Schema for a file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct File {
     /// Unique identifier
@@ -27,37 +27,26 @@ pub struct File {
     /// The ID of the project that the file belongs to
     pub project_id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// The ID of the data source that the file belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source_id: Option<String>,
     /// The expiration date for the file. Files past this date can be deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// The ID of the file in the external system
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_file_id: Option<String>,
     /// Size of the file in bytes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// File type (e.g. pdf, docx, etc.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// The last modified time of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// Permission information for the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_info: Option<BTreeMap<String, FileInfoValue>>,
     /// The intended purpose of the file (e.g., 'user_data', 'parse', 'extract', 'split', 'classify')
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
     /// Resource information for the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<BTreeMap<String, FileInfoValue>>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -102,41 +91,90 @@ impl DecodeObject for File {
         let mut purpose: Option<String> = None;
         let mut resource_info: Option<BTreeMap<String, FileInfoValue>> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => name = Some(object.value()?),
-                2 => project_id = Some(object.value()?),
-                3 => created_at = object.value()?,
-                4 => data_source_id = object.value()?,
-                5 => expires_at = object.value()?,
-                6 => external_file_id = object.value()?,
-                7 => file_size = object.value()?,
-                8 => file_type = object.value()?,
-                9 => last_modified_at = object.value()?,
-                10 => permission_info = object.value()?,
-                11 => purpose = object.value()?,
-                12 => resource_info = object.value()?,
-                13 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut name),
+                2 => object.value(&mut project_id),
+                3 => object.optional(&mut created_at),
+                4 => object.optional(&mut data_source_id),
+                5 => object.optional(&mut expires_at),
+                6 => object.optional(&mut external_file_id),
+                7 => object.optional(&mut file_size),
+                8 => object.optional(&mut file_type),
+                9 => object.optional(&mut last_modified_at),
+                10 => object.optional(&mut permission_info),
+                11 => object.optional(&mut purpose),
+                12 => object.optional(&mut resource_info),
+                13 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            name: object.required(name, "name")?,
-            project_id: object.required(project_id, "project_id")?,
-            created_at,
-            data_source_id,
-            expires_at,
-            external_file_id,
-            file_size,
-            file_type,
-            last_modified_at,
-            permission_info,
-            purpose,
-            resource_info,
-            updated_at,
-        })
+        match (id, name, project_id) {
+            (Some(id), Some(name), Some(project_id)) => {
+                object
+                    .finish(Self {
+                        id,
+                        name,
+                        project_id,
+                        created_at,
+                        data_source_id,
+                        expires_at,
+                        external_file_id,
+                        file_size,
+                        file_type,
+                        last_modified_at,
+                        permission_info,
+                        purpose,
+                        resource_info,
+                        updated_at,
+                    })
+            }
+            (id, name, project_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("name", name.is_none()),
+                                ("project_id", project_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for File {
+    const NAME: &'static str = "File";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("name", &self.name);
+        fields.field("project_id", &self.project_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("data_source_id", &self.data_source_id);
+        fields.optional("expires_at", &self.expires_at);
+        fields.optional("external_file_id", &self.external_file_id);
+        fields.optional("file_size", &self.file_size);
+        fields.optional("file_type", &self.file_type);
+        fields.optional("last_modified_at", &self.last_modified_at);
+        fields.optional("permission_info", &self.permission_info);
+        fields.optional("purpose", &self.purpose);
+        fields.optional("resource_info", &self.resource_info);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for File {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for File {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -293,7 +331,7 @@ impl<'de> Deserialize<'de> for RegionType {
 }
 
 /// A spreadsheet parsing job
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SheetsJob {
     /// The ID of the job
@@ -303,7 +341,6 @@ pub struct SheetsJob {
     /// When the job was created
     pub created_at: String,
     /// The ID of the input file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// The ID of the project
     pub project_id: String,
@@ -314,19 +351,14 @@ pub struct SheetsJob {
     /// The ID of the user
     pub user_id: String,
     /// Any errors encountered
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
     /// Schema for a file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// All extracted regions (populated when job is complete)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<SheetsRegion>>,
     /// Whether the job completed successfully
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Metadata for each processed worksheet (populated when job is complete)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub worksheet_metadata: Option<Vec<SheetsWorksheetMetadata>>,
 }
 
@@ -369,53 +401,111 @@ impl DecodeObject for SheetsJob {
         let mut regions: Option<Vec<SheetsRegion>> = None;
         let mut success: Option<bool> = None;
         let mut worksheet_metadata: Option<Vec<SheetsWorksheetMetadata>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => config = Some(object.value()?),
-                2 => created_at = Some(object.value()?),
-                3 => file_id = object.value()?,
-                4 => project_id = Some(object.value()?),
-                5 => status = Some(object.value()?),
-                6 => updated_at = Some(object.value()?),
-                7 => user_id = Some(object.value()?),
-                8 => errors = object.value()?,
-                9 => file = object.value()?,
-                10 => regions = object.value()?,
-                11 => success = object.value()?,
-                12 => worksheet_metadata = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut config),
+                2 => object.value(&mut created_at),
+                3 => object.optional(&mut file_id),
+                4 => object.value(&mut project_id),
+                5 => object.value(&mut status),
+                6 => object.value(&mut updated_at),
+                7 => object.value(&mut user_id),
+                8 => object.optional(&mut errors),
+                9 => object.optional(&mut file),
+                10 => object.optional(&mut regions),
+                11 => object.optional(&mut success),
+                12 => object.optional(&mut worksheet_metadata),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            config: object.required(config, "config")?,
-            created_at: object.required(created_at, "created_at")?,
-            file_id,
-            project_id: object.required(project_id, "project_id")?,
-            status: object.required(status, "status")?,
-            updated_at: object.required(updated_at, "updated_at")?,
-            user_id: object.required(user_id, "user_id")?,
-            errors,
-            file,
-            regions,
-            success,
-            worksheet_metadata,
-        })
+        match (id, config, created_at, project_id, status, updated_at, user_id) {
+            (
+                Some(id),
+                Some(config),
+                Some(created_at),
+                Some(project_id),
+                Some(status),
+                Some(updated_at),
+                Some(user_id),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        config,
+                        created_at,
+                        file_id,
+                        project_id,
+                        status,
+                        updated_at,
+                        user_id,
+                        errors,
+                        file,
+                        regions,
+                        success,
+                        worksheet_metadata,
+                    })
+            }
+            (id, config, created_at, project_id, status, updated_at, user_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("config", config.is_none()),
+                                ("created_at", created_at.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("status", status.is_none()),
+                                ("updated_at", updated_at.is_none()),
+                                ("user_id", user_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for SheetsJob {
+    const NAME: &'static str = "SheetsJob";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("config", &self.config);
+        fields.field("created_at", &self.created_at);
+        fields.optional("file_id", &self.file_id);
+        fields.field("project_id", &self.project_id);
+        fields.field("status", &self.status);
+        fields.field("updated_at", &self.updated_at);
+        fields.field("user_id", &self.user_id);
+        fields.optional("errors", &self.errors);
+        fields.optional("file", &self.file);
+        fields.optional("regions", &self.regions);
+        fields.optional("success", &self.success);
+        fields.optional("worksheet_metadata", &self.worksheet_metadata);
+    }
+}
+
+impl Serialize for SheetsJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of SheetsJob items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SheetsJobPage {
     /// Items on this page.
     pub items: Vec<SheetsJob>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -434,19 +524,46 @@ impl DecodeObject for SheetsJobPage {
         let mut items: Option<Vec<SheetsJob>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SheetsJobPage {
+    const NAME: &'static str = "SheetsJobPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for SheetsJobPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsJobPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -466,32 +583,24 @@ impl PageResponse for SheetsJobPage {
 }
 
 /// Configuration for spreadsheet parsing and region extraction
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SheetsParsingConfig {
     /// A1 notation of the range to extract a single region from. If None, the entire sheet is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extraction_range: Option<String>,
     /// Return a flattened dataframe when a detected table is recognized as hierarchical.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flatten_hierarchical_tables: Option<bool>,
     /// Whether to generate additional metadata (title, description) for each extracted region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_additional_metadata: Option<bool>,
     /// Whether to include hidden cells when extracting regions from the spreadsheet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_hidden_cells: Option<bool>,
     /// The names of the sheets to extract regions from. If empty, all sheets will be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_names: Option<Vec<String>>,
     /// Optional specialization mode for domain-specific extraction. Supported values: 'financial-standard', 'financial-enhanced', 'financial-precise'. Default None uses the general-purpose pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialization: Option<String>,
     /// Influences how likely similar-looking regions are merged into a single table. Useful for spreadsheets that either have sparse tables (strong merging) or many distinct tables close together (weak merging).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_merge_sensitivity: Option<TableMergeSensitivity>,
     /// Enables experimental processing. Accuracy may be impacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_experimental_processing: Option<bool>,
 }
 
@@ -589,34 +698,67 @@ impl DecodeObject for SheetsParsingConfig {
         let mut specialization: Option<String> = None;
         let mut table_merge_sensitivity: Option<TableMergeSensitivity> = None;
         let mut use_experimental_processing: Option<bool> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => extraction_range = object.value()?,
-                1 => flatten_hierarchical_tables = object.value()?,
-                2 => generate_additional_metadata = object.value()?,
-                3 => include_hidden_cells = object.value()?,
-                4 => sheet_names = object.value()?,
-                5 => specialization = object.value()?,
-                6 => table_merge_sensitivity = object.value()?,
-                7 => use_experimental_processing = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut extraction_range),
+                1 => object.optional(&mut flatten_hierarchical_tables),
+                2 => object.optional(&mut generate_additional_metadata),
+                3 => object.optional(&mut include_hidden_cells),
+                4 => object.optional(&mut sheet_names),
+                5 => object.optional(&mut specialization),
+                6 => object.optional(&mut table_merge_sensitivity),
+                7 => object.optional(&mut use_experimental_processing),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            extraction_range,
-            flatten_hierarchical_tables,
-            generate_additional_metadata,
-            include_hidden_cells,
-            sheet_names,
-            specialization,
-            table_merge_sensitivity,
-            use_experimental_processing,
-        })
+        object
+            .finish(Self {
+                extraction_range,
+                flatten_hierarchical_tables,
+                generate_additional_metadata,
+                include_hidden_cells,
+                sheet_names,
+                specialization,
+                table_merge_sensitivity,
+                use_experimental_processing,
+            })
+    }
+}
+
+impl EncodeObject for SheetsParsingConfig {
+    const NAME: &'static str = "SheetsParsingConfig";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("extraction_range", &self.extraction_range);
+        fields
+            .optional("flatten_hierarchical_tables", &self.flatten_hierarchical_tables);
+        fields
+            .optional(
+                "generate_additional_metadata",
+                &self.generate_additional_metadata,
+            );
+        fields.optional("include_hidden_cells", &self.include_hidden_cells);
+        fields.optional("sheet_names", &self.sheet_names);
+        fields.optional("specialization", &self.specialization);
+        fields.optional("table_merge_sensitivity", &self.table_merge_sensitivity);
+        fields
+            .optional("use_experimental_processing", &self.use_experimental_processing);
+    }
+}
+
+impl Serialize for SheetsParsingConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsParsingConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A region extracted from a spreadsheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SheetsRegion {
     /// Location of the region in the spreadsheet
@@ -626,13 +768,10 @@ pub struct SheetsRegion {
     /// Worksheet name where region was found
     pub sheet_name: String,
     /// Generated description for the region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique identifier for this region within the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Generated title for the region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -661,39 +800,78 @@ impl DecodeObject for SheetsRegion {
         let mut description: Option<String> = None;
         let mut region_id: Option<String> = None;
         let mut title: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => location = Some(object.value()?),
-                1 => region_type = Some(object.value()?),
-                2 => sheet_name = Some(object.value()?),
-                3 => description = object.value()?,
-                4 => region_id = object.value()?,
-                5 => title = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut location),
+                1 => object.value(&mut region_type),
+                2 => object.value(&mut sheet_name),
+                3 => object.optional(&mut description),
+                4 => object.optional(&mut region_id),
+                5 => object.optional(&mut title),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            location: object.required(location, "location")?,
-            region_type: object.required(region_type, "region_type")?,
-            sheet_name: object.required(sheet_name, "sheet_name")?,
-            description,
-            region_id,
-            title,
-        })
+        match (location, region_type, sheet_name) {
+            (Some(location), Some(region_type), Some(sheet_name)) => {
+                object
+                    .finish(Self {
+                        location,
+                        region_type,
+                        sheet_name,
+                        description,
+                        region_id,
+                        title,
+                    })
+            }
+            (location, region_type, sheet_name) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("location", location.is_none()),
+                                ("region_type", region_type.is_none()),
+                                ("sheet_name", sheet_name.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for SheetsRegion {
+    const NAME: &'static str = "SheetsRegion";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("location", &self.location);
+        fields.field("region_type", &self.region_type);
+        fields.field("sheet_name", &self.sheet_name);
+        fields.optional("description", &self.description);
+        fields.optional("region_id", &self.region_id);
+        fields.optional("title", &self.title);
+    }
+}
+
+impl Serialize for SheetsRegion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Metadata for a processed worksheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SheetsWorksheetMetadata {
     /// Name of the worksheet
     pub sheet_name: String,
     /// Generated description of the worksheet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Generated title for the worksheet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -712,19 +890,46 @@ impl DecodeObject for SheetsWorksheetMetadata {
         let mut sheet_name: Option<String> = None;
         let mut description: Option<String> = None;
         let mut title: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => sheet_name = Some(object.value()?),
-                1 => description = object.value()?,
-                2 => title = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut sheet_name),
+                1 => object.optional(&mut description),
+                2 => object.optional(&mut title),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            sheet_name: object.required(sheet_name, "sheet_name")?,
-            description,
-            title,
-        })
+        match sheet_name {
+            Some(sheet_name) => {
+                object
+                    .finish(Self {
+                        sheet_name,
+                        description,
+                        title,
+                    })
+            }
+            None => Err(object.missing(&[("sheet_name", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SheetsWorksheetMetadata {
+    const NAME: &'static str = "SheetsWorksheetMetadata";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("sheet_name", &self.sheet_name);
+        fields.optional("description", &self.description);
+        fields.optional("title", &self.title);
+    }
+}
+
+impl Serialize for SheetsWorksheetMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SheetsWorksheetMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
-    Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
@@ -75,13 +75,12 @@ impl<'de> Deserialize<'de> for AllowUncategorized {
 }
 
 /// A category to split documents into.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitCategory {
     /// Name of the category.
     pub name: String,
     /// Optional description of what content belongs in this category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -115,27 +114,46 @@ impl DecodeObject for SplitCategory {
     ) -> Result<Self, A::Error> {
         let mut name: Option<String> = None;
         let mut description: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => name = Some(object.value()?),
-                1 => description = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut name),
+                1 => object.optional(&mut description),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            name: object.required(name, "name")?,
-            description,
-        })
+        match name {
+            Some(name) => object.finish(Self { name, description }),
+            None => Err(object.missing(&[("name", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SplitCategory {
+    const NAME: &'static str = "SplitCategory";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("name", &self.name);
+        fields.optional("description", &self.description);
+    }
+}
+
+impl Serialize for SplitCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Split configuration with categories and splitting strategy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitConfiguration {
     /// Categories to split documents into.
     pub categories: Vec<SplitCategory>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub splitting_strategy: Option<SplittingStrategy>,
 }
 
@@ -172,26 +190,51 @@ impl DecodeObject for SplitConfiguration {
     ) -> Result<Self, A::Error> {
         let mut categories: Option<Vec<SplitCategory>> = None;
         let mut splitting_strategy: Option<SplittingStrategy> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => categories = Some(object.value()?),
-                1 => splitting_strategy = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut categories),
+                1 => object.optional(&mut splitting_strategy),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            categories: object.required(categories, "categories")?,
-            splitting_strategy,
-        })
+        match categories {
+            Some(categories) => {
+                object
+                    .finish(Self {
+                        categories,
+                        splitting_strategy,
+                    })
+            }
+            None => Err(object.missing(&[("categories", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SplitConfiguration {
+    const NAME: &'static str = "SplitConfiguration";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("categories", &self.categories);
+        fields.optional("splitting_strategy", &self.splitting_strategy);
+    }
+}
+
+impl Serialize for SplitConfiguration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitConfiguration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A document to be split.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitDocumentInput {
     /// Type of document input. Valid values are: file_id
-    #[serde(rename = "type")]
     pub type_: String,
     /// Document identifier.
     pub value: String,
@@ -221,22 +264,49 @@ impl DecodeObject for SplitDocumentInput {
     ) -> Result<Self, A::Error> {
         let mut type_: Option<String> = None;
         let mut value: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => type_ = Some(object.value()?),
-                1 => value = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut type_),
+                1 => object.value(&mut value),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            type_: object.required(type_, "type")?,
-            value: object.required(value, "value")?,
-        })
+        match (type_, value) {
+            (Some(type_), Some(value)) => object.finish(Self { type_, value }),
+            (type_, value) => {
+                Err(
+                    object
+                        .missing(
+                            &[("type", type_.is_none()), ("value", value.is_none())],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for SplitDocumentInput {
+    const NAME: &'static str = "SplitDocumentInput";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("type", &self.type_);
+        fields.field("value", &self.value);
+    }
+}
+
+impl Serialize for SplitDocumentInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitDocumentInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Beta response — uses nested document_input object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJob {
     /// Unique identifier for the split job.
@@ -252,19 +322,14 @@ pub struct SplitJob {
     /// User ID who created this job.
     pub user_id: String,
     /// Split configuration ID used for this job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_id: Option<String>,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Error message if the job failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Result of a completed split job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<SplitResult>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -303,49 +368,103 @@ impl DecodeObject for SplitJob {
         let mut error_message: Option<String> = None;
         let mut result: Option<SplitResult> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => categories = Some(object.value()?),
-                2 => document_input = Some(object.value()?),
-                3 => project_id = Some(object.value()?),
-                4 => status = Some(object.value()?),
-                5 => user_id = Some(object.value()?),
-                6 => configuration_id = object.value()?,
-                7 => created_at = object.value()?,
-                8 => error_message = object.value()?,
-                9 => result = object.value()?,
-                10 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut categories),
+                2 => object.value(&mut document_input),
+                3 => object.value(&mut project_id),
+                4 => object.value(&mut status),
+                5 => object.value(&mut user_id),
+                6 => object.optional(&mut configuration_id),
+                7 => object.optional(&mut created_at),
+                8 => object.optional(&mut error_message),
+                9 => object.optional(&mut result),
+                10 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            categories: object.required(categories, "categories")?,
-            document_input: object.required(document_input, "document_input")?,
-            project_id: object.required(project_id, "project_id")?,
-            status: object.required(status, "status")?,
-            user_id: object.required(user_id, "user_id")?,
-            configuration_id,
-            created_at,
-            error_message,
-            result,
-            updated_at,
-        })
+        match (id, categories, document_input, project_id, status, user_id) {
+            (
+                Some(id),
+                Some(categories),
+                Some(document_input),
+                Some(project_id),
+                Some(status),
+                Some(user_id),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        categories,
+                        document_input,
+                        project_id,
+                        status,
+                        user_id,
+                        configuration_id,
+                        created_at,
+                        error_message,
+                        result,
+                        updated_at,
+                    })
+            }
+            (id, categories, document_input, project_id, status, user_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("categories", categories.is_none()),
+                                ("document_input", document_input.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("status", status.is_none()),
+                                ("user_id", user_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for SplitJob {
+    const NAME: &'static str = "SplitJob";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("categories", &self.categories);
+        fields.field("document_input", &self.document_input);
+        fields.field("project_id", &self.project_id);
+        fields.field("status", &self.status);
+        fields.field("user_id", &self.user_id);
+        fields.optional("configuration_id", &self.configuration_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("error_message", &self.error_message);
+        fields.optional("result", &self.result);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for SplitJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of SplitJob items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitJobPage {
     /// Items on this page.
     pub items: Vec<SplitJob>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -364,19 +483,46 @@ impl DecodeObject for SplitJobPage {
         let mut items: Option<Vec<SplitJob>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SplitJobPage {
+    const NAME: &'static str = "SplitJobPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for SplitJobPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitJobPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -466,7 +612,7 @@ impl<'de> Deserialize<'de> for SplitJobStatus {
 }
 
 /// Result of a completed split job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitResult {
     /// List of document segments.
@@ -486,20 +632,40 @@ impl DecodeObject for SplitResult {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut segments: Option<Vec<SplitSegment>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => segments = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut segments),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            segments: object.required(segments, "segments")?,
-        })
+        match segments {
+            Some(segments) => object.finish(Self { segments }),
+            None => Err(object.missing(&[("segments", true)])),
+        }
+    }
+}
+
+impl EncodeObject for SplitResult {
+    const NAME: &'static str = "SplitResult";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("segments", &self.segments);
+    }
+}
+
+impl Serialize for SplitResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A segment of a split document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitSegment {
     /// Category name this split belongs to.
@@ -529,29 +695,65 @@ impl DecodeObject for SplitSegment {
         let mut category: Option<String> = None;
         let mut confidence_category: Option<String> = None;
         let mut pages: Option<Vec<i64>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => category = Some(object.value()?),
-                1 => confidence_category = Some(object.value()?),
-                2 => pages = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut category),
+                1 => object.value(&mut confidence_category),
+                2 => object.value(&mut pages),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            category: object.required(category, "category")?,
-            confidence_category: object
-                .required(confidence_category, "confidence_category")?,
-            pages: object.required(pages, "pages")?,
-        })
+        match (category, confidence_category, pages) {
+            (Some(category), Some(confidence_category), Some(pages)) => {
+                object
+                    .finish(Self {
+                        category,
+                        confidence_category,
+                        pages,
+                    })
+            }
+            (category, confidence_category, pages) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("category", category.is_none()),
+                                ("confidence_category", confidence_category.is_none()),
+                                ("pages", pages.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for SplitSegment {
+    const NAME: &'static str = "SplitSegment";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("category", &self.category);
+        fields.field("confidence_category", &self.confidence_category);
+        fields.field("pages", &self.pages);
+    }
+}
+
+impl Serialize for SplitSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplitSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// Strategy for splitting documents.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SplittingStrategy {
     /// Controls handling of pages that don't match any category. 'include': pages can be grouped as 'uncategorized' and included in results. 'forbid': all pages must be assigned to a defined category. 'omit': pages can be classified as 'uncategorized' but are excluded from results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_uncategorized: Option<AllowUncategorized>,
 }
 
@@ -579,12 +781,31 @@ impl DecodeObject for SplittingStrategy {
         object: &mut ObjectReader<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut allow_uncategorized: Option<AllowUncategorized> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => allow_uncategorized = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut allow_uncategorized),
+                _ => object.skip(),
             }
         }
-        Ok(Self { allow_uncategorized })
+        object.finish(Self { allow_uncategorized })
+    }
+}
+
+impl EncodeObject for SplittingStrategy {
+    const NAME: &'static str = "SplittingStrategy";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("allow_uncategorized", &self.allow_uncategorized);
+    }
+}
+
+impl Serialize for SplittingStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for SplittingStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

@@ -2,7 +2,7 @@
 //! application served on loopback (`make fastapi`, which sets `SHELTER_URL`; copied into the
 //! generated crate by `x-sdk.extra-files`).
 
-use shelter_sdk::types::{Cat, Dog, Owner, ProfileFavourite};
+use shelter_sdk::types::{Cat, Contact, Dog, Owner, ProfileFavourite};
 use shelter_sdk::{Error, ShelterClient, Upload};
 
 fn client() -> ShelterClient {
@@ -56,6 +56,13 @@ async fn sends_and_receives_tuples() {
     assert_eq!(route.start, (52.5, 13.4));
     assert_eq!(route.stops, Some(vec![("zoo".to_owned(), 3), ("end".to_owned(), 1)]));
     assert_eq!(route.note, None, "a nullable field the server sent as null");
+}
+
+#[tokio::test]
+async fn sends_a_required_nullable_field_as_null() {
+    let contacts = vec![Contact::new("Ann"), Contact::new("Kim").with_phone("555")];
+    let echoed = client().contacts().add_contacts(contacts.clone()).await.expect("pydantic requires `phone`, and reads `null`");
+    assert_eq!(echoed, contacts);
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@
 Operations on `beta.batch.job_items`, under `/api/v1/beta/batch-processing`.*/
 use std::future::IntoFuture;
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, Page, PageScheme, RequestOptions,
-    Response, Result, path_param,
+    ApiRequest, Client, DataFuture, ItemStream, Method, Page, PageScheme, RequestOptions,
+    ResponseFuture, Result, path_param,
 };
 
 use crate::types::{
@@ -129,21 +129,18 @@ impl JobItemsListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<BatchJobItemPage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<BatchJobItemPage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<BatchJobItemPage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::Offset {
-                    param: "offset",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<BatchJobItemPage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::Offset {
+                param: "offset",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -190,9 +187,9 @@ impl JobItemsListRequest {
 
 impl IntoFuture for JobItemsListRequest {
     type Output = Result<Page<BatchJobItemPage>>;
-    type IntoFuture = BoxFuture<Result<Page<BatchJobItemPage>>>;
+    type IntoFuture = DataFuture<Page<BatchJobItemPage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -230,14 +227,13 @@ impl JobItemsGetProcessingResultsRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<BatchItemProcessingResults> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<BatchItemProcessingResults> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<BatchItemProcessingResults>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<BatchItemProcessingResults> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -266,8 +262,8 @@ impl JobItemsGetProcessingResultsRequest {
 
 impl IntoFuture for JobItemsGetProcessingResultsRequest {
     type Output = Result<BatchItemProcessingResults>;
-    type IntoFuture = BoxFuture<Result<BatchItemProcessingResults>>;
+    type IntoFuture = DataFuture<BatchItemProcessingResults>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

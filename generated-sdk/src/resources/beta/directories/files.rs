@@ -4,11 +4,13 @@
 
 Operations on `beta.directories.files`, under `/api/v1/beta/directories`.*/
 use std::collections::BTreeMap;
+use std::fmt;
 use std::future::IntoFuture;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, BoxFuture, Client, ItemStream, Method, MultipartForm, Nullable, Page,
-    PageScheme, RequestOptions, Response, Result, Timestamp, Upload, path_param,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method,
+    MultipartForm, Nullable, Page, PageScheme, RequestOptions, ResponseFuture, Result,
+    Timestamp, Upload, debug_object, path_param, serialize_object,
 };
 
 use crate::types::{DirectoryFile, DirectoryFilePage, MetadataValue};
@@ -322,21 +324,18 @@ impl FilesListRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub async fn send(self) -> Result<Page<DirectoryFilePage>> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<Page<DirectoryFilePage>> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<Page<DirectoryFilePage>>> {
-        let (client, request) = self.into_request()?;
-        client
-            .send_page(
-                request,
-                PageScheme::QueryCursor {
-                    param: "page_token",
-                },
-            )
-            .await
+    pub fn with_response(self) -> ResponseFuture<Page<DirectoryFilePage>> {
+        ResponseFuture::page(
+            self.into_request(),
+            PageScheme::QueryCursor {
+                param: "page_token",
+            },
+        )
     }
 
     /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
@@ -394,9 +393,9 @@ impl FilesListRequest {
 
 impl IntoFuture for FilesListRequest {
     type Output = Result<Page<DirectoryFilePage>>;
-    type IntoFuture = BoxFuture<Result<Page<DirectoryFilePage>>>;
+    type IntoFuture = DataFuture<Page<DirectoryFilePage>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -412,15 +411,33 @@ pub struct FilesAddRequest {
     body: FilesAddRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct FilesAddRequestBody {
     file_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<BTreeMap<String, MetadataValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     unique_id: Option<String>,
+}
+
+impl EncodeObject for FilesAddRequestBody {
+    const NAME: &'static str = "FilesAddRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("file_id", &self.file_id);
+        fields.optional("display_name", &self.display_name);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("unique_id", &self.unique_id);
+    }
+}
+
+impl Serialize for FilesAddRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for FilesAddRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl FilesAddRequest {
@@ -457,14 +474,13 @@ impl FilesAddRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<DirectoryFile> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<DirectoryFile> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<DirectoryFile>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -493,9 +509,9 @@ impl FilesAddRequest {
 
 impl IntoFuture for FilesAddRequest {
     type Output = Result<DirectoryFile>;
-    type IntoFuture = BoxFuture<Result<DirectoryFile>>;
+    type IntoFuture = DataFuture<DirectoryFile>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -537,14 +553,13 @@ impl FilesGetRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<DirectoryFile> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<DirectoryFile> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<DirectoryFile>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -579,9 +594,9 @@ impl FilesGetRequest {
 
 impl IntoFuture for FilesGetRequest {
     type Output = Result<DirectoryFile>;
-    type IntoFuture = BoxFuture<Result<DirectoryFile>>;
+    type IntoFuture = DataFuture<DirectoryFile>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -613,14 +628,13 @@ impl FilesDeleteRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<()> {
-        self.with_response().await.map(|_| ())
+    pub fn send(self) -> DataFuture<()> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<()>> {
-        let (client, request) = self.into_request()?;
-        client.send_empty(request).await
+    pub fn with_response(self) -> ResponseFuture<()> {
+        ResponseFuture::empty(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -652,9 +666,9 @@ impl FilesDeleteRequest {
 
 impl IntoFuture for FilesDeleteRequest {
     type Output = Result<()>;
-    type IntoFuture = BoxFuture<Result<()>>;
+    type IntoFuture = DataFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -671,16 +685,33 @@ pub struct FilesUpdateRequest {
     body: FilesUpdateRequestBody,
 }
 
-#[derive(Debug, Serialize)]
 struct FilesUpdateRequestBody {
-    #[serde(rename = "directory_id")]
     target_directory_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<Nullable<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<Nullable<BTreeMap<String, MetadataValue>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     unique_id: Option<Nullable<String>>,
+}
+
+impl EncodeObject for FilesUpdateRequestBody {
+    const NAME: &'static str = "FilesUpdateRequestBody";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("directory_id", &self.target_directory_id);
+        fields.optional("display_name", &self.display_name);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("unique_id", &self.unique_id);
+    }
+}
+
+impl Serialize for FilesUpdateRequestBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for FilesUpdateRequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
+    }
 }
 
 impl FilesUpdateRequest {
@@ -735,14 +766,13 @@ impl FilesUpdateRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<DirectoryFile> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<DirectoryFile> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<DirectoryFile>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -775,9 +805,9 @@ impl FilesUpdateRequest {
 
 impl IntoFuture for FilesUpdateRequest {
     type Output = Result<DirectoryFile>;
-    type IntoFuture = BoxFuture<Result<DirectoryFile>>;
+    type IntoFuture = DataFuture<DirectoryFile>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -837,14 +867,13 @@ impl FilesUploadRequest {
     crate::runtime::request_options!();
 
     /// Sends the request and returns the decoded response.
-    pub async fn send(self) -> Result<DirectoryFile> {
-        self.with_response().await.map(Response::into_data)
+    pub fn send(self) -> DataFuture<DirectoryFile> {
+        self.with_response().data()
     }
 
     /// Sends the request and returns the decoded response with its status and headers.
-    pub async fn with_response(self) -> Result<Response<DirectoryFile>> {
-        let (client, request) = self.into_request()?;
-        client.send_json(request).await
+    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
+        ResponseFuture::json(self.into_request())
     }
 
     fn into_request(self) -> Result<(Client, ApiRequest)> {
@@ -892,8 +921,8 @@ impl FilesUploadRequest {
 
 impl IntoFuture for FilesUploadRequest {
     type Output = Result<DirectoryFile>;
-    type IntoFuture = BoxFuture<Result<DirectoryFile>>;
+    type IntoFuture = DataFuture<DirectoryFile>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

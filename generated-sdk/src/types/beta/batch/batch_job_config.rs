@@ -13,7 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, Timestamp,
 };
 
 use crate::types::*;
@@ -66,13 +67,12 @@ impl From<BatchParseJobRecordCreate> for BatchJobConfig {
 }
 
 /// A rule for classifying files.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifierRule {
     /// Natural language description of what to classify. Be specific about the content characteristics that identify this document type.
     pub description: String,
     /// The document type to assign when this rule matches (e.g., 'invoice', 'receipt', 'contract')
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -100,22 +100,54 @@ impl DecodeObject for ClassifierRule {
     ) -> Result<Self, A::Error> {
         let mut description: Option<String> = None;
         let mut type_: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => description = Some(object.value()?),
-                1 => type_ = Some(object.value()?),
-                _ => object.skip()?,
+                0 => object.value(&mut description),
+                1 => object.value(&mut type_),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            description: object.required(description, "description")?,
-            type_: object.required(type_, "type")?,
-        })
+        match (description, type_) {
+            (Some(description), Some(type_)) => {
+                object.finish(Self { description, type_ })
+            }
+            (description, type_) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("description", description.is_none()),
+                                ("type", type_.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ClassifierRule {
+    const NAME: &'static str = "ClassifierRule";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("description", &self.description);
+        fields.field("type", &self.type_);
+    }
+}
+
+impl Serialize for ClassifierRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ClassifierRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A classify job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassifyJob {
     /// Unique identifier
@@ -129,25 +161,18 @@ pub struct ClassifyJob {
     /// The ID of the user
     pub user_id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// A timestamp (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// The classification mode to use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// The configuration for the parsing job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_configuration: Option<ClassifyParsingConfiguration>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -259,52 +284,98 @@ impl DecodeObject for ClassifyJob {
         let mut mode: Option<Mode> = None;
         let mut parsing_configuration: Option<ClassifyParsingConfiguration> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => project_id = Some(object.value()?),
-                2 => rules = Some(object.value()?),
-                3 => status = Some(object.value()?),
-                4 => user_id = Some(object.value()?),
-                5 => created_at = object.value()?,
-                6 => effective_at = object.value()?,
-                7 => error_message = object.value()?,
-                8 => job_record_id = object.value()?,
-                9 => mode = object.value()?,
-                10 => parsing_configuration = object.value()?,
-                11 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut project_id),
+                2 => object.value(&mut rules),
+                3 => object.value(&mut status),
+                4 => object.value(&mut user_id),
+                5 => object.optional(&mut created_at),
+                6 => object.optional(&mut effective_at),
+                7 => object.optional(&mut error_message),
+                8 => object.optional(&mut job_record_id),
+                9 => object.optional(&mut mode),
+                10 => object.optional(&mut parsing_configuration),
+                11 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            project_id: object.required(project_id, "project_id")?,
-            rules: object.required(rules, "rules")?,
-            status: object.required(status, "status")?,
-            user_id: object.required(user_id, "user_id")?,
-            created_at,
-            effective_at,
-            error_message,
-            job_record_id,
-            mode,
-            parsing_configuration,
-            updated_at,
-        })
+        match (id, project_id, rules, status, user_id) {
+            (Some(id), Some(project_id), Some(rules), Some(status), Some(user_id)) => {
+                object
+                    .finish(Self {
+                        id,
+                        project_id,
+                        rules,
+                        status,
+                        user_id,
+                        created_at,
+                        effective_at,
+                        error_message,
+                        job_record_id,
+                        mode,
+                        parsing_configuration,
+                        updated_at,
+                    })
+            }
+            (id, project_id, rules, status, user_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("rules", rules.is_none()),
+                                ("status", status.is_none()),
+                                ("user_id", user_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for ClassifyJob {
+    const NAME: &'static str = "ClassifyJob";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("project_id", &self.project_id);
+        fields.field("rules", &self.rules);
+        fields.field("status", &self.status);
+        fields.field("user_id", &self.user_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("effective_at", &self.effective_at);
+        fields.optional("error_message", &self.error_message);
+        fields.optional("job_record_id", &self.job_record_id);
+        fields.optional("mode", &self.mode);
+        fields.optional("parsing_configuration", &self.parsing_configuration);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for ClassifyJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ClassifyJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// The configuration for the parsing step of a classify job.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassifyParsingConfiguration {
     /// The language to parse the files in
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<ParsingLanguage>,
     /// The maximum number of pages to parse
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     /// The pages to target for parsing (0-indexed, so first page is at 0)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<Vec<i64>>,
 }
 
@@ -343,19 +414,41 @@ impl DecodeObject for ClassifyParsingConfiguration {
         let mut lang: Option<ParsingLanguage> = None;
         let mut max_pages: Option<i64> = None;
         let mut target_pages: Option<Vec<i64>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => lang = object.value()?,
-                1 => max_pages = object.value()?,
-                2 => target_pages = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut lang),
+                1 => object.optional(&mut max_pages),
+                2 => object.optional(&mut target_pages),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            lang,
-            max_pages,
-            target_pages,
-        })
+        object
+            .finish(Self {
+                lang,
+                max_pages,
+                target_pages,
+            })
+    }
+}
+
+impl EncodeObject for ClassifyParsingConfiguration {
+    const NAME: &'static str = "ClassifyParsingConfiguration";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("lang", &self.lang);
+        fields.optional("max_pages", &self.max_pages);
+        fields.optional("target_pages", &self.target_pages);
+    }
+}
+
+impl Serialize for ClassifyParsingConfiguration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ClassifyParsingConfiguration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

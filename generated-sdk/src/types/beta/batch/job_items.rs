@@ -9,14 +9,14 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader, PageResponse,
-    Timestamp,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 use crate::types::*;
 
 /// Response containing all processing results for an item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchItemProcessingResults {
     /// ID of the source item
@@ -24,7 +24,6 @@ pub struct BatchItemProcessingResults {
     /// Name of the source item
     pub item_name: String,
     /// List of all processing operations performed on this item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_results: Option<Vec<BatchProcessingResult>>,
 }
 
@@ -47,19 +46,56 @@ impl DecodeObject for BatchItemProcessingResults {
         let mut item_id: Option<String> = None;
         let mut item_name: Option<String> = None;
         let mut processing_results: Option<Vec<BatchProcessingResult>> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => item_id = Some(object.value()?),
-                1 => item_name = Some(object.value()?),
-                2 => processing_results = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut item_id),
+                1 => object.value(&mut item_name),
+                2 => object.optional(&mut processing_results),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            item_id: object.required(item_id, "item_id")?,
-            item_name: object.required(item_name, "item_name")?,
-            processing_results,
-        })
+        match (item_id, item_name) {
+            (Some(item_id), Some(item_name)) => {
+                object
+                    .finish(Self {
+                        item_id,
+                        item_name,
+                        processing_results,
+                    })
+            }
+            (item_id, item_name) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("item_id", item_id.is_none()),
+                                ("item_name", item_name.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchItemProcessingResults {
+    const NAME: &'static str = "BatchItemProcessingResults";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("item_id", &self.item_id);
+        fields.field("item_name", &self.item_name);
+        fields.optional("processing_results", &self.processing_results);
+    }
+}
+
+impl Serialize for BatchItemProcessingResults {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchItemProcessingResults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -138,7 +174,7 @@ impl<'de> Deserialize<'de> for BatchItemStatus {
 }
 
 /// Detailed information about an item in a batch job.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobItem {
     /// ID of the item
@@ -148,25 +184,18 @@ pub struct BatchJobItem {
     /// Processing status of this item
     pub status: BatchItemStatus,
     /// When processing completed for this item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// A timestamp (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Timestamp>,
     /// Error message for the latest job attempt, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Job ID for the underlying processing job (links to parse/extract job results)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// The job record ID associated with this status, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_record_id: Option<String>,
     /// Reason item was skipped (e.g., 'already_processed', 'size_limit_exceeded')
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
     /// When processing started for this item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
 }
 
@@ -203,47 +232,90 @@ impl DecodeObject for BatchJobItem {
         let mut job_record_id: Option<String> = None;
         let mut skip_reason: Option<String> = None;
         let mut started_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => item_id = Some(object.value()?),
-                1 => item_name = Some(object.value()?),
-                2 => status = Some(object.value()?),
-                3 => completed_at = object.value()?,
-                4 => effective_at = object.value()?,
-                5 => error_message = object.value()?,
-                6 => job_id = object.value()?,
-                7 => job_record_id = object.value()?,
-                8 => skip_reason = object.value()?,
-                9 => started_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut item_id),
+                1 => object.value(&mut item_name),
+                2 => object.value(&mut status),
+                3 => object.optional(&mut completed_at),
+                4 => object.optional(&mut effective_at),
+                5 => object.optional(&mut error_message),
+                6 => object.optional(&mut job_id),
+                7 => object.optional(&mut job_record_id),
+                8 => object.optional(&mut skip_reason),
+                9 => object.optional(&mut started_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            item_id: object.required(item_id, "item_id")?,
-            item_name: object.required(item_name, "item_name")?,
-            status: object.required(status, "status")?,
-            completed_at,
-            effective_at,
-            error_message,
-            job_id,
-            job_record_id,
-            skip_reason,
-            started_at,
-        })
+        match (item_id, item_name, status) {
+            (Some(item_id), Some(item_name), Some(status)) => {
+                object
+                    .finish(Self {
+                        item_id,
+                        item_name,
+                        status,
+                        completed_at,
+                        effective_at,
+                        error_message,
+                        job_id,
+                        job_record_id,
+                        skip_reason,
+                        started_at,
+                    })
+            }
+            (item_id, item_name, status) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("item_id", item_id.is_none()),
+                                ("item_name", item_name.is_none()),
+                                ("status", status.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchJobItem {
+    const NAME: &'static str = "BatchJobItem";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("item_id", &self.item_id);
+        fields.field("item_name", &self.item_name);
+        fields.field("status", &self.status);
+        fields.optional("completed_at", &self.completed_at);
+        fields.optional("effective_at", &self.effective_at);
+        fields.optional("error_message", &self.error_message);
+        fields.optional("job_id", &self.job_id);
+        fields.optional("job_record_id", &self.job_record_id);
+        fields.optional("skip_reason", &self.skip_reason);
+        fields.optional("started_at", &self.started_at);
+    }
+}
+
+impl Serialize for BatchJobItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJobItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of BatchJobItem items (offset pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchJobItemPage {
     /// Items on this page.
     pub items: Vec<BatchJobItem>,
     /// Cursor for the next page if the server provides one; offset pagination uses `offset` and `total_size`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -262,19 +334,46 @@ impl DecodeObject for BatchJobItemPage {
         let mut items: Option<Vec<BatchJobItem>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for BatchJobItemPage {
+    const NAME: &'static str = "BatchJobItemPage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for BatchJobItemPage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchJobItemPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -294,7 +393,7 @@ impl PageResponse for BatchJobItemPage {
 }
 
 /// One processing operation performed on a batch item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchProcessingResult {
     /// Source item that was processed
@@ -314,7 +413,6 @@ pub struct BatchProcessingResult {
     /// Metadata about processing output.
     ///
     /// Currently empty - will be populated with job-type-specific metadata fields in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_metadata: Option<Value>,
 }
 
@@ -347,28 +445,99 @@ impl DecodeObject for BatchProcessingResult {
         let mut processed_at: Option<Timestamp> = None;
         let mut result_id: Option<String> = None;
         let mut output_metadata: Option<Value> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => item_id = Some(object.value()?),
-                1 => job_config = Some(object.value()?),
-                2 => job_type = Some(object.value()?),
-                3 => output_s3_path = Some(object.value()?),
-                4 => parameters_hash = Some(object.value()?),
-                5 => processed_at = Some(object.value()?),
-                6 => result_id = Some(object.value()?),
-                7 => output_metadata = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut item_id),
+                1 => object.value(&mut job_config),
+                2 => object.value(&mut job_type),
+                3 => object.value(&mut output_s3_path),
+                4 => object.value(&mut parameters_hash),
+                5 => object.value(&mut processed_at),
+                6 => object.value(&mut result_id),
+                7 => object.optional(&mut output_metadata),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            item_id: object.required(item_id, "item_id")?,
-            job_config: object.required(job_config, "job_config")?,
-            job_type: object.required(job_type, "job_type")?,
-            output_s3_path: object.required(output_s3_path, "output_s3_path")?,
-            parameters_hash: object.required(parameters_hash, "parameters_hash")?,
-            processed_at: object.required(processed_at, "processed_at")?,
-            result_id: object.required(result_id, "result_id")?,
-            output_metadata,
-        })
+        match (
+            item_id,
+            job_config,
+            job_type,
+            output_s3_path,
+            parameters_hash,
+            processed_at,
+            result_id,
+        ) {
+            (
+                Some(item_id),
+                Some(job_config),
+                Some(job_type),
+                Some(output_s3_path),
+                Some(parameters_hash),
+                Some(processed_at),
+                Some(result_id),
+            ) => {
+                object
+                    .finish(Self {
+                        item_id,
+                        job_config,
+                        job_type,
+                        output_s3_path,
+                        parameters_hash,
+                        processed_at,
+                        result_id,
+                        output_metadata,
+                    })
+            }
+            (
+                item_id,
+                job_config,
+                job_type,
+                output_s3_path,
+                parameters_hash,
+                processed_at,
+                result_id,
+            ) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("item_id", item_id.is_none()),
+                                ("job_config", job_config.is_none()),
+                                ("job_type", job_type.is_none()),
+                                ("output_s3_path", output_s3_path.is_none()),
+                                ("parameters_hash", parameters_hash.is_none()),
+                                ("processed_at", processed_at.is_none()),
+                                ("result_id", result_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for BatchProcessingResult {
+    const NAME: &'static str = "BatchProcessingResult";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("item_id", &self.item_id);
+        fields.field("job_config", &self.job_config);
+        fields.field("job_type", &self.job_type);
+        fields.field("output_s3_path", &self.output_s3_path);
+        fields.field("parameters_hash", &self.parameters_hash);
+        fields.field("processed_at", &self.processed_at);
+        fields.field("result_id", &self.result_id);
+        fields.optional("output_metadata", &self.output_metadata);
+    }
+}
+
+impl Serialize for BatchProcessingResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchProcessingResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

@@ -3,16 +3,18 @@
 //! Types of `beta.directories.files`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use serde::de::MapAccess;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, DecodeObject, ObjectReader, PageResponse, Timestamp,
+    debug_object, deserialize_object, serialize_object, DecodeObject, EncodeObject,
+    FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
 use crate::types::*;
 
 /// API response schema for a directory file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryFile {
     /// Unique identifier for the directory file.
@@ -26,22 +28,16 @@ pub struct DirectoryFile {
     /// Unique identifier for the file in the directory
     pub unique_id: String,
     /// Creation datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Soft delete marker when the file is removed upstream or by user action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<Timestamp>,
     /// Schema for a presigned URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<PresignedUrl>,
     /// File ID for the storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// Merged metadata from all sources. Higher-priority sources override lower.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Update datetime
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
 
@@ -80,49 +76,101 @@ impl DecodeObject for DirectoryFile {
         let mut file_id: Option<String> = None;
         let mut metadata: Option<BTreeMap<String, MetadataValue>> = None;
         let mut updated_at: Option<Timestamp> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => id = Some(object.value()?),
-                1 => directory_id = Some(object.value()?),
-                2 => display_name = Some(object.value()?),
-                3 => project_id = Some(object.value()?),
-                4 => unique_id = Some(object.value()?),
-                5 => created_at = object.value()?,
-                6 => deleted_at = object.value()?,
-                7 => download_url = object.value()?,
-                8 => file_id = object.value()?,
-                9 => metadata = object.value()?,
-                10 => updated_at = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut id),
+                1 => object.value(&mut directory_id),
+                2 => object.value(&mut display_name),
+                3 => object.value(&mut project_id),
+                4 => object.value(&mut unique_id),
+                5 => object.optional(&mut created_at),
+                6 => object.optional(&mut deleted_at),
+                7 => object.optional(&mut download_url),
+                8 => object.optional(&mut file_id),
+                9 => object.optional(&mut metadata),
+                10 => object.optional(&mut updated_at),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            id: object.required(id, "id")?,
-            directory_id: object.required(directory_id, "directory_id")?,
-            display_name: object.required(display_name, "display_name")?,
-            project_id: object.required(project_id, "project_id")?,
-            unique_id: object.required(unique_id, "unique_id")?,
-            created_at,
-            deleted_at,
-            download_url,
-            file_id,
-            metadata,
-            updated_at,
-        })
+        match (id, directory_id, display_name, project_id, unique_id) {
+            (
+                Some(id),
+                Some(directory_id),
+                Some(display_name),
+                Some(project_id),
+                Some(unique_id),
+            ) => {
+                object
+                    .finish(Self {
+                        id,
+                        directory_id,
+                        display_name,
+                        project_id,
+                        unique_id,
+                        created_at,
+                        deleted_at,
+                        download_url,
+                        file_id,
+                        metadata,
+                        updated_at,
+                    })
+            }
+            (id, directory_id, display_name, project_id, unique_id) => {
+                Err(
+                    object
+                        .missing(
+                            &[
+                                ("id", id.is_none()),
+                                ("directory_id", directory_id.is_none()),
+                                ("display_name", display_name.is_none()),
+                                ("project_id", project_id.is_none()),
+                                ("unique_id", unique_id.is_none()),
+                            ],
+                        ),
+                )
+            }
+        }
+    }
+}
+
+impl EncodeObject for DirectoryFile {
+    const NAME: &'static str = "DirectoryFile";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("id", &self.id);
+        fields.field("directory_id", &self.directory_id);
+        fields.field("display_name", &self.display_name);
+        fields.field("project_id", &self.project_id);
+        fields.field("unique_id", &self.unique_id);
+        fields.optional("created_at", &self.created_at);
+        fields.optional("deleted_at", &self.deleted_at);
+        fields.optional("download_url", &self.download_url);
+        fields.optional("file_id", &self.file_id);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("updated_at", &self.updated_at);
+    }
+}
+
+impl Serialize for DirectoryFile {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for DirectoryFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
 /// A page of DirectoryFile items (cursor pagination).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryFilePage {
     /// Items on this page.
     pub items: Vec<DirectoryFile>,
     /// Token for the next page; null or absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Total number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_size: Option<i64>,
 }
 
@@ -141,19 +189,46 @@ impl DecodeObject for DirectoryFilePage {
         let mut items: Option<Vec<DirectoryFile>> = None;
         let mut next_page_token: Option<String> = None;
         let mut total_size: Option<i64> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => items = Some(object.value()?),
-                1 => next_page_token = object.value()?,
-                2 => total_size = object.value()?,
-                _ => object.skip()?,
+                0 => object.value(&mut items),
+                1 => object.optional(&mut next_page_token),
+                2 => object.optional(&mut total_size),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            items: object.required(items, "items")?,
-            next_page_token,
-            total_size,
-        })
+        match items {
+            Some(items) => {
+                object
+                    .finish(Self {
+                        items,
+                        next_page_token,
+                        total_size,
+                    })
+            }
+            None => Err(object.missing(&[("items", true)])),
+        }
+    }
+}
+
+impl EncodeObject for DirectoryFilePage {
+    const NAME: &'static str = "DirectoryFilePage";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.field("items", &self.items);
+        fields.optional("next_page_token", &self.next_page_token);
+        fields.optional("total_size", &self.total_size);
+    }
+}
+
+impl Serialize for DirectoryFilePage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for DirectoryFilePage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

@@ -12,7 +12,8 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader,
 };
 
 /// Batch-specific parse job record for batch processing.
@@ -32,14 +33,12 @@ use crate::runtime::{
 /// user_id: User who created the job
 /// project_id: Project this job belongs to
 /// webhook_url: Optional webhook URL for job completion notifications
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchParseJobRecordCreate {
     /// The correlation ID for this job. Used for tracking the job across services.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
     /// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_name: Option<JobName>,
     /// Generic parse job configuration for batch processing.
     ///
@@ -50,25 +49,18 @@ pub struct BatchParseJobRecordCreate {
     ///
     /// The fields in this model should be generic settings that apply uniformly
     /// to all files being processed in the batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<BatchParseJobConfig>,
     /// The ID of the parent job execution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_job_execution_id: Option<String>,
     /// The partitions for this execution. Used for determining where to save job output.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<BTreeMap<String, String>>,
     /// The ID of the project this job belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The upstream request ID that created this job. Used for tracking the job across services.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// The ID of the user that created this job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The URL that needs to be called at the end of the parsing job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -168,31 +160,59 @@ impl DecodeObject for BatchParseJobRecordCreate {
         let mut session_id: Option<String> = None;
         let mut user_id: Option<String> = None;
         let mut webhook_url: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => correlation_id = object.value()?,
-                1 => job_name = object.value()?,
-                2 => parameters = object.value()?,
-                3 => parent_job_execution_id = object.value()?,
-                4 => partitions = object.value()?,
-                5 => project_id = object.value()?,
-                6 => session_id = object.value()?,
-                7 => user_id = object.value()?,
-                8 => webhook_url = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut correlation_id),
+                1 => object.optional(&mut job_name),
+                2 => object.optional(&mut parameters),
+                3 => object.optional(&mut parent_job_execution_id),
+                4 => object.optional(&mut partitions),
+                5 => object.optional(&mut project_id),
+                6 => object.optional(&mut session_id),
+                7 => object.optional(&mut user_id),
+                8 => object.optional(&mut webhook_url),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            correlation_id,
-            job_name,
-            parameters,
-            parent_job_execution_id,
-            partitions,
-            project_id,
-            session_id,
-            user_id,
-            webhook_url,
-        })
+        object
+            .finish(Self {
+                correlation_id,
+                job_name,
+                parameters,
+                parent_job_execution_id,
+                partitions,
+                project_id,
+                session_id,
+                user_id,
+                webhook_url,
+            })
+    }
+}
+
+impl EncodeObject for BatchParseJobRecordCreate {
+    const NAME: &'static str = "BatchParseJobRecordCreate";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("correlation_id", &self.correlation_id);
+        fields.optional("job_name", &self.job_name);
+        fields.optional("parameters", &self.parameters);
+        fields.optional("parent_job_execution_id", &self.parent_job_execution_id);
+        fields.optional("partitions", &self.partitions);
+        fields.optional("project_id", &self.project_id);
+        fields.optional("session_id", &self.session_id);
+        fields.optional("user_id", &self.user_id);
+        fields.optional("webhook_url", &self.webhook_url);
+    }
+}
+
+impl Serialize for BatchParseJobRecordCreate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchParseJobRecordCreate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 

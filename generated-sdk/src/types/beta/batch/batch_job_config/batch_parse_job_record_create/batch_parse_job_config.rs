@@ -9,281 +9,161 @@ pub use batch_parse_job_config_type_etc::*;
 mod parse_webhook_configuration;
 
 pub use parse_webhook_configuration::*;
+use std::fmt;
 use serde::de::MapAccess;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::{deserialize_object, DecodeObject, ObjectReader};
+use crate::runtime::{
+    debug_object, deserialize_object, serialize_object, DecodeObject, EncodeObject,
+    FieldWriter, ObjectReader,
+};
+
 use crate::types::*;
 
 /// Generic parse job configuration for batch processing: the parsing configuration that applies to all files in a batch.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BatchParseJobConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adaptive_long_table: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggressive_table_extraction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotate_links: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_configuration_json: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_image_in_page: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_regexp_in_page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_table_in_page: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_mode_trigger_on_text_in_page: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_api_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_deployment_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_endpoint: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_openai_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_bottom: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_left: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_right: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox_top: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bounding_box: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compact_markdown_table: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complemental_formatting_instruction: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_guideline_instruction: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_mode: Option<bool>,
     /// The custom metadata to attach to the documents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_image_extraction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_ocr: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_reconstruction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_cache: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_unroll_columns: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_cost_optimizer: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_charts: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_layout: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_printed_page_number: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_mode: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatting_instruction: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_api_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpt4o_mode: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guess_xlsx_sheet_name: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_footers: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_headers: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_res_ocr: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_make_all_elements_visible: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_fixed_elements: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_remove_navigation_elements: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_proxy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_document_elements_for_layout_detection: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images_to_save: Option<Vec<ImagesToSaveItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inline_images_in_markdown: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_path: Option<String>,
     /// The region for the input S3 bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_s3_region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_is_screenshot_job: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_cache: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_formatting_instruction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_extra_time_per_page_in_seconds: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_timeout_in_seconds: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_page_separator_when_merging_tables: Option<bool>,
     /// The language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<ParsingLanguage>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_aware: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_level_bounding_box: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_table_multiline_header_separator: Option<String>,
     /// The maximum number of pages to parse.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages_enforced: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_tables_across_pages_in_markdown: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlined_table_extraction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_pdf_of_document: Option<bool>,
     /// If specified, llamaParse will save the output to the specified path. All output file will use this 'prefix' should be a valid s3:// url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_path_prefix: Option<String>,
     /// The region for the output S3 bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_s3_region: Option<String>,
     /// Output tables as HTML. The wire name keeps its capitals (the Python SDK calls it `output_tables_as_html`).
-    #[serde(rename = "output_tables_as_HTML", skip_serializing_if = "Option::is_none")]
     pub output_tables_as_html: Option<bool>,
     /// The output bucket. The wire name is camelCase (the Python SDK calls it `output_bucket`).
-    #[serde(rename = "outputBucket", skip_serializing_if = "Option::is_none")]
     pub output_bucket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_error_tolerance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_prefix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_footer_suffix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_prefix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_header_suffix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_prefix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_separator: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_suffix: Option<String>,
     /// Enum for representing the mode of parsing to be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_mode: Option<ParsingMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_instruction: Option<String>,
     /// The pipeline ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise_bounding_box: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub premium_mode: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_out_of_bounds_content: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub presentation_skip_embedded_data: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_layout_alignment_across_pages: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_very_small_text: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// The priority for the request. This field may be ignored or overwritten depending on the organization tier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_hidden_text: Option<bool>,
     /// Enum for representing the different available page error handling modes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_mode: Option<FailPageMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_prefix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_failed_page_with_error_message_suffix: Option<String>,
     /// The resource info about the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_images: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_diagonal_text: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_agentic: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_efficient: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_chart_parsing_plus: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specialized_image_parsing: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_extract_sub_tables: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_force_formula_computation: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spreadsheet_include_hidden_sheets: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_buggy_font: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_extraction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_image_ocr: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_mode_reconstruction: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_output_json_schema_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt_append: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub take_screenshot: Option<bool>,
     /// The pages to target for parsing (0-indexed, so first page is at 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pages: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
     /// `type` on the wire.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<BatchParseJobConfigType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_vendor_multimodal_model: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_api_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_multimodal_model_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Outbound webhook endpoints to notify on job status changes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_configurations: Option<Vec<ParseWebhookConfiguration>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -1575,262 +1455,529 @@ impl DecodeObject for BatchParseJobConfig {
         let mut version: Option<String> = None;
         let mut webhook_configurations: Option<Vec<ParseWebhookConfiguration>> = None;
         let mut webhook_url: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => adaptive_long_table = object.value()?,
-                1 => aggressive_table_extraction = object.value()?,
-                2 => annotate_links = object.value()?,
-                3 => auto_mode = object.value()?,
-                4 => auto_mode_configuration_json = object.value()?,
-                5 => auto_mode_trigger_on_image_in_page = object.value()?,
-                6 => auto_mode_trigger_on_regexp_in_page = object.value()?,
-                7 => auto_mode_trigger_on_table_in_page = object.value()?,
-                8 => auto_mode_trigger_on_text_in_page = object.value()?,
-                9 => azure_openai_api_version = object.value()?,
-                10 => azure_openai_deployment_name = object.value()?,
-                11 => azure_openai_endpoint = object.value()?,
-                12 => azure_openai_key = object.value()?,
-                13 => bbox_bottom = object.value()?,
-                14 => bbox_left = object.value()?,
-                15 => bbox_right = object.value()?,
-                16 => bbox_top = object.value()?,
-                17 => bounding_box = object.value()?,
-                18 => compact_markdown_table = object.value()?,
-                19 => complemental_formatting_instruction = object.value()?,
-                20 => content_guideline_instruction = object.value()?,
-                21 => continuous_mode = object.value()?,
-                22 => custom_metadata = object.value()?,
-                23 => disable_image_extraction = object.value()?,
-                24 => disable_ocr = object.value()?,
-                25 => disable_reconstruction = object.value()?,
-                26 => do_not_cache = object.value()?,
-                27 => do_not_unroll_columns = object.value()?,
-                28 => enable_cost_optimizer = object.value()?,
-                29 => extract_charts = object.value()?,
-                30 => extract_layout = object.value()?,
-                31 => extract_printed_page_number = object.value()?,
-                32 => fast_mode = object.value()?,
-                33 => formatting_instruction = object.value()?,
-                34 => gpt4o_api_key = object.value()?,
-                35 => gpt4o_mode = object.value()?,
-                36 => guess_xlsx_sheet_name = object.value()?,
-                37 => hide_footers = object.value()?,
-                38 => hide_headers = object.value()?,
-                39 => high_res_ocr = object.value()?,
-                40 => html_make_all_elements_visible = object.value()?,
-                41 => html_remove_fixed_elements = object.value()?,
-                42 => html_remove_navigation_elements = object.value()?,
-                43 => http_proxy = object.value()?,
-                44 => ignore_document_elements_for_layout_detection = object.value()?,
-                45 => images_to_save = object.value()?,
-                46 => inline_images_in_markdown = object.value()?,
-                47 => input_s3_path = object.value()?,
-                48 => input_s3_region = object.value()?,
-                49 => input_url = object.value()?,
-                50 => internal_is_screenshot_job = object.value()?,
-                51 => invalidate_cache = object.value()?,
-                52 => is_formatting_instruction = object.value()?,
-                53 => job_timeout_extra_time_per_page_in_seconds = object.value()?,
-                54 => job_timeout_in_seconds = object.value()?,
-                55 => keep_page_separator_when_merging_tables = object.value()?,
-                56 => lang = object.value()?,
-                57 => languages = object.value()?,
-                58 => layout_aware = object.value()?,
-                59 => line_level_bounding_box = object.value()?,
-                60 => markdown_table_multiline_header_separator = object.value()?,
-                61 => max_pages = object.value()?,
-                62 => max_pages_enforced = object.value()?,
-                63 => merge_tables_across_pages_in_markdown = object.value()?,
-                64 => model = object.value()?,
-                65 => outlined_table_extraction = object.value()?,
-                66 => output_pdf_of_document = object.value()?,
-                67 => output_s3_path_prefix = object.value()?,
-                68 => output_s3_region = object.value()?,
-                69 => output_tables_as_html = object.value()?,
-                70 => output_bucket = object.value()?,
-                71 => page_error_tolerance = object.value()?,
-                72 => page_footer_prefix = object.value()?,
-                73 => page_footer_suffix = object.value()?,
-                74 => page_header_prefix = object.value()?,
-                75 => page_header_suffix = object.value()?,
-                76 => page_prefix = object.value()?,
-                77 => page_separator = object.value()?,
-                78 => page_suffix = object.value()?,
-                79 => parse_mode = object.value()?,
-                80 => parsing_instruction = object.value()?,
-                81 => pipeline_id = object.value()?,
-                82 => precise_bounding_box = object.value()?,
-                83 => premium_mode = object.value()?,
-                84 => presentation_out_of_bounds_content = object.value()?,
-                85 => presentation_skip_embedded_data = object.value()?,
-                86 => preserve_layout_alignment_across_pages = object.value()?,
-                87 => preserve_very_small_text = object.value()?,
-                88 => preset = object.value()?,
-                89 => priority = object.value()?,
-                90 => project_id = object.value()?,
-                91 => remove_hidden_text = object.value()?,
-                92 => replace_failed_page_mode = object.value()?,
-                93 => replace_failed_page_with_error_message_prefix = object.value()?,
-                94 => replace_failed_page_with_error_message_suffix = object.value()?,
-                95 => resource_info = object.value()?,
-                96 => save_images = object.value()?,
-                97 => skip_diagonal_text = object.value()?,
-                98 => specialized_chart_parsing_agentic = object.value()?,
-                99 => specialized_chart_parsing_efficient = object.value()?,
-                100 => specialized_chart_parsing_plus = object.value()?,
-                101 => specialized_image_parsing = object.value()?,
-                102 => spreadsheet_extract_sub_tables = object.value()?,
-                103 => spreadsheet_force_formula_computation = object.value()?,
-                104 => spreadsheet_include_hidden_sheets = object.value()?,
-                105 => strict_mode_buggy_font = object.value()?,
-                106 => strict_mode_image_extraction = object.value()?,
-                107 => strict_mode_image_ocr = object.value()?,
-                108 => strict_mode_reconstruction = object.value()?,
-                109 => structured_output = object.value()?,
-                110 => structured_output_json_schema = object.value()?,
-                111 => structured_output_json_schema_name = object.value()?,
-                112 => system_prompt = object.value()?,
-                113 => system_prompt_append = object.value()?,
-                114 => take_screenshot = object.value()?,
-                115 => target_pages = object.value()?,
-                116 => tier = object.value()?,
-                117 => type_ = object.value()?,
-                118 => use_vendor_multimodal_model = object.value()?,
-                119 => user_prompt = object.value()?,
-                120 => vendor_multimodal_api_key = object.value()?,
-                121 => vendor_multimodal_model_name = object.value()?,
-                122 => version = object.value()?,
-                123 => webhook_configurations = object.value()?,
-                124 => webhook_url = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut adaptive_long_table),
+                1 => object.optional(&mut aggressive_table_extraction),
+                2 => object.optional(&mut annotate_links),
+                3 => object.optional(&mut auto_mode),
+                4 => object.optional(&mut auto_mode_configuration_json),
+                5 => object.optional(&mut auto_mode_trigger_on_image_in_page),
+                6 => object.optional(&mut auto_mode_trigger_on_regexp_in_page),
+                7 => object.optional(&mut auto_mode_trigger_on_table_in_page),
+                8 => object.optional(&mut auto_mode_trigger_on_text_in_page),
+                9 => object.optional(&mut azure_openai_api_version),
+                10 => object.optional(&mut azure_openai_deployment_name),
+                11 => object.optional(&mut azure_openai_endpoint),
+                12 => object.optional(&mut azure_openai_key),
+                13 => object.optional(&mut bbox_bottom),
+                14 => object.optional(&mut bbox_left),
+                15 => object.optional(&mut bbox_right),
+                16 => object.optional(&mut bbox_top),
+                17 => object.optional(&mut bounding_box),
+                18 => object.optional(&mut compact_markdown_table),
+                19 => object.optional(&mut complemental_formatting_instruction),
+                20 => object.optional(&mut content_guideline_instruction),
+                21 => object.optional(&mut continuous_mode),
+                22 => object.optional(&mut custom_metadata),
+                23 => object.optional(&mut disable_image_extraction),
+                24 => object.optional(&mut disable_ocr),
+                25 => object.optional(&mut disable_reconstruction),
+                26 => object.optional(&mut do_not_cache),
+                27 => object.optional(&mut do_not_unroll_columns),
+                28 => object.optional(&mut enable_cost_optimizer),
+                29 => object.optional(&mut extract_charts),
+                30 => object.optional(&mut extract_layout),
+                31 => object.optional(&mut extract_printed_page_number),
+                32 => object.optional(&mut fast_mode),
+                33 => object.optional(&mut formatting_instruction),
+                34 => object.optional(&mut gpt4o_api_key),
+                35 => object.optional(&mut gpt4o_mode),
+                36 => object.optional(&mut guess_xlsx_sheet_name),
+                37 => object.optional(&mut hide_footers),
+                38 => object.optional(&mut hide_headers),
+                39 => object.optional(&mut high_res_ocr),
+                40 => object.optional(&mut html_make_all_elements_visible),
+                41 => object.optional(&mut html_remove_fixed_elements),
+                42 => object.optional(&mut html_remove_navigation_elements),
+                43 => object.optional(&mut http_proxy),
+                44 => object.optional(&mut ignore_document_elements_for_layout_detection),
+                45 => object.optional(&mut images_to_save),
+                46 => object.optional(&mut inline_images_in_markdown),
+                47 => object.optional(&mut input_s3_path),
+                48 => object.optional(&mut input_s3_region),
+                49 => object.optional(&mut input_url),
+                50 => object.optional(&mut internal_is_screenshot_job),
+                51 => object.optional(&mut invalidate_cache),
+                52 => object.optional(&mut is_formatting_instruction),
+                53 => object.optional(&mut job_timeout_extra_time_per_page_in_seconds),
+                54 => object.optional(&mut job_timeout_in_seconds),
+                55 => object.optional(&mut keep_page_separator_when_merging_tables),
+                56 => object.optional(&mut lang),
+                57 => object.optional(&mut languages),
+                58 => object.optional(&mut layout_aware),
+                59 => object.optional(&mut line_level_bounding_box),
+                60 => object.optional(&mut markdown_table_multiline_header_separator),
+                61 => object.optional(&mut max_pages),
+                62 => object.optional(&mut max_pages_enforced),
+                63 => object.optional(&mut merge_tables_across_pages_in_markdown),
+                64 => object.optional(&mut model),
+                65 => object.optional(&mut outlined_table_extraction),
+                66 => object.optional(&mut output_pdf_of_document),
+                67 => object.optional(&mut output_s3_path_prefix),
+                68 => object.optional(&mut output_s3_region),
+                69 => object.optional(&mut output_tables_as_html),
+                70 => object.optional(&mut output_bucket),
+                71 => object.optional(&mut page_error_tolerance),
+                72 => object.optional(&mut page_footer_prefix),
+                73 => object.optional(&mut page_footer_suffix),
+                74 => object.optional(&mut page_header_prefix),
+                75 => object.optional(&mut page_header_suffix),
+                76 => object.optional(&mut page_prefix),
+                77 => object.optional(&mut page_separator),
+                78 => object.optional(&mut page_suffix),
+                79 => object.optional(&mut parse_mode),
+                80 => object.optional(&mut parsing_instruction),
+                81 => object.optional(&mut pipeline_id),
+                82 => object.optional(&mut precise_bounding_box),
+                83 => object.optional(&mut premium_mode),
+                84 => object.optional(&mut presentation_out_of_bounds_content),
+                85 => object.optional(&mut presentation_skip_embedded_data),
+                86 => object.optional(&mut preserve_layout_alignment_across_pages),
+                87 => object.optional(&mut preserve_very_small_text),
+                88 => object.optional(&mut preset),
+                89 => object.optional(&mut priority),
+                90 => object.optional(&mut project_id),
+                91 => object.optional(&mut remove_hidden_text),
+                92 => object.optional(&mut replace_failed_page_mode),
+                93 => object.optional(&mut replace_failed_page_with_error_message_prefix),
+                94 => object.optional(&mut replace_failed_page_with_error_message_suffix),
+                95 => object.optional(&mut resource_info),
+                96 => object.optional(&mut save_images),
+                97 => object.optional(&mut skip_diagonal_text),
+                98 => object.optional(&mut specialized_chart_parsing_agentic),
+                99 => object.optional(&mut specialized_chart_parsing_efficient),
+                100 => object.optional(&mut specialized_chart_parsing_plus),
+                101 => object.optional(&mut specialized_image_parsing),
+                102 => object.optional(&mut spreadsheet_extract_sub_tables),
+                103 => object.optional(&mut spreadsheet_force_formula_computation),
+                104 => object.optional(&mut spreadsheet_include_hidden_sheets),
+                105 => object.optional(&mut strict_mode_buggy_font),
+                106 => object.optional(&mut strict_mode_image_extraction),
+                107 => object.optional(&mut strict_mode_image_ocr),
+                108 => object.optional(&mut strict_mode_reconstruction),
+                109 => object.optional(&mut structured_output),
+                110 => object.optional(&mut structured_output_json_schema),
+                111 => object.optional(&mut structured_output_json_schema_name),
+                112 => object.optional(&mut system_prompt),
+                113 => object.optional(&mut system_prompt_append),
+                114 => object.optional(&mut take_screenshot),
+                115 => object.optional(&mut target_pages),
+                116 => object.optional(&mut tier),
+                117 => object.optional(&mut type_),
+                118 => object.optional(&mut use_vendor_multimodal_model),
+                119 => object.optional(&mut user_prompt),
+                120 => object.optional(&mut vendor_multimodal_api_key),
+                121 => object.optional(&mut vendor_multimodal_model_name),
+                122 => object.optional(&mut version),
+                123 => object.optional(&mut webhook_configurations),
+                124 => object.optional(&mut webhook_url),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            adaptive_long_table,
-            aggressive_table_extraction,
-            annotate_links,
-            auto_mode,
-            auto_mode_configuration_json,
-            auto_mode_trigger_on_image_in_page,
-            auto_mode_trigger_on_regexp_in_page,
-            auto_mode_trigger_on_table_in_page,
-            auto_mode_trigger_on_text_in_page,
-            azure_openai_api_version,
-            azure_openai_deployment_name,
-            azure_openai_endpoint,
-            azure_openai_key,
-            bbox_bottom,
-            bbox_left,
-            bbox_right,
-            bbox_top,
-            bounding_box,
-            compact_markdown_table,
-            complemental_formatting_instruction,
-            content_guideline_instruction,
-            continuous_mode,
-            custom_metadata,
-            disable_image_extraction,
-            disable_ocr,
-            disable_reconstruction,
-            do_not_cache,
-            do_not_unroll_columns,
-            enable_cost_optimizer,
-            extract_charts,
-            extract_layout,
-            extract_printed_page_number,
-            fast_mode,
-            formatting_instruction,
-            gpt4o_api_key,
-            gpt4o_mode,
-            guess_xlsx_sheet_name,
-            hide_footers,
-            hide_headers,
-            high_res_ocr,
-            html_make_all_elements_visible,
-            html_remove_fixed_elements,
-            html_remove_navigation_elements,
-            http_proxy,
-            ignore_document_elements_for_layout_detection,
-            images_to_save,
-            inline_images_in_markdown,
-            input_s3_path,
-            input_s3_region,
-            input_url,
-            internal_is_screenshot_job,
-            invalidate_cache,
-            is_formatting_instruction,
-            job_timeout_extra_time_per_page_in_seconds,
-            job_timeout_in_seconds,
-            keep_page_separator_when_merging_tables,
-            lang,
-            languages,
-            layout_aware,
-            line_level_bounding_box,
-            markdown_table_multiline_header_separator,
-            max_pages,
-            max_pages_enforced,
-            merge_tables_across_pages_in_markdown,
-            model,
-            outlined_table_extraction,
-            output_pdf_of_document,
-            output_s3_path_prefix,
-            output_s3_region,
-            output_tables_as_html,
-            output_bucket,
-            page_error_tolerance,
-            page_footer_prefix,
-            page_footer_suffix,
-            page_header_prefix,
-            page_header_suffix,
-            page_prefix,
-            page_separator,
-            page_suffix,
-            parse_mode,
-            parsing_instruction,
-            pipeline_id,
-            precise_bounding_box,
-            premium_mode,
-            presentation_out_of_bounds_content,
-            presentation_skip_embedded_data,
-            preserve_layout_alignment_across_pages,
-            preserve_very_small_text,
-            preset,
-            priority,
-            project_id,
-            remove_hidden_text,
-            replace_failed_page_mode,
-            replace_failed_page_with_error_message_prefix,
-            replace_failed_page_with_error_message_suffix,
-            resource_info,
-            save_images,
-            skip_diagonal_text,
-            specialized_chart_parsing_agentic,
-            specialized_chart_parsing_efficient,
-            specialized_chart_parsing_plus,
-            specialized_image_parsing,
-            spreadsheet_extract_sub_tables,
-            spreadsheet_force_formula_computation,
-            spreadsheet_include_hidden_sheets,
-            strict_mode_buggy_font,
-            strict_mode_image_extraction,
-            strict_mode_image_ocr,
-            strict_mode_reconstruction,
-            structured_output,
-            structured_output_json_schema,
-            structured_output_json_schema_name,
-            system_prompt,
-            system_prompt_append,
-            take_screenshot,
-            target_pages,
-            tier,
-            type_,
-            use_vendor_multimodal_model,
-            user_prompt,
-            vendor_multimodal_api_key,
-            vendor_multimodal_model_name,
-            version,
-            webhook_configurations,
-            webhook_url,
-        })
+        object
+            .finish(Self {
+                adaptive_long_table,
+                aggressive_table_extraction,
+                annotate_links,
+                auto_mode,
+                auto_mode_configuration_json,
+                auto_mode_trigger_on_image_in_page,
+                auto_mode_trigger_on_regexp_in_page,
+                auto_mode_trigger_on_table_in_page,
+                auto_mode_trigger_on_text_in_page,
+                azure_openai_api_version,
+                azure_openai_deployment_name,
+                azure_openai_endpoint,
+                azure_openai_key,
+                bbox_bottom,
+                bbox_left,
+                bbox_right,
+                bbox_top,
+                bounding_box,
+                compact_markdown_table,
+                complemental_formatting_instruction,
+                content_guideline_instruction,
+                continuous_mode,
+                custom_metadata,
+                disable_image_extraction,
+                disable_ocr,
+                disable_reconstruction,
+                do_not_cache,
+                do_not_unroll_columns,
+                enable_cost_optimizer,
+                extract_charts,
+                extract_layout,
+                extract_printed_page_number,
+                fast_mode,
+                formatting_instruction,
+                gpt4o_api_key,
+                gpt4o_mode,
+                guess_xlsx_sheet_name,
+                hide_footers,
+                hide_headers,
+                high_res_ocr,
+                html_make_all_elements_visible,
+                html_remove_fixed_elements,
+                html_remove_navigation_elements,
+                http_proxy,
+                ignore_document_elements_for_layout_detection,
+                images_to_save,
+                inline_images_in_markdown,
+                input_s3_path,
+                input_s3_region,
+                input_url,
+                internal_is_screenshot_job,
+                invalidate_cache,
+                is_formatting_instruction,
+                job_timeout_extra_time_per_page_in_seconds,
+                job_timeout_in_seconds,
+                keep_page_separator_when_merging_tables,
+                lang,
+                languages,
+                layout_aware,
+                line_level_bounding_box,
+                markdown_table_multiline_header_separator,
+                max_pages,
+                max_pages_enforced,
+                merge_tables_across_pages_in_markdown,
+                model,
+                outlined_table_extraction,
+                output_pdf_of_document,
+                output_s3_path_prefix,
+                output_s3_region,
+                output_tables_as_html,
+                output_bucket,
+                page_error_tolerance,
+                page_footer_prefix,
+                page_footer_suffix,
+                page_header_prefix,
+                page_header_suffix,
+                page_prefix,
+                page_separator,
+                page_suffix,
+                parse_mode,
+                parsing_instruction,
+                pipeline_id,
+                precise_bounding_box,
+                premium_mode,
+                presentation_out_of_bounds_content,
+                presentation_skip_embedded_data,
+                preserve_layout_alignment_across_pages,
+                preserve_very_small_text,
+                preset,
+                priority,
+                project_id,
+                remove_hidden_text,
+                replace_failed_page_mode,
+                replace_failed_page_with_error_message_prefix,
+                replace_failed_page_with_error_message_suffix,
+                resource_info,
+                save_images,
+                skip_diagonal_text,
+                specialized_chart_parsing_agentic,
+                specialized_chart_parsing_efficient,
+                specialized_chart_parsing_plus,
+                specialized_image_parsing,
+                spreadsheet_extract_sub_tables,
+                spreadsheet_force_formula_computation,
+                spreadsheet_include_hidden_sheets,
+                strict_mode_buggy_font,
+                strict_mode_image_extraction,
+                strict_mode_image_ocr,
+                strict_mode_reconstruction,
+                structured_output,
+                structured_output_json_schema,
+                structured_output_json_schema_name,
+                system_prompt,
+                system_prompt_append,
+                take_screenshot,
+                target_pages,
+                tier,
+                type_,
+                use_vendor_multimodal_model,
+                user_prompt,
+                vendor_multimodal_api_key,
+                vendor_multimodal_model_name,
+                version,
+                webhook_configurations,
+                webhook_url,
+            })
+    }
+}
+
+impl EncodeObject for BatchParseJobConfig {
+    const NAME: &'static str = "BatchParseJobConfig";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("adaptive_long_table", &self.adaptive_long_table);
+        fields
+            .optional("aggressive_table_extraction", &self.aggressive_table_extraction);
+        fields.optional("annotate_links", &self.annotate_links);
+        fields.optional("auto_mode", &self.auto_mode);
+        fields
+            .optional(
+                "auto_mode_configuration_json",
+                &self.auto_mode_configuration_json,
+            );
+        fields
+            .optional(
+                "auto_mode_trigger_on_image_in_page",
+                &self.auto_mode_trigger_on_image_in_page,
+            );
+        fields
+            .optional(
+                "auto_mode_trigger_on_regexp_in_page",
+                &self.auto_mode_trigger_on_regexp_in_page,
+            );
+        fields
+            .optional(
+                "auto_mode_trigger_on_table_in_page",
+                &self.auto_mode_trigger_on_table_in_page,
+            );
+        fields
+            .optional(
+                "auto_mode_trigger_on_text_in_page",
+                &self.auto_mode_trigger_on_text_in_page,
+            );
+        fields.optional("azure_openai_api_version", &self.azure_openai_api_version);
+        fields
+            .optional(
+                "azure_openai_deployment_name",
+                &self.azure_openai_deployment_name,
+            );
+        fields.optional("azure_openai_endpoint", &self.azure_openai_endpoint);
+        fields.optional("azure_openai_key", &self.azure_openai_key);
+        fields.optional("bbox_bottom", &self.bbox_bottom);
+        fields.optional("bbox_left", &self.bbox_left);
+        fields.optional("bbox_right", &self.bbox_right);
+        fields.optional("bbox_top", &self.bbox_top);
+        fields.optional("bounding_box", &self.bounding_box);
+        fields.optional("compact_markdown_table", &self.compact_markdown_table);
+        fields
+            .optional(
+                "complemental_formatting_instruction",
+                &self.complemental_formatting_instruction,
+            );
+        fields
+            .optional(
+                "content_guideline_instruction",
+                &self.content_guideline_instruction,
+            );
+        fields.optional("continuous_mode", &self.continuous_mode);
+        fields.optional("custom_metadata", &self.custom_metadata);
+        fields.optional("disable_image_extraction", &self.disable_image_extraction);
+        fields.optional("disable_ocr", &self.disable_ocr);
+        fields.optional("disable_reconstruction", &self.disable_reconstruction);
+        fields.optional("do_not_cache", &self.do_not_cache);
+        fields.optional("do_not_unroll_columns", &self.do_not_unroll_columns);
+        fields.optional("enable_cost_optimizer", &self.enable_cost_optimizer);
+        fields.optional("extract_charts", &self.extract_charts);
+        fields.optional("extract_layout", &self.extract_layout);
+        fields
+            .optional("extract_printed_page_number", &self.extract_printed_page_number);
+        fields.optional("fast_mode", &self.fast_mode);
+        fields.optional("formatting_instruction", &self.formatting_instruction);
+        fields.optional("gpt4o_api_key", &self.gpt4o_api_key);
+        fields.optional("gpt4o_mode", &self.gpt4o_mode);
+        fields.optional("guess_xlsx_sheet_name", &self.guess_xlsx_sheet_name);
+        fields.optional("hide_footers", &self.hide_footers);
+        fields.optional("hide_headers", &self.hide_headers);
+        fields.optional("high_res_ocr", &self.high_res_ocr);
+        fields
+            .optional(
+                "html_make_all_elements_visible",
+                &self.html_make_all_elements_visible,
+            );
+        fields.optional("html_remove_fixed_elements", &self.html_remove_fixed_elements);
+        fields
+            .optional(
+                "html_remove_navigation_elements",
+                &self.html_remove_navigation_elements,
+            );
+        fields.optional("http_proxy", &self.http_proxy);
+        fields
+            .optional(
+                "ignore_document_elements_for_layout_detection",
+                &self.ignore_document_elements_for_layout_detection,
+            );
+        fields.optional("images_to_save", &self.images_to_save);
+        fields.optional("inline_images_in_markdown", &self.inline_images_in_markdown);
+        fields.optional("input_s3_path", &self.input_s3_path);
+        fields.optional("input_s3_region", &self.input_s3_region);
+        fields.optional("input_url", &self.input_url);
+        fields.optional("internal_is_screenshot_job", &self.internal_is_screenshot_job);
+        fields.optional("invalidate_cache", &self.invalidate_cache);
+        fields.optional("is_formatting_instruction", &self.is_formatting_instruction);
+        fields
+            .optional(
+                "job_timeout_extra_time_per_page_in_seconds",
+                &self.job_timeout_extra_time_per_page_in_seconds,
+            );
+        fields.optional("job_timeout_in_seconds", &self.job_timeout_in_seconds);
+        fields
+            .optional(
+                "keep_page_separator_when_merging_tables",
+                &self.keep_page_separator_when_merging_tables,
+            );
+        fields.optional("lang", &self.lang);
+        fields.optional("languages", &self.languages);
+        fields.optional("layout_aware", &self.layout_aware);
+        fields.optional("line_level_bounding_box", &self.line_level_bounding_box);
+        fields
+            .optional(
+                "markdown_table_multiline_header_separator",
+                &self.markdown_table_multiline_header_separator,
+            );
+        fields.optional("max_pages", &self.max_pages);
+        fields.optional("max_pages_enforced", &self.max_pages_enforced);
+        fields
+            .optional(
+                "merge_tables_across_pages_in_markdown",
+                &self.merge_tables_across_pages_in_markdown,
+            );
+        fields.optional("model", &self.model);
+        fields.optional("outlined_table_extraction", &self.outlined_table_extraction);
+        fields.optional("output_pdf_of_document", &self.output_pdf_of_document);
+        fields.optional("output_s3_path_prefix", &self.output_s3_path_prefix);
+        fields.optional("output_s3_region", &self.output_s3_region);
+        fields.optional("output_tables_as_HTML", &self.output_tables_as_html);
+        fields.optional("outputBucket", &self.output_bucket);
+        fields.optional("page_error_tolerance", &self.page_error_tolerance);
+        fields.optional("page_footer_prefix", &self.page_footer_prefix);
+        fields.optional("page_footer_suffix", &self.page_footer_suffix);
+        fields.optional("page_header_prefix", &self.page_header_prefix);
+        fields.optional("page_header_suffix", &self.page_header_suffix);
+        fields.optional("page_prefix", &self.page_prefix);
+        fields.optional("page_separator", &self.page_separator);
+        fields.optional("page_suffix", &self.page_suffix);
+        fields.optional("parse_mode", &self.parse_mode);
+        fields.optional("parsing_instruction", &self.parsing_instruction);
+        fields.optional("pipeline_id", &self.pipeline_id);
+        fields.optional("precise_bounding_box", &self.precise_bounding_box);
+        fields.optional("premium_mode", &self.premium_mode);
+        fields
+            .optional(
+                "presentation_out_of_bounds_content",
+                &self.presentation_out_of_bounds_content,
+            );
+        fields
+            .optional(
+                "presentation_skip_embedded_data",
+                &self.presentation_skip_embedded_data,
+            );
+        fields
+            .optional(
+                "preserve_layout_alignment_across_pages",
+                &self.preserve_layout_alignment_across_pages,
+            );
+        fields.optional("preserve_very_small_text", &self.preserve_very_small_text);
+        fields.optional("preset", &self.preset);
+        fields.optional("priority", &self.priority);
+        fields.optional("project_id", &self.project_id);
+        fields.optional("remove_hidden_text", &self.remove_hidden_text);
+        fields.optional("replace_failed_page_mode", &self.replace_failed_page_mode);
+        fields
+            .optional(
+                "replace_failed_page_with_error_message_prefix",
+                &self.replace_failed_page_with_error_message_prefix,
+            );
+        fields
+            .optional(
+                "replace_failed_page_with_error_message_suffix",
+                &self.replace_failed_page_with_error_message_suffix,
+            );
+        fields.optional("resource_info", &self.resource_info);
+        fields.optional("save_images", &self.save_images);
+        fields.optional("skip_diagonal_text", &self.skip_diagonal_text);
+        fields
+            .optional(
+                "specialized_chart_parsing_agentic",
+                &self.specialized_chart_parsing_agentic,
+            );
+        fields
+            .optional(
+                "specialized_chart_parsing_efficient",
+                &self.specialized_chart_parsing_efficient,
+            );
+        fields
+            .optional(
+                "specialized_chart_parsing_plus",
+                &self.specialized_chart_parsing_plus,
+            );
+        fields.optional("specialized_image_parsing", &self.specialized_image_parsing);
+        fields
+            .optional(
+                "spreadsheet_extract_sub_tables",
+                &self.spreadsheet_extract_sub_tables,
+            );
+        fields
+            .optional(
+                "spreadsheet_force_formula_computation",
+                &self.spreadsheet_force_formula_computation,
+            );
+        fields
+            .optional(
+                "spreadsheet_include_hidden_sheets",
+                &self.spreadsheet_include_hidden_sheets,
+            );
+        fields.optional("strict_mode_buggy_font", &self.strict_mode_buggy_font);
+        fields
+            .optional(
+                "strict_mode_image_extraction",
+                &self.strict_mode_image_extraction,
+            );
+        fields.optional("strict_mode_image_ocr", &self.strict_mode_image_ocr);
+        fields.optional("strict_mode_reconstruction", &self.strict_mode_reconstruction);
+        fields.optional("structured_output", &self.structured_output);
+        fields
+            .optional(
+                "structured_output_json_schema",
+                &self.structured_output_json_schema,
+            );
+        fields
+            .optional(
+                "structured_output_json_schema_name",
+                &self.structured_output_json_schema_name,
+            );
+        fields.optional("system_prompt", &self.system_prompt);
+        fields.optional("system_prompt_append", &self.system_prompt_append);
+        fields.optional("take_screenshot", &self.take_screenshot);
+        fields.optional("target_pages", &self.target_pages);
+        fields.optional("tier", &self.tier);
+        fields.optional("type", &self.type_);
+        fields
+            .optional("use_vendor_multimodal_model", &self.use_vendor_multimodal_model);
+        fields.optional("user_prompt", &self.user_prompt);
+        fields.optional("vendor_multimodal_api_key", &self.vendor_multimodal_api_key);
+        fields
+            .optional(
+                "vendor_multimodal_model_name",
+                &self.vendor_multimodal_model_name,
+            );
+        fields.optional("version", &self.version);
+        fields.optional("webhook_configurations", &self.webhook_configurations);
+        fields.optional("webhook_url", &self.webhook_url);
+    }
+}
+
+impl Serialize for BatchParseJobConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchParseJobConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }

@@ -9,24 +9,21 @@ use std::str::FromStr;
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::runtime::{
-    deserialize_object, deserialize_open_enum, DecodeObject, ObjectReader,
+    debug_object, deserialize_object, deserialize_open_enum, serialize_object,
+    DecodeObject, EncodeObject, FieldWriter, ObjectReader,
 };
 
 /// An outbound webhook endpoint to notify on job status changes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ParseWebhookConfiguration {
     /// Events to subscribe to (e.g. 'parse.success', 'extract.error'). If null, all events are delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_events: Option<Vec<WebhookEvent>>,
     /// Custom HTTP headers sent with each webhook request (e.g. auth tokens)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_headers: Option<BTreeMap<String, String>>,
     /// Response format sent to the webhook: 'string' (default) or 'json'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_output_format: Option<String>,
     /// URL to receive webhook POST notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
 
@@ -86,21 +83,44 @@ impl DecodeObject for ParseWebhookConfiguration {
         let mut webhook_headers: Option<BTreeMap<String, String>> = None;
         let mut webhook_output_format: Option<String> = None;
         let mut webhook_url: Option<String> = None;
-        while let Some(field) = object.next_field()? {
+        while let Some(field) = object.next_field() {
             match field {
-                0 => webhook_events = object.value()?,
-                1 => webhook_headers = object.value()?,
-                2 => webhook_output_format = object.value()?,
-                3 => webhook_url = object.value()?,
-                _ => object.skip()?,
+                0 => object.optional(&mut webhook_events),
+                1 => object.optional(&mut webhook_headers),
+                2 => object.optional(&mut webhook_output_format),
+                3 => object.optional(&mut webhook_url),
+                _ => object.skip(),
             }
         }
-        Ok(Self {
-            webhook_events,
-            webhook_headers,
-            webhook_output_format,
-            webhook_url,
-        })
+        object
+            .finish(Self {
+                webhook_events,
+                webhook_headers,
+                webhook_output_format,
+                webhook_url,
+            })
+    }
+}
+
+impl EncodeObject for ParseWebhookConfiguration {
+    const NAME: &'static str = "ParseWebhookConfiguration";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("webhook_events", &self.webhook_events);
+        fields.optional("webhook_headers", &self.webhook_headers);
+        fields.optional("webhook_output_format", &self.webhook_output_format);
+        fields.optional("webhook_url", &self.webhook_url);
+    }
+}
+
+impl Serialize for ParseWebhookConfiguration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for ParseWebhookConfiguration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
