@@ -1,5 +1,6 @@
-//! Every fixture's generated SDK compiles, tests included, without a warning; then the generated
-//! example tests and the hand-written wire tests of fixtures that bring them (`x-sdk.extra-files`) run.
+//! Every fixture's generated SDK compiles, tests included, without a warning or a clippy fault; then
+//! the generated example tests and the hand-written wire tests of fixtures that bring them
+//! (`x-sdk.extra-files`) run.
 
 use std::process::Command;
 
@@ -28,6 +29,15 @@ fn every_fixture_sdk_compiles_without_warnings() {
         .output()
         .expect("cargo runs");
     assert!(output.status.success(), "fixture SDKs failed to compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    // Generated code is held to the checked-in SDK's standard for every spec, not only LlamaCloud's.
+    let output = Command::new(env!("CARGO"))
+        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target/sdk-check-target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "clippy found faults in fixture SDKs:\n{}", String::from_utf8_lossy(&output.stderr));
     let output = Command::new(env!("CARGO"))
         .args(["test", "--workspace", "--quiet", "--test", "examples", "--test", "wire"])
         .current_dir(&workspace)
