@@ -75,7 +75,13 @@ pub fn bundle(root: &mut Value, file: Option<&Path>) -> Result<Origins, SpecErro
             return Ok(bundler.origins);
         }
         for (pointer, target) in external {
-            bundler.resolve(root, &pointer, &target)?;
+            match bundler.resolve(root, &pointer, &target) {
+                // A mapping value only pins a tag to a schema the union lists anyway: where it names
+                // a file that is not there (a published document bundled without rewriting its
+                // mappings), the tag is derived from the variants as if the entry were absent.
+                Err(_) if is_mapping_value(&pointer) => remove_mapping_entry(root, &pointer),
+                result => result?,
+            }
         }
     }
     let mut left = Vec::new();
@@ -214,6 +220,15 @@ fn set_reference(root: &mut Value, pointer: &str, target: &str) {
             holder.insert("$ref".into(), Value::String(target.into()));
         }
         other => *other = Value::String(target.into()),
+    }
+}
+
+/// Removes the discriminator mapping entry at `pointer` (`#/.../mapping/<tag>`).
+fn remove_mapping_entry(root: &mut Value, pointer: &str) {
+    let Some((mapping, tag)) = pointer.rsplit_once('/') else { return };
+    let tag = tag.replace("~1", "/").replace("~0", "~");
+    if let Some(Value::Object(entries)) = root.pointer_mut(&decode_pointer(&mapping[1..])) {
+        entries.remove(&tag);
     }
 }
 

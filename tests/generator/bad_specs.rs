@@ -204,3 +204,16 @@ fn client_params_must_be_parameters_of_some_operation() {
     assert_eq!(pointer, "#/x-sdk/client-params/1");
     assert!(message.contains("no operation has a query or header parameter `tenant`"), "{message}");
 }
+
+/// A discriminator mapping naming a file that is not there (a published document bundled without
+/// rewriting its mappings) is not fatal: the entry is dropped and the tag derived from the variant,
+/// here its one-value `enum`.
+#[test]
+fn a_mapping_into_a_missing_file_is_dropped_and_the_tag_derived() {
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let spec = "openapi: 3.0.3\ninfo: {title: Shapes, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Shape:\n      oneOf: [{$ref: '#/components/schemas/Square'}, {$ref: '#/components/schemas/Circle'}]\n      discriminator:\n        propertyName: kind\n        mapping: {square: 'models/square.yml'}\n    Square:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string, enum: [square]}\n        side: {type: number}\n    Circle:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string, enum: [circle]}\n        radius: {type: number}\n";
+    std::fs::write(dir.path().join("shapes.yaml"), spec).expect("writes");
+    let files = Generator::new().generate_file(&dir.path().join("shapes.yaml")).expect("generates without the missing file");
+    let types = files.iter().filter(|(path, _)| path.starts_with("src/types/")).map(|(_, text)| text.as_str()).collect::<String>();
+    assert!(types.contains("Some(b\"square\") =>"), "the tag the variant pins, not the mapping's: {types}");
+}
