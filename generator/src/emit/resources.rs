@@ -506,7 +506,7 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
         ctx.runtime.insert("path_param");
         let name = ident(&input.rust_name);
         let wire = lit(&input.wire_name);
-        let value = if is_copied(&index.resolve(&input.ty)) {
+        let value = if is_copied(index.resolve(&input.ty)) {
             quote!(self.#name)
         } else if index.is_display(&input.ty) {
             quote!(&self.#name)
@@ -575,7 +575,7 @@ fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
                 }
             }
             _ if index.is_display(&input.ty) => {
-                if input.required && is_copied(&resolved) {
+                if input.required && is_copied(resolved) {
                     quote!(request.#single(#wire, self.#name);)
                 } else if input.required {
                     quote!(request.#single(#wire, &self.#name);)
