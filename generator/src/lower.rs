@@ -244,7 +244,8 @@ fn display_path(path: &[String]) -> String {
     }
 }
 
-/// `x-sdk-resource: beta.directories.files`, else the first tag, else the client itself.
+/// `x-sdk-resource: beta.directories.files`, else the first tag, else the client itself. A dotted tag
+/// nests like the extension: `users.calendar` is `calendar` under `users`.
 fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>, SpecError> {
     match op.extensions.get("x-sdk-resource") {
         Some(Value::String(path)) => {
@@ -255,7 +256,7 @@ fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>
             Ok(segments)
         }
         Some(other) => Err(SpecError::new(pointer_push(pointer, "x-sdk-resource"), format!("expected a dotted string, found {other}"))),
-        None => Ok(op.tags.first().map(|t| vec![snake_name(t)]).unwrap_or_default()),
+        None => Ok(op.tags.first().map(|t| t.split('.').filter(|s| !s.trim().is_empty()).map(snake_name).collect()).unwrap_or_default()),
     }
 }
 
