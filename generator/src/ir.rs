@@ -203,8 +203,8 @@ pub struct Wait {
     /// The reading operation's input that holds the job's id (its last path parameter), so
     /// errors can name the job.
     pub id_input: Option<IdInput>,
-    /// Whether this wait's operation module implements the runtime's `Job` for the job type: the
-    /// first of the waits that read one type does.
+    /// Whether this wait supplies the runtime's `Job` impl of the job type (emitted beside the type):
+    /// the first of the waits that read one type does.
     pub implements_job: bool,
     /// Terminal statuses, as on the wire, by outcome.
     pub succeeded: Vec<String>,

@@ -22,7 +22,6 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
     };
     let (succeeded, failed, cancelled) = (&wait.succeeded, &wait.failed, &wait.cancelled);
     let doc = doc_attrs_raw(&format!("How the runtime reads the job that `{}` (`{} {}`) returns.", op.method_name, op.http_method.as_str(), op.path));
-    let job_impl = wait.implements_job.then(|| job_impl(wait, ctx));
     quote! {
         #doc
         pub(crate) const #name: JobKind<#job> = JobKind {
@@ -32,15 +31,13 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
             failed: &[#(#failed),*],
             cancelled: &[#(#cancelled),*],
         };
-
-        #job_impl
     }
 }
 
-/// `impl Job for <job type>`: its status, typed, and its own error text.
-fn job_impl(wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
-    ctx.runtime.insert("Job");
-    ctx.imports.add(&wait.status.ty);
+/// `impl Job for <job type>`: its status, typed, and its own error text. It goes beside the type, so
+/// it compiles with it whichever of the features reading the job are on; the trait by its path, so
+/// a type of the API called `Job` does not clash with it.
+pub fn job_impl(wait: &Wait) -> TokenStream {
     let job = type_tokens(&wait.job);
     let status_type = type_tokens(&wait.status.ty);
     let status = field_ref(&wait.status, quote!(self));
@@ -59,7 +56,7 @@ fn job_impl(wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
         }
     });
     quote! {
-        impl Job for #job {
+        impl crate::runtime::Job for #job {
             type Status = #status_type;
 
             fn status(&self) -> Option<&#status_type> {

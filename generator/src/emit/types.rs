@@ -8,7 +8,8 @@ use quote::quote;
 
 use super::{before_each_item, cfg_features, doc_attrs, doc_attrs_raw, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
-use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant};
+use super::jobs::job_impl;
+use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant, Wait};
 use crate::layout::shared_module;
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
@@ -17,6 +18,15 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         modules.entry(def.module.clone()).or_default().push(def);
     }
     let shared = shared_module(&api.root);
+    // The waits that implement the runtime's `Job` for their job type, by type.
+    let mut jobs: BTreeMap<&str, &Wait> = BTreeMap::new();
+    api.root.walk(&mut |resource| {
+        for wait in resource.operations.iter().filter_map(|op| op.wait.as_ref()).filter(|wait| wait.implements_job) {
+            if let TypeRef::Named(name) = &wait.job {
+                jobs.insert(name, wait);
+            }
+        }
+    });
     // Every module with types, and the modules above it (which re-export what is below).
     let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     tree.entry(Vec::new()).or_default();
@@ -68,7 +78,7 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         // Types of the modules below come in through their `pub use child::*`.
         let below: BTreeSet<&str> = api.types.iter().filter(|t| t.module.len() > path.len() && t.module.starts_with(path)).map(|t| t.name.as_str()).collect();
         let gated_one_by_one = defs.iter().any(|d| type_gate(d) != *gate);
-        let items = module_items(defs, &below, &pages, index, gate);
+        let items = module_items(defs, &below, &pages, &jobs, index, gate);
         // Which imports a module of types gated one by one uses depends on the features enabled.
         let allow = gated_one_by_one.then(|| quote!(#![allow(unused_imports)]));
         let tokens = quote! {
@@ -90,7 +100,7 @@ fn type_gate(def: &TypeDef) -> Option<BTreeSet<&str>> {
 }
 
 /// The `use` items and definitions of one module's types.
-fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
+fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], jobs: &BTreeMap<&str, &Wait>, index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
@@ -111,6 +121,10 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
         if let Some(page) = pages.iter().find(|p| p.page_type == def.name) {
             tokens.extend(page_impl(page));
             imports.add(&page.item);
+        }
+        if let Some(wait) = jobs.get(def.name.as_str()) {
+            tokens.extend(job_impl(wait));
+            imports.add(&wait.status.ty);
         }
         // A type other features need than its module's whole set compiles with exactly those.
         if type_gate(def) != *module_gate {

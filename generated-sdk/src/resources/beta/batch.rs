@@ -16,8 +16,8 @@ use serde::{Serialize, Serializer};
 
 #[cfg(feature = "beta-batch")]
 use crate::runtime::{
-    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
-    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
+    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind, JobUpdates,
+    Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
     debug_object, path_param, serialize_object,
 };
 
@@ -190,19 +190,6 @@ pub(crate) const BATCH_GET_JOB: JobKind<BatchJobProgress> = JobKind {
     failed: &["failed"],
     cancelled: &["cancelled"],
 };
-
-#[cfg(feature = "beta-batch")]
-impl Job for BatchJobProgress {
-    type Status = BatchJobStatus;
-    fn status(&self) -> Option<&BatchJobStatus> {
-        Some(&self.job.status)
-    }
-
-    /// The job's `job.error_message`, when set and not blank.
-    fn error_text(&self) -> Option<String> {
-        self.job.error_message.as_ref().cloned().filter(|text| !text.trim().is_empty())
-    }
-}
 
 /// Request builder for `GET /api/v1/beta/batch-processing` (List Batch Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-batch")]

@@ -478,6 +478,19 @@ impl fmt::Debug for BatchJobProgress {
     }
 }
 
+#[cfg(feature = "beta-batch")]
+impl crate::runtime::Job for BatchJobProgress {
+    type Status = BatchJobStatus;
+    fn status(&self) -> Option<&BatchJobStatus> {
+        Some(&self.job.status)
+    }
+
+    /// The job's `job.error_message`, when set and not blank.
+    fn error_text(&self) -> Option<String> {
+        self.job.error_message.as_ref().cloned().filter(|text| !text.trim().is_empty())
+    }
+}
+
 /// Status of a batch processing job.
 #[cfg(feature = "beta-batch")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
