@@ -30,13 +30,14 @@ lint: $(VENV)/.installed
 # The SDK builds, lints and documents without a single warning.
 build:
 	RUSTFLAGS="-D warnings" cargo build --quiet -p llama-cloud --all-targets
-# Each resource feature alone, and none, builds without a warning.
+# Each feature alone (every resource's, down to the leaves, and `standalone-types`), and none, builds
+# without a warning, the generated tests included.
 features:
-	for feature in $$(sed -n 's/^default = \[\(.*\)\]/\1/p' $(SDK)/Cargo.toml | tr -d '",'); do \
+	for feature in $$(sed -n '/^\[features\]/,/^\[dep/s/^\([a-z0-9_-]*\) = \[.*/\1/p' $(SDK)/Cargo.toml | grep -v -x -e default -e mock-server-tests); do \
 		echo "llama-cloud with only $$feature"; \
-		RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --no-default-features --features $$feature || exit 1; \
+		RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --lib --tests --no-default-features --features $$feature || exit 1; \
 	done
-	RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --no-default-features
+	RUSTFLAGS="-D warnings" cargo check --quiet -p llama-cloud --lib --tests --no-default-features
 clippy:
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 doc:

@@ -166,6 +166,24 @@ def generate_all(jobs, timeout):
     return counts.get("panic", 0) + counts.get("crash", 0) + counts.get("timeout", 0)
 
 
+def biggest_feature(crate):
+    """The feature of the largest resource module (not the client's own), or None: features follow
+    the resource tree, `a` for a top-level resource and `a-b-c` for one below a split namespace, so
+    the nearest resource above the module that has a feature of its own."""
+    resources = crate / "src" / "resources"
+    modules = [f for f in resources.rglob("*.rs") if f != resources / "mod.rs"]
+    if not modules:
+        return None
+    table = (crate / "Cargo.toml").read_text().split("[features]", 1)[-1].split("\n[", 1)[0]
+    features = {line.split(" = ", 1)[0] for line in table.splitlines() if " = [" in line}
+    path = max(modules, key=lambda f: f.stat().st_size).relative_to(resources).with_suffix("").parts
+    for depth in range(len(path), 1, -1):
+        feature = "-".join(part.rstrip("_").replace("_", "-") for part in path[:depth])
+        if feature in features:
+            return feature
+    return path[0]
+
+
 def check_specs(specs, out_dir, gen_timeout, check_timeout, memory_mb):
     """specs: [(name, path)]. Generates each into out_dir and `cargo check`s it."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -183,10 +201,9 @@ def check_specs(specs, out_dir, gen_timeout, check_timeout, memory_mb):
             shutil.copy(ROOT / "Cargo.lock", crate / "Cargo.lock")
             row["check"] = run(["cargo", "check", "--quiet", "--manifest-path", str(crate / "Cargo.toml")], check_timeout, env=env, memory_mb=memory_mb)
         if name in GIANTS and gen[0] == "ok":
-            # A user of one resource: the biggest resource's feature alone.
-            biggest = max((crate / "src" / "resources").glob("*.rs"), key=lambda f: f.stat().st_size, default=None)
-            if biggest is not None and biggest.stem != "mod":
-                feature = biggest.stem
+            # A user of one resource: the feature of the biggest resource module alone.
+            feature = biggest_feature(crate)
+            if feature is not None:
                 row["one"] = (feature, run(["cargo", "check", "--quiet", "--no-default-features", "--features", feature, "--manifest-path", str(crate / "Cargo.toml")], check_timeout, env=env, memory_mb=memory_mb))
         if row.get("check", gen)[0] == "ok":
             shutil.rmtree(crate, ignore_errors=True)

@@ -13,6 +13,7 @@ use llama_cloud::types::*;
 
 mod support;
 
+#[cfg(feature = "beta-indexes")]
 #[test]
 fn beta_indexes_get() {
     support::assert_example_round_trips::<
@@ -23,6 +24,7 @@ fn beta_indexes_get() {
     );
 }
 
+#[cfg(feature = "beta-indexes")]
 #[test]
 fn beta_indexes_create() {
     support::assert_example_round_trips::<
@@ -33,6 +35,7 @@ fn beta_indexes_create() {
     );
 }
 
+#[cfg(feature = "beta-indexes")]
 #[test]
 fn beta_indexes_sync() {
     support::assert_example_round_trips::<
@@ -40,6 +43,7 @@ fn beta_indexes_sync() {
     >("{}", "POST /api/v1/indexes/{index_id}/sync");
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[test]
 fn beta_retrieval_retrieve() {
     support::assert_example_round_trips::<
@@ -50,6 +54,7 @@ fn beta_retrieval_retrieve() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[test]
 fn beta_retrieval_search() {
     support::assert_example_round_trips::<
@@ -60,6 +65,7 @@ fn beta_retrieval_search() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[test]
 fn beta_retrieval_grep() {
     support::assert_example_round_trips::<
@@ -70,6 +76,7 @@ fn beta_retrieval_grep() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[test]
 fn beta_retrieval_read() {
     support::assert_example_round_trips::<
@@ -77,6 +84,7 @@ fn beta_retrieval_read() {
     >("{\n  \"content\": \"content\"\n}", "POST /api/v1/retrieval/files/read");
 }
 
+#[cfg(feature = "beta-chat")]
 #[test]
 fn beta_chat_list() {
     support::assert_example_round_trips::<
@@ -87,6 +95,7 @@ fn beta_chat_list() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[test]
 fn beta_chat_create() {
     support::assert_example_round_trips::<
@@ -97,6 +106,7 @@ fn beta_chat_create() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[test]
 fn beta_chat_get() {
     support::assert_example_round_trips::<
@@ -107,6 +117,7 @@ fn beta_chat_get() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[test]
 fn beta_chat_get_summary() {
     support::assert_example_round_trips::<
@@ -117,6 +128,7 @@ fn beta_chat_get_summary() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[test]
 fn beta_chat_set_title() {
     support::assert_example_round_trips::<
@@ -127,6 +139,7 @@ fn beta_chat_set_title() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_get() {
     support::assert_example_round_trips::<
@@ -137,6 +150,7 @@ fn beta_agent_data_get() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_update() {
     support::assert_example_round_trips::<
@@ -147,6 +161,7 @@ fn beta_agent_data_update() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_delete() {
     support::assert_example_round_trips::<
@@ -154,6 +169,7 @@ fn beta_agent_data_delete() {
     >("{\n  \"foo\": \"string\"\n}", "DELETE /api/v1/beta/agent-data/{item_id}");
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_create() {
     support::assert_example_round_trips::<
@@ -164,6 +180,7 @@ fn beta_agent_data_create() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_search() {
     support::assert_example_round_trips::<
@@ -174,6 +191,7 @@ fn beta_agent_data_search() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_aggregate() {
     support::assert_example_round_trips::<
@@ -184,6 +202,7 @@ fn beta_agent_data_aggregate() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[test]
 fn beta_agent_data_delete_by_query() {
     support::assert_example_round_trips::<
@@ -191,6 +210,7 @@ fn beta_agent_data_delete_by_query() {
     >("{\n  \"deleted_count\": 0\n}", "POST /api/v1/beta/agent-data/:delete");
 }
 
+#[cfg(feature = "beta-sheets")]
 #[test]
 fn beta_sheets_list() {
     support::assert_example_round_trips::<
@@ -201,6 +221,7 @@ fn beta_sheets_list() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[test]
 fn beta_sheets_create() {
     support::assert_example_round_trips::<
@@ -211,6 +232,7 @@ fn beta_sheets_create() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[test]
 fn beta_sheets_get() {
     support::assert_example_round_trips::<
@@ -221,6 +243,7 @@ fn beta_sheets_get() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[test]
 fn beta_sheets_delete_job() {
     support::assert_example_round_trips::<
@@ -228,6 +251,7 @@ fn beta_sheets_delete_job() {
     >("{}", "DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}");
 }
 
+#[cfg(feature = "beta-sheets")]
 #[test]
 fn beta_sheets_get_result_table() {
     support::assert_example_round_trips::<
@@ -238,6 +262,7 @@ fn beta_sheets_get_result_table() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[test]
 fn beta_directories_list() {
     support::assert_example_round_trips::<
@@ -248,6 +273,7 @@ fn beta_directories_list() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[test]
 fn beta_directories_create() {
     support::assert_example_round_trips::<
@@ -258,6 +284,7 @@ fn beta_directories_create() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[test]
 fn beta_directories_get() {
     support::assert_example_round_trips::<
@@ -268,6 +295,7 @@ fn beta_directories_get() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[test]
 fn beta_directories_update() {
     support::assert_example_round_trips::<
@@ -278,6 +306,7 @@ fn beta_directories_update() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[test]
 fn beta_directories_files_list() {
     support::assert_example_round_trips::<
@@ -288,6 +317,7 @@ fn beta_directories_files_list() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[test]
 fn beta_directories_files_add() {
     support::assert_example_round_trips::<
@@ -298,6 +328,7 @@ fn beta_directories_files_add() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[test]
 fn beta_directories_files_get() {
     support::assert_example_round_trips::<
@@ -308,6 +339,7 @@ fn beta_directories_files_get() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[test]
 fn beta_directories_files_update() {
     support::assert_example_round_trips::<
@@ -318,6 +350,7 @@ fn beta_directories_files_update() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[test]
 fn beta_directories_files_upload() {
     support::assert_example_round_trips::<
@@ -328,6 +361,7 @@ fn beta_directories_files_upload() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[test]
 fn beta_batch_list() {
     support::assert_example_round_trips::<
@@ -338,6 +372,7 @@ fn beta_batch_list() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[test]
 fn beta_batch_create() {
     support::assert_example_round_trips::<
@@ -348,6 +383,7 @@ fn beta_batch_create() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[test]
 fn beta_batch_get() {
     support::assert_example_round_trips::<
@@ -358,6 +394,7 @@ fn beta_batch_get() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[test]
 fn beta_batch_cancel() {
     support::assert_example_round_trips::<
@@ -368,6 +405,7 @@ fn beta_batch_cancel() {
     );
 }
 
+#[cfg(feature = "beta-batch-job-items")]
 #[test]
 fn beta_batch_job_items_list() {
     support::assert_example_round_trips::<
@@ -378,6 +416,7 @@ fn beta_batch_job_items_list() {
     );
 }
 
+#[cfg(feature = "beta-batch-job-items")]
 #[test]
 fn beta_batch_job_items_get_processing_results() {
     support::assert_example_round_trips::<
@@ -388,6 +427,7 @@ fn beta_batch_job_items_get_processing_results() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[test]
 fn beta_split_list() {
     support::assert_example_round_trips::<
@@ -398,6 +438,7 @@ fn beta_split_list() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[test]
 fn beta_split_create() {
     support::assert_example_round_trips::<
@@ -408,6 +449,7 @@ fn beta_split_create() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[test]
 fn beta_split_get() {
     support::assert_example_round_trips::<
@@ -418,6 +460,7 @@ fn beta_split_get() {
     );
 }
 
+#[cfg(feature = "batches")]
 #[test]
 fn batches_create() {
     support::assert_example_round_trips::<

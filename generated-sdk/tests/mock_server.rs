@@ -3,6 +3,7 @@
 //! Every operation, called through the SDK against a mock server of the spec (`MOCK_SERVER_URL`),
 //! which rejects requests that break the spec and answers with the documented examples.
 
+#[allow(unused_imports)]
 use futures_util::StreamExt;
 
 #[allow(unused_imports)]
@@ -19,6 +20,7 @@ use llama_cloud::{Timestamp, Upload};
 
 mod support;
 
+#[cfg(feature = "beta-indexes")]
 #[tokio::test]
 async fn beta_indexes_get() {
     let client = support::client();
@@ -33,6 +35,7 @@ async fn beta_indexes_get() {
     );
 }
 
+#[cfg(feature = "beta-indexes")]
 #[tokio::test]
 async fn beta_indexes_delete() {
     let client = support::client();
@@ -42,6 +45,7 @@ async fn beta_indexes_delete() {
     );
 }
 
+#[cfg(feature = "beta-indexes")]
 #[tokio::test]
 async fn beta_indexes_create() {
     let client = support::client();
@@ -56,6 +60,7 @@ async fn beta_indexes_create() {
     );
 }
 
+#[cfg(feature = "beta-indexes")]
 #[tokio::test]
 async fn beta_indexes_sync() {
     let client = support::client();
@@ -70,6 +75,7 @@ async fn beta_indexes_sync() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[tokio::test]
 async fn beta_retrieval_retrieve() {
     let client = support::client();
@@ -84,6 +90,7 @@ async fn beta_retrieval_retrieve() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[tokio::test]
 async fn beta_retrieval_search() {
     let client = support::client();
@@ -98,6 +105,7 @@ async fn beta_retrieval_search() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[tokio::test]
 async fn beta_retrieval_grep() {
     let client = support::client();
@@ -112,6 +120,7 @@ async fn beta_retrieval_grep() {
     );
 }
 
+#[cfg(feature = "beta-retrieval")]
 #[tokio::test]
 async fn beta_retrieval_read() {
     let client = support::client();
@@ -126,6 +135,7 @@ async fn beta_retrieval_read() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_list() {
     let client = support::client();
@@ -140,6 +150,7 @@ async fn beta_chat_list() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_create() {
     let client = support::client();
@@ -154,6 +165,7 @@ async fn beta_chat_create() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_get() {
     let client = support::client();
@@ -168,6 +180,7 @@ async fn beta_chat_get() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_delete() {
     let client = support::client();
@@ -177,6 +190,7 @@ async fn beta_chat_delete() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_get_summary() {
     let client = support::client();
@@ -191,6 +205,7 @@ async fn beta_chat_get_summary() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_set_title() {
     let client = support::client();
@@ -205,6 +220,7 @@ async fn beta_chat_set_title() {
     );
 }
 
+#[cfg(feature = "beta-chat")]
 #[tokio::test]
 async fn beta_chat_stream() {
     let client = support::client();
@@ -222,6 +238,7 @@ async fn beta_chat_stream() {
     }
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_get() {
     let client = support::client();
@@ -236,6 +253,7 @@ async fn beta_agent_data_get() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_update() {
     let client = support::client();
@@ -259,6 +277,7 @@ async fn beta_agent_data_update() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_delete() {
     let client = support::client();
@@ -273,6 +292,7 @@ async fn beta_agent_data_delete() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_create() {
     let client = support::client();
@@ -296,6 +316,7 @@ async fn beta_agent_data_create() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_search() {
     let client = support::client();
@@ -310,6 +331,7 @@ async fn beta_agent_data_search() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_aggregate() {
     let client = support::client();
@@ -324,6 +346,7 @@ async fn beta_agent_data_aggregate() {
     );
 }
 
+#[cfg(feature = "beta-agent-data")]
 #[tokio::test]
 async fn beta_agent_data_delete_by_query() {
     let client = support::client();
@@ -338,6 +361,7 @@ async fn beta_agent_data_delete_by_query() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[tokio::test]
 async fn beta_sheets_list() {
     let client = support::client();
@@ -352,6 +376,7 @@ async fn beta_sheets_list() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[tokio::test]
 async fn beta_sheets_create() {
     let client = support::client();
@@ -366,6 +391,7 @@ async fn beta_sheets_create() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[tokio::test]
 async fn beta_sheets_get() {
     let client = support::client();
@@ -380,6 +406,7 @@ async fn beta_sheets_get() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[tokio::test]
 async fn beta_sheets_delete_job() {
     let client = support::client();
@@ -394,6 +421,7 @@ async fn beta_sheets_delete_job() {
     );
 }
 
+#[cfg(feature = "beta-sheets")]
 #[tokio::test]
 async fn beta_sheets_get_result_table() {
     let client = support::client();
@@ -418,6 +446,7 @@ async fn beta_sheets_get_result_table() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[tokio::test]
 async fn beta_directories_list() {
     let client = support::client();
@@ -432,6 +461,7 @@ async fn beta_directories_list() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[tokio::test]
 async fn beta_directories_create() {
     let client = support::client();
@@ -446,6 +476,7 @@ async fn beta_directories_create() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[tokio::test]
 async fn beta_directories_get() {
     let client = support::client();
@@ -460,6 +491,7 @@ async fn beta_directories_get() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[tokio::test]
 async fn beta_directories_delete() {
     let client = support::client();
@@ -469,6 +501,7 @@ async fn beta_directories_delete() {
     );
 }
 
+#[cfg(feature = "beta-directories")]
 #[tokio::test]
 async fn beta_directories_update() {
     let client = support::client();
@@ -483,6 +516,7 @@ async fn beta_directories_update() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_list() {
     let client = support::client();
@@ -497,6 +531,7 @@ async fn beta_directories_files_list() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_add() {
     let client = support::client();
@@ -511,6 +546,7 @@ async fn beta_directories_files_add() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_get() {
     let client = support::client();
@@ -525,6 +561,7 @@ async fn beta_directories_files_get() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_delete() {
     let client = support::client();
@@ -534,6 +571,7 @@ async fn beta_directories_files_delete() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_update() {
     let client = support::client();
@@ -554,6 +592,7 @@ async fn beta_directories_files_update() {
     );
 }
 
+#[cfg(feature = "beta-directories-files")]
 #[tokio::test]
 async fn beta_directories_files_upload() {
     let client = support::client();
@@ -577,6 +616,7 @@ async fn beta_directories_files_upload() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[tokio::test]
 async fn beta_batch_list() {
     let client = support::client();
@@ -591,6 +631,7 @@ async fn beta_batch_list() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[tokio::test]
 async fn beta_batch_create() {
     let client = support::client();
@@ -617,6 +658,7 @@ async fn beta_batch_create() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[tokio::test]
 async fn beta_batch_get() {
     let client = support::client();
@@ -631,6 +673,7 @@ async fn beta_batch_get() {
     );
 }
 
+#[cfg(feature = "beta-batch")]
 #[tokio::test]
 async fn beta_batch_cancel() {
     let client = support::client();
@@ -645,6 +688,7 @@ async fn beta_batch_cancel() {
     );
 }
 
+#[cfg(feature = "beta-batch-job-items")]
 #[tokio::test]
 async fn beta_batch_job_items_list() {
     let client = support::client();
@@ -659,6 +703,7 @@ async fn beta_batch_job_items_list() {
     );
 }
 
+#[cfg(feature = "beta-batch-job-items")]
 #[tokio::test]
 async fn beta_batch_job_items_get_processing_results() {
     let client = support::client();
@@ -673,6 +718,7 @@ async fn beta_batch_job_items_get_processing_results() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[tokio::test]
 async fn beta_split_list() {
     let client = support::client();
@@ -687,6 +733,7 @@ async fn beta_split_list() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[tokio::test]
 async fn beta_split_create() {
     let client = support::client();
@@ -711,6 +758,7 @@ async fn beta_split_create() {
     );
 }
 
+#[cfg(feature = "beta-split")]
 #[tokio::test]
 async fn beta_split_get() {
     let client = support::client();
@@ -725,6 +773,7 @@ async fn beta_split_get() {
     );
 }
 
+#[cfg(feature = "batches")]
 #[tokio::test]
 async fn batches_create() {
     let client = support::client();

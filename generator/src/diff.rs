@@ -7,11 +7,12 @@
 //! exhaustive enum breaks `match`es that list every variant. A change only the wire or the docs
 //! see (a path, a wire name, a description) is a fix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::features::enabled_by;
 use crate::surface::{OperationSurface, Shape, Surface, TypeSurface};
 
 /// How a change affects users' code, from least to most.
@@ -146,10 +147,17 @@ fn escape_markdown(text: &str) -> String {
 pub fn diff(old: &Surface, new: &Surface) -> Report {
     let mut changes = Changes::default();
     for feature in old.features.difference(&new.features) {
-        changes.push(Level::Breaking, "crate", &format!("feature `{feature}`"), "removed, with its resource", "#/paths");
+        changes.push(Level::Breaking, "crate", &format!("feature `{feature}`"), "removed", "#/paths");
     }
     for feature in new.features.difference(&old.features) {
-        changes.push(Level::Feature, "crate", &format!("feature `{feature}`"), "added, with its resource", "#/paths");
+        changes.push(Level::Feature, "crate", &format!("feature `{feature}`"), "added", "#/paths");
+    }
+    // A build that turned a feature on relies on what it turned on.
+    for feature in old.features.intersection(&new.features) {
+        let now = enabled_by(&new.feature_enables, feature);
+        for dropped in enabled_by(&old.feature_enables, feature).into_iter().filter(|f| new.features.contains(*f) && !now.contains(f)) {
+            changes.push(Level::Breaking, "crate", &format!("feature `{feature}`"), &format!("no longer turns on `{dropped}`"), "#/paths");
+        }
     }
     // A handle type users named in their code is gone when it is renamed (a surface recorded
     // before handles were has none to compare). Resources added or removed show in their operations.
@@ -201,7 +209,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
                 changes.push(Level::Breaking, &resource_name(&old_type.module), &item, &what, &old_type.pointer);
             }
             (None, None) => changes.push(Level::Breaking, &resource_name(&old_type.module), &item, "removed", &old_type.pointer),
-            (Some(new_type), _) => compare_types(name, old_type, new_type, &mut changes),
+            (Some(new_type), _) => compare_types(name, (old_type, old), (new_type, new), &mut changes),
         }
     }
     for (name, new_type) in &new.types {
@@ -343,15 +351,20 @@ fn compare_operations(key: &str, old: &OperationSurface, new: &OperationSurface,
     }
 }
 
-fn compare_types(name: &str, old: &TypeSurface, new: &TypeSurface, changes: &mut Changes) {
+fn compare_types(name: &str, (old, old_crate): (&TypeSurface, &Surface), (new, new_crate): (&TypeSurface, &Surface), changes: &mut Changes) {
     let resource = resource_name(&new.module);
     let item = format!("types::{name}");
     let mut push = |level, item: &str, what: String, pointer: &str| changes.push(level, &resource, item, &what, pointer);
 
-    // A type compiles when any of its features is on (always, with none): a configuration that
-    // compiled it before must still.
-    let available_in_fewer = !new.features.is_empty() && (old.features.is_empty() || old.features.iter().any(|f| !new.features.contains(f)));
-    let available_in_more = !old.features.is_empty() && (new.features.is_empty() || new.features.iter().any(|f| !old.features.contains(f)));
+    // A type compiles when any of its features is on, or one that turns it on (always, with none): a
+    // build with one feature that compiled it before must still. A feature gone is reported itself.
+    let compiles = |ty: &TypeSurface, krate: &Surface, build: Option<&str>| {
+        ty.features.is_empty() || build.is_some_and(|feature| enabled_by(&krate.feature_enables, feature).iter().any(|on| ty.features.iter().any(|f| f == on)))
+    };
+    let mut builds: BTreeSet<Option<&str>> = BTreeSet::from([None]);
+    builds.extend(old_crate.features.iter().chain(&new_crate.features).chain(&old.features).chain(&new.features).map(|f| Some(f.as_str())));
+    let available_in_fewer = builds.iter().any(|&build| compiles(old, old_crate, build) && !compiles(new, new_crate, build));
+    let available_in_more = builds.iter().any(|&build| compiles(new, new_crate, build) && !compiles(old, old_crate, build));
     if available_in_fewer {
         push(Level::Breaking, &item, format!("needs feature {} (was {})", features_text(&new.features), features_text(&old.features)), &new.pointer);
     } else if available_in_more {

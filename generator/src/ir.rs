@@ -29,8 +29,13 @@ pub struct Api {
     pub deny_missing_docs: bool,
     /// The root resource: its operations are methods on the client itself.
     pub root: Resource,
+    /// The crate's resource features, parents before children (see `features`).
+    pub features: Vec<Feature>,
     /// Every named type, sorted by name.
     pub types: Vec<TypeDef>,
+    /// The doc of each module under `types` that holds types, by its path under `src/types`
+    /// (`beta/batch_job_config`; see `layout`).
+    pub type_modules: BTreeMap<String, String>,
     /// Paginated response types and how to page through them (one entry per type).
     pub page_types: Vec<PageImpl>,
     /// Why a type got the name it has when the name lock kept a shorter one from it, by type name.
@@ -88,6 +93,18 @@ pub enum AuthKind {
     OAuth2 { token_url: Option<String>, scopes: Vec<String> },
 }
 
+/// A cargo feature of the crate: it compiles the operations of one resource and of the resources
+/// below it that have no feature of their own; a split namespace's also turns on its children's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feature {
+    /// `beta`, `beta-agent-data`.
+    pub name: String,
+    /// The module path of its resource.
+    pub resource: Vec<String>,
+    /// The features it turns on.
+    pub enables: Vec<String>,
+}
+
 /// A node of the resource tree (`beta` → `directories` → `files`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
@@ -99,6 +116,8 @@ pub struct Resource {
     pub module_path: Vec<String>,
     /// The description of the tag every one of its operations has first, if the spec gives one.
     pub description: Option<String>,
+    /// The cargo feature that compiles its operations; none for the client's own.
+    pub feature: Option<String>,
     pub operations: Vec<Operation>,
     pub children: Vec<Resource>,
 }
@@ -184,8 +203,8 @@ pub struct Wait {
     /// The reading operation's input that holds the job's id (its last path parameter), so
     /// errors can name the job.
     pub id_input: Option<IdInput>,
-    /// Whether this wait's operation module implements the runtime's `Job` for the job type: the
-    /// first of the waits that read one type does.
+    /// Whether this wait supplies the runtime's `Job` impl of the job type (emitted beside the type):
+    /// the first of the waits that read one type does.
     pub implements_job: bool,
     /// Terminal statuses, as on the wire, by outcome.
     pub succeeded: Vec<String>,
@@ -238,8 +257,9 @@ pub enum Leaf {
 #[derive(Debug, Clone, Serialize)]
 pub struct JobStart {
     pub id: FieldPath,
-    /// The resource with the reading operation: its module path and handle type.
+    /// The resource with the reading operation: its module path, handle type and feature.
     pub poll_module: Vec<String>,
+    pub poll_feature: Option<String>,
     pub poll_resource: String,
     /// The reading operation's method, and the `Wait` constant of its job kind.
     pub poll_method: String,
@@ -474,13 +494,13 @@ pub struct TypeDef {
     /// The schema's `examples` (or `example`), for its docs.
     pub examples: Vec<serde_json::Value>,
     pub kind: TypeKind,
-    /// The module under `types` it lives in: the resource that uses it (`["beta", "retrieval"]`), the
-    /// nearest resource above all that do, or the shared module (`["shared"]`) for types of several
-    /// top-level resources or none; large modules are split below that. Every type is also re-exported
-    /// as `types::Name`.
+    /// The module under `types` it lives in: that of the resource that uses it (`["beta", "retrieval"]`,
+    /// `["beta", "batch_job_items"]`), of the nearest resource above all that do, or the shared module
+    /// (`["shared"]`) for types of several top-level resources or none; a large module is split into
+    /// files beside it (`["beta", "batch_job_config"]`). Every type is also re-exported as `types::Name`.
     pub module: Vec<String>,
-    /// The cargo features (top-level resources) whose operations reach it; empty when it is always
-    /// compiled (the client's own operations reach it, or every resource does, or none does).
+    /// The cargo features whose operations reach it (any one compiles it); empty when it is always
+    /// compiled (the client's own operations reach it, or every feature's do).
     pub features: Vec<String>,
     /// Where an inline type is used, in words with links (`the `rerank` input of
     /// `beta.retrieval.retrieve``), for docs where the spec has no description.

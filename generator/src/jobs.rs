@@ -282,6 +282,7 @@ fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Opera
     Ok(JobStart {
         id,
         poll_module: resource.module_path.clone(),
+        poll_feature: resource.feature.clone(),
         poll_resource: resource.type_name.clone(),
         poll_method: poll.method_name.clone(),
         kind_const: wait.kind_const.clone(),

@@ -20,6 +20,7 @@ mod dedup;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub(crate) mod features;
 pub mod ir;
 mod jobs;
 pub(crate) mod layout;

@@ -83,7 +83,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
         held_methods,
         chosen_inputs: HashSet::new(),
     };
-    let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], description: None, operations: vec![], children: vec![] };
+    let mut root = Resource { accessor: String::new(), type_name: client_name.clone(), module_path: vec![], description: None, feature: None, operations: vec![], children: vec![] };
     // The first tag of each resource's operations, in order: a resource whose operations share one
     // is described by that tag's description.
     let mut resource_tags: HashMap<Vec<String>, Vec<Option<&str>>> = HashMap::new();
@@ -148,6 +148,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
         }
     }
     describe_resources(&mut root, &spec.tags, &resource_tags);
+    let features = crate::features::plan(&mut root);
 
     let OperationLowerer { types, page_impls, waits, .. } = lowerer;
     let finished = types.finish()?;
@@ -155,7 +156,7 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
     rename_operation_types(&mut root, &renames);
     jobs::resolve(&mut root, &types, waits)?;
     tags::leave_tags_to_unions(&root, &mut types);
-    place_types(&root, &mut types);
+    let type_modules = place_types(&root, &mut types);
     let mut page_types: Vec<PageImpl> = page_impls.into_values().collect();
     for page in &mut page_types {
         page.page_type = renames.get(&page.page_type).cloned().unwrap_or_else(|| page.page_type.clone());
@@ -176,7 +177,9 @@ pub fn lower(spec: &OpenAPI, settings: &Settings, names: Option<&NameLock>) -> R
             .deny_missing_docs
             .unwrap_or_else(|| sdk.and_then(|s| s.get("deny-missing-docs")).and_then(Value::as_bool).unwrap_or(false)),
         root,
+        features,
         types,
+        type_modules,
         page_types,
         name_notes: finished.notes,
     })
@@ -244,7 +247,8 @@ fn display_path(path: &[String]) -> String {
     }
 }
 
-/// `x-sdk-resource: beta.directories.files`, else the first tag, else the client itself.
+/// `x-sdk-resource: beta.directories.files`, else the first tag, else the client itself. A dotted tag
+/// nests like the extension: `users.calendar` is `calendar` under `users`.
 fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>, SpecError> {
     match op.extensions.get("x-sdk-resource") {
         Some(Value::String(path)) => {
@@ -255,7 +259,7 @@ fn resource_path(op: &openapiv3::Operation, pointer: &str) -> Result<Vec<String>
             Ok(segments)
         }
         Some(other) => Err(SpecError::new(pointer_push(pointer, "x-sdk-resource"), format!("expected a dotted string, found {other}"))),
-        None => Ok(op.tags.first().map(|t| vec![snake_name(t)]).unwrap_or_default()),
+        None => Ok(op.tags.first().map(|t| t.split('.').filter(|s| !s.trim().is_empty()).map(snake_name).collect()).unwrap_or_default()),
     }
 }
 
@@ -394,7 +398,7 @@ impl<'a> OperationLowerer<'a> {
                     // The client's own methods (`client`, `builder`, ...) keep their names; a resource
                     // called so is reached as `client_resource()`.
                     let accessor = if depth == 0 && CLIENT_RESERVED.contains(&segment.as_str()) { format!("{segment}_resource") } else { segment.clone() };
-                    node.children.push(Resource { accessor, type_name, module_path, description: None, operations: vec![], children: vec![] });
+                    node.children.push(Resource { accessor, type_name, module_path, description: None, feature: None, operations: vec![], children: vec![] });
                     self.child_index.insert(child_path, node.children.len() - 1);
                     node.children.len() - 1
                 }

@@ -21,8 +21,12 @@ pub const SURFACE_FORMAT: u32 = 1;
 pub struct Surface {
     /// [`SURFACE_FORMAT`] when it was recorded.
     pub format: u32,
-    /// Cargo features (one per top-level resource).
+    /// Cargo features of resources.
     pub features: BTreeSet<String>,
+    /// The features each feature turns on (a split namespace's children's), for those that turn
+    /// some on. Absent from surfaces recorded before features nested: then none did.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub feature_enables: BTreeMap<String, Vec<String>>,
     /// Operations by their place in the resource tree (`beta.agent_data.get`; a client method is
     /// just its name).
     pub operations: BTreeMap<String, OperationSurface>,
@@ -139,8 +143,11 @@ impl Surface {
     pub fn of(api: &Api) -> Surface {
         let mut surface = Surface { format: SURFACE_FORMAT, ..Surface::default() };
         collect_operations(&api.root, &mut Vec::new(), &mut surface);
-        for child in &api.root.children {
-            surface.features.insert(child.accessor.clone());
+        for feature in &api.features {
+            surface.features.insert(feature.name.clone());
+            if !feature.enables.is_empty() {
+                surface.feature_enables.insert(feature.name.clone(), feature.enables.clone());
+            }
         }
         surface.types = api.types.iter().map(|def| (def.name.clone(), type_surface(def))).collect();
         surface

@@ -1,6 +1,6 @@
-//! Every fixture's generated SDK compiles, tests included, without a warning or a clippy fault; then
-//! the generated example tests and the hand-written wire tests of fixtures that bring them
-//! (`x-sdk.extra-files`) run.
+//! Every fixture's generated SDK compiles, tests included, without a warning or a clippy fault; so
+//! does the one whose features nest with each feature alone, and none; then the generated example
+//! tests and the hand-written wire tests of fixtures that bring them (`x-sdk.extra-files`) run.
 
 use std::process::Command;
 
@@ -38,6 +38,22 @@ fn every_fixture_sdk_compiles_without_warnings() {
         .output()
         .expect("cargo runs");
     assert!(output.status.success(), "clippy found faults in fixture SDKs:\n{}", String::from_utf8_lossy(&output.stderr));
+    let manifest = std::fs::read_to_string(workspace.join("features_nested/Cargo.toml")).expect("the nested features fixture's manifest");
+    let table = manifest.split("[features]").nth(1).and_then(|rest| rest.split("[dependencies]").next()).unwrap_or_default();
+    let features: Vec<&str> = table.lines().filter_map(|line| line.split_once(" = [").map(|(name, _)| name)).filter(|name| !["default", "mock-server-tests"].contains(name)).collect();
+    assert!(features.contains(&"store-orders-items"), "{features:?}");
+    for feature in features.into_iter().map(Some).chain([None]) {
+        let mut args = vec!["check", "--quiet", "-p", "fixture-features-nested", "--lib", "--tests", "--no-default-features"];
+        args.extend(feature.iter().flat_map(|feature| ["--features", feature]));
+        let output = Command::new(env!("CARGO"))
+            .args(&args)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", root.join("target/sdk-check-target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "features_nested with only {feature:?}:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
     let output = Command::new(env!("CARGO"))
         .args(["test", "--workspace", "--quiet", "--test", "examples", "--test", "wire"])
         .current_dir(&workspace)

@@ -153,8 +153,8 @@ fn renamed_positional_arguments_are_a_fix_but_reordered_ones_break() {
 #[test]
 fn reports_render_as_text_markdown_and_json() {
     let report = report(&base(), &spec("", NEW_THING, "name", "red, green, blue"));
-    assert!(report.to_text().starts_with("feature: 0 breaking, 1 feature, 0 fix\n\nshared\n  feature "), "{}", report.to_text());
-    assert!(report.to_markdown().starts_with("### Features\n\n- **shared** `types::Color`: new value"), "{}", report.to_markdown());
+    assert!(report.to_text().starts_with("feature: 0 breaking, 1 feature, 0 fix\n\nthings\n  feature "), "{}", report.to_text());
+    assert!(report.to_markdown().starts_with("### Features\n\n- **things** `types::Color`: new value"), "{}", report.to_markdown());
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("JSON");
     assert_eq!(json["verdict"], "feature");
     assert_eq!(json["changes"][0]["pointer"], "#/components/schemas/Color");
@@ -173,4 +173,30 @@ fn a_renamed_resource_handle_breaks_code_that_names_it() {
     let mut unrecorded = old.clone();
     unrecorded.resources.clear();
     assert!(diff(&unrecorded, &renamed).changes.is_empty());
+}
+
+#[test]
+fn splitting_a_namespace_into_features_breaks_no_build() {
+    let text = std::fs::read_to_string(super::repo_root().join("tests/fixtures/features_nested.yaml")).expect("fixture");
+    let split = Surface::of(&Generator::new().ir(&text).expect("spec lowers"));
+    // The same SDK as it was before namespaces split: one feature per top-level resource.
+    let mut whole = split.clone();
+    whole.features.retain(|f| !f.contains('-'));
+    whole.feature_enables.clear();
+    for ty in whole.types.values_mut() {
+        let mut features: Vec<String> = ty.features.iter().map(|f| if f.starts_with("store") { "store".to_owned() } else { f.clone() }).collect();
+        features.dedup();
+        ty.features = features;
+    }
+    let report = diff(&whole, &split);
+    assert_eq!(report.verdict(), Some(Level::Feature), "{}", report.to_text());
+    assert!(report.to_text().contains("feature `store-orders-items`: added"), "{}", report.to_text());
+    assert!(report.to_text().contains("types::InventoryGetInventoryResponse: compiled with `store-inventory` (was `store`)"), "{}", report.to_text());
+    // Back to whole features: builds with `store-orders` alone break.
+    assert_eq!(diff(&split, &whole).verdict(), Some(Level::Breaking));
+    // A namespace whose feature no longer turns a child's on breaks builds that relied on it.
+    let mut dropped = split.clone();
+    dropped.feature_enables.insert("store".into(), vec!["store-orders".into()]);
+    let report = diff(&split, &dropped);
+    assert!(changes(&report).contains(&(Level::Breaking, "feature `store`".to_owned(), "no longer turns on `store-inventory`".to_owned())), "{}", report.to_text());
 }

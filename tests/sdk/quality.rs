@@ -2,8 +2,9 @@
 //! into `generated-sdk/src` (the copied runtime is hand-written and left out): type names of at most
 //! 40 characters and without `VariantN`, no two public types of the same structure (but for the
 //! payloads of a discriminated union's variants, which their tags tell apart), no doc comment
-//! that only restates its item's name, and no source file over 1,500 lines but for one that holds a
-//! single type (a struct of 125 fields with its decoder is longer, and cannot be split).
+//! that only restates its item's name, no source file over 1,500 lines but for one that holds a
+//! single type (a struct of 125 fields with its decoder is longer, and cannot be split), and no type
+//! module deeper than `types/<resource>/<file>.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -213,6 +214,12 @@ fn generated_sdk_reads_like_hand_written_code() {
         let types = text.lines().filter(|line| line.starts_with("pub struct ") || line.starts_with("pub enum ")).count();
         if lines > MAX_FILE_LINES && types > 1 {
             problems.push(format!("{file}: {lines} lines (at most {MAX_FILE_LINES})"));
+        }
+        // Types live in `types/<resource>.rs` or `types/<resource>/<file>.rs`, no deeper.
+        if let Some((_, below)) = file.split_once("/src/types/") {
+            if below.split('/').count() > 2 {
+                problems.push(format!("{file}: deeper than `types/<resource>/<file>.rs`"));
+            }
         }
         let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{file} parses: {e}"));
         collector.file = file;

@@ -7,41 +7,49 @@ use crate::runtime::Client;
 /// Searchable indexes over directories of documents.
 ///
 /// Operations on `beta.indexes`, under `/api/v1/indexes`.
+#[cfg(feature = "beta-indexes")]
 pub mod indexes;
 
 /// Hybrid search and file access over indexes.
 ///
 /// Operations on `beta.retrieval`, under `/api/v1/retrieval`.
+#[cfg(feature = "beta-retrieval")]
 pub mod retrieval;
 
 /// Chat sessions and streamed agent events.
 ///
 /// Operations on `beta.chat`, under `/api/v1/chat`.
+#[cfg(feature = "beta-chat")]
 pub mod chat;
 
 /// Structured data stored by agent deployments.
 ///
 /// Operations on `beta.agent_data`, under `/api/v1/beta/agent-data`.
+#[cfg(feature = "beta-agent-data")]
 pub mod agent_data;
 
 /// Spreadsheet parsing jobs (experimental).
 ///
 /// Operations on `beta.sheets`, under `/api/v1/beta/sheets/jobs`.
+#[cfg(feature = "beta-sheets")]
 pub mod sheets;
 
 /// Directories of files.
 ///
 /// Operations on `beta.directories`, under `/api/v1/beta/directories`.
+#[cfg(any(feature = "beta-directories", feature = "beta-directories-files"))]
 pub mod directories;
 
 /// Batch processing jobs over directories or item lists.
 ///
 /// Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.
+#[cfg(any(feature = "beta-batch", feature = "beta-batch-job-items"))]
 pub mod batch;
 
 /// Document split jobs.
 ///
 /// Operations on `beta.split`, under `/api/v1/beta/split/jobs`.
+#[cfg(feature = "beta-split")]
 pub mod split;
 
 /// Operations on `beta`, under `/api/v1`.
@@ -60,6 +68,7 @@ impl BetaResource {
     /// Searchable indexes over directories of documents.
     ///
     /// Operations on `beta.indexes`, under `/api/v1/indexes`.
+    #[cfg(feature = "beta-indexes")]
     pub fn indexes(&self) -> indexes::IndexesResource {
         indexes::IndexesResource::new(self.client.clone())
     }
@@ -67,6 +76,7 @@ impl BetaResource {
     /// Hybrid search and file access over indexes.
     ///
     /// Operations on `beta.retrieval`, under `/api/v1/retrieval`.
+    #[cfg(feature = "beta-retrieval")]
     pub fn retrieval(&self) -> retrieval::RetrievalResource {
         retrieval::RetrievalResource::new(self.client.clone())
     }
@@ -74,6 +84,7 @@ impl BetaResource {
     /// Chat sessions and streamed agent events.
     ///
     /// Operations on `beta.chat`, under `/api/v1/chat`.
+    #[cfg(feature = "beta-chat")]
     pub fn chat(&self) -> chat::ChatResource {
         chat::ChatResource::new(self.client.clone())
     }
@@ -81,6 +92,7 @@ impl BetaResource {
     /// Structured data stored by agent deployments.
     ///
     /// Operations on `beta.agent_data`, under `/api/v1/beta/agent-data`.
+    #[cfg(feature = "beta-agent-data")]
     pub fn agent_data(&self) -> agent_data::AgentDataResource {
         agent_data::AgentDataResource::new(self.client.clone())
     }
@@ -88,6 +100,7 @@ impl BetaResource {
     /// Spreadsheet parsing jobs (experimental).
     ///
     /// Operations on `beta.sheets`, under `/api/v1/beta/sheets/jobs`.
+    #[cfg(feature = "beta-sheets")]
     pub fn sheets(&self) -> sheets::SheetsResource {
         sheets::SheetsResource::new(self.client.clone())
     }
@@ -95,6 +108,7 @@ impl BetaResource {
     /// Directories of files.
     ///
     /// Operations on `beta.directories`, under `/api/v1/beta/directories`.
+    #[cfg(any(feature = "beta-directories", feature = "beta-directories-files"))]
     pub fn directories(&self) -> directories::DirectoriesResource {
         directories::DirectoriesResource::new(self.client.clone())
     }
@@ -102,6 +116,7 @@ impl BetaResource {
     /// Batch processing jobs over directories or item lists.
     ///
     /// Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.
+    #[cfg(any(feature = "beta-batch", feature = "beta-batch-job-items"))]
     pub fn batch(&self) -> batch::BatchResource {
         batch::BatchResource::new(self.client.clone())
     }
@@ -109,6 +124,7 @@ impl BetaResource {
     /// Document split jobs.
     ///
     /// Operations on `beta.split`, under `/api/v1/beta/split/jobs`.
+    #[cfg(feature = "beta-split")]
     pub fn split(&self) -> split::SplitResource {
         split::SplitResource::new(self.client.clone())
     }

@@ -5,7 +5,20 @@
 use crate::LlamaCloud;
 
 /// Operations on `beta`, under `/api/v1`.
-#[cfg(feature = "beta")]
+#[cfg(
+    any(
+        feature = "beta-agent-data",
+        feature = "beta-batch",
+        feature = "beta-batch-job-items",
+        feature = "beta-chat",
+        feature = "beta-directories",
+        feature = "beta-directories-files",
+        feature = "beta-indexes",
+        feature = "beta-retrieval",
+        feature = "beta-sheets",
+        feature = "beta-split"
+    )
+)]
 pub mod beta;
 
 /// Top-level batches over source directories (v2).
@@ -16,7 +29,20 @@ pub mod batches;
 
 impl LlamaCloud {
     /// Operations on `beta`, under `/api/v1`.
-    #[cfg(feature = "beta")]
+    #[cfg(
+        any(
+            feature = "beta-agent-data",
+            feature = "beta-batch",
+            feature = "beta-batch-job-items",
+            feature = "beta-chat",
+            feature = "beta-directories",
+            feature = "beta-directories-files",
+            feature = "beta-indexes",
+            feature = "beta-retrieval",
+            feature = "beta-sheets",
+            feature = "beta-split"
+        )
+    )]
     pub fn beta(&self) -> beta::BetaResource {
         beta::BetaResource::new(self.client.clone())
     }

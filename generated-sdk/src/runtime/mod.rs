@@ -64,3 +64,24 @@ pub use reqwest::{Method, StatusCode};
 
 #[doc(hidden)]
 pub use crate::request_options;
+
+/// Declares a module of generated types and re-exports its types; with features, both compile only
+/// when one of them is on: `types_module!(chat, "beta-chat", "beta-retrieval")`. One line per module
+/// where `#[cfg(any(...))]` twice would take many.
+#[allow(unused_macros)] // Used by the generated SDK's `types` modules, not here.
+macro_rules! types_module {
+    // `self::`: a glob import of a module of the same name elsewhere would make the name ambiguous
+    // beside a module a macro declares.
+    ($module:ident) => {
+        mod $module;
+        pub use self::$module::*;
+    };
+    ($module:ident, $($feature:literal),+) => {
+        #[cfg(any($(feature = $feature),+))]
+        mod $module;
+        #[cfg(any($(feature = $feature),+))]
+        pub use self::$module::*;
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use types_module;

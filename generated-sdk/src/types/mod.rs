@@ -2,19 +2,11 @@
 
 //! Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.
 
-#[cfg(feature = "batches")]
-mod batches;
-
-#[cfg(feature = "batches")]
-pub use batches::*;
-
-#[cfg(feature = "beta")]
-mod beta;
-
-#[cfg(feature = "beta")]
-pub use beta::*;
-
-mod shared;
-
-#[allow(unused_imports)]
-pub use shared::*;
+use crate::runtime::types_module;
+types_module!(batches, "batches");
+types_module!(
+    beta, "beta-agent-data", "beta-batch", "beta-batch-job-items", "beta-chat",
+    "beta-directories", "beta-directories-files", "beta-indexes", "beta-retrieval",
+    "beta-sheets", "beta-split"
+);
+types_module!(shared, "standalone-types");

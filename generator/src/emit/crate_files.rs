@@ -7,6 +7,7 @@ use quote::quote;
 use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
 use crate::ir::{Api, AuthKind, Location, SecuritySchemeDef};
+use crate::features::MOCK_SERVER_FEATURE;
 use crate::layout::STANDALONE_FEATURE;
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
@@ -60,7 +61,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
          {resource_features}\
          # Tests that call every operation against a mock server of the spec (tests/mock_server.rs);\n\
          # they need MOCK_SERVER_URL, so they only build when asked for.\n\
-         mock-server-tests = []\n\
+         {MOCK_SERVER_FEATURE} = []\n\
          \n\
          [dependencies]\n\
          {dependencies}\
@@ -73,7 +74,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
          [[test]]\n\
          name = \"mock_server\"\n\
          path = \"tests/mock_server.rs\"\n\
-         required-features = [\"mock-server-tests\"]\n",
+         required-features = [\"{MOCK_SERVER_FEATURE}\"]\n",
         name = toml_string(&api.crate_name),
         version = toml_string(settings.crate_version.as_deref().unwrap_or(crate::release::FIRST_VERSION)),
         description = toml_string(&description),
@@ -82,24 +83,32 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
     )
 }
 
-/// One feature per top-level resource, all on by default: `default-features = false` and a list of
-/// resources compiles only those resources and the types they use.
+/// One feature per resource users pick (see `features`), all on by default: `default-features =
+/// false` and a list of features compiles only those resources and the types they use.
 fn resource_features(api: &Api) -> String {
-    if api.root.children.is_empty() {
+    if api.features.is_empty() {
         return String::new();
     }
-    let mut names: Vec<&str> = api.root.children.iter().filter_map(|c| c.module_path.last()).map(String::as_str).collect();
     let standalone = api.types.iter().any(|t| t.features.iter().any(|f| f == STANDALONE_FEATURE));
-    if standalone {
-        names.push(STANDALONE_FEATURE);
-    }
-    let mut out = String::from("# One feature per top-level resource, all on by default. With `default-features = false`, list\n# the resources you use: only they and the types they need are compiled.\n");
+    let mut out = String::from(
+        "# One feature per resource, all on by default. With `default-features = false`, list the resources\n\
+         # you use: only they and the types they need are compiled. A namespace's feature (`a`) turns on\n\
+         # those of the resources under it (`a-b`) and compiles its own operations.\n",
+    );
     if standalone {
         out.push_str(&format!("# `{STANDALONE_FEATURE}`: the spec's types that no operation uses.\n"));
     }
-    out.push_str(&format!("default = [{}]\n", names.iter().map(|n| toml_string(n)).collect::<Vec<_>>().join(", ")));
-    for name in names {
-        out.push_str(&format!("{name} = []\n"));
+    let mut defaults: Vec<&str> = api.features.iter().filter(|f| f.resource.len() == 1).map(|f| f.name.as_str()).collect();
+    if standalone {
+        defaults.push(STANDALONE_FEATURE);
+    }
+    let list = |names: &mut dyn Iterator<Item = &str>| names.map(toml_string).collect::<Vec<_>>().join(", ");
+    out.push_str(&format!("default = [{}]\n", list(&mut defaults.into_iter())));
+    for feature in &api.features {
+        out.push_str(&format!("{} = [{}]\n", feature.name, list(&mut feature.enables.iter().map(String::as_str))));
+    }
+    if standalone {
+        out.push_str(&format!("{STANDALONE_FEATURE} = []\n"));
     }
     out
 }

@@ -6,7 +6,8 @@ use quote::quote;
 
 use super::resources::ModuleContext;
 use super::{cfg_features, doc_attrs_raw, ident, type_tokens};
-use crate::ir::{FieldPath, JobStart, Leaf, Operation, Wait};
+use crate::features::enabled_by;
+use crate::ir::{FieldPath, JobStart, Leaf, Operation, Resource, Wait};
 
 /// The `JobKind` constant that tells the runtime how to read this kind of job.
 pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
@@ -21,7 +22,6 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
     };
     let (succeeded, failed, cancelled) = (&wait.succeeded, &wait.failed, &wait.cancelled);
     let doc = doc_attrs_raw(&format!("How the runtime reads the job that `{}` (`{} {}`) returns.", op.method_name, op.http_method.as_str(), op.path));
-    let job_impl = wait.implements_job.then(|| job_impl(wait, ctx));
     quote! {
         #doc
         pub(crate) const #name: JobKind<#job> = JobKind {
@@ -31,15 +31,13 @@ pub fn kind_const(op: &Operation, wait: &Wait, ctx: &mut ModuleContext) -> Token
             failed: &[#(#failed),*],
             cancelled: &[#(#cancelled),*],
         };
-
-        #job_impl
     }
 }
 
-/// `impl Job for <job type>`: its status, typed, and its own error text.
-fn job_impl(wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
-    ctx.runtime.insert("Job");
-    ctx.imports.add(&wait.status.ty);
+/// `impl Job for <job type>`: its status, typed, and its own error text. It goes beside the type, so
+/// it compiles with it whichever of the features reading the job are on; the trait by its path, so
+/// a type of the API called `Job` does not clash with it.
+pub fn job_impl(wait: &Wait) -> TokenStream {
     let job = type_tokens(&wait.job);
     let status_type = type_tokens(&wait.status.ty);
     let status = field_ref(&wait.status, quote!(self));
@@ -58,7 +56,7 @@ fn job_impl(wait: &Wait, ctx: &mut ModuleContext) -> TokenStream {
         }
     });
     quote! {
-        impl Job for #job {
+        impl crate::runtime::Job for #job {
             type Status = #status_type;
 
             fn status(&self) -> Option<&#status_type> {
@@ -156,13 +154,15 @@ pub fn builder_wait(wait: &Wait, resource_type: &str) -> TokenStream {
 }
 
 /// `and_wait()` on a creating operation's builder: send it, then poll the job its response names.
-pub fn builder_and_wait(start: &JobStart, own_module: &[String], ctx: &mut ModuleContext) -> TokenStream {
-    // A reading operation in another top-level resource is only there with its feature; then so is
-    // this method, which names what it needs by path so the module's imports stay feature-free.
-    let gate = match start.poll_module.first() {
-        Some(top) if own_module.first() != Some(top) => cfg_features(std::slice::from_ref(top)),
-        _ => TokenStream::new(),
+pub fn builder_and_wait(start: &JobStart, resource: &Resource, ctx: &mut ModuleContext) -> TokenStream {
+    // A reading operation of a feature this operation's does not turn on is only there with it; then
+    // so is this method, which names what it needs by path so the module's imports stay feature-free.
+    let gate = match (&start.poll_feature, &resource.feature) {
+        (Some(poll), Some(own)) if enabled_by(ctx.enables, own).contains(poll.as_str()) => TokenStream::new(),
+        (Some(poll), _) => cfg_features(std::slice::from_ref(poll)),
+        (None, _) => TokenStream::new(),
     };
+    let own_module = resource.module_path.as_slice();
     let id_may_be_absent = start.id.last.optional || start.id.steps.iter().any(|step| step.optional);
     let job = type_tokens(&start.job);
     let (waiter, error, job) = if gate.is_empty() {

@@ -365,7 +365,7 @@ fn space_items(code: &str) -> String {
             && previous.len() - previous.trim_start().len() == line.len() - current.len();
         let group = |l: &str| match l {
             l if l.starts_with("#![") => Some(0),
-            l if l.starts_with("mod ") || l.starts_with("pub mod ") => Some(1),
+            l if l.starts_with("mod ") || l.starts_with("pub mod ") || l.starts_with("types_module!(") => Some(1),
             l if l.starts_with("use ") || l.starts_with("pub use ") => Some(2),
             l if l.starts_with("//!") => Some(3),
             _ => None,
@@ -398,12 +398,30 @@ pub fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-/// Puts `attr` before every item of `items`.
+/// Puts `attr` on every item of `items`, after its docs (where people write it).
 pub fn before_each_item(items: TokenStream, attr: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
     if attr.is_empty() {
         return items;
     }
-    top_level_items(items).into_iter().flat_map(|item| attr.clone().into_iter().chain(item)).collect()
+    let is_doc = |tokens: &[TokenTree]| match tokens {
+        [TokenTree::Punct(hash), TokenTree::Group(group), ..] => {
+            hash.as_char() == '#' && group.delimiter() == Delimiter::Bracket && group.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc")
+        }
+        _ => false,
+    };
+    let mut out = TokenStream::new();
+    for item in top_level_items(items) {
+        let tokens: Vec<TokenTree> = item.into_iter().collect();
+        let mut docs = 0;
+        while is_doc(&tokens[docs..]) {
+            docs += 2;
+        }
+        out.extend(tokens[..docs].iter().cloned());
+        out.extend(attr.clone());
+        out.extend(tokens[docs..].iter().cloned());
+    }
+    out
 }
 
 /// `use` items in the usual order: `std`, then other crates, then this crate, each group sorted.

@@ -1,28 +1,44 @@
 //! `src/resources/**.rs`: one module per resource, holding its handle type, its operation methods and
 //! one request builder per operation.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::object_encode;
-use super::{cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
+use super::{before_each_item, cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
+use crate::features::module_features;
 use crate::error::Error;
 use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, QueryStyle, RequestBody, Resource, ResponseKind, TypeRef};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
-    emit_resource(&api.root, index, &api.client_params, files)
+    let enables: BTreeMap<String, Vec<String>> = api.features.iter().map(|f| (f.name.clone(), f.enables.clone())).collect();
+    emit_resource(&api.root, index, &api.client_params, &enables, files)
 }
 
-fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], files: &mut Emitted) -> Result<(), Error> {
+fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], enables: &BTreeMap<String, Vec<String>>, files: &mut Emitted) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
-    let mut ctx = ModuleContext { index, client_params, runtime: BTreeSet::new(), imports: Imports::default(), encode: false, bytes: false };
+    let mut ctx = ModuleContext { index, client_params, enables, runtime: BTreeSet::new(), imports: Imports::default(), encode: false, bytes: false };
 
     let handle = ident(&resource.type_name);
-    // Top-level resources are cargo features.
-    let gate = |c: &Resource| if is_root { cfg_features(&c.module_path) } else { TokenStream::new() };
+    // A module compiles with the features of the operations in and below it; a child whose features
+    // are not all of them is gated by its own.
+    let module_gate = if is_root { Vec::new() } else { module_features(resource) };
+    let gate = |c: &Resource| {
+        let features = module_features(c);
+        if features == module_gate {
+            TokenStream::new()
+        } else {
+            cfg_features(&features)
+        }
+    };
+    // A split namespace's own operations compile with its own feature only.
+    let ops_gate = match &resource.feature {
+        Some(feature) if !resource.operations.is_empty() && module_gate != [feature.clone()] => cfg_features(std::slice::from_ref(feature)),
+        _ => TokenStream::new(),
+    };
     let child_modules = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let doc = doc_attrs(&resource_summary(c));
@@ -52,6 +68,8 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
         }
     }
     let builders: Vec<TokenStream> = resource.operations.iter().map(|op| builder(op, resource, &mut ctx)).collect::<Vec<_>>();
+    let job_kinds = before_each_item(job_kinds.into_iter().collect(), &ops_gate);
+    let builders = before_each_item(builders.into_iter().collect(), &ops_gate);
 
     let handle_def = if is_root {
         TokenStream::new()
@@ -91,6 +109,8 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
         uses.extend(quote!(use std::fmt; use serde::{Serialize, Serializer};));
         ctx.runtime.extend(["debug_object", "serialize_object", "EncodeObject", "FieldWriter"]);
     }
+    // With its operations gated, the handle's import is the one the module always needs.
+    let handle_uses = (!ops_gate.is_empty() && ctx.runtime.remove("Client")).then(|| quote!(use crate::runtime::Client;));
     if !ctx.runtime.is_empty() {
         let names = ctx.runtime.iter().map(|n| ident(n));
         uses.extend(quote!(use crate::runtime::{#(#names),*};));
@@ -102,28 +122,43 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
     if is_root && (!resource.operations.is_empty() || !resource.children.is_empty()) {
         uses.extend(quote!(use crate::#handle;));
     }
-    let handle_impl = (!resource.operations.is_empty() || !resource.children.is_empty() || !is_root).then(|| {
-        quote! {
+    let handle_impl = if ops_gate.is_empty() {
+        (!resource.operations.is_empty() || !resource.children.is_empty() || !is_root).then(|| {
+            quote! {
+                impl #handle {
+                    #constructor
+                    #(#accessors)*
+                    #(#methods)*
+                }
+            }
+        })
+    } else {
+        Some(quote! {
             impl #handle {
                 #constructor
                 #(#accessors)*
+            }
+
+            #ops_gate
+            impl #handle {
                 #(#methods)*
             }
-        }
-    });
-    let uses = ordered_uses(uses);
+        })
+    };
+    let uses = before_each_item(ordered_uses(uses), &ops_gate);
     let tokens = quote! {
         #![doc = #module_doc]
+        #handle_uses
         #uses
         #(#child_modules)*
         #handle_def
         #handle_impl
-        #(#job_kinds)*
-        #(#builders)*
+        #job_kinds
+        #builders
     };
     files.insert(path.clone(), Source::Rust(tokens));
     for child in &resource.children {
-        emit_resource(child, index, client_params, files)?;
+        emit_resource(child, index, client_params, enables, files)?;
     }
     Ok(())
 }
@@ -146,6 +181,8 @@ pub(super) struct ModuleContext<'a, 'i> {
     index: &'i TypeIndex<'a>,
     /// Parameters the client may hold a value of (`x-sdk.client-params`).
     client_params: &'i [ClientParam],
+    /// The features each cargo feature turns on.
+    pub(super) enables: &'i BTreeMap<String, Vec<String>>,
     /// Names imported from `crate::runtime`.
     pub(super) runtime: BTreeSet<&'static str>,
     pub(super) imports: Imports,
@@ -442,7 +479,7 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
         _ => None,
     };
     let wait_method = op.wait.as_ref().map(|wait| jobs::builder_wait(wait, &resource.type_name));
-    let and_wait_method = op.starts_job.as_ref().map(|start| jobs::builder_and_wait(start, &resource.module_path, ctx));
+    let and_wait_method = op.starts_job.as_ref().map(|start| jobs::builder_and_wait(start, resource, ctx));
     // A job's reading request is also built by the creating operation's `and_wait`, maybe elsewhere.
     let into_request_vis = if op.wait.is_some() { quote!(pub(crate)) } else { TokenStream::new() };
     quote! {

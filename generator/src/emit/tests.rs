@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, lit, type_tokens, Emitted, Source, TypeIndex};
+use super::{before_each_item, cfg_features, ident, lit, type_tokens, Emitted, Source, TypeIndex};
 use crate::error::Error;
 use crate::ir::{Api, Input, Location, Operation, Resource, ResponseKind, TypeRef};
 use crate::naming::{snake_name, Namespace};
@@ -20,8 +20,10 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     let mut server_tests = Vec::new();
     // `a_b.c` and `a.b_c` join to the same name; a keyword (`move`) gets its `_` back.
     let mut test_names = Namespace::new();
-    for (accessors, op) in &operations {
+    for (accessors, feature, op) in &operations {
         let test_name = ident(&test_names.claim(&snake_name(&test_name(accessors, op))));
+        // A test compiles with the feature of its operation.
+        let gate = cfg_features(feature.as_slice());
         let example = op.example.as_ref().map(|e| lit(&serde_json::to_string_pretty(e).unwrap_or_default()));
         let decoded_type = match &op.response {
             ResponseKind::Json(ty) => Some(type_tokens(ty)),
@@ -31,13 +33,14 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         if let (Some(example), Some(ty)) = (&example, &decoded_type) {
             let operation = lit(&operation_label(op));
             example_tests.push(quote! {
+                #gate
                 #[test]
                 fn #test_name() {
                     support::assert_example_round_trips::<#ty>(#example, #operation);
                 }
             });
         }
-        server_tests.push(server_test(&test_name, accessors, op, example.as_ref(), index));
+        server_tests.push(before_each_item(server_test(&test_name, accessors, op, example.as_ref(), index), &gate));
     }
 
     // A test credential for every scheme, so any operation can be called: a mock checks that
@@ -123,8 +126,8 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     };
     files.insert("tests/examples.rs".into(), Source::Rust(examples));
 
-    let needs_stream = operations.iter().any(|(_, op)| matches!(op.response, ResponseKind::EventStream(_)));
-    let stream_import = needs_stream.then(|| quote!(use futures_util::StreamExt;));
+    let needs_stream = operations.iter().any(|(_, _, op)| matches!(op.response, ResponseKind::EventStream(_)));
+    let stream_import = needs_stream.then(|| quote!(#[allow(unused_imports)] use futures_util::StreamExt;));
     let mock = quote! {
         //! Every operation, called through the SDK against a mock server of the spec (`MOCK_SERVER_URL`),
         //! which rejects requests that break the spec and answers with the documented examples.
@@ -144,9 +147,10 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     Ok(())
 }
 
-fn collect<'a>(resource: &'a Resource, accessors: &mut Vec<String>, out: &mut Vec<(Vec<String>, &'a Operation)>) {
+/// Every operation with the accessors that lead to it and its feature.
+fn collect<'a>(resource: &'a Resource, accessors: &mut Vec<String>, out: &mut Vec<(Vec<String>, Option<String>, &'a Operation)>) {
     for op in &resource.operations {
-        out.push((accessors.clone(), op));
+        out.push((accessors.clone(), resource.feature.clone(), op));
     }
     for child in &resource.children {
         accessors.push(child.accessor.clone());

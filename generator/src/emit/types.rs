@@ -8,9 +8,9 @@ use quote::quote;
 
 use super::{before_each_item, cfg_features, doc_attrs, doc_attrs_raw, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::error::Error;
-use crate::ir::{Api, EnumValue, Field, PageImpl, Resource, TypeDef, TypeKind, TypeRef, Variant};
+use super::jobs::job_impl;
+use crate::ir::{Api, EnumValue, Field, PageImpl, TypeDef, TypeKind, TypeRef, Variant, Wait};
 use crate::layout::shared_module;
-use crate::naming::snake_name;
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let mut modules: BTreeMap<Vec<String>, Vec<&TypeDef>> = BTreeMap::new();
@@ -18,8 +18,15 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
         modules.entry(def.module.clone()).or_default().push(def);
     }
     let shared = shared_module(&api.root);
-    let resource_modules = resource_module_paths(&api.root);
-    let shared_gated = api.types.iter().any(|d| d.module.first() == Some(&shared) && !d.features.is_empty());
+    // The waits that implement the runtime's `Job` for their job type, by type.
+    let mut jobs: BTreeMap<&str, &Wait> = BTreeMap::new();
+    api.root.walk(&mut |resource| {
+        for wait in resource.operations.iter().filter_map(|op| op.wait.as_ref()).filter(|wait| wait.implements_job) {
+            if let TypeRef::Named(name) = &wait.job {
+                jobs.insert(name, wait);
+            }
+        }
+    });
     // Every module with types, and the modules above it (which re-export what is below).
     let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     tree.entry(Vec::new()).or_default();
@@ -29,47 +36,55 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
             tree.entry(module[..=depth].to_vec()).or_default();
         }
     }
+    // What compiles each module: the features of its types and of the modules below it (`None`:
+    // always). Children sort after their parent, so they come first in reverse.
+    let mut gates: BTreeMap<&[String], Option<BTreeSet<&str>>> = BTreeMap::new();
+    for (path, children) in tree.iter().rev() {
+        let defs = modules.get(path).map(Vec::as_slice).unwrap_or_default();
+        let mut gate = Some(BTreeSet::new());
+        for features in defs.iter().map(|d| type_gate(d)).chain(children.iter().map(|child| gates[[path.as_slice(), std::slice::from_ref(child)].concat().as_slice()].clone())) {
+            gate = gate.zip(features).map(|(mut all, features)| {
+                all.extend(features);
+                all
+            });
+        }
+        gates.insert(path, gate.filter(|_| !path.is_empty()));
+    }
     for (path, children) in &tree {
         let defs = modules.get(path).map(Vec::as_slice).unwrap_or_default();
         let pages: Vec<&PageImpl> = api.page_types.iter().filter(|p| defs.iter().any(|d| d.name == p.page_type)).collect();
-        let doc = match path.as_slice() {
-            [] => "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string(),
-            [only] if *only == shared => "Types that several top-level resources use, or none does.".to_string(),
-            _ if resource_modules.contains(path) => format!("Types of `{}`.", path.join(".")),
-            _ => {
-                let last = path.last().map(String::as_str).unwrap_or_default();
-                let named_after = |suffix: &str| defs.iter().find(|d| last.strip_suffix(suffix).is_some_and(|stem| stem == snake_name(&d.name)));
-                match (named_after("_etc"), named_after("_types").or_else(|| named_after(""))) {
-                    (Some(first), _) => format!("Types from [`{}`] on, in name order, of the module above.", first.name),
-                    (None, Some(owner)) => format!("[`{}`] and the types only it uses.", owner.name),
-                    (None, None) => format!("Types of `{}`.", path.join(".")),
-                }
-            }
+        let doc = match (path.as_slice(), api.type_modules.get(&path.join("/"))) {
+            ([], _) => "Data types of the API: request and response bodies and everything they contain. Each lives in the module of the resource that uses it, and all are re-exported here.".to_string(),
+            (_, Some(doc)) => doc.clone(),
+            ([only], None) if *only == shared => "Types that several top-level resources use, or none does.".to_string(),
+            _ => format!("Types of the resources under `{}`.", path.join(".")),
         };
         let doc = lit(&format!(" {doc}"));
-        // Top-level resources are cargo features: their types compile only with them.
-        let children = children.iter().map(|child| {
-            let gate = if !path.is_empty() {
-                None
-            } else if *child != shared {
-                Some(cfg_features(std::slice::from_ref(child)))
-            } else {
-                // With some features off, the shared module may have nothing to re-export.
-                shared_gated.then(|| quote!(#[allow(unused_imports)]))
-            };
-            let mod_gate = gate.as_ref().filter(|_| *child != shared);
-            let child = ident(child);
-            quote!(#mod_gate mod #child; #gate pub use #child::*;)
-        });
-        let in_shared = path.first() == Some(&shared);
+        let gate = &gates[path.as_slice()];
+        // A module compiles with the features it needs; the same cfg again below it would say nothing.
+        let children: Vec<TokenStream> = children
+            .iter()
+            .map(|child| {
+                let child_gate = &gates[[path.as_slice(), std::slice::from_ref(child)].concat().as_slice()];
+                let child = ident(child);
+                match child_gate.as_ref().filter(|_| child_gate != gate) {
+                    Some(features) => quote!(types_module!(#child, #(#features),*);),
+                    None => quote!(types_module!(#child);),
+                }
+            })
+            .collect();
+        // A module and its re-export need the same cfg: one line declares both.
+        let declare = (!children.is_empty()).then(|| quote!(use crate::runtime::types_module;));
         // Types of the modules below come in through their `pub use child::*`.
         let below: BTreeSet<&str> = api.types.iter().filter(|t| t.module.len() > path.len() && t.module.starts_with(path)).map(|t| t.name.as_str()).collect();
-        let items = module_items(defs, &below, &pages, index, in_shared);
-        // Which imports a module of feature-gated types uses depends on the features enabled.
-        let allow = (in_shared && shared_gated).then(|| quote!(#![allow(unused_imports)]));
+        let gated_one_by_one = defs.iter().any(|d| type_gate(d) != *gate);
+        let items = module_items(defs, &below, &pages, &jobs, index, gate);
+        // Which imports a module of types gated one by one uses depends on the features enabled.
+        let allow = gated_one_by_one.then(|| quote!(#![allow(unused_imports)]));
         let tokens = quote! {
             #![doc = #doc]
             #allow
+            #declare
             #(#children)*
             #items
         };
@@ -79,16 +94,13 @@ pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Err
     Ok(())
 }
 
-fn resource_module_paths(resource: &Resource) -> BTreeSet<Vec<String>> {
-    let mut paths = BTreeSet::from([resource.module_path.clone()]);
-    for child in &resource.children {
-        paths.extend(resource_module_paths(child));
-    }
-    paths
+/// The features that compile a type (`None`: always).
+fn type_gate(def: &TypeDef) -> Option<BTreeSet<&str>> {
+    (!def.features.is_empty()).then(|| def.features.iter().map(String::as_str).collect())
 }
 
 /// The `use` items and definitions of one module's types.
-fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], index: &TypeIndex, gate_each_type: bool) -> TokenStream {
+fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], jobs: &BTreeMap<&str, &Wait>, index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
     let mut imports = Imports::default();
     let mut has_enum = false;
     let mut has_union = false;
@@ -117,8 +129,12 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
             tokens.extend(page_impl(page));
             imports.add(&page.item);
         }
-        // Shared types are gated one by one: each compiles with any feature whose resource needs it.
-        if gate_each_type {
+        if let Some(wait) = jobs.get(def.name.as_str()) {
+            tokens.extend(job_impl(wait));
+            imports.add(&wait.status.ty);
+        }
+        // A type other features need than its module's whole set compiles with exactly those.
+        if type_gate(def) != *module_gate {
             tokens = before_each_item(tokens, &cfg_features(&def.features));
         }
         items.extend(tokens);

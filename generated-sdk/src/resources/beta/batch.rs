@@ -3,15 +3,25 @@
 /*! Batch processing jobs over directories or item lists.
 
 Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.*/
+use crate::runtime::Client;
+
+#[cfg(feature = "beta-batch")]
 use std::fmt;
+
+#[cfg(feature = "beta-batch")]
 use std::future::IntoFuture;
+
+#[cfg(feature = "beta-batch")]
 use serde::{Serialize, Serializer};
+
+#[cfg(feature = "beta-batch")]
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
-    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
+    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind, JobUpdates,
+    Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
     debug_object, path_param, serialize_object,
 };
 
+#[cfg(feature = "beta-batch")]
 use crate::types::{
     BatchCancelResponse, BatchJob, BatchJobConfig, BatchJobPage, BatchJobProgress,
     BatchJobStatus, BatchJobType,
@@ -20,6 +30,7 @@ use crate::types::{
 /// Items of batch processing jobs and their results.
 ///
 /// Operations on `beta.batch.job_items`, under `/api/v1/beta/batch-processing`.
+#[cfg(feature = "beta-batch-job-items")]
 pub mod job_items;
 
 /// Batch processing jobs over directories or item lists.
@@ -40,10 +51,14 @@ impl BatchResource {
     /// Items of batch processing jobs and their results.
     ///
     /// Operations on `beta.batch.job_items`, under `/api/v1/beta/batch-processing`.
+    #[cfg(feature = "beta-batch-job-items")]
     pub fn job_items(&self) -> job_items::JobItemsResource {
         job_items::JobItemsResource::new(self.client.clone())
     }
+}
 
+#[cfg(feature = "beta-batch")]
+impl BatchResource {
     /// List Batch Jobs
     ///
     /// List batch processing jobs with optional filtering.
@@ -167,6 +182,7 @@ impl BatchResource {
 }
 
 /// How the runtime reads the job that `get` (`GET /api/v1/beta/batch-processing/{job_id}`) returns.
+#[cfg(feature = "beta-batch")]
 pub(crate) const BATCH_GET_JOB: JobKind<BatchJobProgress> = JobKind {
     status: |job| Some(job.job.status.as_str()),
     progress: |job| Some(job.progress_percentage),
@@ -175,19 +191,8 @@ pub(crate) const BATCH_GET_JOB: JobKind<BatchJobProgress> = JobKind {
     cancelled: &["cancelled"],
 };
 
-impl Job for BatchJobProgress {
-    type Status = BatchJobStatus;
-    fn status(&self) -> Option<&BatchJobStatus> {
-        Some(&self.job.status)
-    }
-
-    /// The job's `job.error_message`, when set and not blank.
-    fn error_text(&self) -> Option<String> {
-        self.job.error_message.as_ref().cloned().filter(|text| !text.trim().is_empty())
-    }
-}
-
 /// Request builder for `GET /api/v1/beta/batch-processing` (List Batch Jobs). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-batch")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BatchListRequest {
@@ -202,6 +207,7 @@ pub struct BatchListRequest {
     status: Option<BatchJobStatus>,
 }
 
+#[cfg(feature = "beta-batch")]
 impl BatchListRequest {
     /// Filter by directory ID
     pub fn directory_id(mut self, directory_id: impl Into<String>) -> Self {
@@ -302,6 +308,7 @@ impl BatchListRequest {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl IntoFuture for BatchListRequest {
     type Output = Result<Page<BatchJobPage>>;
     type IntoFuture = DataFuture<Page<BatchJobPage>>;
@@ -311,6 +318,7 @@ impl IntoFuture for BatchListRequest {
 }
 
 /// Request builder for `POST /api/v1/beta/batch-processing` (Create Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-batch")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BatchCreateRequest {
@@ -322,6 +330,7 @@ pub struct BatchCreateRequest {
     body: BatchCreateRequestBody,
 }
 
+#[cfg(feature = "beta-batch")]
 struct BatchCreateRequestBody {
     job_config: BatchJobConfig,
     continue_as_new_threshold: Option<i64>,
@@ -330,6 +339,7 @@ struct BatchCreateRequestBody {
     page_size: Option<i64>,
 }
 
+#[cfg(feature = "beta-batch")]
 impl EncodeObject for BatchCreateRequestBody {
     const NAME: &'static str = "BatchCreateRequestBody";
     fn encode<W: FieldWriter>(&self, fields: &mut W) {
@@ -341,18 +351,21 @@ impl EncodeObject for BatchCreateRequestBody {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl Serialize for BatchCreateRequestBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serialize_object(self, serializer)
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl fmt::Debug for BatchCreateRequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_object(self, f)
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl BatchCreateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -461,6 +474,7 @@ impl BatchCreateRequest {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl IntoFuture for BatchCreateRequest {
     type Output = Result<BatchJob>;
     type IntoFuture = DataFuture<BatchJob>;
@@ -470,6 +484,7 @@ impl IntoFuture for BatchCreateRequest {
 }
 
 /// Request builder for `GET /api/v1/beta/batch-processing/{job_id}` (Get Batch Job Status). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-batch")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BatchGetRequest {
@@ -480,6 +495,7 @@ pub struct BatchGetRequest {
     project_id: Option<String>,
 }
 
+#[cfg(feature = "beta-batch")]
 impl BatchGetRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -540,6 +556,7 @@ impl BatchGetRequest {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl IntoFuture for BatchGetRequest {
     type Output = Result<BatchJobProgress>;
     type IntoFuture = DataFuture<BatchJobProgress>;
@@ -549,6 +566,7 @@ impl IntoFuture for BatchGetRequest {
 }
 
 /// Request builder for `POST /api/v1/beta/batch-processing/{job_id}/cancel` (Cancel Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-batch")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct BatchCancelRequest {
@@ -561,10 +579,12 @@ pub struct BatchCancelRequest {
     body: BatchCancelRequestBody,
 }
 
+#[cfg(feature = "beta-batch")]
 struct BatchCancelRequestBody {
     reason: Option<String>,
 }
 
+#[cfg(feature = "beta-batch")]
 impl EncodeObject for BatchCancelRequestBody {
     const NAME: &'static str = "BatchCancelRequestBody";
     fn encode<W: FieldWriter>(&self, fields: &mut W) {
@@ -572,18 +592,21 @@ impl EncodeObject for BatchCancelRequestBody {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl Serialize for BatchCancelRequestBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serialize_object(self, serializer)
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl fmt::Debug for BatchCancelRequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_object(self, f)
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl BatchCancelRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -646,6 +669,7 @@ impl BatchCancelRequest {
     }
 }
 
+#[cfg(feature = "beta-batch")]
 impl IntoFuture for BatchCancelRequest {
     type Output = Result<BatchCancelResponse>;
     type IntoFuture = DataFuture<BatchCancelResponse>;

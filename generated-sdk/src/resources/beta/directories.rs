@@ -3,20 +3,31 @@
 /*! Directories of files.
 
 Operations on `beta.directories`, under `/api/v1/beta/directories`.*/
+use crate::runtime::Client;
+
+#[cfg(feature = "beta-directories")]
 use std::fmt;
+
+#[cfg(feature = "beta-directories")]
 use std::future::IntoFuture;
+
+#[cfg(feature = "beta-directories")]
 use serde::{Serialize, Serializer};
+
+#[cfg(feature = "beta-directories")]
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method,
-    Nullable, Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object,
-    path_param, serialize_object,
+    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, Method, Nullable,
+    Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object, path_param,
+    serialize_object,
 };
 
+#[cfg(feature = "beta-directories")]
 use crate::types::{DirectoriesListType, Directory, DirectoryPage};
 
 /// Files within a directory.
 ///
 /// Operations on `beta.directories.files`, under `/api/v1/beta/directories`.
+#[cfg(feature = "beta-directories-files")]
 pub mod files;
 
 /// Directories of files.
@@ -37,10 +48,14 @@ impl DirectoriesResource {
     /// Files within a directory.
     ///
     /// Operations on `beta.directories.files`, under `/api/v1/beta/directories`.
+    #[cfg(feature = "beta-directories-files")]
     pub fn files(&self) -> files::FilesResource {
         files::FilesResource::new(self.client.clone())
     }
+}
 
+#[cfg(feature = "beta-directories")]
+impl DirectoriesResource {
     /// List Directories
     ///
     /// `GET /api/v1/beta/directories`
@@ -143,6 +158,7 @@ impl DirectoriesResource {
 }
 
 /// Request builder for `GET /api/v1/beta/directories` (List Directories). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-directories")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DirectoriesListRequest {
@@ -157,6 +173,7 @@ pub struct DirectoriesListRequest {
     type_: Option<DirectoriesListType>,
 }
 
+#[cfg(feature = "beta-directories")]
 impl DirectoriesListRequest {
     /// Sets the `include_deleted` query parameter.
     pub fn include_deleted(mut self, include_deleted: bool) -> Self {
@@ -257,6 +274,7 @@ impl DirectoriesListRequest {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl IntoFuture for DirectoriesListRequest {
     type Output = Result<Page<DirectoryPage>>;
     type IntoFuture = DataFuture<Page<DirectoryPage>>;
@@ -266,6 +284,7 @@ impl IntoFuture for DirectoriesListRequest {
 }
 
 /// Request builder for `POST /api/v1/beta/directories` (Create Directory). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-directories")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DirectoriesCreateRequest {
@@ -276,11 +295,13 @@ pub struct DirectoriesCreateRequest {
     body: DirectoriesCreateRequestBody,
 }
 
+#[cfg(feature = "beta-directories")]
 struct DirectoriesCreateRequestBody {
     name: String,
     description: Option<String>,
 }
 
+#[cfg(feature = "beta-directories")]
 impl EncodeObject for DirectoriesCreateRequestBody {
     const NAME: &'static str = "DirectoriesCreateRequestBody";
     fn encode<W: FieldWriter>(&self, fields: &mut W) {
@@ -289,18 +310,21 @@ impl EncodeObject for DirectoriesCreateRequestBody {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl Serialize for DirectoriesCreateRequestBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serialize_object(self, serializer)
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl fmt::Debug for DirectoriesCreateRequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_object(self, f)
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl DirectoriesCreateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -352,6 +376,7 @@ impl DirectoriesCreateRequest {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl IntoFuture for DirectoriesCreateRequest {
     type Output = Result<Directory>;
     type IntoFuture = DataFuture<Directory>;
@@ -361,6 +386,7 @@ impl IntoFuture for DirectoriesCreateRequest {
 }
 
 /// Request builder for `GET /api/v1/beta/directories/{directory_id}` (Get Directory). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-directories")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DirectoriesGetRequest {
@@ -371,6 +397,7 @@ pub struct DirectoriesGetRequest {
     project_id: Option<String>,
 }
 
+#[cfg(feature = "beta-directories")]
 impl DirectoriesGetRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -419,6 +446,7 @@ impl DirectoriesGetRequest {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl IntoFuture for DirectoriesGetRequest {
     type Output = Result<Directory>;
     type IntoFuture = DataFuture<Directory>;
@@ -428,6 +456,7 @@ impl IntoFuture for DirectoriesGetRequest {
 }
 
 /// Request builder for `DELETE /api/v1/beta/directories/{directory_id}` (Delete Directory). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-directories")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DirectoriesDeleteRequest {
@@ -438,6 +467,7 @@ pub struct DirectoriesDeleteRequest {
     project_id: Option<String>,
 }
 
+#[cfg(feature = "beta-directories")]
 impl DirectoriesDeleteRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -486,6 +516,7 @@ impl DirectoriesDeleteRequest {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl IntoFuture for DirectoriesDeleteRequest {
     type Output = Result<()>;
     type IntoFuture = DataFuture<()>;
@@ -495,6 +526,7 @@ impl IntoFuture for DirectoriesDeleteRequest {
 }
 
 /// Request builder for `PATCH /api/v1/beta/directories/{directory_id}` (Update Directory). Await it to send the request; optional inputs and per-request options are its methods.
+#[cfg(feature = "beta-directories")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DirectoriesUpdateRequest {
@@ -506,11 +538,13 @@ pub struct DirectoriesUpdateRequest {
     body: DirectoriesUpdateRequestBody,
 }
 
+#[cfg(feature = "beta-directories")]
 struct DirectoriesUpdateRequestBody {
     description: Option<Nullable<String>>,
     name: Option<Nullable<String>>,
 }
 
+#[cfg(feature = "beta-directories")]
 impl EncodeObject for DirectoriesUpdateRequestBody {
     const NAME: &'static str = "DirectoriesUpdateRequestBody";
     fn encode<W: FieldWriter>(&self, fields: &mut W) {
@@ -519,18 +553,21 @@ impl EncodeObject for DirectoriesUpdateRequestBody {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl Serialize for DirectoriesUpdateRequestBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serialize_object(self, serializer)
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl fmt::Debug for DirectoriesUpdateRequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_object(self, f)
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl DirectoriesUpdateRequest {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
@@ -604,6 +641,7 @@ impl DirectoriesUpdateRequest {
     }
 }
 
+#[cfg(feature = "beta-directories")]
 impl IntoFuture for DirectoriesUpdateRequest {
     type Output = Result<Directory>;
     type IntoFuture = DataFuture<Directory>;

@@ -8,7 +8,7 @@ use std::future::IntoFuture;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind,
     JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
     Timestamp, Waiter, debug_object, path_param, serialize_object,
 };
@@ -182,21 +182,6 @@ pub(crate) const SHEETS_GET_JOB: JobKind<SheetsJob> = JobKind {
     failed: &["ERROR"],
     cancelled: &["CANCELLED"],
 };
-
-impl Job for SheetsJob {
-    type Status = JobStatus;
-    fn status(&self) -> Option<&JobStatus> {
-        Some(&self.status)
-    }
-
-    /// The job's `errors`, when set and not blank.
-    fn error_text(&self) -> Option<String> {
-        self.errors
-            .as_ref()
-            .map(|errors| errors.join("; "))
-            .filter(|text| !text.trim().is_empty())
-    }
-}
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs` (List Spreadsheet Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]

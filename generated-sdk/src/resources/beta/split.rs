@@ -7,7 +7,7 @@ use std::fmt;
 use std::future::IntoFuture;
 use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Job, JobKind,
+    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind,
     JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
     Timestamp, Waiter, debug_object, path_param, serialize_object,
 };
@@ -120,18 +120,6 @@ pub(crate) const SPLIT_GET_JOB: JobKind<SplitJob> = JobKind {
     failed: &["failed"],
     cancelled: &["cancelled"],
 };
-
-impl Job for SplitJob {
-    type Status = SplitJobStatus;
-    fn status(&self) -> Option<&SplitJobStatus> {
-        Some(&self.status)
-    }
-
-    /// The job's `error_message`, when set and not blank.
-    fn error_text(&self) -> Option<String> {
-        self.error_message.as_ref().cloned().filter(|text| !text.trim().is_empty())
-    }
-}
 
 /// Request builder for `GET /api/v1/beta/split/jobs` (List Split Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[derive(Debug)]

@@ -2,9 +2,6 @@
 
 //! Types of `beta.directories`.
 
-mod files;
-
-pub use files::*;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;

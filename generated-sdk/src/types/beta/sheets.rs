@@ -497,6 +497,21 @@ impl fmt::Debug for SheetsJob {
     }
 }
 
+impl crate::runtime::Job for SheetsJob {
+    type Status = JobStatus;
+    fn status(&self) -> Option<&JobStatus> {
+        Some(&self.status)
+    }
+
+    /// The job's `errors`, when set and not blank.
+    fn error_text(&self) -> Option<String> {
+        self.errors
+            .as_ref()
+            .map(|errors| errors.join("; "))
+            .filter(|text| !text.trim().is_empty())
+    }
+}
+
 /// A page of SheetsJob items (cursor pagination).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]

@@ -456,6 +456,18 @@ impl fmt::Debug for SplitJob {
     }
 }
 
+impl crate::runtime::Job for SplitJob {
+    type Status = SplitJobStatus;
+    fn status(&self) -> Option<&SplitJobStatus> {
+        Some(&self.status)
+    }
+
+    /// The job's `error_message`, when set and not blank.
+    fn error_text(&self) -> Option<String> {
+        self.error_message.as_ref().cloned().filter(|text| !text.trim().is_empty())
+    }
+}
+
 /// A page of SplitJob items (cursor pagination).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,9 +2,7 @@
 
 //! [`BatchJobConfig`] and the types only it uses.
 
-mod batch_parse_job_record_create;
-
-pub use batch_parse_job_record_create::*;
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
@@ -63,6 +61,206 @@ impl From<ClassifyJob> for BatchJobConfig {
 impl From<BatchParseJobRecordCreate> for BatchJobConfig {
     fn from(value: BatchParseJobRecordCreate) -> Self {
         Self::BatchParseJobRecordCreate(value)
+    }
+}
+
+/// Batch-specific parse job record for batch processing.
+///
+/// This model contains the metadata and configuration for a batch parse job,
+/// but excludes file-specific information. It's used as input to the batch
+/// parent workflow and combined with DirectoryFile data to create full
+/// ParseJobRecordCreate instances for each file.
+///
+/// Attributes:
+/// job_name: Must be PARSE_RAW_FILE
+/// partitions: Partitions for job output location
+/// parameters: Generic parse configuration (BatchParseJobConfig)
+/// session_id: Upstream request ID for tracking
+/// correlation_id: Correlation ID for cross-service tracking
+/// parent_job_execution_id: Parent job execution ID if nested
+/// user_id: User who created the job
+/// project_id: Project this job belongs to
+/// webhook_url: Optional webhook URL for job completion notifications
+#[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct BatchParseJobRecordCreate {
+    /// The correlation ID for this job. Used for tracking the job across services.
+    pub correlation_id: Option<String>,
+    /// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
+    pub job_name: Option<JobName>,
+    /// Generic parse job configuration for batch processing.
+    ///
+    /// This model contains the parsing configuration that applies to all files
+    /// in a batch, but excludes file-specific fields like file_name, file_id, etc.
+    /// Those file-specific fields are populated from DirectoryFile data when
+    /// creating individual ParseJobRecordCreate instances for each file.
+    ///
+    /// The fields in this model should be generic settings that apply uniformly
+    /// to all files being processed in the batch.
+    pub parameters: Option<BatchParseJobConfig>,
+    /// The ID of the parent job execution.
+    pub parent_job_execution_id: Option<String>,
+    /// The partitions for this execution. Used for determining where to save job output.
+    pub partitions: Option<BTreeMap<String, String>>,
+    /// The ID of the project this job belongs to.
+    pub project_id: Option<String>,
+    /// The upstream request ID that created this job. Used for tracking the job across services.
+    pub session_id: Option<String>,
+    /// The ID of the user that created this job
+    pub user_id: Option<String>,
+    /// The URL that needs to be called at the end of the parsing job.
+    pub webhook_url: Option<String>,
+}
+
+impl BatchParseJobRecordCreate {
+    /// Sets [`correlation_id`](Self::correlation_id).
+    pub fn with_correlation_id(mut self, correlation_id: impl Into<String>) -> Self {
+        self.correlation_id = Some(correlation_id.into());
+        self
+    }
+
+    /// Sets [`job_name`](Self::job_name).
+    pub fn with_job_name(mut self, job_name: impl Into<JobName>) -> Self {
+        self.job_name = Some(job_name.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    pub fn with_parameters(
+        mut self,
+        parameters: impl Into<BatchParseJobConfig>,
+    ) -> Self {
+        self.parameters = Some(parameters.into());
+        self
+    }
+
+    /// Sets [`parent_job_execution_id`](Self::parent_job_execution_id).
+    pub fn with_parent_job_execution_id(
+        mut self,
+        parent_job_execution_id: impl Into<String>,
+    ) -> Self {
+        self.parent_job_execution_id = Some(parent_job_execution_id.into());
+        self
+    }
+
+    /// Sets [`partitions`](Self::partitions).
+    pub fn with_partitions(
+        mut self,
+        partitions: impl Into<BTreeMap<String, String>>,
+    ) -> Self {
+        self.partitions = Some(partitions.into());
+        self
+    }
+
+    /// Sets [`project_id`](Self::project_id).
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets [`session_id`](Self::session_id).
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets [`webhook_url`](Self::webhook_url).
+    pub fn with_webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
+        self.webhook_url = Some(webhook_url.into());
+        self
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchParseJobRecordCreate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+impl DecodeObject for BatchParseJobRecordCreate {
+    const NAME: &'static str = "BatchParseJobRecordCreate";
+    const FIELDS: &'static [&'static str] = &[
+        "correlation_id",
+        "job_name",
+        "parameters",
+        "parent_job_execution_id",
+        "partitions",
+        "project_id",
+        "session_id",
+        "user_id",
+        "webhook_url",
+    ];
+    fn decode<'de, A: MapAccess<'de>>(
+        object: &mut ObjectReader<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut correlation_id: Option<String> = None;
+        let mut job_name: Option<JobName> = None;
+        let mut parameters: Option<BatchParseJobConfig> = None;
+        let mut parent_job_execution_id: Option<String> = None;
+        let mut partitions: Option<BTreeMap<String, String>> = None;
+        let mut project_id: Option<String> = None;
+        let mut session_id: Option<String> = None;
+        let mut user_id: Option<String> = None;
+        let mut webhook_url: Option<String> = None;
+        while let Some(field) = object.next_field() {
+            match field {
+                0 => object.optional(&mut correlation_id),
+                1 => object.optional(&mut job_name),
+                2 => object.optional(&mut parameters),
+                3 => object.optional(&mut parent_job_execution_id),
+                4 => object.optional(&mut partitions),
+                5 => object.optional(&mut project_id),
+                6 => object.optional(&mut session_id),
+                7 => object.optional(&mut user_id),
+                8 => object.optional(&mut webhook_url),
+                _ => object.skip(),
+            }
+        }
+        object
+            .finish(Self {
+                correlation_id,
+                job_name,
+                parameters,
+                parent_job_execution_id,
+                partitions,
+                project_id,
+                session_id,
+                user_id,
+                webhook_url,
+            })
+    }
+}
+
+impl EncodeObject for BatchParseJobRecordCreate {
+    const NAME: &'static str = "BatchParseJobRecordCreate";
+    fn encode<W: FieldWriter>(&self, fields: &mut W) {
+        fields.optional("correlation_id", &self.correlation_id);
+        fields.optional("job_name", &self.job_name);
+        fields.optional("parameters", &self.parameters);
+        fields.optional("parent_job_execution_id", &self.parent_job_execution_id);
+        fields.optional("partitions", &self.partitions);
+        fields.optional("project_id", &self.project_id);
+        fields.optional("session_id", &self.session_id);
+        fields.optional("user_id", &self.user_id);
+        fields.optional("webhook_url", &self.webhook_url);
+    }
+}
+
+impl Serialize for BatchParseJobRecordCreate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_object(self, serializer)
+    }
+}
+
+impl fmt::Debug for BatchParseJobRecordCreate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_object(self, f)
     }
 }
 
@@ -449,6 +647,60 @@ impl Serialize for ClassifyParsingConfiguration {
 impl fmt::Debug for ClassifyParsingConfiguration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_object(self, f)
+    }
+}
+
+/// Must be PARSE_RAW_FILE (`parse_raw_file_job`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobName {
+    /// `parse_raw_file_job`
+    ParseRawFileJob,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+
+impl JobName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ParseRawFileJob => "parse_raw_file_job",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for JobName {
+    fn from(value: &str) -> Self {
+        match value {
+            "parse_raw_file_job" => Self::ParseRawFileJob,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl FromStr for JobName {
+    type Err = Infallible;
+    fn from_str(value: &str) -> Result<Self, Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl fmt::Display for JobName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for JobName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JobName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_open_enum(deserializer)
     }
 }
 
