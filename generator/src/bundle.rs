@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::error::{pointer_push, SpecError};
+use crate::error::{pointer_push, pointer_token, SpecError};
 use crate::load::{decode_pointer, hoisted_name, holds_data, parse_value};
 use crate::naming::type_name;
 
@@ -226,7 +226,7 @@ fn set_reference(root: &mut Value, pointer: &str, target: &str) {
 /// Removes the discriminator mapping entry at `pointer` (`#/.../mapping/<tag>`).
 fn remove_mapping_entry(root: &mut Value, pointer: &str) {
     let Some((mapping, tag)) = pointer.rsplit_once('/') else { return };
-    let tag = tag.replace("~1", "/").replace("~0", "~");
+    let tag = pointer_token(tag);
     if let Some(Value::Object(entries)) = root.pointer_mut(&decode_pointer(&mapping[1..])) {
         entries.remove(&tag);
     }
@@ -342,7 +342,7 @@ fn find_anchor(value: &Value, anchor: &str) -> Option<String> {
 /// under `paths`, `webhooks` and the other components, path items, parameters, responses and
 /// the like, which are copied in rather than made components.
 fn holds_schema(pointer: &str) -> bool {
-    let segments: Vec<String> = pointer.trim_start_matches('#').split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let segments: Vec<String> = pointer.trim_start_matches('#').split('/').skip(1).map(pointer_token).collect();
     match segments.first().map(String::as_str) {
         Some("components") if segments.get(1).map(String::as_str) == Some("schemas") => true,
         Some("components" | "paths" | "webhooks") => segments.iter().any(|s| s == "schema"),

@@ -47,3 +47,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
 }
+
+/// One reference token of a JSON pointer as the key it names, unescaping `~1` and `~0` (RFC 6901):
+/// the inverse of [`pointer_push`]'s escaping.
+pub fn pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -25,7 +25,7 @@ use std::collections::{HashMap, HashSet};
 use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
-use crate::error::{pointer_push, SpecError};
+use crate::error::{pointer_push, pointer_token, SpecError};
 use crate::ir::{FieldPath, FieldStep, IdInput, JobStart, Leaf, Location, Operation, Resource, ResponseKind, TypeDef, TypeIndex, TypeKind, TypeRef, Wait};
 
 const KEYS: &[&str] = &["status", "terminal", "success", "cancelled", "progress", "error", "started-by"];
@@ -300,7 +300,7 @@ fn field_path<'t>(types: &TypeIndex<'t>, root: &'t TypeRef, pointer: &str, at: &
     let mut steps = Vec::new();
     let mut current = root;
     for token in rest.split('/') {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = pointer_token(token);
         let fields = match types.resolve(current) {
             TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Struct { fields }) => Some(fields),

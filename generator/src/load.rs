@@ -7,7 +7,7 @@ use openapiv3::OpenAPI;
 use serde_json::{Map, Value};
 
 use crate::bundle::{bundle, Origins};
-use crate::error::{pointer_push, SpecError};
+use crate::error::{pointer_push, pointer_token, SpecError};
 
 /// A parsed spec plus the raw JSON it came from (used to resolve pointers for error messages).
 pub struct LoadedSpec {
@@ -373,7 +373,7 @@ pub(crate) fn hoisted_name(target: &str) -> String {
     let words: Vec<String> = target
         .trim_start_matches("#/")
         .split('/')
-        .map(|segment| decode_pointer(segment).replace("~1", "/").replace("~0", "~"))
+        .map(|segment| pointer_token(&decode_pointer(segment)))
         .filter(|segment| !STRUCTURAL.contains(&segment.as_str()) && !segment.contains("json") && !segment.chars().all(|c| c.is_ascii_digit()))
         .collect();
     // Letters, digits and spaces only, so the name needs no escaping in a pointer.

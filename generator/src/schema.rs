@@ -19,7 +19,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::error::{pointer_push, SpecError};
+use crate::error::{pointer_push, pointer_token, SpecError};
 use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::load::ref_name;
 use crate::dedup::identical_shapes;
@@ -1046,7 +1046,7 @@ impl<'a> TypeSpace<'a> {
 /// Whether the spec may still have what `place` (a recorded place) names: false when its operation or
 /// component is gone; deeper places are only known once every schema is lowered.
 fn place_may_exist(spec: &OpenAPI, operation_ids: &HashSet<&str>, place: &str) -> bool {
-    let steps: Vec<String> = place.strip_prefix("#/").unwrap_or_default().split('/').take(3).map(|step| step.replace("~1", "/").replace("~0", "~")).collect();
+    let steps: Vec<String> = place.strip_prefix("#/").unwrap_or_default().split('/').take(3).map(pointer_token).collect();
     match steps.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["paths", path, rest @ ..] => match spec.paths.paths.get(*path) {
             Some(ReferenceOr::Item(item)) => rest.first().is_none_or(|method| item.iter().any(|(m, _)| m == *method)),

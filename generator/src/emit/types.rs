@@ -441,17 +441,19 @@ pub fn derives_default(fields: &[Field], input: bool) -> bool {
     input && fields.iter().all(|f| !f.required)
 }
 
+/// A field's type as declared, without the `Option` of an optional field (`Box`ed to break a cycle).
+fn declared_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty);
+    if field.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 /// Every struct is `#[non_exhaustive]`, so a field the API adds is not a breaking change. Users build
 /// an input struct with `new(required fields)` (or `default()`) and its `with_*` setters.
 fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], input: bool) -> TokenStream {
-    let declared_type = |f: &Field| {
-        let ty = type_tokens(&f.ty);
-        if f.boxed {
-            quote!(Box<#ty>)
-        } else {
-            ty
-        }
-    };
     // Wire names, renames and which members are skipped live in `encode`/`decode`, not in attributes.
     let field_defs = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
@@ -544,10 +546,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
     // open inference variable per field to the end of the function.
     let locals = fields.iter().map(|f| {
         let local = ident(&f.rust_name);
-        let mut ty = type_tokens(&f.ty);
-        if f.boxed {
-            ty = quote!(Box<#ty>);
-        }
+        let ty = declared_type(f);
         quote!(let mut #local: Option<#ty> = None;)
     });
     let arms = fields.iter().enumerate().map(|(position, f)| {
