@@ -155,8 +155,10 @@ pub struct Operation {
     pub operation_id: String,
     /// Method on the resource handle (`upload`).
     pub method_name: String,
-    /// The request builder type (`FilesUploadRequest`).
+    /// The request builder type (`FilesUploadRequest`), an alias of the runtime's `Request<O>`.
     pub builder_name: String,
+    /// The type that names the operation, `O` of the builder's `Request<O>` (`FilesUpload`).
+    pub operation_type: String,
     pub http_method: HttpMethod,
     /// Path template with `{name}` placeholders using the wire names.
     pub path: String,
@@ -265,9 +267,9 @@ pub struct JobStart {
     pub poll_method: String,
     pub kind_const: String,
     pub job: TypeRef,
-    /// Optional query and header inputs both operations have, whose values carry over to the polls:
-    /// (field of the creating builder, setter of the reading builder).
-    pub carried: Vec<(String, String)>,
+    /// Optional query and header inputs both operations have, whose values carry over to the polls,
+    /// by wire name.
+    pub carried: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -274,10 +274,8 @@ fn start_of(start: &StartDecl, op: &Operation, resource: &Resource, poll: &Opera
         .inputs
         .iter()
         .filter(|i| !i.required && matches!(i.location, crate::ir::Location::Query | crate::ir::Location::Header))
-        .filter_map(|i| {
-            let same = poll_inputs.iter().find(|p| !p.required && p.wire_name == i.wire_name && p.location == i.location && p.ty == i.ty)?;
-            Some((i.rust_name.clone(), same.rust_name.clone()))
-        })
+        .filter(|i| poll_inputs.iter().any(|p| !p.required && p.wire_name == i.wire_name && p.location == i.location && p.ty == i.ty))
+        .map(|i| i.wire_name.clone())
         .collect();
     Ok(JobStart {
         id,

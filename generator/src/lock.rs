@@ -153,6 +153,7 @@ fn collect_operations(resource: &Resource, path: &mut Vec<String>, lock: &mut Na
     for op in &resource.operations {
         let method = path.iter().chain([&op.method_name]).cloned().collect::<Vec<_>>().join(".");
         lock.types.insert(op.builder_name.clone(), LockedType { places: vec![op.pointer.clone()], ..LockedType::default() });
+        lock.types.insert(op.operation_type.clone(), LockedType { places: vec![crate::lower::operation_type_place(&op.pointer)], ..LockedType::default() });
         lock.operations.insert(op.pointer.clone(), LockedOperation { method, inputs: inputs_of(op) });
     }
     for child in &resource.children {

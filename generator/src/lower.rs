@@ -24,10 +24,11 @@ use crate::samples::Samples;
 use crate::schema::{Lowered, NameHint, SchemaRef, TypeSpace};
 use crate::Settings;
 
-/// Builder methods every request builder has; inputs are renamed rather than shadow them.
+/// Methods every request builder (the runtime's `Request<O>`) has, public and internal; an input
+/// named like one is renamed, as two methods of one name would not compile.
 const BUILDER_RESERVED: &[&str] = &[
-    "client", "options", "send", "with_response", "items", "into_future", "timeout", "max_retries", "extra_header",
-    "extra_query",
+    "client", "options", "parts", "send", "with_response", "items", "into_future", "timeout", "max_retries",
+    "extra_header", "extra_query", "into_prepared", "wait_job", "and_wait_job",
 ];
 
 /// Methods the client type has before any operation or resource is added.
@@ -420,6 +421,7 @@ impl<'a> OperationLowerer<'a> {
         builder_prefix: &str,
     ) -> Result<Operation, SpecError> {
         let builder_name = self.types.claim_for(pointer, &type_name(&format!("{builder_prefix} {method_name} Request")));
+        let operation_type = self.types.claim_for(&operation_type_place(pointer), context(&builder_name));
         let http_method = match method {
             "get" => HttpMethod::Get,
             "put" => HttpMethod::Put,
@@ -451,6 +453,7 @@ impl<'a> OperationLowerer<'a> {
             operation_id: op.operation_id.clone().unwrap_or_else(|| method_name.clone()),
             method_name,
             builder_name,
+            operation_type,
             http_method,
             path: path.to_string(),
             summary: op.summary.clone(),
@@ -869,6 +872,11 @@ impl Success {
     fn empty() -> Self {
         Success { kind: ResponseKind::Empty, example: None, accept: None }
     }
+}
+
+/// Where the name lock records the type naming the operation at `pointer`.
+pub fn operation_type_place(pointer: &str) -> String {
+    format!("{pointer}/x-operation-type")
 }
 
 /// What an operation's inline types are named after: its builder's name without `Request`.

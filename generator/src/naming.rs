@@ -25,6 +25,9 @@ const RESERVED_TYPES: &[&str] = &[
     "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "ToOwned", "PartialEq", "PartialOrd", "Eq", "Ord", "AsRef",
     "AsMut", "Into", "From", "Iterator", "Extend", "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator",
     "ToString", "TryFrom", "TryInto", "FromIterator", "Hash", "Cow", "RawValue", "Stream",
+    // Runtime items the resource modules import.
+    "Request", "RequestParts", "Operation", "PagedOperation", "PageScheme", "QueryStyle", "Waiter", "JobUpdates",
+    "JobKind", "Bytes",
 ];
 
 /// A set of names already used in one Rust namespace.

@@ -223,3 +223,60 @@ fn unions_decode_from_text_and_from_values_alike() {
     let broken = serde_json::from_value::<ChatEvent>(json!({"type": "text_delta", "content": 5})).expect_err("a known tag with a bad body is an error, not Unknown");
     assert!(broken.to_string().contains("invalid type"), "{broken}");
 }
+
+/// A builder holds its request partly built: each setter replaces what an earlier call of it wrote,
+/// a client default gives way to the setter, and the query keeps one value per parameter.
+#[tokio::test]
+async fn setters_replace_earlier_values_and_client_defaults() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []}))).mount(&server).await;
+    let client = LlamaCloud::builder()
+        .api_key("sk-sdk-test")
+        .base_url(server.uri())
+        .organization_id("org-default")
+        .project_id("proj-default")
+        .build()
+        .expect("client builds");
+    let request = client.beta().directories().list().page_size(10).organization_id("org-a").page_size(20).organization_id("org-b");
+    request.await.expect("listed");
+    let url = &received(&server).await[0].url;
+    let mut query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    query.sort();
+    let expected = [("organization_id", "org-b"), ("page_size", "20"), ("project_id", "proj-default")];
+    assert_eq!(query, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
+}
+
+/// JSON body setters write the body's fields; the last call wins, and `_null` sends an explicit null.
+#[tokio::test]
+async fn body_setters_write_fields_and_explicit_nulls() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "d", "name": "n", "project_id": "p"}))).mount(&server).await;
+    let directories = client(&server).beta().directories();
+    let _ = directories.update("d").name("first").description("kept").name("second").description_null().await;
+    let body: Value = serde_json::from_slice(&received(&server).await[0].body).expect("JSON body");
+    assert_eq!(body, json!({"name": "second", "description": null}));
+}
+
+/// An input that cannot be sent (an empty path parameter) fails the request before anything is sent,
+/// whatever is set after it.
+#[tokio::test]
+async fn a_bad_input_fails_the_request_without_sending_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let result = client(&server).beta().directories().update("").name("n").await;
+    match result {
+        Err(Error::InvalidRequest(message)) => assert!(message.contains("directory_id"), "{message}"),
+        other => panic!("expected an invalid request, got {other:?}"),
+    }
+    assert!(received(&server).await.is_empty());
+}
+
+/// A builder's `Debug` names its operation and shows the request so far, without secrets.
+#[test]
+fn a_builder_debug_names_its_operation_and_redacts_secret_headers() {
+    let client = LlamaCloud::builder().api_key("sk-secret").base_url("http://localhost:1").build().expect("client builds");
+    let request = client.beta().directories().get("dir-1").extra_header("x-api-token", "hunter2");
+    let debug = format!("{request:?}");
+    assert!(debug.contains("DirectoriesGet") && debug.contains("/api/v1/beta/directories/dir-1"), "{debug}");
+    assert!(!debug.contains("hunter2") && !debug.contains("sk-secret"), "{debug}");
+}

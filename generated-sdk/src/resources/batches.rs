@@ -3,14 +3,7 @@
 /*! Top-level batches over source directories (v2).
 
 Operations on `batches`, under `/api/v2/batches`.*/
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
-use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
-    ResponseFuture, Result, debug_object, serialize_object,
-};
-
+use crate::runtime::{Client, Method, Operation, Request, RequestParts, read};
 use crate::types::{Batch, BatchConfig};
 
 /// Top-level batches over source directories (v2).
@@ -43,104 +36,32 @@ impl BatchesResource {
         source_directory_id: impl Into<String>,
         config: BatchConfig,
     ) -> BatchesCreateRequest {
-        BatchesCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: BatchesCreateRequestBody {
-                source_directory_id: source_directory_id.into(),
-                config,
-            },
-        }
+        let source_directory_id: String = source_directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v2/batches",
+        );
+        request
+            .json_object_body()
+            .set_field("source_directory_id", &source_directory_id)
+            .set_field("config", &config)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `POST /api/v2/batches` (Create Batch). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct BatchesCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: BatchesCreateRequestBody,
+pub type BatchesCreateRequest = Request<BatchesCreate>;
+/// The operation `POST /api/v2/batches` (Create Batch), which [`BatchesCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum BatchesCreate {}
+
+impl Operation for BatchesCreate {
+    type Output = Batch;
+    type Response = read::Json<Batch>;
 }
 
-struct BatchesCreateRequestBody {
-    source_directory_id: String,
-    config: BatchConfig,
-}
+impl crate::resources::setters::OrganizationIdParam for BatchesCreate {}
 
-impl EncodeObject for BatchesCreateRequestBody {
-    const NAME: &'static str = "BatchesCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("source_directory_id", &self.source_directory_id);
-        fields.field("config", &self.config);
-    }
-}
-
-impl Serialize for BatchesCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for BatchesCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
-
-impl BatchesCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Batch> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Batch> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v2/batches");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for BatchesCreateRequest {
-    type Output = Result<Batch>;
-    type IntoFuture = DataFuture<Batch>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for BatchesCreate {}

@@ -27,6 +27,9 @@ pub mod beta;
 #[cfg(feature = "batches")]
 pub mod batches;
 
+#[doc(hidden)]
+pub mod setters;
+
 impl LlamaCloud {
     /// Operations on `beta`, under `/api/v1`.
     #[cfg(

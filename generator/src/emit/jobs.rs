@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::resources::ModuleContext;
-use super::{cfg_features, doc_attrs_raw, ident, type_tokens};
+use super::{cfg_features, doc_attrs_raw, ident, lit, type_tokens};
 use crate::features::enabled_by;
 use crate::ir::{FieldPath, JobStart, Leaf, Operation, Resource, Wait};
 
@@ -129,26 +129,10 @@ pub fn builder_wait(wait: &Wait, resource_type: &str) -> TokenStream {
     let job = type_tokens(&wait.job);
     let kind = ident(&wait.kind_const);
     let doc = doc_attrs_raw(&format!("Polls this request until the job ends; see [`{resource_type}::{}`].\n\n{TIME_LIMIT}", wait.wait_method));
-    let job_id = match &wait.id_input {
-        Some(input) => {
-            let field = ident(&input.rust_name);
-            if input.is_string {
-                quote!(Some(self.#field.clone()))
-            } else {
-                quote!(Some(self.#field.to_string()))
-            }
-        }
-        None => quote!(None),
-    };
     quote! {
         #doc
         pub fn wait(self) -> Waiter<#job> {
-            let client = self.client.clone();
-            let job_id = #job_id;
-            match self.into_request() {
-                Ok((client, request)) => Waiter::new(client, #kind, request, job_id),
-                Err(error) => Waiter::failed(client, #kind, error),
-            }
+            self.wait_job(#kind)
         }
     }
 }
@@ -180,16 +164,8 @@ pub fn builder_and_wait(start: &JobStart, resource: &Resource, ctx: &mut ModuleC
     let resource = ident(&start.poll_resource);
     let kind = ident(&start.kind_const);
     let poll_method = ident(&start.poll_method);
-    let carried_locals = start.carried.iter().map(|(field, _)| {
-        let field = ident(field);
-        quote!(let #field = self.#field.clone();)
-    });
-    let carried_setters = start.carried.iter().map(|(field, setter)| {
-        let (field, setter) = (ident(field), ident(setter));
-        quote!(if let Some(value) = #field { poll = poll.#setter(value); })
-    });
+    let carried = start.carried.iter().map(|wire| lit(wire));
     let id = id_reader(&start.id, &error);
-    let poll_mut = if start.carried.is_empty() { quote!() } else { quote!(mut) };
     let link = format!("crate::resources::{}{}::{}", start.poll_module.iter().map(|m| format!("{m}::")).collect::<String>(), start.poll_resource, start.poll_method);
     let doc = doc_attrs_raw(&format!(
         "Sends this request, then waits for the job it creates to end, reading it with [`{}.{}`]({link}); \
@@ -202,17 +178,10 @@ pub fn builder_and_wait(start: &JobStart, resource: &Resource, ctx: &mut ModuleC
         #doc
         #gate
         pub fn and_wait(self) -> #waiter<#job> {
-            let client = self.client.clone();
-            let options = self.options.clone();
-            #(#carried_locals)*
-            let poll_client = client.clone();
-            #waiter::after(client, #resource_path #kind, options, async move {
-                let created = self.send().await?;
+            self.and_wait_job(#resource_path #kind, &[#(#carried),*], |client, created| {
                 #id
                 let job_id = #job_id;
-                let #poll_mut poll = #resource_path #resource::new(poll_client).#poll_method(id);
-                #(#carried_setters)*
-                poll.into_request().map(|(_, request)| (request, job_id))
+                Ok((#resource_path #resource::new(client).#poll_method(id), job_id))
             })
         }
     }

@@ -4,6 +4,7 @@
 mod crate_files;
 mod jobs;
 mod resources;
+mod setters;
 mod tests;
 pub(crate) mod types;
 

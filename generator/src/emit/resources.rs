@@ -6,21 +6,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::object_encode;
-use super::{before_each_item, cfg_features, jobs, doc_attrs, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
+use super::setters::{self, SharedSetters};
+use super::{before_each_item, cfg_features, jobs, doc_attrs, doc_attrs_raw, doc_text, ident, lit, ordered_uses, type_tokens, Emitted, Imports, Source, TypeIndex};
 use crate::features::module_features;
 use crate::error::Error;
 use crate::ir::{Api, ClientParam, Input, Location, Operation, PageScheme, QueryStyle, RequestBody, Resource, ResponseKind, TypeRef};
 
 pub fn emit(api: &Api, index: &TypeIndex, files: &mut Emitted) -> Result<(), Error> {
     let enables: BTreeMap<String, Vec<String>> = api.features.iter().map(|f| (f.name.clone(), f.enables.clone())).collect();
-    emit_resource(&api.root, index, &api.client_params, &enables, files)
+    let shared = setters::emit(api, index, &api.client_params, &enables, files);
+    emit_resource(&api.root, index, &api.client_params, &enables, &shared, files)
 }
 
-fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], enables: &BTreeMap<String, Vec<String>>, files: &mut Emitted) -> Result<(), Error> {
+fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[ClientParam], enables: &BTreeMap<String, Vec<String>>, shared: &SharedSetters, files: &mut Emitted) -> Result<(), Error> {
     let is_root = resource.module_path.is_empty();
     let path = if is_root { "src/resources/mod.rs".to_string() } else { format!("src/resources/{}.rs", resource.module_path.join("/")) };
-    let mut ctx = ModuleContext { index, client_params, enables, runtime: BTreeSet::new(), imports: Imports::default(), encode: false, bytes: false };
+    let mut ctx = ModuleContext::new(index, client_params, enables, shared);
 
     let handle = ident(&resource.type_name);
     // A module compiles with the features of the operations in and below it; a child whose features
@@ -39,12 +40,16 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
         Some(feature) if !resource.operations.is_empty() && module_gate != [feature.clone()] => cfg_features(std::slice::from_ref(feature)),
         _ => TokenStream::new(),
     };
-    let child_modules = resource.children.iter().map(|c| {
+    let mut child_modules: Vec<TokenStream> = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let doc = doc_attrs(&resource_summary(c));
         let gate = gate(c);
         quote!(#doc #gate pub mod #module;)
-    });
+    }).collect();
+    if is_root && !shared.module.is_empty() {
+        let module = ident(&shared.module);
+        child_modules.push(quote!(#[doc(hidden)] pub mod #module;));
+    }
     let accessors = resource.children.iter().map(|c| {
         let module = ident(c.module_path.last().map(String::as_str).unwrap_or_default());
         let accessor = ident(&c.accessor);
@@ -99,15 +104,8 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
     let module_doc = lit(&format!(" {module_doc}"));
 
     let mut uses = ctx.imports.std_tokens();
-    if !resource.operations.is_empty() {
-        uses.extend(quote!(use std::future::IntoFuture;));
-    }
     if ctx.bytes {
         uses.extend(quote!(use bytes::Bytes;));
-    }
-    if ctx.encode {
-        uses.extend(quote!(use std::fmt; use serde::{Serialize, Serializer};));
-        ctx.runtime.extend(["debug_object", "serialize_object", "EncodeObject", "FieldWriter"]);
     }
     // With its operations gated, the handle's import is the one the module always needs.
     let handle_uses = (!ops_gate.is_empty() && ctx.runtime.remove("Client")).then(|| quote!(use crate::runtime::Client;));
@@ -158,7 +156,7 @@ fn emit_resource(resource: &Resource, index: &TypeIndex, client_params: &[Client
     };
     files.insert(path.clone(), Source::Rust(tokens));
     for child in &resource.children {
-        emit_resource(child, index, client_params, enables, files)?;
+        emit_resource(child, index, client_params, enables, shared, files)?;
     }
     Ok(())
 }
@@ -179,6 +177,8 @@ fn resource_summary(resource: &Resource) -> String {
 
 pub(super) struct ModuleContext<'a, 'i> {
     index: &'i TypeIndex<'a>,
+    /// The setters operations share, which builders take rather than write their own.
+    shared: &'i SharedSetters,
     /// Parameters the client may hold a value of (`x-sdk.client-params`).
     client_params: &'i [ClientParam],
     /// The features each cargo feature turns on.
@@ -186,11 +186,14 @@ pub(super) struct ModuleContext<'a, 'i> {
     /// Names imported from `crate::runtime`.
     pub(super) runtime: BTreeSet<&'static str>,
     pub(super) imports: Imports,
-    encode: bool,
-    bytes: bool,
+    pub(super) bytes: bool,
 }
 
-impl ModuleContext<'_, '_> {
+impl<'a, 'i> ModuleContext<'a, 'i> {
+    pub(super) fn new(index: &'i TypeIndex<'a>, client_params: &'i [ClientParam], enables: &'i BTreeMap<String, Vec<String>>, shared: &'i SharedSetters) -> Self {
+        ModuleContext { index, shared, client_params, enables, runtime: BTreeSet::new(), imports: Imports::default(), bytes: false }
+    }
+
     /// The type of an input as stored in the builder.
     fn stored_type(&mut self, input: &Input) -> TokenStream {
         match (input.location, &input.ty) {
@@ -250,13 +253,14 @@ fn contains_datetime(ty: &TypeRef) -> bool {
     }
 }
 
-/// The value an operation's builder resolves to, and the runtime call that produces its `Response`.
+/// What awaiting an operation's builder gives, and the runtime's reader of its response.
 fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, TokenStream) {
+    ctx.runtime.insert("read");
     match &op.response {
-        ResponseKind::Empty => (quote!(()), quote!(ResponseFuture::empty(self.into_request()))),
+        ResponseKind::Empty => (quote!(()), quote!(read::Empty)),
         ResponseKind::Bytes => {
             ctx.bytes = true;
-            (quote!(Bytes), quote!(ResponseFuture::bytes(self.into_request())))
+            (quote!(Bytes), quote!(read::Bytes))
         }
         ResponseKind::Json(ty) => {
             ctx.imports.add(ty);
@@ -264,25 +268,21 @@ fn response_parts(op: &Operation, ctx: &mut ModuleContext) -> (TokenStream, Toke
                 ctx.runtime.insert("Timestamp");
             }
             let ty = type_tokens(ty);
-            (ty, quote!(ResponseFuture::json(self.into_request())))
+            (ty.clone(), quote!(read::Json<#ty>))
         }
-        ResponseKind::Paginated { page, scheme, .. } => {
+        ResponseKind::Paginated { page, .. } => {
             ctx.imports.add(page);
             ctx.runtime.insert("Page");
             let page = type_tokens(page);
-            let scheme = scheme_tokens(scheme, ctx);
-            (quote!(Page<#page>), quote!(ResponseFuture::page(self.into_request(), #scheme)))
+            (quote!(Page<#page>), quote!(read::Page<Self>))
         }
         ResponseKind::EventStream(event) => {
             ctx.imports.add(event);
             ctx.runtime.insert("EventStream");
-            let send = if ctx.index.is_tagged_union(event) {
-                quote!(ResponseFuture::tagged_event_stream(self.into_request()))
-            } else {
-                quote!(ResponseFuture::event_stream(self.into_request()))
-            };
+            let tagged = ctx.index.is_tagged_union(event);
             let event = type_tokens(event);
-            (quote!(EventStream<#event>), send)
+            let reader = if tagged { quote!(read::TaggedEventStream<#event>) } else { quote!(read::EventStream<#event>) };
+            (quote!(EventStream<#event>), reader)
         }
     }
 }
@@ -323,44 +323,76 @@ fn operation_method(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
     }
     let doc = doc_attrs(&doc);
     let mut params = Vec::new();
-    let mut field_inits = Vec::new();
-    let mut body_inits = Vec::new();
-    for input in &op.inputs {
+    let mut conversions = Vec::new();
+    let mut writes = Vec::new();
+    if let Some(input) = op.wait.as_ref().and_then(|wait| wait.id_input.as_ref()) {
         let name = ident(&input.rust_name);
-        if input.required {
-            let (accepted, convert) = ctx.accepted(input, &name);
-            params.push(quote!(#name: #accepted));
-            let shorthand = name == convert.to_string();
-            let init = if shorthand { quote!(#name,) } else { quote!(#name: #convert,) };
-            if is_json_body_field(op, input) {
-                body_inits.push(init);
-            } else {
-                field_inits.push(init);
+        writes.push(quote!(.set_job_id(&#name)));
+    }
+    for input in &required {
+        let name = ident(&input.rust_name);
+        let (accepted, conversion) = conversion(input, &name, ctx);
+        params.push(quote!(#name: #accepted));
+        conversions.extend(conversion);
+        writes.push(write_input(op, input, quote!(#name), ctx));
+    }
+    // A shared parameter takes the client's value, if it has one, until its setter is called.
+    for input in op.inputs.iter().filter(|i| !i.required) {
+        if ctx.client_params.iter().any(|p| p.wire_name == input.wire_name && p.location == input.location) {
+            let wire = lit(&input.wire_name);
+            match input.location {
+                Location::Query => writes.push(quote!(.default_query(#wire))),
+                Location::Header => writes.push(quote!(.default_header(#wire))),
+                Location::Cookie => writes.push(quote!(.default_cookie(#wire))),
+                _ => {}
             }
-        } else if is_json_body_field(op, input) {
-            body_inits.push(quote!(#name: None,));
-        } else {
-            field_inits.push(quote!(#name: None,));
         }
     }
-    if matches!(op.body, RequestBody::JsonFields) {
-        let body_type = ident(&body_type_name(op));
-        field_inits.push(quote!(body: #body_type { #(#body_inits)* },));
-    }
-    ctx.runtime.insert("RequestOptions");
+    ctx.runtime.extend(["Method", "RequestParts"]);
+    let http = ident(op.http_method.as_str());
+    let path = lit(&op.path);
+    // An operation whose own `security` differs from the API's default says what it requires.
+    let security = op.security.as_ref().map(|requirement| {
+        let requirement = super::crate_files::requirement_tokens(requirement);
+        quote!(.set_security(#requirement))
+    });
+    let accept = op.accept.as_deref().map(|media| quote!(.set_accept(#media)));
+    let body = match &op.body {
+        RequestBody::JsonFields => quote!(.json_object_body()),
+        RequestBody::Multipart => quote!(.form_body(true)),
+        RequestBody::FormUrlEncoded => quote!(.form_body(false)),
+        _ => TokenStream::new(),
+    };
     // Every required input is an argument, as the spec has them; clippy counts `self` too.
     let many = (params.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new = quote!(RequestParts::new(&self.client, Method::#http, #path));
+    let writes: Vec<TokenStream> = [security, accept].into_iter().flatten().chain([body]).chain(writes).filter(|w| !w.is_empty()).collect();
+    let build = if writes.is_empty() {
+        quote!(#new.build())
+    } else {
+        quote! {
+            let mut request = #new;
+            request #(#writes)*;
+            request.build()
+        }
+    };
     quote! {
         #doc
         #many
         pub fn #method(&self, #(#params),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
-                options: RequestOptions::default(),
-                #(#field_inits)*
-            }
+            #(#conversions)*
+            #build
         }
     }
+}
+
+/// How a method takes an input, and the `let` that turns it into the value written, where the two
+/// differ (`impl Into<String>` becomes a `String`).
+fn conversion(input: &Input, name: &proc_macro2::Ident, ctx: &mut ModuleContext) -> (TokenStream, Option<TokenStream>) {
+    let stored = ctx.stored_type(input);
+    let (accepted, convert) = ctx.accepted(input, name);
+    let conversion = (convert.to_string() != name.to_string()).then(|| quote!(let #name: #stored = #convert;));
+    (accepted, conversion)
 }
 
 fn location_noun(location: Location) -> &'static str {
@@ -378,101 +410,44 @@ fn is_json_body_field(op: &Operation, input: &Input) -> bool {
     matches!(op.body, RequestBody::JsonFields) && input.location == Location::Body
 }
 
-fn body_type_name(op: &Operation) -> String {
-    format!("{}Body", op.builder_name)
-}
-
 fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let (output, call) = response_parts(op, ctx);
-    ctx.runtime.extend(["ApiRequest", "Client", "DataFuture", "Result", "RequestOptions", "ResponseFuture", "Method"]);
+    let operation = ident(&op.operation_type);
+    let (output, reader) = response_parts(op, ctx);
+    ctx.runtime.extend(["Operation", "Request"]);
 
-    // Fields: builder-level inputs, plus the JSON body struct when the body is an object.
-    let mut fields = Vec::new();
-    let mut body_fields = Vec::new();
     let mut setters = Vec::new();
-    for input in &op.inputs {
-        let name = ident(&input.rust_name);
-        let stored = ctx.stored_type(input);
-        let in_body = is_json_body_field(op, input);
-        let nullable = in_body && input.nullable && !input.required;
-        if nullable {
-            ctx.runtime.insert("Nullable");
-        }
-        let field_ty = match (input.required, nullable) {
-            (true, _) => stored.clone(),
-            (false, true) => quote!(Option<Nullable<#stored>>),
-            (false, false) => quote!(Option<#stored>),
-        };
-        if in_body {
-            body_fields.push((name.clone(), field_ty, input));
-        } else {
-            fields.push(quote!(#name: #field_ty,));
-        }
-        if !input.required {
-            let target = if in_body { quote!(self.body.#name) } else { quote!(self.#name) };
-            let (accepted, convert) = ctx.accepted(input, &name);
-            let value = if nullable { quote!(Nullable::Value(#convert)) } else { convert };
-            let doc = doc_attrs(input.description.as_deref().unwrap_or(&format!("Sets the `{}` {}.", input.wire_name, location_noun(input.location))));
-            setters.push(quote! {
-                #doc
-                pub fn #name(mut self, #name: #accepted) -> Self {
-                    #target = Some(#value);
-                    self
-                }
-            });
-            if nullable {
-                let null_setter = ident(&format!("{}_null", input.rust_name.trim_end_matches('_')));
-                let doc = doc_attrs(&format!("Sends `{}` as an explicit `null`, clearing it.", input.wire_name));
-                setters.push(quote! {
-                    #doc
-                    pub fn #null_setter(mut self) -> Self {
-                        #target = Some(Nullable::Null);
-                        self
-                    }
-                });
+    let mut shared_impls = Vec::new();
+    for input in op.inputs.iter().filter(|i| !i.required) {
+        match ctx.shared.trait_for(op, input) {
+            Some(shared) => {
+                let (module, shared) = (ident(&ctx.shared.module), ident(shared));
+                shared_impls.push(quote!(impl crate::resources::#module::#shared for #operation {}));
             }
+            None => setters.push(setter(op, input, ctx)),
         }
     }
-    let body_struct = (!body_fields.is_empty() || matches!(op.body, RequestBody::JsonFields)).then(|| {
-        ctx.encode = true;
-        let body_type = ident(&body_type_name(op));
-        fields.push(quote!(body: #body_type,));
-        let declared = body_fields.iter().map(|(name, ty, _)| quote!(#name: #ty,));
-        let encode = object_encode(&body_type, body_fields.iter().map(|(_, _, input)| (input.rust_name.as_str(), input.wire_name.as_str(), input.required)));
-        quote! {
-            struct #body_type {
-                #(#declared)*
-            }
-
-            #encode
-        }
-    });
-
-    let request = build_request(op, ctx);
-    let doc = doc_attrs(&format!(
-        "Request builder for `{} {}`{}. Await it to send the request; optional inputs and per-request options are its methods.",
+    let summary = op.summary.as_deref().map(|s| format!(" ({})", s.trim().trim_end_matches('.'))).unwrap_or_default();
+    let builder_doc = doc_attrs(&format!(
+        "Request builder for `{} {}`{summary}. Await it to send the request; optional inputs and per-request options are its methods.",
         op.http_method.as_str(),
         op.path,
-        op.summary.as_deref().map(|s| format!(" ({})", s.trim().trim_end_matches('.'))).unwrap_or_default()
     ));
-    let send_doc = match &op.response {
-        ResponseKind::Paginated { .. } => " Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.",
-        ResponseKind::EventStream(_) => " Sends the request and returns the stream of server-sent events.",
-        _ => " Sends the request and returns the decoded response.",
-    };
-    let items_method = match &op.response {
+    let operation_doc = doc_attrs_raw(&format!(
+        "The operation `{} {}`{summary}, which [`{}`] sends. It has no values: it tells this operation's requests from others'.",
+        op.http_method.as_str(),
+        op.path,
+        op.builder_name,
+    ));
+    let paged = match &op.response {
         ResponseKind::Paginated { page, scheme, .. } => {
-            ctx.runtime.insert("ItemStream");
+            ctx.runtime.insert("PagedOperation");
             let page = type_tokens(page);
             let scheme = scheme_tokens(scheme, ctx);
             Some(quote! {
-                /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-                pub fn items(self) -> ItemStream<#page> {
-                    match self.into_request() {
-                        Ok((client, request)) => client.stream_items(request, #scheme),
-                        Err(error) => ItemStream::failed(error),
-                    }
+                impl PagedOperation for #operation {
+                    type Page = #page;
+                    const SCHEME: PageScheme = #scheme;
                 }
             })
         }
@@ -480,256 +455,120 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
     };
     let wait_method = op.wait.as_ref().map(|wait| jobs::builder_wait(wait, &resource.type_name));
     let and_wait_method = op.starts_job.as_ref().map(|start| jobs::builder_and_wait(start, resource, ctx));
-    // A job's reading request is also built by the creating operation's `and_wait`, maybe elsewhere.
-    let into_request_vis = if op.wait.is_some() { quote!(pub(crate)) } else { TokenStream::new() };
+    let methods = (!setters.is_empty() || wait_method.is_some() || and_wait_method.is_some()).then(|| {
+        quote! {
+            impl #builder {
+                #(#setters)*
+                #wait_method
+                #and_wait_method
+            }
+        }
+    });
+    quote! {
+        #builder_doc
+        pub type #builder = Request<#operation>;
+
+        #operation_doc
+        pub enum #operation {}
+
+        impl Operation for #operation {
+            type Output = #output;
+            type Response = #reader;
+        }
+
+        #paged
+        #(#shared_impls)*
+        #methods
+    }
+}
+
+/// The setter of optional input `input`, and for a nullable body field the setter that sends `null`.
+pub(super) fn setter(op: &Operation, input: &Input, ctx: &mut ModuleContext) -> TokenStream {
+    let name = ident(&input.rust_name);
+    let (accepted, conversion) = conversion(input, &name, ctx);
+    let write = write_input(op, input, quote!(#name), ctx);
+    let doc = doc_attrs(input.description.as_deref().unwrap_or(&format!("Sets the `{}` {}.", input.wire_name, location_noun(input.location))));
+    let null_setter = null_setter_name(op, input).map(|null_setter| {
+        let null_setter = ident(&null_setter);
+        let wire = lit(&input.wire_name);
+        let doc = doc_attrs(&format!("Sends `{}` as an explicit `null`, clearing it.", input.wire_name));
+        quote! {
+            #doc
+            pub fn #null_setter(mut self) -> Self {
+                self.parts.set_field_null(#wire);
+                self
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Debug)]
-        #[must_use = "a request does nothing until it is awaited"]
-        pub struct #builder {
-            client: Client,
-            options: RequestOptions,
-            #(#fields)*
+        pub fn #name(mut self, #name: #accepted) -> Self {
+            #conversion
+            self.parts #write;
+            self
         }
 
-        #body_struct
-
-        impl #builder {
-            #(#setters)*
-
-            crate::runtime::request_options!();
-
-            #[doc = #send_doc]
-            pub fn send(self) -> DataFuture<#output> {
-                self.with_response().data()
-            }
-
-            /// Sends the request and returns the decoded response with its status and headers.
-            pub fn with_response(self) -> ResponseFuture<#output> {
-                #call
-            }
-
-            #items_method
-            #wait_method
-            #and_wait_method
-
-            #into_request_vis fn into_request(self) -> Result<(Client, ApiRequest)> {
-                #request
-            }
-        }
-
-        impl IntoFuture for #builder {
-            type Output = Result<#output>;
-            type IntoFuture = DataFuture<#output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+        #null_setter
     }
 }
 
-/// A scalar passed by value where it is written as text (a borrow of it is needless).
-fn is_copied(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Integer | TypeRef::UnsignedInteger | TypeRef::Float | TypeRef::Boolean | TypeRef::DateTime)
+/// The name of the setter that sends `input` as `null`, which a nullable field of a JSON body has.
+pub(super) fn null_setter_name(op: &Operation, input: &Input) -> Option<String> {
+    (is_json_body_field(op, input) && input.nullable).then(|| format!("{}_null", input.rust_name.trim_end_matches('_')))
 }
 
-/// The body of `into_request`: path, query, headers, body and options.
-fn build_request(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
+/// The builder call that writes `input`, whose value (of its stored type) is `value`: `.set_query("limit", limit)`.
+fn write_input(op: &Operation, input: &Input, value: TokenStream, ctx: &mut ModuleContext) -> TokenStream {
     let index = ctx.index;
-    // Path: each parameter encoded into a local, then the template with `{name}` as inline format args.
-    let mut path_locals = Vec::new();
-    for input in op.inputs.iter().filter(|i| i.location == Location::Path) {
-        ctx.runtime.insert("path_param");
-        let name = ident(&input.rust_name);
-        let wire = lit(&input.wire_name);
-        let value = if is_copied(index.resolve(&input.ty)) {
-            quote!(self.#name)
-        } else if index.is_display(&input.ty) {
-            quote!(&self.#name)
-        } else {
-            quote!(serde_json::to_string(&self.#name).map_err(crate::runtime::Error::serialize)?)
-        };
-        path_locals.push(quote!(let #name = path_param(#wire, #value)?;));
-    }
-    let mut format_string = String::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
-        format_string.push_str(&rest[..start]);
-        let wire = &rest[start + 1..start + end];
-        let rust_name = op.inputs.iter().find(|i| i.location == Location::Path && i.wire_name == wire).map_or(wire, |i| i.rust_name.as_str());
-        format_string.push_str(&format!("{{{rust_name}}}"));
-        rest = &rest[start + end + 1..];
-    }
-    format_string.push_str(rest);
-    let path = if path_locals.is_empty() {
-        let path = lit(&op.path);
-        quote!(#path)
-    } else {
-        let format_string = lit(&format_string);
-        quote!(format!(#format_string))
-    };
-    let method = ident(op.http_method.as_str());
-
-    let mut statements = Vec::new();
-    for input in &op.inputs {
-        let name = ident(&input.rust_name);
-        let wire = lit(&input.wire_name);
-        let (single, single_opt, each) = match input.location {
-            Location::Query => (quote!(query), quote!(query_opt), quote!(query_each)),
-            Location::Header => (quote!(header), quote!(header_opt), quote!(header_each)),
-            Location::Cookie => (quote!(cookie), quote!(cookie_opt), quote!(cookie_each)),
-            _ => continue,
-        };
-        let resolved = index.resolve(&input.ty);
-        // A query list or object in a style other than JSON text or repeated names; a scalar is
-        // itself in every style.
-        let display_list = matches!(resolved, TypeRef::List(item) if index.is_display(item));
-        let style = match input.style {
-            _ if input.location != Location::Query || index.is_display(&input.ty) => None,
-            QueryStyle::Json => None,
-            QueryStyle::Form { explode: true } if display_list => None,
-            QueryStyle::Form { explode } => Some(quote!(QueryStyle::Form { explode: #explode })),
-            QueryStyle::SpaceDelimited => Some(quote!(QueryStyle::SpaceDelimited)),
-            QueryStyle::PipeDelimited => Some(quote!(QueryStyle::PipeDelimited)),
-            QueryStyle::DeepObject => Some(quote!(QueryStyle::DeepObject)),
-        };
-        let statement = match resolved {
-            _ if style.is_some() => {
+    let wire = lit(&input.wire_name);
+    let resolved = index.resolve(&input.ty);
+    let display = index.is_display(&input.ty);
+    match input.location {
+        Location::Path if display => quote!(.set_path(#wire, #value)),
+        Location::Path => quote!(.set_path_json(#wire, &#value)),
+        Location::Query | Location::Header | Location::Cookie => {
+            let (single, each, json) = match input.location {
+                Location::Query => (quote!(set_query), quote!(set_query_each), quote!(set_query_json)),
+                Location::Header => (quote!(set_header), quote!(set_header_each), quote!(set_header_json)),
+                _ => (quote!(set_cookie), quote!(set_cookie_each), quote!(set_cookie_json)),
+            };
+            // A query list or object in a style other than JSON text or repeated names; a scalar is
+            // itself in every style.
+            let display_list = matches!(resolved, TypeRef::List(item) if index.is_display(item));
+            let style = match input.style {
+                _ if input.location != Location::Query || display => None,
+                QueryStyle::Json => None,
+                QueryStyle::Form { explode: true } if display_list => None,
+                QueryStyle::Form { explode } => Some(quote!(QueryStyle::Form { explode: #explode })),
+                QueryStyle::SpaceDelimited => Some(quote!(QueryStyle::SpaceDelimited)),
+                QueryStyle::PipeDelimited => Some(quote!(QueryStyle::PipeDelimited)),
+                QueryStyle::DeepObject => Some(quote!(QueryStyle::DeepObject)),
+            };
+            if let Some(style) = style {
                 ctx.runtime.insert("QueryStyle");
-                if input.required {
-                    quote!(request.query_styled(#wire, &self.#name, #style)?;)
-                } else {
-                    quote!(if let Some(value) = &self.#name { request.query_styled(#wire, value, #style)?; })
-                }
-            }
-            TypeRef::List(item) if index.is_display(item) => {
-                if input.required {
-                    quote!(request.#each(#wire, &self.#name);)
-                } else {
-                    quote!(if let Some(values) = &self.#name { request.#each(#wire, values); })
-                }
-            }
-            _ if index.is_display(&input.ty) => {
-                if input.required && is_copied(resolved) {
-                    quote!(request.#single(#wire, self.#name);)
-                } else if input.required {
-                    quote!(request.#single(#wire, &self.#name);)
-                } else {
-                    quote!(request.#single_opt(#wire, self.#name.as_ref());)
-                }
-            }
-            // Structured values travel as JSON text.
-            _ => {
-                let json_method = match input.location {
-                    Location::Query => quote!(query_json),
-                    Location::Cookie => quote!(cookie_json),
-                    _ => quote!(header_json),
-                };
-                if input.required {
-                    quote!(request.#json_method(#wire, &self.#name)?;)
-                } else {
-                    quote!(if let Some(value) = &self.#name { request.#json_method(#wire, value)?; })
-                }
-            }
-        };
-        statements.push(statement);
-        // A shared parameter the request leaves unset takes the client's value, if it has one.
-        if !input.required && ctx.client_params.iter().any(|p| p.wire_name == input.wire_name && p.location == input.location) {
-            statements.push(quote!(if self.#name.is_none() { request.#single_opt(#wire, self.client.default_param(#wire)); }));
-        }
-    }
-
-    let body = match &op.body {
-        RequestBody::None => TokenStream::new(),
-        RequestBody::JsonFields => quote!(request.json(&self.body)?;),
-        RequestBody::JsonValue => {
-            let input = op.inputs.iter().find(|i| i.location == Location::Body).map(|i| ident(&i.rust_name));
-            quote!(request.json(&self.#input)?;)
-        }
-        RequestBody::Raw { content_type } => {
-            let input = op.inputs.iter().find(|i| i.location == Location::Body).map(|i| ident(&i.rust_name));
-            let content_type = lit(content_type);
-            quote!(request.bytes(#content_type, self.#input);)
-        }
-        RequestBody::Multipart | RequestBody::FormUrlEncoded => {
-            let multipart = matches!(op.body, RequestBody::Multipart);
-            if multipart {
-                ctx.runtime.insert("MultipartForm");
-            }
-            let parts = op.inputs.iter().filter(|i| matches!(i.location, Location::Form | Location::FormFile)).map(|input| {
-                let name = ident(&input.rust_name);
-                let wire = lit(&input.wire_name);
-                let add = |value: TokenStream| -> TokenStream {
-                    if input.location == Location::FormFile {
-                        quote!(form = form.file(#wire, #value);)
-                    } else if multipart {
-                        quote!(form = form.text(#wire, #value);)
-                    } else {
-                        quote!(form.push((#wire.to_string(), #value));)
-                    }
-                };
-                let resolved = index.resolve(&input.ty);
-                let text = |v: TokenStream| -> TokenStream {
-                    if input.location == Location::FormFile {
-                        v
-                    } else if index.is_display(&input.ty) {
-                        quote!(#v.to_string())
-                    } else {
-                        quote!(serde_json::to_string(&#v).map_err(crate::runtime::Error::serialize)?)
-                    }
-                };
-                match resolved {
-                    TypeRef::List(item) if index.is_display(item) && input.location == Location::Form => {
-                        let each = add(quote!(value.to_string()));
-                        if input.required {
-                            quote!(for value in self.#name { #each })
-                        } else {
-                            quote!(for value in self.#name.into_iter().flatten() { #each })
-                        }
-                    }
-                    _ => {
-                        if input.required {
-                            add(text(quote!(self.#name)))
-                        } else {
-                            let statement = add(text(quote!(value)));
-                            quote!(if let Some(value) = self.#name { #statement })
-                        }
-                    }
-                }
-            }).collect::<Vec<_>>();
-            // A form the spec gives no fields is sent empty.
-            let form = if parts.is_empty() { quote!(form) } else { quote!(mut form) };
-            if multipart {
-                quote! {
-                    let #form = MultipartForm::new();
-                    #(#parts)*
-                    request.multipart(form);
-                }
+                quote!(.set_query_styled(#wire, &#value, #style))
+            } else if display_list {
+                quote!(.#each(#wire, #value))
+            } else if display {
+                quote!(.#single(#wire, #value))
             } else {
-                quote! {
-                    let #form: Vec<(String, String)> = Vec::new();
-                    #(#parts)*
-                    request.form(form);
-                }
+                // Structured values travel as JSON text.
+                quote!(.#json(#wire, &#value))
             }
         }
-    };
-    // An operation whose own `security` differs from the API's default says what it requires.
-    let security = op.security.as_ref().map(|requirement| {
-        let requirement = super::crate_files::requirement_tokens(requirement);
-        quote!(request.security = Some(#requirement);)
-    });
-    let accept = op.accept.as_deref().map(|media| quote!(request.accept = Some(#media);));
-    quote! {
-        #(#path_locals)*
-        let mut request = ApiRequest::new(Method::#method, #path);
-        #security
-        #accept
-        #(#statements)*
-        #body
-        request.options = self.options;
-        Ok((self.client, request))
+        Location::Body => match &op.body {
+            RequestBody::JsonFields => quote!(.set_field(#wire, &#value)),
+            RequestBody::Raw { content_type } => {
+                let content_type = lit(content_type);
+                quote!(.set_bytes_body(#content_type, #value))
+            }
+            _ => quote!(.set_json_body(&#value)),
+        },
+        Location::FormFile => quote!(.set_form_file(#wire, #value)),
+        Location::Form => match resolved {
+            TypeRef::List(item) if index.is_display(item) => quote!(.set_form_text(#wire, #value)),
+            _ if display => quote!(.set_form_text(#wire, [#value])),
+            _ => quote!(.set_form_json(#wire, &#value)),
+        },
     }
 }

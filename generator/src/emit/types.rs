@@ -188,16 +188,36 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
         });
         uses.extend(quote!(use crate::runtime::{#(#runtime_names),*};));
     }
-    // Other modules' types come in through the flat re-export; a glob, because which of them exist
-    // depends on the enabled features.
-    if imports.named.iter().any(|name| !defs.iter().any(|d| &d.name == name) && !below.contains(name.as_str())) {
-        uses.extend(quote!(use crate::types::*;));
-    }
     let uses = ordered_uses(uses);
+    let type_uses = type_imports(&imports, defs, below, index, module_gate);
     quote! {
         #uses
+        #type_uses
         #items
     }
+}
+
+/// Other modules' types, named one by one from the flat re-export (a glob of it in every module cost
+/// rustc's resolver a binding per type per module: a gigabyte for Microsoft Graph's 1,466 modules).
+/// A type that may be missing while this module compiles (its features are not all of the
+/// module's) is imported under its own features.
+fn type_imports(imports: &Imports, defs: &[&TypeDef], below: &BTreeSet<&str>, index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
+    let mut by_gate: BTreeMap<Option<BTreeSet<&str>>, Vec<&str>> = BTreeMap::new();
+    for name in &imports.named {
+        if defs.iter().any(|d| &d.name == name) || below.contains(name.as_str()) {
+            continue;
+        }
+        let gate = index.get(name).and_then(type_gate).filter(|own| !module_gate.as_ref().is_some_and(|module| module.is_subset(own)));
+        by_gate.entry(gate).or_default().push(name);
+    }
+    by_gate
+        .into_iter()
+        .map(|(gate, names)| {
+            let cfg = gate.map(|features| cfg_features(&features.into_iter().map(str::to_string).collect::<Vec<_>>()));
+            let names = names.into_iter().map(ident);
+            quote!(#cfg use crate::types::{#(#names),*};)
+        })
+        .collect()
 }
 
 /// The spec's description, else what the type's shape truthfully says (its values, its variants, what
@@ -492,7 +512,7 @@ fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, fields: &[Field], inp
 /// `Serialize` and `Debug` through the runtime's [`EncodeObject`]: one `encode` that hands each field
 /// (Rust name, wire name, always written or only when `Some`) to a writer, rather than two derives,
 /// which write a larger body each. `Debug` shows the wire names.
-pub fn object_encode<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = (&'a str, &'a str, bool)>) -> TokenStream {
+fn object_encode<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = (&'a str, &'a str, bool)>) -> TokenStream {
     let calls: Vec<TokenStream> = fields.map(|(rust_name, wire_name, always)| {
         let field = ident(rust_name);
         let wire = lit(wire_name);

@@ -24,7 +24,8 @@ use crate::runtime::BoxFuture;
 
 /// A request built by a builder, ready to send, or the error building it found (which the future
 /// then returns without sending anything).
-type Prepared = Result<(Client, ApiRequest)>;
+#[doc(hidden)]
+pub type Prepared = Result<(Client, ApiRequest)>;
 
 /// The response to a request, with its status and headers: what a request builder's
 /// `with_response()` gives. `Send`, `'static` and `Unpin`, so it can be spawned, stored or polled

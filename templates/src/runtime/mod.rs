@@ -5,6 +5,8 @@
 //!   in a header, the query or a cookie; HTTP basic; bearer tokens) and the base URL, from the
 //!   builder or the environment; timeout (60 s), retries (2, with exponential backoff and
 //!   `Retry-After` support).
+//! - [`Request`]: every operation's request builder, `Request<O>` for the operation type `O` (an
+//!   [`Operation`]): optional inputs are its methods, awaiting it sends it.
 //! - [`Error`]: one error type; API errors by status carry an [`ApiError`].
 //! - [`Page`] / [`ItemStream`]: one page at a time, or every item as a `Stream`.
 //! - [`EventStream`]: typed server-sent events.
@@ -16,6 +18,7 @@
 //! Every request runs in a `tracing` span `api_request` (method, path) with a debug event per
 //! attempt (attempt number, status, retry delay). Headers and the API key are never logged.
 
+pub mod builder;
 pub mod client;
 pub mod error;
 pub mod future;
@@ -27,9 +30,14 @@ pub mod retry;
 pub mod sse;
 pub mod types;
 
+pub use builder::{read, Operation, PagedOperation, ReadResponse, Request};
+#[allow(unused_imports)] // An API without operations builds no requests.
+pub(crate) use builder::RequestParts;
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{ApiError, BoxError, Error, JobError, JobOutcome, Result};
 pub use future::{DataFuture, ResponseFuture};
+#[doc(hidden)]
+pub use future::Prepared;
 pub use jobs::{Job, JobUpdates, WaitError, Waiter, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MAX_WAIT, DEFAULT_POLL_INTERVAL};
 pub use multipart::{MultipartForm, Upload};
 pub use pagination::{ItemStream, Page, PageResponse};
@@ -37,6 +45,9 @@ pub use request::{path_param, ApiRequest, Body, QueryStyle, RawResponse, Request
 pub use retry::RetryPolicy;
 pub use sse::{EventRef, EventStream, SseEvent, SseParser, SseStream};
 pub use types::{Nullable, ParseTimestampError, Timestamp};
+
+#[doc(hidden)]
+pub use crate::request_options;
 
 // The wiring generated code uses: public so the SDK's modules reach it, hidden from its docs.
 #[doc(hidden)]
@@ -60,8 +71,6 @@ pub use reqwest::header::{HeaderMap, HeaderValue};
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 pub use reqwest::{Method, StatusCode};
 
-#[doc(hidden)]
-pub use crate::request_options;
 
 /// Declares a module of generated types and re-exports its types; with features, both compile only
 /// when one of them is on: `types_module!(chat, "beta-chat", "beta-retrieval")`. One line per module

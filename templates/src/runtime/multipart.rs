@@ -180,6 +180,21 @@ impl MultipartForm {
         self
     }
 
+    /// Removes every part named `name`.
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.parts.retain(|(n, _)| n != name);
+    }
+
+    /// Adds a text field in place.
+    pub(crate) fn push_text(&mut self, name: &str, value: String) {
+        self.parts.push((name.to_owned(), FormPart::Text(value)));
+    }
+
+    /// Adds a file in place.
+    pub(crate) fn push_file(&mut self, name: &str, upload: Upload) {
+        self.parts.push((name.to_owned(), FormPart::File(upload)));
+    }
+
     /// Whether the form can be sent again, so a failed request can be retried (false when it
     /// holds an upload from a reader).
     pub fn is_replayable(&self) -> bool {

@@ -117,7 +117,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 }
 
 /// Defines the per-request setters `timeout(Duration)`, `max_retries(u32)`,
-/// `extra_header(name, value)` and `extra_query(name, value)` on a request builder.
+/// `extra_header(name, value)` and `extra_query(name, value)` on a job's waiter.
 ///
 /// Use it inside the `impl` block of a builder that owns a field `options: RequestOptions` and
 /// whose setters take and return `self` by value:
@@ -408,58 +408,8 @@ impl ApiRequest {
     /// Adds query parameter `name` as its `style` writes a list or an object (a scalar is itself).
     pub fn query_styled<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<&mut Self> {
         let value = serde_json::to_value(value).map_err(Error::serialize)?;
-        self.push_styled(name, value, style);
+        self.query.extend(styled_pairs(name, value, style));
         Ok(self)
-    }
-
-    fn push_styled(&mut self, name: &str, value: serde_json::Value, style: QueryStyle) {
-        use serde_json::Value;
-        match (value, style) {
-            (Value::Null, _) => {}
-            (Value::Array(items), QueryStyle::Form { explode: true }) => {
-                for item in items {
-                    self.query(name, query_text(item));
-                }
-            }
-            (Value::Array(items), style) => {
-                let separator = match style {
-                    QueryStyle::SpaceDelimited => " ",
-                    QueryStyle::PipeDelimited => "|",
-                    _ => ",",
-                };
-                self.query(name, items.into_iter().map(query_text).collect::<Vec<_>>().join(separator));
-            }
-            (Value::Object(fields), QueryStyle::Form { explode: true }) => {
-                for (key, field) in fields {
-                    self.push_styled(&key, field, QueryStyle::Form { explode: true });
-                }
-            }
-            (Value::Object(fields), QueryStyle::DeepObject) => {
-                for (key, field) in fields {
-                    self.push_deep(format!("{name}[{key}]"), field);
-                }
-            }
-            (Value::Object(fields), _) => {
-                let pairs: Vec<String> = fields.into_iter().flat_map(|(key, field)| [key, query_text(field)]).collect();
-                self.query(name, pairs.join(","));
-            }
-            (scalar, _) => {
-                self.query(name, query_text(scalar));
-            }
-        }
-    }
-
-    /// A `deepObject` member: nested objects and lists keep adding brackets (`a[b][0]=x`).
-    fn push_deep(&mut self, name: String, value: serde_json::Value) {
-        use serde_json::Value;
-        match value {
-            Value::Null => {}
-            Value::Object(fields) => fields.into_iter().for_each(|(key, field)| self.push_deep(format!("{name}[{key}]"), field)),
-            Value::Array(items) => items.into_iter().enumerate().for_each(|(i, item)| self.push_deep(format!("{name}[{i}]"), item)),
-            scalar => {
-                self.query.push((name, query_text(scalar)));
-            }
-        }
     }
 
     /// Adds a header whose value is `value` encoded as JSON text (for structured values).
@@ -491,6 +441,57 @@ impl ApiRequest {
     pub fn bytes(&mut self, content_type: &str, data: impl Into<Bytes>) -> &mut Self {
         self.body = Body::Bytes { content_type: content_type.to_owned(), data: data.into() };
         self
+    }
+}
+
+/// The query parameters `value` is as parameter `name` in `style` (none for `null`).
+pub(crate) fn styled_pairs(name: &str, value: serde_json::Value, style: QueryStyle) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    push_styled(&mut pairs, name, value, style);
+    pairs
+}
+
+fn push_styled(pairs: &mut Vec<(String, String)>, name: &str, value: serde_json::Value, style: QueryStyle) {
+    use serde_json::Value;
+    match (value, style) {
+        (Value::Null, _) => {}
+        (Value::Array(items), QueryStyle::Form { explode: true }) => {
+            pairs.extend(items.into_iter().map(|item| (name.to_owned(), query_text(item))));
+        }
+        (Value::Array(items), style) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            pairs.push((name.to_owned(), items.into_iter().map(query_text).collect::<Vec<_>>().join(separator)));
+        }
+        (Value::Object(fields), QueryStyle::Form { explode: true }) => {
+            for (key, field) in fields {
+                push_styled(pairs, &key, field, QueryStyle::Form { explode: true });
+            }
+        }
+        (Value::Object(fields), QueryStyle::DeepObject) => {
+            for (key, field) in fields {
+                push_deep(pairs, format!("{name}[{key}]"), field);
+            }
+        }
+        (Value::Object(fields), _) => {
+            let joined: Vec<String> = fields.into_iter().flat_map(|(key, field)| [key, query_text(field)]).collect();
+            pairs.push((name.to_owned(), joined.join(",")));
+        }
+        (scalar, _) => pairs.push((name.to_owned(), query_text(scalar))),
+    }
+}
+
+/// A `deepObject` member: nested objects and lists keep adding brackets (`a[b][0]=x`).
+fn push_deep(pairs: &mut Vec<(String, String)>, name: String, value: serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => fields.into_iter().for_each(|(key, field)| push_deep(pairs, format!("{name}[{key}]"), field)),
+        Value::Array(items) => items.into_iter().enumerate().for_each(|(i, item)| push_deep(pairs, format!("{name}[{i}]"), item)),
+        scalar => pairs.push((name, query_text(scalar))),
     }
 }
 

@@ -4,14 +4,10 @@
 
 Operations on `beta.agent_data`, under `/api/v1/beta/agent-data`.*/
 use std::collections::BTreeMap;
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method, Page,
-    PageScheme, RequestOptions, ResponseFuture, Result, debug_object, path_param,
-    serialize_object,
+    Client, Method, Operation, Page, PageScheme, PagedOperation, Request, RequestParts,
+    read,
 };
 
 use crate::types::{
@@ -44,13 +40,17 @@ impl AgentDataResource {
     ///
     /// - `item_id`: ID of the item.
     pub fn get(&self, item_id: impl Into<String>) -> AgentDataGetRequest {
-        AgentDataGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            item_id: item_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let item_id: String = item_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/agent-data/{item_id}",
+        );
+        request
+            .set_path("item_id", item_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Update Agent Data
@@ -68,14 +68,19 @@ impl AgentDataResource {
         item_id: impl Into<String>,
         data: Map<String, Value>,
     ) -> AgentDataUpdateRequest {
-        AgentDataUpdateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            item_id: item_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: AgentDataUpdateRequestBody { data },
-        }
+        let item_id: String = item_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::PUT,
+            "/api/v1/beta/agent-data/{item_id}",
+        );
+        request
+            .json_object_body()
+            .set_path("item_id", item_id)
+            .set_field("data", &data)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Agent Data
@@ -88,13 +93,17 @@ impl AgentDataResource {
     ///
     /// - `item_id`: ID of the item.
     pub fn delete(&self, item_id: impl Into<String>) -> AgentDataDeleteRequest {
-        AgentDataDeleteRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            item_id: item_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let item_id: String = item_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/beta/agent-data/{item_id}",
+        );
+        request
+            .set_path("item_id", item_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Create Agent Data
@@ -112,17 +121,19 @@ impl AgentDataResource {
         deployment_name: impl Into<String>,
         data: Map<String, Value>,
     ) -> AgentDataCreateRequest {
-        AgentDataCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: AgentDataCreateRequestBody {
-                deployment_name: deployment_name.into(),
-                data,
-                collection: None,
-            },
-        }
+        let deployment_name: String = deployment_name.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/agent-data",
+        );
+        request
+            .json_object_body()
+            .set_field("deployment_name", &deployment_name)
+            .set_field("data", &data)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Search Agent Data
@@ -135,22 +146,18 @@ impl AgentDataResource {
     ///
     /// - `deployment_name`: The agent deployment's name to search within
     pub fn search(&self, deployment_name: impl Into<String>) -> AgentDataSearchRequest {
-        AgentDataSearchRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: AgentDataSearchRequestBody {
-                deployment_name: deployment_name.into(),
-                collection: None,
-                filter: None,
-                include_total: None,
-                offset: None,
-                order_by: None,
-                page_size: None,
-                page_token: None,
-            },
-        }
+        let deployment_name: String = deployment_name.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/agent-data/:search",
+        );
+        request
+            .json_object_body()
+            .set_field("deployment_name", &deployment_name)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Aggregate Agent Data
@@ -166,24 +173,18 @@ impl AgentDataResource {
         &self,
         deployment_name: impl Into<String>,
     ) -> AgentDataAggregateRequest {
-        AgentDataAggregateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: AgentDataAggregateRequestBody {
-                deployment_name: deployment_name.into(),
-                collection: None,
-                count: None,
-                filter: None,
-                first: None,
-                group_by: None,
-                offset: None,
-                order_by: None,
-                page_size: None,
-                page_token: None,
-            },
-        }
+        let deployment_name: String = deployment_name.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/agent-data/:aggregate",
+        );
+        request
+            .json_object_body()
+            .set_field("deployment_name", &deployment_name)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Agent Data By Query
@@ -199,596 +200,185 @@ impl AgentDataResource {
         &self,
         deployment_name: impl Into<String>,
     ) -> AgentDataDeleteByQueryRequest {
-        AgentDataDeleteByQueryRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: AgentDataDeleteByQueryRequestBody {
-                deployment_name: deployment_name.into(),
-                collection: None,
-                filter: None,
-            },
-        }
+        let deployment_name: String = deployment_name.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/agent-data/:delete",
+        );
+        request
+            .json_object_body()
+            .set_field("deployment_name", &deployment_name)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/agent-data/{item_id}` (Get Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataGetRequest {
-    client: Client,
-    options: RequestOptions,
-    item_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type AgentDataGetRequest = Request<AgentDataGet>;
+/// The operation `GET /api/v1/beta/agent-data/{item_id}` (Get Agent Data), which [`AgentDataGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataGet {}
+
+impl Operation for AgentDataGet {
+    type Output = AgentData;
+    type Response = read::Json<AgentData>;
 }
 
-impl AgentDataGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for AgentDataGet {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<AgentData> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<AgentData> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let item_id = path_param("item_id", &self.item_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/agent-data/{item_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataGetRequest {
-    type Output = Result<AgentData>;
-    type IntoFuture = DataFuture<AgentData>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataGet {}
 
 /// Request builder for `PUT /api/v1/beta/agent-data/{item_id}` (Update Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataUpdateRequest {
-    client: Client,
-    options: RequestOptions,
-    item_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: AgentDataUpdateRequestBody,
+pub type AgentDataUpdateRequest = Request<AgentDataUpdate>;
+/// The operation `PUT /api/v1/beta/agent-data/{item_id}` (Update Agent Data), which [`AgentDataUpdateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataUpdate {}
+
+impl Operation for AgentDataUpdate {
+    type Output = AgentData;
+    type Response = read::Json<AgentData>;
 }
 
-struct AgentDataUpdateRequestBody {
-    data: Map<String, Value>,
-}
+impl crate::resources::setters::OrganizationIdParam for AgentDataUpdate {}
 
-impl EncodeObject for AgentDataUpdateRequestBody {
-    const NAME: &'static str = "AgentDataUpdateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("data", &self.data);
-    }
-}
-
-impl Serialize for AgentDataUpdateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for AgentDataUpdateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
-
-impl AgentDataUpdateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<AgentData> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<AgentData> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let item_id = path_param("item_id", &self.item_id)?;
-        let mut request = ApiRequest::new(
-            Method::PUT,
-            format!("/api/v1/beta/agent-data/{item_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataUpdateRequest {
-    type Output = Result<AgentData>;
-    type IntoFuture = DataFuture<AgentData>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataUpdate {}
 
 /// Request builder for `DELETE /api/v1/beta/agent-data/{item_id}` (Delete Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataDeleteRequest {
-    client: Client,
-    options: RequestOptions,
-    item_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type AgentDataDeleteRequest = Request<AgentDataDelete>;
+/// The operation `DELETE /api/v1/beta/agent-data/{item_id}` (Delete Agent Data), which [`AgentDataDeleteRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataDelete {}
+
+impl Operation for AgentDataDelete {
+    type Output = BTreeMap<String, String>;
+    type Response = read::Json<BTreeMap<String, String>>;
 }
 
-impl AgentDataDeleteRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for AgentDataDelete {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<BTreeMap<String, String>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<BTreeMap<String, String>> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let item_id = path_param("item_id", &self.item_id)?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/beta/agent-data/{item_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataDeleteRequest {
-    type Output = Result<BTreeMap<String, String>>;
-    type IntoFuture = DataFuture<BTreeMap<String, String>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataDelete {}
 
 /// Request builder for `POST /api/v1/beta/agent-data` (Create Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: AgentDataCreateRequestBody,
+pub type AgentDataCreateRequest = Request<AgentDataCreate>;
+/// The operation `POST /api/v1/beta/agent-data` (Create Agent Data), which [`AgentDataCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataCreate {}
+
+impl Operation for AgentDataCreate {
+    type Output = AgentData;
+    type Response = read::Json<AgentData>;
 }
 
-struct AgentDataCreateRequestBody {
-    deployment_name: String,
-    data: Map<String, Value>,
-    collection: Option<String>,
-}
+impl crate::resources::setters::OrganizationIdParam for AgentDataCreate {}
 
-impl EncodeObject for AgentDataCreateRequestBody {
-    const NAME: &'static str = "AgentDataCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("deployment_name", &self.deployment_name);
-        fields.field("data", &self.data);
-        fields.optional("collection", &self.collection);
-    }
-}
-
-impl Serialize for AgentDataCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for AgentDataCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataCreate {}
 
 impl AgentDataCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Sets the `collection` body field.
     pub fn collection(mut self, collection: impl Into<String>) -> Self {
-        self.body.collection = Some(collection.into());
+        let collection: String = collection.into();
+        self.parts.set_field("collection", &collection);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<AgentData> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<AgentData> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/agent-data");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataCreateRequest {
-    type Output = Result<AgentData>;
-    type IntoFuture = DataFuture<AgentData>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/agent-data/:search` (Search Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataSearchRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: AgentDataSearchRequestBody,
+pub type AgentDataSearchRequest = Request<AgentDataSearch>;
+/// The operation `POST /api/v1/beta/agent-data/:search` (Search Agent Data), which [`AgentDataSearchRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataSearch {}
+
+impl Operation for AgentDataSearch {
+    type Output = Page<AgentDataPage>;
+    type Response = read::Page<Self>;
 }
 
-struct AgentDataSearchRequestBody {
-    deployment_name: String,
-    collection: Option<String>,
-    filter: Option<BTreeMap<String, AgentDataFilter>>,
-    include_total: Option<bool>,
-    offset: Option<i64>,
-    order_by: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
+impl PagedOperation for AgentDataSearch {
+    type Page = AgentDataPage;
+    const SCHEME: PageScheme = PageScheme::BodyCursor {
+        field: "page_token",
+    };
 }
 
-impl EncodeObject for AgentDataSearchRequestBody {
-    const NAME: &'static str = "AgentDataSearchRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("deployment_name", &self.deployment_name);
-        fields.optional("collection", &self.collection);
-        fields.optional("filter", &self.filter);
-        fields.optional("include_total", &self.include_total);
-        fields.optional("offset", &self.offset);
-        fields.optional("order_by", &self.order_by);
-        fields.optional("page_size", &self.page_size);
-        fields.optional("page_token", &self.page_token);
-    }
-}
+impl crate::resources::setters::OrganizationIdParam for AgentDataSearch {}
 
-impl Serialize for AgentDataSearchRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataSearch {}
 
-impl fmt::Debug for AgentDataSearchRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::FilterParam for AgentDataSearch {}
+
+impl crate::resources::setters::OffsetParam for AgentDataSearch {}
+
+impl crate::resources::setters::OrderByParam for AgentDataSearch {}
 
 impl AgentDataSearchRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// The logical agent data collection to search within
     pub fn collection(mut self, collection: impl Into<String>) -> Self {
-        self.body.collection = Some(collection.into());
-        self
-    }
-
-    /// A filter object or expression that filters resources listed in the response.
-    pub fn filter(mut self, filter: BTreeMap<String, AgentDataFilter>) -> Self {
-        self.body.filter = Some(filter);
+        let collection: String = collection.into();
+        self.parts.set_field("collection", &collection);
         self
     }
 
     /// Whether to include the total number of items in the response
     pub fn include_total(mut self, include_total: bool) -> Self {
-        self.body.include_total = Some(include_total);
-        self
-    }
-
-    /// The offset to start from. If not provided, the first page is returned
-    pub fn offset(mut self, offset: i64) -> Self {
-        self.body.offset = Some(offset);
-        self
-    }
-
-    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
-        self.body.order_by = Some(order_by.into());
+        self.parts.set_field("include_total", &include_total);
         self
     }
 
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
     pub fn page_size(mut self, page_size: i64) -> Self {
-        self.body.page_size = Some(page_size);
+        self.parts.set_field("page_size", &page_size);
         self
     }
 
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.body.page_token = Some(page_token.into());
+        let page_token: String = page_token.into();
+        self.parts.set_field("page_token", &page_token);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<AgentDataPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<AgentDataPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::BodyCursor {
-                field: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<AgentDataPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::BodyCursor {
-                            field: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/api/v1/beta/agent-data/:search",
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataSearchRequest {
-    type Output = Result<Page<AgentDataPage>>;
-    type IntoFuture = DataFuture<Page<AgentDataPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/agent-data/:aggregate` (Aggregate Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataAggregateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: AgentDataAggregateRequestBody,
+pub type AgentDataAggregateRequest = Request<AgentDataAggregate>;
+/// The operation `POST /api/v1/beta/agent-data/:aggregate` (Aggregate Agent Data), which [`AgentDataAggregateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataAggregate {}
+
+impl Operation for AgentDataAggregate {
+    type Output = Page<AgentDataAggregatePage>;
+    type Response = read::Page<Self>;
 }
 
-struct AgentDataAggregateRequestBody {
-    deployment_name: String,
-    collection: Option<String>,
-    count: Option<bool>,
-    filter: Option<BTreeMap<String, AgentDataFilter>>,
-    first: Option<bool>,
-    group_by: Option<Vec<String>>,
-    offset: Option<i64>,
-    order_by: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
+impl PagedOperation for AgentDataAggregate {
+    type Page = AgentDataAggregatePage;
+    const SCHEME: PageScheme = PageScheme::BodyCursor {
+        field: "page_token",
+    };
 }
 
-impl EncodeObject for AgentDataAggregateRequestBody {
-    const NAME: &'static str = "AgentDataAggregateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("deployment_name", &self.deployment_name);
-        fields.optional("collection", &self.collection);
-        fields.optional("count", &self.count);
-        fields.optional("filter", &self.filter);
-        fields.optional("first", &self.first);
-        fields.optional("group_by", &self.group_by);
-        fields.optional("offset", &self.offset);
-        fields.optional("order_by", &self.order_by);
-        fields.optional("page_size", &self.page_size);
-        fields.optional("page_token", &self.page_token);
-    }
-}
+impl crate::resources::setters::OrganizationIdParam for AgentDataAggregate {}
 
-impl Serialize for AgentDataAggregateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataAggregate {}
 
-impl fmt::Debug for AgentDataAggregateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::FilterParam for AgentDataAggregate {}
+
+impl crate::resources::setters::OffsetParam for AgentDataAggregate {}
+
+impl crate::resources::setters::OrderByParam for AgentDataAggregate {}
 
 impl AgentDataAggregateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// The logical agent data collection to aggregate data for
     pub fn collection(mut self, collection: impl Into<String>) -> Self {
-        self.body.collection = Some(collection.into());
+        let collection: String = collection.into();
+        self.parts.set_field("collection", &collection);
         self
     }
 
     /// Whether to count the number of items in each group
     pub fn count(mut self, count: bool) -> Self {
-        self.body.count = Some(count);
-        self
-    }
-
-    /// A filter object or expression that filters resources listed in the response.
-    pub fn filter(mut self, filter: BTreeMap<String, AgentDataFilter>) -> Self {
-        self.body.filter = Some(filter);
+        self.parts.set_field("count", &count);
         self
     }
 
     /// Whether to return the first item in each group (Sorted by created_at)
     pub fn first(mut self, first: bool) -> Self {
-        self.body.first = Some(first);
+        self.parts.set_field("first", &first);
         self
     }
 
@@ -797,200 +387,50 @@ impl AgentDataAggregateRequest {
         mut self,
         group_by: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.body.group_by = Some(group_by.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The offset to start from. If not provided, the first page is returned
-    pub fn offset(mut self, offset: i64) -> Self {
-        self.body.offset = Some(offset);
-        self
-    }
-
-    /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
-    pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
-        self.body.order_by = Some(order_by.into());
+        let group_by: Vec<String> = group_by.into_iter().map(Into::into).collect();
+        self.parts.set_field("group_by", &group_by);
         self
     }
 
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used. The maximum value is typically 1000; values above this will be coerced to the maximum.
     pub fn page_size(mut self, page_size: i64) -> Self {
-        self.body.page_size = Some(page_size);
+        self.parts.set_field("page_size", &page_size);
         self
     }
 
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.body.page_token = Some(page_token.into());
+        let page_token: String = page_token.into();
+        self.parts.set_field("page_token", &page_token);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<AgentDataAggregatePage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<AgentDataAggregatePage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::BodyCursor {
-                field: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<AgentDataAggregatePage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::BodyCursor {
-                            field: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/api/v1/beta/agent-data/:aggregate",
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataAggregateRequest {
-    type Output = Result<Page<AgentDataAggregatePage>>;
-    type IntoFuture = DataFuture<Page<AgentDataAggregatePage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/agent-data/:delete` (Delete Agent Data By Query). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AgentDataDeleteByQueryRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: AgentDataDeleteByQueryRequestBody,
+pub type AgentDataDeleteByQueryRequest = Request<AgentDataDeleteByQuery>;
+/// The operation `POST /api/v1/beta/agent-data/:delete` (Delete Agent Data By Query), which [`AgentDataDeleteByQueryRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum AgentDataDeleteByQuery {}
+
+impl Operation for AgentDataDeleteByQuery {
+    type Output = AgentDataDeleteByQueryResponse;
+    type Response = read::Json<AgentDataDeleteByQueryResponse>;
 }
 
-struct AgentDataDeleteByQueryRequestBody {
-    deployment_name: String,
-    collection: Option<String>,
-    filter: Option<BTreeMap<String, AgentDataFilter>>,
-}
+impl crate::resources::setters::OrganizationIdParam for AgentDataDeleteByQuery {}
 
-impl EncodeObject for AgentDataDeleteByQueryRequestBody {
-    const NAME: &'static str = "AgentDataDeleteByQueryRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("deployment_name", &self.deployment_name);
-        fields.optional("collection", &self.collection);
-        fields.optional("filter", &self.filter);
-    }
-}
-
-impl Serialize for AgentDataDeleteByQueryRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for AgentDataDeleteByQueryRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for AgentDataDeleteByQuery {}
 
 impl AgentDataDeleteByQueryRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// The logical agent data collection to delete from
     pub fn collection(mut self, collection: impl Into<String>) -> Self {
-        self.body.collection = Some(collection.into());
+        let collection: String = collection.into();
+        self.parts.set_field("collection", &collection);
         self
     }
 
     /// Optional filters to select which items to delete
     pub fn filter(mut self, filter: BTreeMap<String, AgentDataFilter>) -> Self {
-        self.body.filter = Some(filter);
+        self.parts.set_field("filter", &filter);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<AgentDataDeleteByQueryResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<AgentDataDeleteByQueryResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/api/v1/beta/agent-data/:delete",
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for AgentDataDeleteByQueryRequest {
-    type Output = Result<AgentDataDeleteByQueryResponse>;
-    type IntoFuture = DataFuture<AgentDataDeleteByQueryResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

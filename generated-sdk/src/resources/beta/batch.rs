@@ -6,19 +6,9 @@ Operations on `beta.batch`, under `/api/v1/beta/batch-processing`.*/
 use crate::runtime::Client;
 
 #[cfg(feature = "beta-batch")]
-use std::fmt;
-
-#[cfg(feature = "beta-batch")]
-use std::future::IntoFuture;
-
-#[cfg(feature = "beta-batch")]
-use serde::{Serialize, Serializer};
-
-#[cfg(feature = "beta-batch")]
 use crate::runtime::{
-    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind, JobUpdates,
-    Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, Waiter,
-    debug_object, path_param, serialize_object,
+    JobKind, JobUpdates, Method, Operation, Page, PageScheme, PagedOperation, Request,
+    RequestParts, Waiter, read,
 };
 
 #[cfg(feature = "beta-batch")]
@@ -68,17 +58,13 @@ impl BatchResource {
     ///
     /// `GET /api/v1/beta/batch-processing`
     pub fn list(&self) -> BatchListRequest {
-        BatchListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: None,
-            job_type: None,
-            limit: None,
-            offset: None,
-            organization_id: None,
-            project_id: None,
-            status: None,
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/batch-processing",
+        );
+        request.default_query("organization_id").default_query("project_id");
+        request.build()
     }
 
     /// Create Batch Job
@@ -98,20 +84,17 @@ impl BatchResource {
     ///
     /// - `job_config`: Job configuration — either a parse or classify config
     pub fn create(&self, job_config: BatchJobConfig) -> BatchCreateRequest {
-        BatchCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            temporal_namespace: None,
-            body: BatchCreateRequestBody {
-                job_config,
-                continue_as_new_threshold: None,
-                directory_id: None,
-                item_ids: None,
-                page_size: None,
-            },
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/batch-processing",
+        );
+        request
+            .json_object_body()
+            .set_field("job_config", &job_config)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Batch Job Status
@@ -127,13 +110,18 @@ impl BatchResource {
     ///
     /// - `job_id`: ID of the batch job.
     pub fn get(&self, job_id: impl Into<String>) -> BatchGetRequest {
-        BatchGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            job_id: job_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let job_id: String = job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/batch-processing/{job_id}",
+        );
+        request
+            .set_job_id(&job_id)
+            .set_path("job_id", job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Cancel Batch Job
@@ -149,17 +137,18 @@ impl BatchResource {
     ///
     /// - `job_id`: ID of the batch job.
     pub fn cancel(&self, job_id: impl Into<String>) -> BatchCancelRequest {
-        BatchCancelRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            job_id: job_id.into(),
-            organization_id: None,
-            project_id: None,
-            temporal_namespace: None,
-            body: BatchCancelRequestBody {
-                reason: None,
-            },
-        }
+        let job_id: String = job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/batch-processing/{job_id}/cancel",
+        );
+        request
+            .json_object_body()
+            .set_path("job_id", job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `job.status` is `completed`, `failed` or `cancelled` and returns the job in its final state.
@@ -193,207 +182,101 @@ pub(crate) const BATCH_GET_JOB: JobKind<BatchJobProgress> = JobKind {
 
 /// Request builder for `GET /api/v1/beta/batch-processing` (List Batch Jobs). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-batch")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct BatchListRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: Option<String>,
-    job_type: Option<BatchJobType>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    status: Option<BatchJobStatus>,
+pub type BatchListRequest = Request<BatchList>;
+/// The operation `GET /api/v1/beta/batch-processing` (List Batch Jobs), which [`BatchListRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-batch")]
+pub enum BatchList {}
+
+#[cfg(feature = "beta-batch")]
+impl Operation for BatchList {
+    type Output = Page<BatchJobPage>;
+    type Response = read::Page<Self>;
 }
+
+#[cfg(feature = "beta-batch")]
+impl PagedOperation for BatchList {
+    type Page = BatchJobPage;
+    const SCHEME: PageScheme = PageScheme::Offset {
+        param: "offset",
+    };
+}
+
+#[cfg(feature = "beta-batch")]
+impl crate::resources::setters::OrganizationIdParam for BatchList {}
+
+#[cfg(feature = "beta-batch")]
+impl crate::resources::setters::ProjectIdParam for BatchList {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchListRequest {
     /// Filter by directory ID
     pub fn directory_id(mut self, directory_id: impl Into<String>) -> Self {
-        self.directory_id = Some(directory_id.into());
+        let directory_id: String = directory_id.into();
+        self.parts.set_query("directory_id", directory_id);
         self
     }
 
     /// Filter by job type (PARSE, EXTRACT, CLASSIFY)
     pub fn job_type(mut self, job_type: impl Into<BatchJobType>) -> Self {
-        self.job_type = Some(job_type.into());
+        let job_type: BatchJobType = job_type.into();
+        self.parts.set_query("job_type", job_type);
         self
     }
 
     /// Maximum number of jobs to return
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
+        self.parts.set_query("limit", limit);
         self
     }
 
     /// Number of jobs to skip for pagination
     pub fn offset(mut self, offset: i64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.parts.set_query("offset", offset);
         self
     }
 
     /// Filter by job status (PENDING, RUNNING, COMPLETED, FAILED, CANCELLED)
     pub fn status(mut self, status: impl Into<BatchJobStatus>) -> Self {
-        self.status = Some(status.into());
+        let status: BatchJobStatus = status.into();
+        self.parts.set_query("status", status);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<BatchJobPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<BatchJobPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::Offset {
-                param: "offset",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<BatchJobPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::Offset {
-                            param: "offset",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::GET, "/api/v1/beta/batch-processing");
-        request.query_opt("directory_id", self.directory_id.as_ref());
-        request.query_opt("job_type", self.job_type.as_ref());
-        request.query_opt("limit", self.limit.as_ref());
-        request.query_opt("offset", self.offset.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("status", self.status.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl IntoFuture for BatchListRequest {
-    type Output = Result<Page<BatchJobPage>>;
-    type IntoFuture = DataFuture<Page<BatchJobPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/batch-processing` (Create Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-batch")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct BatchCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    temporal_namespace: Option<String>,
-    body: BatchCreateRequestBody,
+pub type BatchCreateRequest = Request<BatchCreate>;
+/// The operation `POST /api/v1/beta/batch-processing` (Create Batch Job), which [`BatchCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-batch")]
+pub enum BatchCreate {}
+
+#[cfg(feature = "beta-batch")]
+impl Operation for BatchCreate {
+    type Output = BatchJob;
+    type Response = read::Json<BatchJob>;
 }
 
 #[cfg(feature = "beta-batch")]
-struct BatchCreateRequestBody {
-    job_config: BatchJobConfig,
-    continue_as_new_threshold: Option<i64>,
-    directory_id: Option<String>,
-    item_ids: Option<Vec<String>>,
-    page_size: Option<i64>,
-}
+impl crate::resources::setters::OrganizationIdParam for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
-impl EncodeObject for BatchCreateRequestBody {
-    const NAME: &'static str = "BatchCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("job_config", &self.job_config);
-        fields.optional("continue_as_new_threshold", &self.continue_as_new_threshold);
-        fields.optional("directory_id", &self.directory_id);
-        fields.optional("item_ids", &self.item_ids);
-        fields.optional("page_size", &self.page_size);
-    }
-}
+impl crate::resources::setters::ProjectIdParam for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
-impl Serialize for BatchCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl fmt::Debug for BatchCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::TemporalNamespaceParam for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    /// Temporal namespace to run the workflow in.
-    pub fn temporal_namespace(mut self, temporal_namespace: impl Into<String>) -> Self {
-        self.temporal_namespace = Some(temporal_namespace.into());
-        self
-    }
-
     /// Maximum files to process per execution cycle in directory mode. Defaults to page_size.
     pub fn continue_as_new_threshold(mut self, continue_as_new_threshold: i64) -> Self {
-        self.body.continue_as_new_threshold = Some(continue_as_new_threshold);
+        self.parts.set_field("continue_as_new_threshold", &continue_as_new_threshold);
         self
     }
 
     /// ID of the directory containing files to process
     pub fn directory_id(mut self, directory_id: impl Into<String>) -> Self {
-        self.body.directory_id = Some(directory_id.into());
+        let directory_id: String = directory_id.into();
+        self.parts.set_field("directory_id", &directory_id);
         self
     }
 
@@ -402,278 +285,90 @@ impl BatchCreateRequest {
         mut self,
         item_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.body.item_ids = Some(item_ids.into_iter().map(Into::into).collect());
+        let item_ids: Vec<String> = item_ids.into_iter().map(Into::into).collect();
+        self.parts.set_field("item_ids", &item_ids);
         self
     }
 
     /// Number of files to process per batch when using directory mode
     pub fn page_size(mut self, page_size: i64) -> Self {
-        self.body.page_size = Some(page_size);
+        self.parts.set_field("page_size", &page_size);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<BatchJob> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<BatchJob> {
-        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.batch.get`](crate::resources::beta::batch::BatchResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn and_wait(self) -> Waiter<BatchJobProgress> {
-        let client = self.client.clone();
-        let options = self.options.clone();
-        let organization_id = self.organization_id.clone();
-        let project_id = self.project_id.clone();
-        let poll_client = client.clone();
-        Waiter::after(
-            client,
+        self.and_wait_job(
             BATCH_GET_JOB,
-            options,
-            async move {
-                let created = self.send().await?;
+            &["organization_id", "project_id"],
+            |client, created| {
                 let id = created.id;
                 let job_id = id.clone();
-                let mut poll = BatchResource::new(poll_client).get(id);
-                if let Some(value) = organization_id {
-                    poll = poll.organization_id(value);
-                }
-                if let Some(value) = project_id {
-                    poll = poll.project_id(value);
-                }
-                poll.into_request().map(|(_, request)| (request, job_id))
+                Ok((BatchResource::new(client).get(id), job_id))
             },
         )
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/batch-processing");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.header_opt("temporal-namespace", self.temporal_namespace.as_ref());
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl IntoFuture for BatchCreateRequest {
-    type Output = Result<BatchJob>;
-    type IntoFuture = DataFuture<BatchJob>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/batch-processing/{job_id}` (Get Batch Job Status). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-batch")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct BatchGetRequest {
-    client: Client,
-    options: RequestOptions,
-    job_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type BatchGetRequest = Request<BatchGet>;
+/// The operation `GET /api/v1/beta/batch-processing/{job_id}` (Get Batch Job Status), which [`BatchGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-batch")]
+pub enum BatchGet {}
+
+#[cfg(feature = "beta-batch")]
+impl Operation for BatchGet {
+    type Output = BatchJobProgress;
+    type Response = read::Json<BatchJobProgress>;
 }
 
 #[cfg(feature = "beta-batch")]
+impl crate::resources::setters::OrganizationIdParam for BatchGet {}
+
+#[cfg(feature = "beta-batch")]
+impl crate::resources::setters::ProjectIdParam for BatchGet {}
+
+#[cfg(feature = "beta-batch")]
 impl BatchGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<BatchJobProgress> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<BatchJobProgress> {
-        ResponseFuture::json(self.into_request())
-    }
-
     /// Polls this request until the job ends; see [`BatchResource::wait`].
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn wait(self) -> Waiter<BatchJobProgress> {
-        let client = self.client.clone();
-        let job_id = Some(self.job_id.clone());
-        match self.into_request() {
-            Ok((client, request)) => Waiter::new(client, BATCH_GET_JOB, request, job_id),
-            Err(error) => Waiter::failed(client, BATCH_GET_JOB, error),
-        }
-    }
-
-    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let job_id = path_param("job_id", &self.job_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/batch-processing/{job_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl IntoFuture for BatchGetRequest {
-    type Output = Result<BatchJobProgress>;
-    type IntoFuture = DataFuture<BatchJobProgress>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        self.wait_job(BATCH_GET_JOB)
     }
 }
 
 /// Request builder for `POST /api/v1/beta/batch-processing/{job_id}/cancel` (Cancel Batch Job). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-batch")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct BatchCancelRequest {
-    client: Client,
-    options: RequestOptions,
-    job_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    temporal_namespace: Option<String>,
-    body: BatchCancelRequestBody,
+pub type BatchCancelRequest = Request<BatchCancel>;
+/// The operation `POST /api/v1/beta/batch-processing/{job_id}/cancel` (Cancel Batch Job), which [`BatchCancelRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-batch")]
+pub enum BatchCancel {}
+
+#[cfg(feature = "beta-batch")]
+impl Operation for BatchCancel {
+    type Output = BatchCancelResponse;
+    type Response = read::Json<BatchCancelResponse>;
 }
 
 #[cfg(feature = "beta-batch")]
-struct BatchCancelRequestBody {
-    reason: Option<String>,
-}
+impl crate::resources::setters::OrganizationIdParam for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
-impl EncodeObject for BatchCancelRequestBody {
-    const NAME: &'static str = "BatchCancelRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.optional("reason", &self.reason);
-    }
-}
+impl crate::resources::setters::ProjectIdParam for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
-impl Serialize for BatchCancelRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl fmt::Debug for BatchCancelRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::TemporalNamespaceParam for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchCancelRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    /// Temporal namespace to run the workflow in.
-    pub fn temporal_namespace(mut self, temporal_namespace: impl Into<String>) -> Self {
-        self.temporal_namespace = Some(temporal_namespace.into());
-        self
-    }
-
     /// Optional reason for cancelling the job
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.body.reason = Some(reason.into());
+        let reason: String = reason.into();
+        self.parts.set_field("reason", &reason);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<BatchCancelResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<BatchCancelResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let job_id = path_param("job_id", &self.job_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/beta/batch-processing/{job_id}/cancel"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.header_opt("temporal-namespace", self.temporal_namespace.as_ref());
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-batch")]
-impl IntoFuture for BatchCancelRequest {
-    type Output = Result<BatchCancelResponse>;
-    type IntoFuture = DataFuture<BatchCancelResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

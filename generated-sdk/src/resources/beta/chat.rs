@@ -3,13 +3,9 @@
 /*! Chat sessions and streamed agent events.
 
 Operations on `beta.chat`, under `/api/v1/chat`.*/
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, EventStream, FieldWriter, ItemStream,
-    Method, Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object,
-    path_param, serialize_object,
+    Client, EventStream, Method, Operation, Page, PageScheme, PagedOperation, Request,
+    RequestParts, read,
 };
 
 use crate::types::{ChatEvent, ChatSession, ChatSessionDetail, ChatSessionPage};
@@ -35,14 +31,9 @@ impl ChatResource {
     ///
     /// `GET /api/v1/chat`
     pub fn list(&self) -> ChatListRequest {
-        ChatListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            page_size: None,
-            page_token: None,
-            project_id: None,
-        }
+        let mut request = RequestParts::new(&self.client, Method::GET, "/api/v1/chat");
+        request.default_query("organization_id").default_query("project_id");
+        request.build()
     }
 
     /// Create Session
@@ -51,15 +42,12 @@ impl ChatResource {
     ///
     /// `POST /api/v1/chat`
     pub fn create(&self) -> ChatCreateRequest {
-        ChatCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: ChatCreateRequestBody {
-                index_ids: None,
-            },
-        }
+        let mut request = RequestParts::new(&self.client, Method::POST, "/api/v1/chat");
+        request
+            .json_object_body()
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Full Session
@@ -72,13 +60,17 @@ impl ChatResource {
     ///
     /// - `session_id`: ID of the chat session.
     pub fn get(&self, session_id: impl Into<String>) -> ChatGetRequest {
-        ChatGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            session_id: session_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let session_id: String = session_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/chat/{session_id}",
+        );
+        request
+            .set_path("session_id", session_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Session
@@ -91,13 +83,17 @@ impl ChatResource {
     ///
     /// - `session_id`: ID of the chat session.
     pub fn delete(&self, session_id: impl Into<String>) -> ChatDeleteRequest {
-        ChatDeleteRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            session_id: session_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let session_id: String = session_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/chat/{session_id}",
+        );
+        request
+            .set_path("session_id", session_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Session Summary
@@ -110,13 +106,17 @@ impl ChatResource {
     ///
     /// - `session_id`: ID of the chat session.
     pub fn get_summary(&self, session_id: impl Into<String>) -> ChatGetSummaryRequest {
-        ChatGetSummaryRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            session_id: session_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let session_id: String = session_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/chat/{session_id}/summary",
+        );
+        request
+            .set_path("session_id", session_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Generate Session Title
@@ -134,16 +134,20 @@ impl ChatResource {
         session_id: impl Into<String>,
         first_message: impl Into<String>,
     ) -> ChatSetTitleRequest {
-        ChatSetTitleRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            session_id: session_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: ChatSetTitleRequestBody {
-                first_message: first_message.into(),
-            },
-        }
+        let session_id: String = session_id.into();
+        let first_message: String = first_message.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/chat/{session_id}/title",
+        );
+        request
+            .json_object_body()
+            .set_path("session_id", session_id)
+            .set_field("first_message", &first_message)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Stream Messages
@@ -163,598 +167,142 @@ impl ChatResource {
         index_ids: impl IntoIterator<Item = impl Into<String>>,
         prompt: impl Into<String>,
     ) -> ChatStreamRequest {
-        ChatStreamRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            session_id: session_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: ChatStreamRequestBody {
-                index_ids: index_ids.into_iter().map(Into::into).collect(),
-                prompt: prompt.into(),
-            },
-        }
+        let session_id: String = session_id.into();
+        let index_ids: Vec<String> = index_ids.into_iter().map(Into::into).collect();
+        let prompt: String = prompt.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/chat/{session_id}/messages/stream",
+        );
+        request
+            .json_object_body()
+            .set_path("session_id", session_id)
+            .set_field("index_ids", &index_ids)
+            .set_field("prompt", &prompt)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/chat` (List Sessions). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatListRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-    project_id: Option<String>,
+pub type ChatListRequest = Request<ChatList>;
+/// The operation `GET /api/v1/chat` (List Sessions), which [`ChatListRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatList {}
+
+impl Operation for ChatList {
+    type Output = Page<ChatSessionPage>;
+    type Response = read::Page<Self>;
 }
 
-impl ChatListRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
-    pub fn page_size(mut self, page_size: i64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<ChatSessionPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<ChatSessionPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::QueryCursor {
-                param: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<ChatSessionPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::QueryCursor {
-                            param: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::GET, "/api/v1/chat");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("page_size", self.page_size.as_ref());
-        request.query_opt("page_token", self.page_token.as_ref());
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
+impl PagedOperation for ChatList {
+    type Page = ChatSessionPage;
+    const SCHEME: PageScheme = PageScheme::QueryCursor {
+        param: "page_token",
+    };
 }
 
-impl IntoFuture for ChatListRequest {
-    type Output = Result<Page<ChatSessionPage>>;
-    type IntoFuture = DataFuture<Page<ChatSessionPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::OrganizationIdParam for ChatList {}
+
+impl crate::resources::setters::PageSizeParam for ChatList {}
+
+impl crate::resources::setters::PageTokenParam for ChatList {}
+
+impl crate::resources::setters::ProjectIdParam for ChatList {}
 
 /// Request builder for `POST /api/v1/chat` (Create Session). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: ChatCreateRequestBody,
+pub type ChatCreateRequest = Request<ChatCreate>;
+/// The operation `POST /api/v1/chat` (Create Session), which [`ChatCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatCreate {}
+
+impl Operation for ChatCreate {
+    type Output = ChatSession;
+    type Response = read::Json<ChatSession>;
 }
 
-struct ChatCreateRequestBody {
-    index_ids: Option<Vec<String>>,
-}
+impl crate::resources::setters::OrganizationIdParam for ChatCreate {}
 
-impl EncodeObject for ChatCreateRequestBody {
-    const NAME: &'static str = "ChatCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.optional("index_ids", &self.index_ids);
-    }
-}
-
-impl Serialize for ChatCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for ChatCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatCreate {}
 
 impl ChatCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Indexes this session will retrieve from. Once set and the first message has been sent, the source set is locked for the session's lifetime. Leave null to create an unbound session.
     pub fn index_ids(
         mut self,
         index_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.body.index_ids = Some(index_ids.into_iter().map(Into::into).collect());
+        let index_ids: Vec<String> = index_ids.into_iter().map(Into::into).collect();
+        self.parts.set_field("index_ids", &index_ids);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<ChatSession> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<ChatSession> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/chat");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatCreateRequest {
-    type Output = Result<ChatSession>;
-    type IntoFuture = DataFuture<ChatSession>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/chat/{session_id}` (Get Full Session). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatGetRequest {
-    client: Client,
-    options: RequestOptions,
-    session_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type ChatGetRequest = Request<ChatGet>;
+/// The operation `GET /api/v1/chat/{session_id}` (Get Full Session), which [`ChatGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatGet {}
+
+impl Operation for ChatGet {
+    type Output = ChatSessionDetail;
+    type Response = read::Json<ChatSessionDetail>;
 }
 
-impl ChatGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for ChatGet {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<ChatSessionDetail> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<ChatSessionDetail> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let session_id = path_param("session_id", &self.session_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/chat/{session_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatGetRequest {
-    type Output = Result<ChatSessionDetail>;
-    type IntoFuture = DataFuture<ChatSessionDetail>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatGet {}
 
 /// Request builder for `DELETE /api/v1/chat/{session_id}` (Delete Session). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatDeleteRequest {
-    client: Client,
-    options: RequestOptions,
-    session_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type ChatDeleteRequest = Request<ChatDelete>;
+/// The operation `DELETE /api/v1/chat/{session_id}` (Delete Session), which [`ChatDeleteRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatDelete {}
+
+impl Operation for ChatDelete {
+    type Output = ();
+    type Response = read::Empty;
 }
 
-impl ChatDeleteRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for ChatDelete {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<()> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<()> {
-        ResponseFuture::empty(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let session_id = path_param("session_id", &self.session_id)?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/chat/{session_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatDeleteRequest {
-    type Output = Result<()>;
-    type IntoFuture = DataFuture<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatDelete {}
 
 /// Request builder for `GET /api/v1/chat/{session_id}/summary` (Get Session Summary). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatGetSummaryRequest {
-    client: Client,
-    options: RequestOptions,
-    session_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type ChatGetSummaryRequest = Request<ChatGetSummary>;
+/// The operation `GET /api/v1/chat/{session_id}/summary` (Get Session Summary), which [`ChatGetSummaryRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatGetSummary {}
+
+impl Operation for ChatGetSummary {
+    type Output = ChatSession;
+    type Response = read::Json<ChatSession>;
 }
 
-impl ChatGetSummaryRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for ChatGetSummary {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<ChatSession> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<ChatSession> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let session_id = path_param("session_id", &self.session_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/chat/{session_id}/summary"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatGetSummaryRequest {
-    type Output = Result<ChatSession>;
-    type IntoFuture = DataFuture<ChatSession>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatGetSummary {}
 
 /// Request builder for `POST /api/v1/chat/{session_id}/title` (Generate Session Title). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatSetTitleRequest {
-    client: Client,
-    options: RequestOptions,
-    session_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: ChatSetTitleRequestBody,
+pub type ChatSetTitleRequest = Request<ChatSetTitle>;
+/// The operation `POST /api/v1/chat/{session_id}/title` (Generate Session Title), which [`ChatSetTitleRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatSetTitle {}
+
+impl Operation for ChatSetTitle {
+    type Output = ChatSession;
+    type Response = read::Json<ChatSession>;
 }
 
-struct ChatSetTitleRequestBody {
-    first_message: String,
-}
+impl crate::resources::setters::OrganizationIdParam for ChatSetTitle {}
 
-impl EncodeObject for ChatSetTitleRequestBody {
-    const NAME: &'static str = "ChatSetTitleRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("first_message", &self.first_message);
-    }
-}
-
-impl Serialize for ChatSetTitleRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for ChatSetTitleRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
-
-impl ChatSetTitleRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<ChatSession> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<ChatSession> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let session_id = path_param("session_id", &self.session_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/chat/{session_id}/title"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatSetTitleRequest {
-    type Output = Result<ChatSession>;
-    type IntoFuture = DataFuture<ChatSession>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatSetTitle {}
 
 /// Request builder for `POST /api/v1/chat/{session_id}/messages/stream` (Stream Messages). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChatStreamRequest {
-    client: Client,
-    options: RequestOptions,
-    session_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: ChatStreamRequestBody,
+pub type ChatStreamRequest = Request<ChatStream>;
+/// The operation `POST /api/v1/chat/{session_id}/messages/stream` (Stream Messages), which [`ChatStreamRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum ChatStream {}
+
+impl Operation for ChatStream {
+    type Output = EventStream<ChatEvent>;
+    type Response = read::TaggedEventStream<ChatEvent>;
 }
 
-struct ChatStreamRequestBody {
-    index_ids: Vec<String>,
-    prompt: String,
-}
+impl crate::resources::setters::OrganizationIdParam for ChatStream {}
 
-impl EncodeObject for ChatStreamRequestBody {
-    const NAME: &'static str = "ChatStreamRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("index_ids", &self.index_ids);
-        fields.field("prompt", &self.prompt);
-    }
-}
-
-impl Serialize for ChatStreamRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for ChatStreamRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
-
-impl ChatStreamRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the stream of server-sent events.
-    pub fn send(self) -> DataFuture<EventStream<ChatEvent>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<EventStream<ChatEvent>> {
-        ResponseFuture::tagged_event_stream(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let session_id = path_param("session_id", &self.session_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/chat/{session_id}/messages/stream"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for ChatStreamRequest {
-    type Output = Result<EventStream<ChatEvent>>;
-    type IntoFuture = DataFuture<EventStream<ChatEvent>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for ChatStream {}

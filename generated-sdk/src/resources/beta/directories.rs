@@ -6,19 +6,8 @@ Operations on `beta.directories`, under `/api/v1/beta/directories`.*/
 use crate::runtime::Client;
 
 #[cfg(feature = "beta-directories")]
-use std::fmt;
-
-#[cfg(feature = "beta-directories")]
-use std::future::IntoFuture;
-
-#[cfg(feature = "beta-directories")]
-use serde::{Serialize, Serializer};
-
-#[cfg(feature = "beta-directories")]
 use crate::runtime::{
-    ApiRequest, DataFuture, EncodeObject, FieldWriter, ItemStream, Method, Nullable,
-    Page, PageScheme, RequestOptions, ResponseFuture, Result, debug_object, path_param,
-    serialize_object,
+    Method, Operation, Page, PageScheme, PagedOperation, Request, RequestParts, read,
 };
 
 #[cfg(feature = "beta-directories")]
@@ -60,17 +49,13 @@ impl DirectoriesResource {
     ///
     /// `GET /api/v1/beta/directories`
     pub fn list(&self) -> DirectoriesListRequest {
-        DirectoriesListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            include_deleted: None,
-            name: None,
-            organization_id: None,
-            page_size: None,
-            page_token: None,
-            project_id: None,
-            type_: None,
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/directories",
+        );
+        request.default_query("organization_id").default_query("project_id");
+        request.build()
     }
 
     /// Create Directory
@@ -83,16 +68,18 @@ impl DirectoriesResource {
     ///
     /// - `name`: Human-readable name for the directory.
     pub fn create(&self, name: impl Into<String>) -> DirectoriesCreateRequest {
-        DirectoriesCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: DirectoriesCreateRequestBody {
-                name: name.into(),
-                description: None,
-            },
-        }
+        let name: String = name.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/directories",
+        );
+        request
+            .json_object_body()
+            .set_field("name", &name)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Directory
@@ -105,13 +92,17 @@ impl DirectoriesResource {
     ///
     /// - `directory_id`: ID of the directory.
     pub fn get(&self, directory_id: impl Into<String>) -> DirectoriesGetRequest {
-        DirectoriesGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let directory_id: String = directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/directories/{directory_id}",
+        );
+        request
+            .set_path("directory_id", directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Directory
@@ -124,13 +115,17 @@ impl DirectoriesResource {
     ///
     /// - `directory_id`: ID of the directory.
     pub fn delete(&self, directory_id: impl Into<String>) -> DirectoriesDeleteRequest {
-        DirectoriesDeleteRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let directory_id: String = directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/beta/directories/{directory_id}",
+        );
+        request
+            .set_path("directory_id", directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Update Directory
@@ -143,509 +138,185 @@ impl DirectoriesResource {
     ///
     /// - `directory_id`: ID of the directory.
     pub fn update(&self, directory_id: impl Into<String>) -> DirectoriesUpdateRequest {
-        DirectoriesUpdateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: DirectoriesUpdateRequestBody {
-                description: None,
-                name: None,
-            },
-        }
+        let directory_id: String = directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::PATCH,
+            "/api/v1/beta/directories/{directory_id}",
+        );
+        request
+            .json_object_body()
+            .set_path("directory_id", directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/directories` (List Directories). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DirectoriesListRequest {
-    client: Client,
-    options: RequestOptions,
-    include_deleted: Option<bool>,
-    name: Option<String>,
-    organization_id: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-    project_id: Option<String>,
-    type_: Option<DirectoriesListType>,
+pub type DirectoriesListRequest = Request<DirectoriesList>;
+/// The operation `GET /api/v1/beta/directories` (List Directories), which [`DirectoriesListRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-directories")]
+pub enum DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl Operation for DirectoriesList {
+    type Output = Page<DirectoryPage>;
+    type Response = read::Page<Self>;
 }
 
 #[cfg(feature = "beta-directories")]
-impl DirectoriesListRequest {
-    /// Sets the `include_deleted` query parameter.
-    pub fn include_deleted(mut self, include_deleted: bool) -> Self {
-        self.include_deleted = Some(include_deleted);
-        self
-    }
+impl PagedOperation for DirectoriesList {
+    type Page = DirectoryPage;
+    const SCHEME: PageScheme = PageScheme::QueryCursor {
+        param: "page_token",
+    };
+}
 
+#[cfg(feature = "beta-directories")]
+impl crate::resources::setters::IncludeDeletedParam for DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl crate::resources::setters::OrganizationIdParam for DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl crate::resources::setters::PageSizeParam for DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl crate::resources::setters::PageTokenParam for DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl crate::resources::setters::ProjectIdParam for DirectoriesList {}
+
+#[cfg(feature = "beta-directories")]
+impl DirectoriesListRequest {
     /// Sets the `name` query parameter.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
-    pub fn page_size(mut self, page_size: i64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        let name: String = name.into();
+        self.parts.set_query("name", name);
         self
     }
 
     /// Sets the `type` query parameter.
     pub fn type_(mut self, type_: impl Into<DirectoriesListType>) -> Self {
-        self.type_ = Some(type_.into());
+        let type_: DirectoriesListType = type_.into();
+        self.parts.set_query("type", type_);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<DirectoryPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<DirectoryPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::QueryCursor {
-                param: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<DirectoryPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::QueryCursor {
-                            param: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::GET, "/api/v1/beta/directories");
-        request.query_opt("include_deleted", self.include_deleted.as_ref());
-        request.query_opt("name", self.name.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("page_size", self.page_size.as_ref());
-        request.query_opt("page_token", self.page_token.as_ref());
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("type", self.type_.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl IntoFuture for DirectoriesListRequest {
-    type Output = Result<Page<DirectoryPage>>;
-    type IntoFuture = DataFuture<Page<DirectoryPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/directories` (Create Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DirectoriesCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: DirectoriesCreateRequestBody,
+pub type DirectoriesCreateRequest = Request<DirectoriesCreate>;
+/// The operation `POST /api/v1/beta/directories` (Create Directory), which [`DirectoriesCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-directories")]
+pub enum DirectoriesCreate {}
+
+#[cfg(feature = "beta-directories")]
+impl Operation for DirectoriesCreate {
+    type Output = Directory;
+    type Response = read::Json<Directory>;
 }
 
 #[cfg(feature = "beta-directories")]
-struct DirectoriesCreateRequestBody {
-    name: String,
-    description: Option<String>,
-}
+impl crate::resources::setters::OrganizationIdParam for DirectoriesCreate {}
 
 #[cfg(feature = "beta-directories")]
-impl EncodeObject for DirectoriesCreateRequestBody {
-    const NAME: &'static str = "DirectoriesCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("name", &self.name);
-        fields.optional("description", &self.description);
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl Serialize for DirectoriesCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl fmt::Debug for DirectoriesCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for DirectoriesCreate {}
 
 #[cfg(feature = "beta-directories")]
 impl DirectoriesCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Optional description shown to users.
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.body.description = Some(description.into());
+        let description: String = description.into();
+        self.parts.set_field("description", &description);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Directory> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Directory> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/directories");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl IntoFuture for DirectoriesCreateRequest {
-    type Output = Result<Directory>;
-    type IntoFuture = DataFuture<Directory>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/directories/{directory_id}` (Get Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DirectoriesGetRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type DirectoriesGetRequest = Request<DirectoriesGet>;
+/// The operation `GET /api/v1/beta/directories/{directory_id}` (Get Directory), which [`DirectoriesGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-directories")]
+pub enum DirectoriesGet {}
+
+#[cfg(feature = "beta-directories")]
+impl Operation for DirectoriesGet {
+    type Output = Directory;
+    type Response = read::Json<Directory>;
 }
 
 #[cfg(feature = "beta-directories")]
-impl DirectoriesGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Directory> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Directory> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/directories/{directory_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
+impl crate::resources::setters::OrganizationIdParam for DirectoriesGet {}
 
 #[cfg(feature = "beta-directories")]
-impl IntoFuture for DirectoriesGetRequest {
-    type Output = Result<Directory>;
-    type IntoFuture = DataFuture<Directory>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for DirectoriesGet {}
 
 /// Request builder for `DELETE /api/v1/beta/directories/{directory_id}` (Delete Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DirectoriesDeleteRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type DirectoriesDeleteRequest = Request<DirectoriesDelete>;
+/// The operation `DELETE /api/v1/beta/directories/{directory_id}` (Delete Directory), which [`DirectoriesDeleteRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-directories")]
+pub enum DirectoriesDelete {}
+
+#[cfg(feature = "beta-directories")]
+impl Operation for DirectoriesDelete {
+    type Output = ();
+    type Response = read::Empty;
 }
 
 #[cfg(feature = "beta-directories")]
-impl DirectoriesDeleteRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<()> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<()> {
-        ResponseFuture::empty(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/beta/directories/{directory_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
+impl crate::resources::setters::OrganizationIdParam for DirectoriesDelete {}
 
 #[cfg(feature = "beta-directories")]
-impl IntoFuture for DirectoriesDeleteRequest {
-    type Output = Result<()>;
-    type IntoFuture = DataFuture<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for DirectoriesDelete {}
 
 /// Request builder for `PATCH /api/v1/beta/directories/{directory_id}` (Update Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DirectoriesUpdateRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: DirectoriesUpdateRequestBody,
+pub type DirectoriesUpdateRequest = Request<DirectoriesUpdate>;
+/// The operation `PATCH /api/v1/beta/directories/{directory_id}` (Update Directory), which [`DirectoriesUpdateRequest`] sends. It has no values: it tells this operation's requests from others'.
+#[cfg(feature = "beta-directories")]
+pub enum DirectoriesUpdate {}
+
+#[cfg(feature = "beta-directories")]
+impl Operation for DirectoriesUpdate {
+    type Output = Directory;
+    type Response = read::Json<Directory>;
 }
 
 #[cfg(feature = "beta-directories")]
-struct DirectoriesUpdateRequestBody {
-    description: Option<Nullable<String>>,
-    name: Option<Nullable<String>>,
-}
+impl crate::resources::setters::OrganizationIdParam for DirectoriesUpdate {}
 
 #[cfg(feature = "beta-directories")]
-impl EncodeObject for DirectoriesUpdateRequestBody {
-    const NAME: &'static str = "DirectoriesUpdateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.optional("description", &self.description);
-        fields.optional("name", &self.name);
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl Serialize for DirectoriesUpdateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl fmt::Debug for DirectoriesUpdateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for DirectoriesUpdate {}
 
 #[cfg(feature = "beta-directories")]
 impl DirectoriesUpdateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Updated description for the directory.
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.body.description = Some(Nullable::Value(description.into()));
+        let description: String = description.into();
+        self.parts.set_field("description", &description);
         self
     }
 
     /// Sends `description` as an explicit `null`, clearing it.
     pub fn description_null(mut self) -> Self {
-        self.body.description = Some(Nullable::Null);
+        self.parts.set_field_null("description");
         self
     }
 
     /// Updated name for the directory.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.body.name = Some(Nullable::Value(name.into()));
+        let name: String = name.into();
+        self.parts.set_field("name", &name);
         self
     }
 
     /// Sends `name` as an explicit `null`, clearing it.
     pub fn name_null(mut self) -> Self {
-        self.body.name = Some(Nullable::Null);
+        self.parts.set_field_null("name");
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Directory> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Directory> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::PATCH,
-            format!("/api/v1/beta/directories/{directory_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-#[cfg(feature = "beta-directories")]
-impl IntoFuture for DirectoriesUpdateRequest {
-    type Output = Result<Directory>;
-    type IntoFuture = DataFuture<Directory>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

@@ -3,15 +3,8 @@
 /*! Searchable indexes over directories of documents.
 
 Operations on `beta.indexes`, under `/api/v1/indexes`.*/
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
-use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
-    ResponseFuture, Result, debug_object, path_param, serialize_object,
-};
-
+use crate::runtime::{Client, Method, Operation, Request, RequestParts, read};
 use crate::types::{Index, Product};
 
 /// Searchable indexes over directories of documents.
@@ -39,13 +32,17 @@ impl IndexesResource {
     ///
     /// - `index_id`: ID of the index.
     pub fn get(&self, index_id: impl Into<String>) -> IndexesGetRequest {
-        IndexesGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            index_id: index_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let index_id: String = index_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/indexes/{index_id}",
+        );
+        request
+            .set_path("index_id", index_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Index
@@ -58,13 +55,17 @@ impl IndexesResource {
     ///
     /// - `index_id`: ID of the index.
     pub fn delete(&self, index_id: impl Into<String>) -> IndexesDeleteRequest {
-        IndexesDeleteRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            index_id: index_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let index_id: String = index_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/indexes/{index_id}",
+        );
+        request
+            .set_path("index_id", index_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Create Index
@@ -80,17 +81,18 @@ impl IndexesResource {
         &self,
         source_directory_id: impl Into<String>,
     ) -> IndexesCreateRequest {
-        IndexesCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: IndexesCreateRequestBody {
-                source_directory_id: source_directory_id.into(),
-                description: None,
-                products: None,
-            },
-        }
+        let source_directory_id: String = source_directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/indexes",
+        );
+        request
+            .json_object_body()
+            .set_field("source_directory_id", &source_directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Sync Index
@@ -103,316 +105,88 @@ impl IndexesResource {
     ///
     /// - `index_id`: ID of the index.
     pub fn sync(&self, index_id: impl Into<String>) -> IndexesSyncRequest {
-        IndexesSyncRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            index_id: index_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let index_id: String = index_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/indexes/{index_id}/sync",
+        );
+        request
+            .set_path("index_id", index_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/indexes/{index_id}` (Get Index). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct IndexesGetRequest {
-    client: Client,
-    options: RequestOptions,
-    index_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type IndexesGetRequest = Request<IndexesGet>;
+/// The operation `GET /api/v1/indexes/{index_id}` (Get Index), which [`IndexesGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum IndexesGet {}
+
+impl Operation for IndexesGet {
+    type Output = Index;
+    type Response = read::Json<Index>;
 }
 
-impl IndexesGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for IndexesGet {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Index> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Index> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let index_id = path_param("index_id", &self.index_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/indexes/{index_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for IndexesGetRequest {
-    type Output = Result<Index>;
-    type IntoFuture = DataFuture<Index>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for IndexesGet {}
 
 /// Request builder for `DELETE /api/v1/indexes/{index_id}` (Delete Index). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct IndexesDeleteRequest {
-    client: Client,
-    options: RequestOptions,
-    index_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type IndexesDeleteRequest = Request<IndexesDelete>;
+/// The operation `DELETE /api/v1/indexes/{index_id}` (Delete Index), which [`IndexesDeleteRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum IndexesDelete {}
+
+impl Operation for IndexesDelete {
+    type Output = ();
+    type Response = read::Empty;
 }
 
-impl IndexesDeleteRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for IndexesDelete {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<()> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<()> {
-        ResponseFuture::empty(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let index_id = path_param("index_id", &self.index_id)?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/indexes/{index_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for IndexesDeleteRequest {
-    type Output = Result<()>;
-    type IntoFuture = DataFuture<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for IndexesDelete {}
 
 /// Request builder for `POST /api/v1/indexes` (Create Index). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct IndexesCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: IndexesCreateRequestBody,
+pub type IndexesCreateRequest = Request<IndexesCreate>;
+/// The operation `POST /api/v1/indexes` (Create Index), which [`IndexesCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum IndexesCreate {}
+
+impl Operation for IndexesCreate {
+    type Output = Index;
+    type Response = read::Json<Index>;
 }
 
-struct IndexesCreateRequestBody {
-    source_directory_id: String,
-    description: Option<String>,
-    products: Option<Vec<Product>>,
-}
+impl crate::resources::setters::OrganizationIdParam for IndexesCreate {}
 
-impl EncodeObject for IndexesCreateRequestBody {
-    const NAME: &'static str = "IndexesCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("source_directory_id", &self.source_directory_id);
-        fields.optional("description", &self.description);
-        fields.optional("products", &self.products);
-    }
-}
-
-impl Serialize for IndexesCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for IndexesCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for IndexesCreate {}
 
 impl IndexesCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Optional description of the index.
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.body.description = Some(description.into());
+        let description: String = description.into();
+        self.parts.set_field("description", &description);
         self
     }
 
     /// Product configurations for syncing. Omit to use a default parse configuration. Include an explicit entry per product type (e.g. parse, extract) to override the default.
     pub fn products(mut self, products: impl IntoIterator<Item = Product>) -> Self {
-        self.body.products = Some(products.into_iter().collect());
+        let products: Vec<Product> = products.into_iter().collect();
+        self.parts.set_field("products", &products);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Index> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Index> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/indexes");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for IndexesCreateRequest {
-    type Output = Result<Index>;
-    type IntoFuture = DataFuture<Index>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/indexes/{index_id}/sync` (Sync Index). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct IndexesSyncRequest {
-    client: Client,
-    options: RequestOptions,
-    index_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type IndexesSyncRequest = Request<IndexesSync>;
+/// The operation `POST /api/v1/indexes/{index_id}/sync` (Sync Index), which [`IndexesSyncRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum IndexesSync {}
+
+impl Operation for IndexesSync {
+    type Output = Map<String, Value>;
+    type Response = read::Json<Map<String, Value>>;
 }
 
-impl IndexesSyncRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for IndexesSync {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Map<String, Value>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Map<String, Value>> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let index_id = path_param("index_id", &self.index_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/indexes/{index_id}/sync"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for IndexesSyncRequest {
-    type Output = Result<Map<String, Value>>;
-    type IntoFuture = DataFuture<Map<String, Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for IndexesSync {}

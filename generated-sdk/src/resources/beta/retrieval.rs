@@ -4,14 +4,7 @@
 
 Operations on `beta.retrieval`, under `/api/v1/retrieval`.*/
 use std::collections::BTreeMap;
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
-use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, Method, RequestOptions,
-    ResponseFuture, Result, debug_object, serialize_object,
-};
-
+use crate::runtime::{Client, Method, Operation, Request, RequestParts, read};
 use crate::types::{
     MetadataFilter, Rerank, RetrievalGrepResponse, RetrievalReadResponse,
     RetrievalRetrieveResponse, RetrievalSearchResponse, StaticFilters,
@@ -47,24 +40,20 @@ impl RetrievalResource {
         index_id: impl Into<String>,
         query: impl Into<String>,
     ) -> RetrievalRetrieveRequest {
-        RetrievalRetrieveRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: RetrievalRetrieveRequestBody {
-                index_id: index_id.into(),
-                query: query.into(),
-                custom_filters: None,
-                full_text_pipeline_weight: None,
-                num_candidates: None,
-                rerank: None,
-                score_threshold: None,
-                static_filters: None,
-                top_k: None,
-                vector_pipeline_weight: None,
-            },
-        }
+        let index_id: String = index_id.into();
+        let query: String = query.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/retrieval/retrieve",
+        );
+        request
+            .json_object_body()
+            .set_field("index_id", &index_id)
+            .set_field("query", &query)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Search Files
@@ -77,18 +66,18 @@ impl RetrievalResource {
     ///
     /// - `index_id`: ID of the index to search within.
     pub fn search(&self, index_id: impl Into<String>) -> RetrievalSearchRequest {
-        RetrievalSearchRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: RetrievalSearchRequestBody {
-                index_id: index_id.into(),
-                file_name: None,
-                file_name_contains: None,
-                limit: None,
-            },
-        }
+        let index_id: String = index_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/retrieval/files/search",
+        );
+        request
+            .json_object_body()
+            .set_field("index_id", &index_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Grep File
@@ -108,19 +97,22 @@ impl RetrievalResource {
         file_id: impl Into<String>,
         pattern: impl Into<String>,
     ) -> RetrievalGrepRequest {
-        RetrievalGrepRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: RetrievalGrepRequestBody {
-                index_id: index_id.into(),
-                file_id: file_id.into(),
-                pattern: pattern.into(),
-                context_chars: None,
-                limit: None,
-            },
-        }
+        let index_id: String = index_id.into();
+        let file_id: String = file_id.into();
+        let pattern: String = pattern.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/retrieval/files/grep",
+        );
+        request
+            .json_object_body()
+            .set_field("index_id", &index_id)
+            .set_field("file_id", &file_id)
+            .set_field("pattern", &pattern)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Read File
@@ -138,499 +130,178 @@ impl RetrievalResource {
         index_id: impl Into<String>,
         file_id: impl Into<String>,
     ) -> RetrievalReadRequest {
-        RetrievalReadRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: RetrievalReadRequestBody {
-                index_id: index_id.into(),
-                file_id: file_id.into(),
-                max_length: None,
-                offset: None,
-            },
-        }
+        let index_id: String = index_id.into();
+        let file_id: String = file_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/retrieval/files/read",
+        );
+        request
+            .json_object_body()
+            .set_field("index_id", &index_id)
+            .set_field("file_id", &file_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `POST /api/v1/retrieval/retrieve` (Retrieve). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RetrievalRetrieveRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: RetrievalRetrieveRequestBody,
+pub type RetrievalRetrieveRequest = Request<RetrievalRetrieve>;
+/// The operation `POST /api/v1/retrieval/retrieve` (Retrieve), which [`RetrievalRetrieveRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum RetrievalRetrieve {}
+
+impl Operation for RetrievalRetrieve {
+    type Output = RetrievalRetrieveResponse;
+    type Response = read::Json<RetrievalRetrieveResponse>;
 }
 
-struct RetrievalRetrieveRequestBody {
-    index_id: String,
-    query: String,
-    custom_filters: Option<BTreeMap<String, MetadataFilter>>,
-    full_text_pipeline_weight: Option<f64>,
-    num_candidates: Option<i64>,
-    rerank: Option<Rerank>,
-    score_threshold: Option<f64>,
-    static_filters: Option<StaticFilters>,
-    top_k: Option<i64>,
-    vector_pipeline_weight: Option<f64>,
-}
+impl crate::resources::setters::OrganizationIdParam for RetrievalRetrieve {}
 
-impl EncodeObject for RetrievalRetrieveRequestBody {
-    const NAME: &'static str = "RetrievalRetrieveRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("index_id", &self.index_id);
-        fields.field("query", &self.query);
-        fields.optional("custom_filters", &self.custom_filters);
-        fields.optional("full_text_pipeline_weight", &self.full_text_pipeline_weight);
-        fields.optional("num_candidates", &self.num_candidates);
-        fields.optional("rerank", &self.rerank);
-        fields.optional("score_threshold", &self.score_threshold);
-        fields.optional("static_filters", &self.static_filters);
-        fields.optional("top_k", &self.top_k);
-        fields.optional("vector_pipeline_weight", &self.vector_pipeline_weight);
-    }
-}
-
-impl Serialize for RetrievalRetrieveRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for RetrievalRetrieveRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for RetrievalRetrieve {}
 
 impl RetrievalRetrieveRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Filters on user-defined metadata fields, by field name.
     pub fn custom_filters(
         mut self,
         custom_filters: BTreeMap<String, MetadataFilter>,
     ) -> Self {
-        self.body.custom_filters = Some(custom_filters);
+        self.parts.set_field("custom_filters", &custom_filters);
         self
     }
 
     /// Weight of the full-text search pipeline (0-1).
     pub fn full_text_pipeline_weight(mut self, full_text_pipeline_weight: f64) -> Self {
-        self.body.full_text_pipeline_weight = Some(full_text_pipeline_weight);
+        self.parts.set_field("full_text_pipeline_weight", &full_text_pipeline_weight);
         self
     }
 
     /// Number of candidates for approximate nearest neighbor search.
     pub fn num_candidates(mut self, num_candidates: i64) -> Self {
-        self.body.num_candidates = Some(num_candidates);
+        self.parts.set_field("num_candidates", &num_candidates);
         self
     }
 
     /// Reranking configuration applied after hybrid search. Enabled by default.
     pub fn rerank(mut self, rerank: Rerank) -> Self {
-        self.body.rerank = Some(rerank);
+        self.parts.set_field("rerank", &rerank);
         self
     }
 
     /// Minimum score threshold for returned results.
     pub fn score_threshold(mut self, score_threshold: f64) -> Self {
-        self.body.score_threshold = Some(score_threshold);
+        self.parts.set_field("score_threshold", &score_threshold);
         self
     }
 
     /// Filters on built-in document fields (page range, chunk index, etc.).
     pub fn static_filters(mut self, static_filters: StaticFilters) -> Self {
-        self.body.static_filters = Some(static_filters);
+        self.parts.set_field("static_filters", &static_filters);
         self
     }
 
     /// Maximum number of results to return.
     pub fn top_k(mut self, top_k: i64) -> Self {
-        self.body.top_k = Some(top_k);
+        self.parts.set_field("top_k", &top_k);
         self
     }
 
     /// Weight of the vector search pipeline (0-1).
     pub fn vector_pipeline_weight(mut self, vector_pipeline_weight: f64) -> Self {
-        self.body.vector_pipeline_weight = Some(vector_pipeline_weight);
+        self.parts.set_field("vector_pipeline_weight", &vector_pipeline_weight);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<RetrievalRetrieveResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<RetrievalRetrieveResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/retrieval/retrieve");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for RetrievalRetrieveRequest {
-    type Output = Result<RetrievalRetrieveResponse>;
-    type IntoFuture = DataFuture<RetrievalRetrieveResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/retrieval/files/search` (Search Files). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RetrievalSearchRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: RetrievalSearchRequestBody,
+pub type RetrievalSearchRequest = Request<RetrievalSearch>;
+/// The operation `POST /api/v1/retrieval/files/search` (Search Files), which [`RetrievalSearchRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum RetrievalSearch {}
+
+impl Operation for RetrievalSearch {
+    type Output = RetrievalSearchResponse;
+    type Response = read::Json<RetrievalSearchResponse>;
 }
 
-struct RetrievalSearchRequestBody {
-    index_id: String,
-    file_name: Option<String>,
-    file_name_contains: Option<String>,
-    limit: Option<i64>,
-}
+impl crate::resources::setters::OrganizationIdParam for RetrievalSearch {}
 
-impl EncodeObject for RetrievalSearchRequestBody {
-    const NAME: &'static str = "RetrievalSearchRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("index_id", &self.index_id);
-        fields.optional("file_name", &self.file_name);
-        fields.optional("file_name_contains", &self.file_name_contains);
-        fields.optional("limit", &self.limit);
-    }
-}
-
-impl Serialize for RetrievalSearchRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for RetrievalSearchRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for RetrievalSearch {}
 
 impl RetrievalSearchRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Exact file name to match.
     pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.body.file_name = Some(file_name.into());
+        let file_name: String = file_name.into();
+        self.parts.set_field("file_name", &file_name);
         self
     }
 
     /// Substring match on file name (case-insensitive).
     pub fn file_name_contains(mut self, file_name_contains: impl Into<String>) -> Self {
-        self.body.file_name_contains = Some(file_name_contains.into());
+        let file_name_contains: String = file_name_contains.into();
+        self.parts.set_field("file_name_contains", &file_name_contains);
         self
     }
 
     /// Maximum number of files to return.
     pub fn limit(mut self, limit: i64) -> Self {
-        self.body.limit = Some(limit);
+        self.parts.set_field("limit", &limit);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<RetrievalSearchResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<RetrievalSearchResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/api/v1/retrieval/files/search",
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for RetrievalSearchRequest {
-    type Output = Result<RetrievalSearchResponse>;
-    type IntoFuture = DataFuture<RetrievalSearchResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/retrieval/files/grep` (Grep File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RetrievalGrepRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: RetrievalGrepRequestBody,
+pub type RetrievalGrepRequest = Request<RetrievalGrep>;
+/// The operation `POST /api/v1/retrieval/files/grep` (Grep File), which [`RetrievalGrepRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum RetrievalGrep {}
+
+impl Operation for RetrievalGrep {
+    type Output = RetrievalGrepResponse;
+    type Response = read::Json<RetrievalGrepResponse>;
 }
 
-struct RetrievalGrepRequestBody {
-    index_id: String,
-    file_id: String,
-    pattern: String,
-    context_chars: Option<i64>,
-    limit: Option<i64>,
-}
+impl crate::resources::setters::OrganizationIdParam for RetrievalGrep {}
 
-impl EncodeObject for RetrievalGrepRequestBody {
-    const NAME: &'static str = "RetrievalGrepRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("index_id", &self.index_id);
-        fields.field("file_id", &self.file_id);
-        fields.field("pattern", &self.pattern);
-        fields.optional("context_chars", &self.context_chars);
-        fields.optional("limit", &self.limit);
-    }
-}
-
-impl Serialize for RetrievalGrepRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for RetrievalGrepRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for RetrievalGrep {}
 
 impl RetrievalGrepRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Number of characters of context to include before and after the matched pattern in the content field of the response
     pub fn context_chars(mut self, context_chars: i64) -> Self {
-        self.body.context_chars = Some(context_chars);
+        self.parts.set_field("context_chars", &context_chars);
         self
     }
 
     /// Maximum number of matches to return.
     pub fn limit(mut self, limit: i64) -> Self {
-        self.body.limit = Some(limit);
+        self.parts.set_field("limit", &limit);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<RetrievalGrepResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<RetrievalGrepResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/retrieval/files/grep");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for RetrievalGrepRequest {
-    type Output = Result<RetrievalGrepResponse>;
-    type IntoFuture = DataFuture<RetrievalGrepResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/retrieval/files/read` (Read File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RetrievalReadRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: RetrievalReadRequestBody,
+pub type RetrievalReadRequest = Request<RetrievalRead>;
+/// The operation `POST /api/v1/retrieval/files/read` (Read File), which [`RetrievalReadRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum RetrievalRead {}
+
+impl Operation for RetrievalRead {
+    type Output = RetrievalReadResponse;
+    type Response = read::Json<RetrievalReadResponse>;
 }
 
-struct RetrievalReadRequestBody {
-    index_id: String,
-    file_id: String,
-    max_length: Option<i64>,
-    offset: Option<i64>,
-}
+impl crate::resources::setters::OrganizationIdParam for RetrievalRead {}
 
-impl EncodeObject for RetrievalReadRequestBody {
-    const NAME: &'static str = "RetrievalReadRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("index_id", &self.index_id);
-        fields.field("file_id", &self.file_id);
-        fields.optional("max_length", &self.max_length);
-        fields.optional("offset", &self.offset);
-    }
-}
-
-impl Serialize for RetrievalReadRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for RetrievalReadRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for RetrievalRead {}
 
 impl RetrievalReadRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Maximum number of characters to read from the offset.
     pub fn max_length(mut self, max_length: i64) -> Self {
-        self.body.max_length = Some(max_length);
+        self.parts.set_field("max_length", &max_length);
         self
     }
 
     /// Starting character offset.
     pub fn offset(mut self, offset: i64) -> Self {
-        self.body.offset = Some(offset);
+        self.parts.set_field("offset", &offset);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<RetrievalReadResponse> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<RetrievalReadResponse> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/retrieval/files/read");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for RetrievalReadRequest {
-    type Output = Result<RetrievalReadResponse>;
-    type IntoFuture = DataFuture<RetrievalReadResponse>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

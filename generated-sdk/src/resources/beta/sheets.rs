@@ -3,14 +3,10 @@
 /*! Spreadsheet parsing jobs (experimental).
 
 Operations on `beta.sheets`, under `/api/v1/beta/sheets/jobs`.*/
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind,
-    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
-    Timestamp, Waiter, debug_object, path_param, serialize_object,
+    Client, JobKind, JobUpdates, Method, Operation, Page, PageScheme, PagedOperation,
+    Request, RequestParts, Waiter, read,
 };
 
 use crate::types::{
@@ -39,19 +35,13 @@ impl SheetsResource {
     ///
     /// `GET /api/v1/beta/sheets/jobs`
     pub fn list(&self) -> SheetsListRequest {
-        SheetsListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            created_at_on_or_after: None,
-            created_at_on_or_before: None,
-            include_results: None,
-            job_ids: None,
-            organization_id: None,
-            page_size: None,
-            page_token: None,
-            project_id: None,
-            status: None,
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/sheets/jobs",
+        );
+        request.default_query("organization_id").default_query("project_id");
+        request.build()
     }
 
     /// Create Spreadsheet Job
@@ -65,16 +55,18 @@ impl SheetsResource {
     ///
     /// - `file_id`: The ID of the file to parse
     pub fn create(&self, file_id: impl Into<String>) -> SheetsCreateRequest {
-        SheetsCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: SheetsCreateRequestBody {
-                file_id: file_id.into(),
-                config: None,
-            },
-        }
+        let file_id: String = file_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/sheets/jobs",
+        );
+        request
+            .json_object_body()
+            .set_field("file_id", &file_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Spreadsheet Job
@@ -92,14 +84,18 @@ impl SheetsResource {
     ///
     /// - `spreadsheet_job_id`: ID of the spreadsheet parsing job.
     pub fn get(&self, spreadsheet_job_id: impl Into<String>) -> SheetsGetRequest {
-        SheetsGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            spreadsheet_job_id: spreadsheet_job_id.into(),
-            include_results: None,
-            organization_id: None,
-            project_id: None,
-        }
+        let spreadsheet_job_id: String = spreadsheet_job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
+        );
+        request
+            .set_job_id(&spreadsheet_job_id)
+            .set_path("spreadsheet_job_id", spreadsheet_job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Spreadsheet Job
@@ -116,13 +112,17 @@ impl SheetsResource {
         &self,
         spreadsheet_job_id: impl Into<String>,
     ) -> SheetsDeleteJobRequest {
-        SheetsDeleteJobRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            spreadsheet_job_id: spreadsheet_job_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let spreadsheet_job_id: String = spreadsheet_job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
+        );
+        request
+            .set_path("spreadsheet_job_id", spreadsheet_job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Result Region
@@ -143,16 +143,21 @@ impl SheetsResource {
         region_id: impl Into<String>,
         region_type: impl Into<RegionType>,
     ) -> SheetsGetResultTableRequest {
-        SheetsGetResultTableRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            spreadsheet_job_id: spreadsheet_job_id.into(),
-            region_id: region_id.into(),
-            region_type: region_type.into(),
-            expires_at_seconds: None,
-            organization_id: None,
-            project_id: None,
-        }
+        let spreadsheet_job_id: String = spreadsheet_job_id.into();
+        let region_id: String = region_id.into();
+        let region_type: RegionType = region_type.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}",
+        );
+        request
+            .set_path("spreadsheet_job_id", spreadsheet_job_id)
+            .set_path("region_id", region_id)
+            .set_path("region_type", region_type)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `status` is `SUCCESS`, `PARTIAL_SUCCESS`, `ERROR` or `CANCELLED` and returns the job in its final state.
@@ -184,521 +189,149 @@ pub(crate) const SHEETS_GET_JOB: JobKind<SheetsJob> = JobKind {
 };
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs` (List Spreadsheet Jobs). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SheetsListRequest {
-    client: Client,
-    options: RequestOptions,
-    created_at_on_or_after: Option<Timestamp>,
-    created_at_on_or_before: Option<Timestamp>,
-    include_results: Option<bool>,
-    job_ids: Option<Vec<String>>,
-    organization_id: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-    project_id: Option<String>,
-    status: Option<JobStatus>,
+pub type SheetsListRequest = Request<SheetsList>;
+/// The operation `GET /api/v1/beta/sheets/jobs` (List Spreadsheet Jobs), which [`SheetsListRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SheetsList {}
+
+impl Operation for SheetsList {
+    type Output = Page<SheetsJobPage>;
+    type Response = read::Page<Self>;
 }
 
+impl PagedOperation for SheetsList {
+    type Page = SheetsJobPage;
+    const SCHEME: PageScheme = PageScheme::QueryCursor {
+        param: "page_token",
+    };
+}
+
+impl crate::resources::setters::CreatedAtOnOrAfterParam for SheetsList {}
+
+impl crate::resources::setters::CreatedAtOnOrBeforeParam for SheetsList {}
+
+impl crate::resources::setters::JobIdsParam for SheetsList {}
+
+impl crate::resources::setters::OrganizationIdParam for SheetsList {}
+
+impl crate::resources::setters::PageSizeParam for SheetsList {}
+
+impl crate::resources::setters::PageTokenParam for SheetsList {}
+
+impl crate::resources::setters::ProjectIdParam for SheetsList {}
+
 impl SheetsListRequest {
-    /// Include items created at or after this timestamp (inclusive)
-    pub fn created_at_on_or_after(
-        mut self,
-        created_at_on_or_after: impl Into<Timestamp>,
-    ) -> Self {
-        self.created_at_on_or_after = Some(created_at_on_or_after.into());
-        self
-    }
-
-    /// Include items created at or before this timestamp (inclusive)
-    pub fn created_at_on_or_before(
-        mut self,
-        created_at_on_or_before: impl Into<Timestamp>,
-    ) -> Self {
-        self.created_at_on_or_before = Some(created_at_on_or_before.into());
-        self
-    }
-
     /// Sets the `include_results` query parameter.
     pub fn include_results(mut self, include_results: bool) -> Self {
-        self.include_results = Some(include_results);
-        self
-    }
-
-    /// Filter by specific job IDs
-    pub fn job_ids(
-        mut self,
-        job_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(job_ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
-    pub fn page_size(mut self, page_size: i64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.parts.set_query("include_results", include_results);
         self
     }
 
     /// Filter by job status
     pub fn status(mut self, status: impl Into<JobStatus>) -> Self {
-        self.status = Some(status.into());
+        let status: JobStatus = status.into();
+        self.parts.set_query("status", status);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<SheetsJobPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<SheetsJobPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::QueryCursor {
-                param: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<SheetsJobPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::QueryCursor {
-                            param: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::GET, "/api/v1/beta/sheets/jobs");
-        request
-            .query_opt("created_at_on_or_after", self.created_at_on_or_after.as_ref());
-        request
-            .query_opt("created_at_on_or_before", self.created_at_on_or_before.as_ref());
-        request.query_opt("include_results", self.include_results.as_ref());
-        if let Some(values) = &self.job_ids {
-            request.query_each("job_ids", values);
-        }
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("page_size", self.page_size.as_ref());
-        request.query_opt("page_token", self.page_token.as_ref());
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("status", self.status.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SheetsListRequest {
-    type Output = Result<Page<SheetsJobPage>>;
-    type IntoFuture = DataFuture<Page<SheetsJobPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/sheets/jobs` (Create Spreadsheet Job). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SheetsCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: SheetsCreateRequestBody,
+pub type SheetsCreateRequest = Request<SheetsCreate>;
+/// The operation `POST /api/v1/beta/sheets/jobs` (Create Spreadsheet Job), which [`SheetsCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SheetsCreate {}
+
+impl Operation for SheetsCreate {
+    type Output = SheetsJob;
+    type Response = read::Json<SheetsJob>;
 }
 
-struct SheetsCreateRequestBody {
-    file_id: String,
-    config: Option<SheetsParsingConfig>,
-}
+impl crate::resources::setters::OrganizationIdParam for SheetsCreate {}
 
-impl EncodeObject for SheetsCreateRequestBody {
-    const NAME: &'static str = "SheetsCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("file_id", &self.file_id);
-        fields.optional("config", &self.config);
-    }
-}
-
-impl Serialize for SheetsCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for SheetsCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for SheetsCreate {}
 
 impl SheetsCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Configuration for the parsing job
     pub fn config(mut self, config: SheetsParsingConfig) -> Self {
-        self.body.config = Some(config);
+        self.parts.set_field("config", &config);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<SheetsJob> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<SheetsJob> {
-        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.sheets.get`](crate::resources::beta::sheets::SheetsResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn and_wait(self) -> Waiter<SheetsJob> {
-        let client = self.client.clone();
-        let options = self.options.clone();
-        let organization_id = self.organization_id.clone();
-        let project_id = self.project_id.clone();
-        let poll_client = client.clone();
-        Waiter::after(
-            client,
+        self.and_wait_job(
             SHEETS_GET_JOB,
-            options,
-            async move {
-                let created = self.send().await?;
+            &["organization_id", "project_id"],
+            |client, created| {
                 let id = created.id;
                 let job_id = id.clone();
-                let mut poll = SheetsResource::new(poll_client).get(id);
-                if let Some(value) = organization_id {
-                    poll = poll.organization_id(value);
-                }
-                if let Some(value) = project_id {
-                    poll = poll.project_id(value);
-                }
-                poll.into_request().map(|(_, request)| (request, job_id))
+                Ok((SheetsResource::new(client).get(id), job_id))
             },
         )
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/sheets/jobs");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SheetsCreateRequest {
-    type Output = Result<SheetsJob>;
-    type IntoFuture = DataFuture<SheetsJob>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}` (Get Spreadsheet Job). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SheetsGetRequest {
-    client: Client,
-    options: RequestOptions,
-    spreadsheet_job_id: String,
-    include_results: Option<bool>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type SheetsGetRequest = Request<SheetsGet>;
+/// The operation `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}` (Get Spreadsheet Job), which [`SheetsGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SheetsGet {}
+
+impl Operation for SheetsGet {
+    type Output = SheetsJob;
+    type Response = read::Json<SheetsJob>;
 }
+
+impl crate::resources::setters::OrganizationIdParam for SheetsGet {}
+
+impl crate::resources::setters::ProjectIdParam for SheetsGet {}
 
 impl SheetsGetRequest {
     /// When true (the default), the response includes the extracted regions and results if the job is complete, eliminating the need for a separate /results call.
     pub fn include_results(mut self, include_results: bool) -> Self {
-        self.include_results = Some(include_results);
+        self.parts.set_query("include_results", include_results);
         self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<SheetsJob> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<SheetsJob> {
-        ResponseFuture::json(self.into_request())
     }
 
     /// Polls this request until the job ends; see [`SheetsResource::wait`].
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn wait(self) -> Waiter<SheetsJob> {
-        let client = self.client.clone();
-        let job_id = Some(self.spreadsheet_job_id.clone());
-        match self.into_request() {
-            Ok((client, request)) => Waiter::new(client, SHEETS_GET_JOB, request, job_id),
-            Err(error) => Waiter::failed(client, SHEETS_GET_JOB, error),
-        }
-    }
-
-    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let spreadsheet_job_id = path_param(
-            "spreadsheet_job_id",
-            &self.spreadsheet_job_id,
-        )?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/sheets/jobs/{spreadsheet_job_id}"),
-        );
-        request.query_opt("include_results", self.include_results.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SheetsGetRequest {
-    type Output = Result<SheetsJob>;
-    type IntoFuture = DataFuture<SheetsJob>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        self.wait_job(SHEETS_GET_JOB)
     }
 }
 
 /// Request builder for `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}` (Delete Spreadsheet Job). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SheetsDeleteJobRequest {
-    client: Client,
-    options: RequestOptions,
-    spreadsheet_job_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type SheetsDeleteJobRequest = Request<SheetsDeleteJob>;
+/// The operation `DELETE /api/v1/beta/sheets/jobs/{spreadsheet_job_id}` (Delete Spreadsheet Job), which [`SheetsDeleteJobRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SheetsDeleteJob {}
+
+impl Operation for SheetsDeleteJob {
+    type Output = Map<String, Value>;
+    type Response = read::Json<Map<String, Value>>;
 }
 
-impl SheetsDeleteJobRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for SheetsDeleteJob {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<Map<String, Value>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Map<String, Value>> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let spreadsheet_job_id = path_param(
-            "spreadsheet_job_id",
-            &self.spreadsheet_job_id,
-        )?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/beta/sheets/jobs/{spreadsheet_job_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SheetsDeleteJobRequest {
-    type Output = Result<Map<String, Value>>;
-    type IntoFuture = DataFuture<Map<String, Value>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for SheetsDeleteJob {}
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}` (Get Result Region). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SheetsGetResultTableRequest {
-    client: Client,
-    options: RequestOptions,
-    spreadsheet_job_id: String,
-    region_id: String,
-    region_type: RegionType,
-    expires_at_seconds: Option<i64>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type SheetsGetResultTableRequest = Request<SheetsGetResultTable>;
+/// The operation `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}` (Get Result Region), which [`SheetsGetResultTableRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SheetsGetResultTable {}
+
+impl Operation for SheetsGetResultTable {
+    type Output = PresignedUrl;
+    type Response = read::Json<PresignedUrl>;
 }
+
+impl crate::resources::setters::OrganizationIdParam for SheetsGetResultTable {}
+
+impl crate::resources::setters::ProjectIdParam for SheetsGetResultTable {}
 
 impl SheetsGetResultTableRequest {
     /// Sets the `expires_at_seconds` query parameter.
     pub fn expires_at_seconds(mut self, expires_at_seconds: i64) -> Self {
-        self.expires_at_seconds = Some(expires_at_seconds);
+        self.parts.set_query("expires_at_seconds", expires_at_seconds);
         self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<PresignedUrl> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<PresignedUrl> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let spreadsheet_job_id = path_param(
-            "spreadsheet_job_id",
-            &self.spreadsheet_job_id,
-        )?;
-        let region_id = path_param("region_id", &self.region_id)?;
-        let region_type = path_param("region_type", &self.region_type)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}"
-            ),
-        );
-        request.query_opt("expires_at_seconds", self.expires_at_seconds.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SheetsGetResultTableRequest {
-    type Output = Result<PresignedUrl>;
-    type IntoFuture = DataFuture<PresignedUrl>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

@@ -3,13 +3,9 @@
 /*! Document split jobs.
 
 Operations on `beta.split`, under `/api/v1/beta/split/jobs`.*/
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, JobKind,
-    JobUpdates, Method, Page, PageScheme, RequestOptions, ResponseFuture, Result,
-    Timestamp, Waiter, debug_object, path_param, serialize_object,
+    Client, JobKind, JobUpdates, Method, Operation, Page, PageScheme, PagedOperation,
+    Request, RequestParts, Waiter, read,
 };
 
 use crate::types::{
@@ -37,18 +33,13 @@ impl SplitResource {
     ///
     /// `GET /api/v1/beta/split/jobs`
     pub fn list(&self) -> SplitListRequest {
-        SplitListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            created_at_on_or_after: None,
-            created_at_on_or_before: None,
-            job_ids: None,
-            organization_id: None,
-            page_size: None,
-            page_token: None,
-            project_id: None,
-            status: None,
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/split/jobs",
+        );
+        request.default_query("organization_id").default_query("project_id");
+        request.build()
     }
 
     /// Create Split Job
@@ -61,17 +52,17 @@ impl SplitResource {
     ///
     /// - `document_input`: Document to be split.
     pub fn create(&self, document_input: SplitDocumentInput) -> SplitCreateRequest {
-        SplitCreateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            organization_id: None,
-            project_id: None,
-            body: SplitCreateRequestBody {
-                document_input,
-                configuration: None,
-                configuration_id: None,
-            },
-        }
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/split/jobs",
+        );
+        request
+            .json_object_body()
+            .set_field("document_input", &document_input)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Split Job
@@ -84,13 +75,18 @@ impl SplitResource {
     ///
     /// - `split_job_id`: ID of the split job.
     pub fn get(&self, split_job_id: impl Into<String>) -> SplitGetRequest {
-        SplitGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            split_job_id: split_job_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let split_job_id: String = split_job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/split/jobs/{split_job_id}",
+        );
+        request
+            .set_job_id(&split_job_id)
+            .set_path("split_job_id", split_job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `status` is `completed`, `failed` or `cancelled` and returns the job in its final state.
@@ -122,356 +118,108 @@ pub(crate) const SPLIT_GET_JOB: JobKind<SplitJob> = JobKind {
 };
 
 /// Request builder for `GET /api/v1/beta/split/jobs` (List Split Jobs). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SplitListRequest {
-    client: Client,
-    options: RequestOptions,
-    created_at_on_or_after: Option<Timestamp>,
-    created_at_on_or_before: Option<Timestamp>,
-    job_ids: Option<Vec<String>>,
-    organization_id: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-    project_id: Option<String>,
-    status: Option<SplitJobStatus>,
+pub type SplitListRequest = Request<SplitList>;
+/// The operation `GET /api/v1/beta/split/jobs` (List Split Jobs), which [`SplitListRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SplitList {}
+
+impl Operation for SplitList {
+    type Output = Page<SplitJobPage>;
+    type Response = read::Page<Self>;
 }
+
+impl PagedOperation for SplitList {
+    type Page = SplitJobPage;
+    const SCHEME: PageScheme = PageScheme::QueryCursor {
+        param: "page_token",
+    };
+}
+
+impl crate::resources::setters::CreatedAtOnOrAfterParam for SplitList {}
+
+impl crate::resources::setters::CreatedAtOnOrBeforeParam for SplitList {}
+
+impl crate::resources::setters::JobIdsParam for SplitList {}
+
+impl crate::resources::setters::OrganizationIdParam for SplitList {}
+
+impl crate::resources::setters::PageSizeParam for SplitList {}
+
+impl crate::resources::setters::PageTokenParam for SplitList {}
+
+impl crate::resources::setters::ProjectIdParam for SplitList {}
 
 impl SplitListRequest {
-    /// Include items created at or after this timestamp (inclusive)
-    pub fn created_at_on_or_after(
-        mut self,
-        created_at_on_or_after: impl Into<Timestamp>,
-    ) -> Self {
-        self.created_at_on_or_after = Some(created_at_on_or_after.into());
-        self
-    }
-
-    /// Include items created at or before this timestamp (inclusive)
-    pub fn created_at_on_or_before(
-        mut self,
-        created_at_on_or_before: impl Into<Timestamp>,
-    ) -> Self {
-        self.created_at_on_or_before = Some(created_at_on_or_before.into());
-        self
-    }
-
-    /// Filter by specific job IDs
-    pub fn job_ids(
-        mut self,
-        job_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.job_ids = Some(job_ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
-    pub fn page_size(mut self, page_size: i64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Filter by job status (pending, processing, completed, failed, cancelled)
     pub fn status(mut self, status: impl Into<SplitJobStatus>) -> Self {
-        self.status = Some(status.into());
+        let status: SplitJobStatus = status.into();
+        self.parts.set_query("status", status);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<SplitJobPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<SplitJobPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::QueryCursor {
-                param: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<SplitJobPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::QueryCursor {
-                            param: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::GET, "/api/v1/beta/split/jobs");
-        request
-            .query_opt("created_at_on_or_after", self.created_at_on_or_after.as_ref());
-        request
-            .query_opt("created_at_on_or_before", self.created_at_on_or_before.as_ref());
-        if let Some(values) = &self.job_ids {
-            request.query_each("job_ids", values);
-        }
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("page_size", self.page_size.as_ref());
-        request.query_opt("page_token", self.page_token.as_ref());
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("status", self.status.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SplitListRequest {
-    type Output = Result<Page<SplitJobPage>>;
-    type IntoFuture = DataFuture<Page<SplitJobPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/split/jobs` (Create Split Job). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SplitCreateRequest {
-    client: Client,
-    options: RequestOptions,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: SplitCreateRequestBody,
+pub type SplitCreateRequest = Request<SplitCreate>;
+/// The operation `POST /api/v1/beta/split/jobs` (Create Split Job), which [`SplitCreateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SplitCreate {}
+
+impl Operation for SplitCreate {
+    type Output = SplitJob;
+    type Response = read::Json<SplitJob>;
 }
 
-struct SplitCreateRequestBody {
-    document_input: SplitDocumentInput,
-    configuration: Option<SplitConfiguration>,
-    configuration_id: Option<String>,
-}
+impl crate::resources::setters::OrganizationIdParam for SplitCreate {}
 
-impl EncodeObject for SplitCreateRequestBody {
-    const NAME: &'static str = "SplitCreateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("document_input", &self.document_input);
-        fields.optional("configuration", &self.configuration);
-        fields.optional("configuration_id", &self.configuration_id);
-    }
-}
-
-impl Serialize for SplitCreateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for SplitCreateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for SplitCreate {}
 
 impl SplitCreateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Split configuration with categories and splitting strategy.
     pub fn configuration(mut self, configuration: SplitConfiguration) -> Self {
-        self.body.configuration = Some(configuration);
+        self.parts.set_field("configuration", &configuration);
         self
     }
 
     /// Saved split configuration ID.
     pub fn configuration_id(mut self, configuration_id: impl Into<String>) -> Self {
-        self.body.configuration_id = Some(configuration_id.into());
+        let configuration_id: String = configuration_id.into();
+        self.parts.set_field("configuration_id", &configuration_id);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<SplitJob> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<SplitJob> {
-        ResponseFuture::json(self.into_request())
     }
 
     /// Sends this request, then waits for the job it creates to end, reading it with [`beta.split.get`](crate::resources::beta::split::SplitResource::get); see [`Waiter`] for the poll interval, time limit and per-request options. This request's options also apply to the polls.
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn and_wait(self) -> Waiter<SplitJob> {
-        let client = self.client.clone();
-        let options = self.options.clone();
-        let organization_id = self.organization_id.clone();
-        let project_id = self.project_id.clone();
-        let poll_client = client.clone();
-        Waiter::after(
-            client,
+        self.and_wait_job(
             SPLIT_GET_JOB,
-            options,
-            async move {
-                let created = self.send().await?;
+            &["organization_id", "project_id"],
+            |client, created| {
                 let id = created.id;
                 let job_id = id.clone();
-                let mut poll = SplitResource::new(poll_client).get(id);
-                if let Some(value) = organization_id {
-                    poll = poll.organization_id(value);
-                }
-                if let Some(value) = project_id {
-                    poll = poll.project_id(value);
-                }
-                poll.into_request().map(|(_, request)| (request, job_id))
+                Ok((SplitResource::new(client).get(id), job_id))
             },
         )
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let mut request = ApiRequest::new(Method::POST, "/api/v1/beta/split/jobs");
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SplitCreateRequest {
-    type Output = Result<SplitJob>;
-    type IntoFuture = DataFuture<SplitJob>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/split/jobs/{split_job_id}` (Get Split Job). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SplitGetRequest {
-    client: Client,
-    options: RequestOptions,
-    split_job_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type SplitGetRequest = Request<SplitGet>;
+/// The operation `GET /api/v1/beta/split/jobs/{split_job_id}` (Get Split Job), which [`SplitGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum SplitGet {}
+
+impl Operation for SplitGet {
+    type Output = SplitJob;
+    type Response = read::Json<SplitJob>;
 }
 
+impl crate::resources::setters::OrganizationIdParam for SplitGet {}
+
+impl crate::resources::setters::ProjectIdParam for SplitGet {}
+
 impl SplitGetRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<SplitJob> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<SplitJob> {
-        ResponseFuture::json(self.into_request())
-    }
-
     /// Polls this request until the job ends; see [`SplitResource::wait`].
     ///
     /// The wait gives up after one hour ([`DEFAULT_MAX_WAIT`](crate::runtime::DEFAULT_MAX_WAIT)) with [`WaitError::TimedOut`](crate::runtime::WaitError::TimedOut), which carries the last state seen; the job goes on. Set another limit with `.max_wait(..)`, or none with `.no_max_wait()`.
     pub fn wait(self) -> Waiter<SplitJob> {
-        let client = self.client.clone();
-        let job_id = Some(self.split_job_id.clone());
-        match self.into_request() {
-            Ok((client, request)) => Waiter::new(client, SPLIT_GET_JOB, request, job_id),
-            Err(error) => Waiter::failed(client, SPLIT_GET_JOB, error),
-        }
-    }
-
-    pub(crate) fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let split_job_id = path_param("split_job_id", &self.split_job_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/split/jobs/{split_job_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for SplitGetRequest {
-    type Output = Result<SplitJob>;
-    type IntoFuture = DataFuture<SplitJob>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        self.wait_job(SPLIT_GET_JOB)
     }
 }

@@ -15,7 +15,7 @@ use crate::runtime::{
     DecodeObject, EncodeObject, FieldWriter, ObjectReader, Timestamp,
 };
 
-use crate::types::*;
+use crate::types::{BatchParseJobConfig, JobStatus};
 
 /// Job configuration — either a parse or classify config. There is no discriminator field and the variants overlap (every field of BatchParseJobRecordCreate is optional, so any ClassifyJob also matches it), hence anyOf rather than oneOf. Try ClassifyJob first: its required fields (id, project_id, rules, status, user_id) identify it.
 #[allow(clippy::large_enum_variant)]

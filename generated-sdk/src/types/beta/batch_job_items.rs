@@ -13,7 +13,7 @@ use crate::runtime::{
     DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
-use crate::types::*;
+use crate::types::{BatchJobConfig, BatchJobType};
 
 /// Response containing all processing results for an item.
 #[derive(Clone, PartialEq)]

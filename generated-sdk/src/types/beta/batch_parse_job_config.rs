@@ -11,7 +11,10 @@ use crate::runtime::{
     FieldWriter, ObjectReader,
 };
 
-use crate::types::*;
+use crate::types::{
+    BatchParseJobConfigType, FailPageMode, ImagesToSaveItem, ParseWebhookConfiguration,
+    ParsingLanguage, ParsingMode, Priority,
+};
 
 /// Generic parse job configuration for batch processing: the parsing configuration that applies to all files in a batch.
 #[derive(Clone, PartialEq, Default)]

@@ -11,7 +11,7 @@ use crate::runtime::{
     EncodeObject, FieldWriter, ObjectReader, TaggedObject, TaggedUnion,
 };
 
-use crate::types::*;
+use crate::types::ChatJobMetadata;
 
 /// One event of a chat session: streamed thinking/text deltas, complete thinking/text blocks, tool calls and results, the stop event, or user input. Discriminated by `type`.
 #[allow(clippy::large_enum_variant)]

@@ -11,7 +11,7 @@ use crate::runtime::{
     FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
-use crate::types::*;
+use crate::types::{MetadataValue, PresignedUrl};
 
 /// API response schema for a directory file.
 #[derive(Clone, PartialEq)]

@@ -12,7 +12,7 @@ use crate::runtime::{
     FieldWriter, ObjectReader,
 };
 
-use crate::types::*;
+use crate::types::FilterOperator;
 
 /// Compares a metadata field with a value.
 #[derive(Clone, PartialEq)]

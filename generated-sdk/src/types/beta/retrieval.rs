@@ -15,7 +15,7 @@ use crate::runtime::{
     DecodeObject, EncodeObject, FieldWriter, ObjectReader,
 };
 
-use crate::types::*;
+use crate::types::MetadataValue;
 
 /// An item of the `attachments` field of [`StaticFields`](crate::types::StaticFields).
 #[derive(Clone, PartialEq)]

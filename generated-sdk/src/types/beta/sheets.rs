@@ -15,7 +15,7 @@ use crate::runtime::{
     DecodeObject, EncodeObject, FieldWriter, ObjectReader, PageResponse, Timestamp,
 };
 
-use crate::types::*;
+use crate::types::JobStatus;
 
 /// Schema for a file.
 #[derive(Clone, PartialEq)]

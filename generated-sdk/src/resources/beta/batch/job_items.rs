@@ -3,10 +3,9 @@
 /*! Items of batch processing jobs and their results.
 
 Operations on `beta.batch.job_items`, under `/api/v1/beta/batch-processing`.*/
-use std::future::IntoFuture;
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, ItemStream, Method, Page, PageScheme, RequestOptions,
-    ResponseFuture, Result, path_param,
+    Client, Method, Operation, Page, PageScheme, PagedOperation, Request, RequestParts,
+    read,
 };
 
 use crate::types::{
@@ -41,16 +40,17 @@ impl JobItemsResource {
     ///
     /// - `job_id`: ID of the batch job.
     pub fn list(&self, job_id: impl Into<String>) -> JobItemsListRequest {
-        JobItemsListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            job_id: job_id.into(),
-            limit: None,
-            offset: None,
-            organization_id: None,
-            project_id: None,
-            status: None,
-        }
+        let job_id: String = job_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/batch-processing/{job_id}/items",
+        );
+        request
+            .set_path("job_id", job_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Item Processing Results
@@ -70,200 +70,81 @@ impl JobItemsResource {
         &self,
         item_id: impl Into<String>,
     ) -> JobItemsGetProcessingResultsRequest {
-        JobItemsGetProcessingResultsRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            item_id: item_id.into(),
-            job_type: None,
-            organization_id: None,
-            project_id: None,
-        }
+        let item_id: String = item_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/batch-processing/items/{item_id}/processing-results",
+        );
+        request
+            .set_path("item_id", item_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/batch-processing/{job_id}/items` (List Batch Job Items). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct JobItemsListRequest {
-    client: Client,
-    options: RequestOptions,
-    job_id: String,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    status: Option<BatchItemStatus>,
+pub type JobItemsListRequest = Request<JobItemsList>;
+/// The operation `GET /api/v1/beta/batch-processing/{job_id}/items` (List Batch Job Items), which [`JobItemsListRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum JobItemsList {}
+
+impl Operation for JobItemsList {
+    type Output = Page<BatchJobItemPage>;
+    type Response = read::Page<Self>;
 }
+
+impl PagedOperation for JobItemsList {
+    type Page = BatchJobItemPage;
+    const SCHEME: PageScheme = PageScheme::Offset {
+        param: "offset",
+    };
+}
+
+impl crate::resources::setters::OrganizationIdParam for JobItemsList {}
+
+impl crate::resources::setters::ProjectIdParam for JobItemsList {}
 
 impl JobItemsListRequest {
     /// Maximum number of items to return
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
+        self.parts.set_query("limit", limit);
         self
     }
 
     /// Number of items to skip
     pub fn offset(mut self, offset: i64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.parts.set_query("offset", offset);
         self
     }
 
     /// Filter items by status
     pub fn status(mut self, status: impl Into<BatchItemStatus>) -> Self {
-        self.status = Some(status.into());
+        let status: BatchItemStatus = status.into();
+        self.parts.set_query("status", status);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<BatchJobItemPage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<BatchJobItemPage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::Offset {
-                param: "offset",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<BatchJobItemPage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::Offset {
-                            param: "offset",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let job_id = path_param("job_id", &self.job_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/batch-processing/{job_id}/items"),
-        );
-        request.query_opt("limit", self.limit.as_ref());
-        request.query_opt("offset", self.offset.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("status", self.status.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for JobItemsListRequest {
-    type Output = Result<Page<BatchJobItemPage>>;
-    type IntoFuture = DataFuture<Page<BatchJobItemPage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results` (Get Item Processing Results). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct JobItemsGetProcessingResultsRequest {
-    client: Client,
-    options: RequestOptions,
-    item_id: String,
-    job_type: Option<BatchJobType>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type JobItemsGetProcessingResultsRequest = Request<JobItemsGetProcessingResults>;
+/// The operation `GET /api/v1/beta/batch-processing/items/{item_id}/processing-results` (Get Item Processing Results), which [`JobItemsGetProcessingResultsRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum JobItemsGetProcessingResults {}
+
+impl Operation for JobItemsGetProcessingResults {
+    type Output = BatchItemProcessingResults;
+    type Response = read::Json<BatchItemProcessingResults>;
 }
+
+impl crate::resources::setters::OrganizationIdParam for JobItemsGetProcessingResults {}
+
+impl crate::resources::setters::ProjectIdParam for JobItemsGetProcessingResults {}
 
 impl JobItemsGetProcessingResultsRequest {
     /// Filter results by job type
     pub fn job_type(mut self, job_type: impl Into<BatchJobType>) -> Self {
-        self.job_type = Some(job_type.into());
+        let job_type: BatchJobType = job_type.into();
+        self.parts.set_query("job_type", job_type);
         self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<BatchItemProcessingResults> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<BatchItemProcessingResults> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let item_id = path_param("item_id", &self.item_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/batch-processing/items/{item_id}/processing-results"),
-        );
-        request.query_opt("job_type", self.job_type.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for JobItemsGetProcessingResultsRequest {
-    type Output = Result<BatchItemProcessingResults>;
-    type IntoFuture = DataFuture<BatchItemProcessingResults>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

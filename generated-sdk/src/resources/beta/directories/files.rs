@@ -4,13 +4,9 @@
 
 Operations on `beta.directories.files`, under `/api/v1/beta/directories`.*/
 use std::collections::BTreeMap;
-use std::fmt;
-use std::future::IntoFuture;
-use serde::{Serialize, Serializer};
 use crate::runtime::{
-    ApiRequest, Client, DataFuture, EncodeObject, FieldWriter, ItemStream, Method,
-    MultipartForm, Nullable, Page, PageScheme, RequestOptions, ResponseFuture, Result,
-    Timestamp, Upload, debug_object, path_param, serialize_object,
+    Client, Method, Operation, Page, PageScheme, PagedOperation, Request, RequestParts,
+    Timestamp, Upload, read,
 };
 
 use crate::types::{DirectoryFile, DirectoryFilePage, MetadataValue};
@@ -40,23 +36,17 @@ impl FilesResource {
     ///
     /// - `directory_id`: ID of the directory.
     pub fn list(&self, directory_id: impl Into<String>) -> FilesListRequest {
-        FilesListRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            display_name: None,
-            display_name_contains: None,
-            expand: None,
-            file_id: None,
-            include_deleted: None,
-            organization_id: None,
-            page_size: None,
-            page_token: None,
-            project_id: None,
-            unique_id: None,
-            updated_at_on_or_after: None,
-            updated_at_on_or_before: None,
-        }
+        let directory_id: String = directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/directories/{directory_id}/files",
+        );
+        request
+            .set_path("directory_id", directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Add Directory File
@@ -77,19 +67,20 @@ impl FilesResource {
         directory_id: impl Into<String>,
         file_id: impl Into<String>,
     ) -> FilesAddRequest {
-        FilesAddRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: FilesAddRequestBody {
-                file_id: file_id.into(),
-                display_name: None,
-                metadata: None,
-                unique_id: None,
-            },
-        }
+        let directory_id: String = directory_id.into();
+        let file_id: String = file_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/directories/{directory_id}/files",
+        );
+        request
+            .json_object_body()
+            .set_path("directory_id", directory_id)
+            .set_field("file_id", &file_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Get Directory File
@@ -107,15 +98,19 @@ impl FilesResource {
         directory_id: impl Into<String>,
         directory_file_id: impl Into<String>,
     ) -> FilesGetRequest {
-        FilesGetRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            directory_file_id: directory_file_id.into(),
-            expand: None,
-            organization_id: None,
-            project_id: None,
-        }
+        let directory_id: String = directory_id.into();
+        let directory_file_id: String = directory_file_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::GET,
+            "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+        );
+        request
+            .set_path("directory_id", directory_id)
+            .set_path("directory_file_id", directory_file_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Delete Directory File
@@ -135,14 +130,19 @@ impl FilesResource {
         directory_id: impl Into<String>,
         directory_file_id: impl Into<String>,
     ) -> FilesDeleteRequest {
-        FilesDeleteRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            directory_file_id: directory_file_id.into(),
-            organization_id: None,
-            project_id: None,
-        }
+        let directory_id: String = directory_id.into();
+        let directory_file_id: String = directory_file_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::DELETE,
+            "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+        );
+        request
+            .set_path("directory_id", directory_id)
+            .set_path("directory_file_id", directory_file_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Update Directory File
@@ -166,20 +166,22 @@ impl FilesResource {
         directory_file_id: impl Into<String>,
         target_directory_id: impl Into<String>,
     ) -> FilesUpdateRequest {
-        FilesUpdateRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            directory_file_id: directory_file_id.into(),
-            organization_id: None,
-            project_id: None,
-            body: FilesUpdateRequestBody {
-                target_directory_id: target_directory_id.into(),
-                display_name: None,
-                metadata: None,
-                unique_id: None,
-            },
-        }
+        let directory_id: String = directory_id.into();
+        let directory_file_id: String = directory_file_id.into();
+        let target_directory_id: String = target_directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::PATCH,
+            "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
+        );
+        request
+            .json_object_body()
+            .set_path("directory_id", directory_id)
+            .set_path("directory_file_id", directory_file_id)
+            .set_field("directory_id", &target_directory_id)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 
     /// Upload File To Directory
@@ -200,46 +202,54 @@ impl FilesResource {
         directory_id: impl Into<String>,
         upload_file: Upload,
     ) -> FilesUploadRequest {
-        FilesUploadRequest {
-            client: self.client.clone(),
-            options: RequestOptions::default(),
-            directory_id: directory_id.into(),
-            upload_file,
-            organization_id: None,
-            project_id: None,
-            display_name: None,
-            external_file_id: None,
-            metadata: None,
-            unique_id: None,
-        }
+        let directory_id: String = directory_id.into();
+        let mut request = RequestParts::new(
+            &self.client,
+            Method::POST,
+            "/api/v1/beta/directories/{directory_id}/files/upload",
+        );
+        request
+            .form_body(true)
+            .set_path("directory_id", directory_id)
+            .set_form_file("upload_file", upload_file)
+            .default_query("organization_id")
+            .default_query("project_id");
+        request.build()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/directories/{directory_id}/files` (List Directory Files). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesListRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    display_name: Option<String>,
-    display_name_contains: Option<String>,
-    expand: Option<Vec<String>>,
-    file_id: Option<String>,
-    include_deleted: Option<bool>,
-    organization_id: Option<String>,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-    project_id: Option<String>,
-    unique_id: Option<String>,
-    updated_at_on_or_after: Option<Timestamp>,
-    updated_at_on_or_before: Option<Timestamp>,
+pub type FilesListRequest = Request<FilesList>;
+/// The operation `GET /api/v1/beta/directories/{directory_id}/files` (List Directory Files), which [`FilesListRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesList {}
+
+impl Operation for FilesList {
+    type Output = Page<DirectoryFilePage>;
+    type Response = read::Page<Self>;
 }
+
+impl PagedOperation for FilesList {
+    type Page = DirectoryFilePage;
+    const SCHEME: PageScheme = PageScheme::QueryCursor {
+        param: "page_token",
+    };
+}
+
+impl crate::resources::setters::IncludeDeletedParam for FilesList {}
+
+impl crate::resources::setters::OrganizationIdParam for FilesList {}
+
+impl crate::resources::setters::PageSizeParam for FilesList {}
+
+impl crate::resources::setters::PageTokenParam for FilesList {}
+
+impl crate::resources::setters::ProjectIdParam for FilesList {}
 
 impl FilesListRequest {
     /// Sets the `display_name` query parameter.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.display_name = Some(display_name.into());
+        let display_name: String = display_name.into();
+        self.parts.set_query("display_name", display_name);
         self
     }
 
@@ -248,7 +258,8 @@ impl FilesListRequest {
         mut self,
         display_name_contains: impl Into<String>,
     ) -> Self {
-        self.display_name_contains = Some(display_name_contains.into());
+        let display_name_contains: String = display_name_contains.into();
+        self.parts.set_query("display_name_contains", display_name_contains);
         self
     }
 
@@ -257,49 +268,22 @@ impl FilesListRequest {
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        let expand: Vec<String> = expand.into_iter().map(Into::into).collect();
+        self.parts.set_query_each("expand", expand);
         self
     }
 
     /// Sets the `file_id` query parameter.
     pub fn file_id(mut self, file_id: impl Into<String>) -> Self {
-        self.file_id = Some(file_id.into());
-        self
-    }
-
-    /// Sets the `include_deleted` query parameter.
-    pub fn include_deleted(mut self, include_deleted: bool) -> Self {
-        self.include_deleted = Some(include_deleted);
-        self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
-    pub fn page_size(mut self, page_size: i64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        let file_id: String = file_id.into();
+        self.parts.set_query("file_id", file_id);
         self
     }
 
     /// Sets the `unique_id` query parameter.
     pub fn unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.unique_id = Some(unique_id.into());
+        let unique_id: String = unique_id.into();
+        self.parts.set_query("unique_id", unique_id);
         self
     }
 
@@ -308,7 +292,8 @@ impl FilesListRequest {
         mut self,
         updated_at_on_or_after: impl Into<Timestamp>,
     ) -> Self {
-        self.updated_at_on_or_after = Some(updated_at_on_or_after.into());
+        let updated_at_on_or_after: Timestamp = updated_at_on_or_after.into();
+        self.parts.set_query("updated_at_on_or_after", updated_at_on_or_after);
         self
     }
 
@@ -317,216 +302,61 @@ impl FilesListRequest {
         mut self,
         updated_at_on_or_before: impl Into<Timestamp>,
     ) -> Self {
-        self.updated_at_on_or_before = Some(updated_at_on_or_before.into());
+        let updated_at_on_or_before: Timestamp = updated_at_on_or_before.into();
+        self.parts.set_query("updated_at_on_or_before", updated_at_on_or_before);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the first page; see [`items`](Self::items) to iterate over every item.
-    pub fn send(self) -> DataFuture<Page<DirectoryFilePage>> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<Page<DirectoryFilePage>> {
-        ResponseFuture::page(
-            self.into_request(),
-            PageScheme::QueryCursor {
-                param: "page_token",
-            },
-        )
-    }
-
-    /// Every item across all pages, as a stream that fetches one page at a time as it is consumed.
-    pub fn items(self) -> ItemStream<DirectoryFilePage> {
-        match self.into_request() {
-            Ok((client, request)) => {
-                client
-                    .stream_items(
-                        request,
-                        PageScheme::QueryCursor {
-                            param: "page_token",
-                        },
-                    )
-            }
-            Err(error) => ItemStream::failed(error),
-        }
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/directories/{directory_id}/files"),
-        );
-        request.query_opt("display_name", self.display_name.as_ref());
-        request.query_opt("display_name_contains", self.display_name_contains.as_ref());
-        if let Some(values) = &self.expand {
-            request.query_each("expand", values);
-        }
-        request.query_opt("file_id", self.file_id.as_ref());
-        request.query_opt("include_deleted", self.include_deleted.as_ref());
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("page_size", self.page_size.as_ref());
-        request.query_opt("page_token", self.page_token.as_ref());
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.query_opt("unique_id", self.unique_id.as_ref());
-        request
-            .query_opt("updated_at_on_or_after", self.updated_at_on_or_after.as_ref());
-        request
-            .query_opt("updated_at_on_or_before", self.updated_at_on_or_before.as_ref());
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesListRequest {
-    type Output = Result<Page<DirectoryFilePage>>;
-    type IntoFuture = DataFuture<Page<DirectoryFilePage>>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/directories/{directory_id}/files` (Add Directory File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesAddRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: FilesAddRequestBody,
+pub type FilesAddRequest = Request<FilesAdd>;
+/// The operation `POST /api/v1/beta/directories/{directory_id}/files` (Add Directory File), which [`FilesAddRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesAdd {}
+
+impl Operation for FilesAdd {
+    type Output = DirectoryFile;
+    type Response = read::Json<DirectoryFile>;
 }
 
-struct FilesAddRequestBody {
-    file_id: String,
-    display_name: Option<String>,
-    metadata: Option<BTreeMap<String, MetadataValue>>,
-    unique_id: Option<String>,
-}
+impl crate::resources::setters::OrganizationIdParam for FilesAdd {}
 
-impl EncodeObject for FilesAddRequestBody {
-    const NAME: &'static str = "FilesAddRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("file_id", &self.file_id);
-        fields.optional("display_name", &self.display_name);
-        fields.optional("metadata", &self.metadata);
-        fields.optional("unique_id", &self.unique_id);
-    }
-}
-
-impl Serialize for FilesAddRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for FilesAddRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for FilesAdd {}
 
 impl FilesAddRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Display name for the file. If not provided, will use the file's name.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.body.display_name = Some(display_name.into());
+        let display_name: String = display_name.into();
+        self.parts.set_field("display_name", &display_name);
         self
     }
 
     /// User-defined metadata key-value pairs to associate with the file.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataValue>) -> Self {
-        self.body.metadata = Some(metadata);
+        self.parts.set_field("metadata", &metadata);
         self
     }
 
     /// Unique identifier for the file in the directory. If not provided, will use the file's external_file_id or name.
     pub fn unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.body.unique_id = Some(unique_id.into());
+        let unique_id: String = unique_id.into();
+        self.parts.set_field("unique_id", &unique_id);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<DirectoryFile> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/beta/directories/{directory_id}/files"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesAddRequest {
-    type Output = Result<DirectoryFile>;
-    type IntoFuture = DataFuture<DirectoryFile>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Get Directory File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesGetRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    directory_file_id: String,
-    expand: Option<Vec<String>>,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type FilesGetRequest = Request<FilesGet>;
+/// The operation `GET /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Get Directory File), which [`FilesGetRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesGet {}
+
+impl Operation for FilesGet {
+    type Output = DirectoryFile;
+    type Response = read::Json<DirectoryFile>;
 }
+
+impl crate::resources::setters::OrganizationIdParam for FilesGet {}
+
+impl crate::resources::setters::ProjectIdParam for FilesGet {}
 
 impl FilesGetRequest {
     /// Fields to expand.
@@ -534,395 +364,119 @@ impl FilesGetRequest {
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        let expand: Vec<String> = expand.into_iter().map(Into::into).collect();
+        self.parts.set_query_each("expand", expand);
         self
-    }
-
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<DirectoryFile> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let directory_file_id = path_param(
-            "directory_file_id",
-            &self.directory_file_id,
-        )?;
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/api/v1/beta/directories/{directory_id}/files/{directory_file_id}"),
-        );
-        if let Some(values) = &self.expand {
-            request.query_each("expand", values);
-        }
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesGetRequest {
-    type Output = Result<DirectoryFile>;
-    type IntoFuture = DataFuture<DirectoryFile>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Delete Directory File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesDeleteRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    directory_file_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
+pub type FilesDeleteRequest = Request<FilesDelete>;
+/// The operation `DELETE /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Delete Directory File), which [`FilesDeleteRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesDelete {}
+
+impl Operation for FilesDelete {
+    type Output = ();
+    type Response = read::Empty;
 }
 
-impl FilesDeleteRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
+impl crate::resources::setters::OrganizationIdParam for FilesDelete {}
 
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<()> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<()> {
-        ResponseFuture::empty(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let directory_file_id = path_param(
-            "directory_file_id",
-            &self.directory_file_id,
-        )?;
-        let mut request = ApiRequest::new(
-            Method::DELETE,
-            format!("/api/v1/beta/directories/{directory_id}/files/{directory_file_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesDeleteRequest {
-    type Output = Result<()>;
-    type IntoFuture = DataFuture<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+impl crate::resources::setters::ProjectIdParam for FilesDelete {}
 
 /// Request builder for `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Update Directory File). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesUpdateRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    directory_file_id: String,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    body: FilesUpdateRequestBody,
+pub type FilesUpdateRequest = Request<FilesUpdate>;
+/// The operation `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Update Directory File), which [`FilesUpdateRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesUpdate {}
+
+impl Operation for FilesUpdate {
+    type Output = DirectoryFile;
+    type Response = read::Json<DirectoryFile>;
 }
 
-struct FilesUpdateRequestBody {
-    target_directory_id: String,
-    display_name: Option<Nullable<String>>,
-    metadata: Option<Nullable<BTreeMap<String, MetadataValue>>>,
-    unique_id: Option<Nullable<String>>,
-}
+impl crate::resources::setters::OrganizationIdParam for FilesUpdate {}
 
-impl EncodeObject for FilesUpdateRequestBody {
-    const NAME: &'static str = "FilesUpdateRequestBody";
-    fn encode<W: FieldWriter>(&self, fields: &mut W) {
-        fields.field("directory_id", &self.target_directory_id);
-        fields.optional("display_name", &self.display_name);
-        fields.optional("metadata", &self.metadata);
-        fields.optional("unique_id", &self.unique_id);
-    }
-}
-
-impl Serialize for FilesUpdateRequestBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_object(self, serializer)
-    }
-}
-
-impl fmt::Debug for FilesUpdateRequestBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_object(self, f)
-    }
-}
+impl crate::resources::setters::ProjectIdParam for FilesUpdate {}
 
 impl FilesUpdateRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Updated display name.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.body.display_name = Some(Nullable::Value(display_name.into()));
+        let display_name: String = display_name.into();
+        self.parts.set_field("display_name", &display_name);
         self
     }
 
     /// Sends `display_name` as an explicit `null`, clearing it.
     pub fn display_name_null(mut self) -> Self {
-        self.body.display_name = Some(Nullable::Null);
+        self.parts.set_field_null("display_name");
         self
     }
 
     /// User-defined metadata key-value pairs. Replaces the user metadata layer.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataValue>) -> Self {
-        self.body.metadata = Some(Nullable::Value(metadata));
+        self.parts.set_field("metadata", &metadata);
         self
     }
 
     /// Sends `metadata` as an explicit `null`, clearing it.
     pub fn metadata_null(mut self) -> Self {
-        self.body.metadata = Some(Nullable::Null);
+        self.parts.set_field_null("metadata");
         self
     }
 
     /// Updated unique identifier.
     pub fn unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.body.unique_id = Some(Nullable::Value(unique_id.into()));
+        let unique_id: String = unique_id.into();
+        self.parts.set_field("unique_id", &unique_id);
         self
     }
 
     /// Sends `unique_id` as an explicit `null`, clearing it.
     pub fn unique_id_null(mut self) -> Self {
-        self.body.unique_id = Some(Nullable::Null);
+        self.parts.set_field_null("unique_id");
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<DirectoryFile> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let directory_file_id = path_param(
-            "directory_file_id",
-            &self.directory_file_id,
-        )?;
-        let mut request = ApiRequest::new(
-            Method::PATCH,
-            format!("/api/v1/beta/directories/{directory_id}/files/{directory_file_id}"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        request.json(&self.body)?;
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesUpdateRequest {
-    type Output = Result<DirectoryFile>;
-    type IntoFuture = DataFuture<DirectoryFile>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }
 
 /// Request builder for `POST /api/v1/beta/directories/{directory_id}/files/upload` (Upload File To Directory). Await it to send the request; optional inputs and per-request options are its methods.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct FilesUploadRequest {
-    client: Client,
-    options: RequestOptions,
-    directory_id: String,
-    upload_file: Upload,
-    organization_id: Option<String>,
-    project_id: Option<String>,
-    display_name: Option<String>,
-    external_file_id: Option<String>,
-    metadata: Option<BTreeMap<String, MetadataValue>>,
-    unique_id: Option<String>,
+pub type FilesUploadRequest = Request<FilesUpload>;
+/// The operation `POST /api/v1/beta/directories/{directory_id}/files/upload` (Upload File To Directory), which [`FilesUploadRequest`] sends. It has no values: it tells this operation's requests from others'.
+pub enum FilesUpload {}
+
+impl Operation for FilesUpload {
+    type Output = DirectoryFile;
+    type Response = read::Json<DirectoryFile>;
 }
 
+impl crate::resources::setters::OrganizationIdParam for FilesUpload {}
+
+impl crate::resources::setters::ProjectIdParam for FilesUpload {}
+
 impl FilesUploadRequest {
-    /// ID of the organization the request is scoped to.
-    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
-        self.organization_id = Some(organization_id.into());
-        self
-    }
-
-    /// ID of the project the request is scoped to.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
     /// Display name for the file. If not provided, it is derived from the file metadata.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.display_name = Some(display_name.into());
+        let display_name: String = display_name.into();
+        self.parts.set_form_text("display_name", [display_name]);
         self
     }
 
     /// The ID of the file in the external system.
     pub fn external_file_id(mut self, external_file_id: impl Into<String>) -> Self {
-        self.external_file_id = Some(external_file_id.into());
+        let external_file_id: String = external_file_id.into();
+        self.parts.set_form_text("external_file_id", [external_file_id]);
         self
     }
 
     /// User-defined metadata key-value pairs, sent as a JSON object string.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataValue>) -> Self {
-        self.metadata = Some(metadata);
+        self.parts.set_form_json("metadata", &metadata);
         self
     }
 
     /// Unique identifier for the file in the directory. If not provided, it is derived from the file metadata.
     pub fn unique_id(mut self, unique_id: impl Into<String>) -> Self {
-        self.unique_id = Some(unique_id.into());
+        let unique_id: String = unique_id.into();
+        self.parts.set_form_text("unique_id", [unique_id]);
         self
-    }
-
-    crate::runtime::request_options!();
-
-    /// Sends the request and returns the decoded response.
-    pub fn send(self) -> DataFuture<DirectoryFile> {
-        self.with_response().data()
-    }
-
-    /// Sends the request and returns the decoded response with its status and headers.
-    pub fn with_response(self) -> ResponseFuture<DirectoryFile> {
-        ResponseFuture::json(self.into_request())
-    }
-
-    fn into_request(self) -> Result<(Client, ApiRequest)> {
-        let directory_id = path_param("directory_id", &self.directory_id)?;
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/api/v1/beta/directories/{directory_id}/files/upload"),
-        );
-        request.query_opt("organization_id", self.organization_id.as_ref());
-        if self.organization_id.is_none() {
-            request
-                .query_opt(
-                    "organization_id",
-                    self.client.default_param("organization_id"),
-                );
-        }
-        request.query_opt("project_id", self.project_id.as_ref());
-        if self.project_id.is_none() {
-            request.query_opt("project_id", self.client.default_param("project_id"));
-        }
-        let mut form = MultipartForm::new();
-        form = form.file("upload_file", self.upload_file);
-        if let Some(value) = self.display_name {
-            form = form.text("display_name", value.to_string());
-        }
-        if let Some(value) = self.external_file_id {
-            form = form.text("external_file_id", value.to_string());
-        }
-        if let Some(value) = self.metadata {
-            form = form
-                .text(
-                    "metadata",
-                    serde_json::to_string(&value)
-                        .map_err(crate::runtime::Error::serialize)?,
-                );
-        }
-        if let Some(value) = self.unique_id {
-            form = form.text("unique_id", value.to_string());
-        }
-        request.multipart(form);
-        request.options = self.options;
-        Ok((self.client, request))
-    }
-}
-
-impl IntoFuture for FilesUploadRequest {
-    type Output = Result<DirectoryFile>;
-    type IntoFuture = DataFuture<DirectoryFile>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
     }
 }

@@ -1,0 +1,176 @@
+//! Setters many operations share, written once: `src/resources/<module>.rs` holds, for each, a
+//! trait the operations that have it implement and one `impl<O: Trait> Request<O>` with the setter.
+//!
+//! An operation's optional input whose setter (signature, docs, body) is word for word another
+//! operation's, as an API's paging or filter parameters are (Microsoft Graph's `$top`, `$filter`,
+//! ...; LlamaCloud's `organization_id`), is then one function instead of one per operation: each
+//! function is code rustc type-checks and borrow-checks, and per operation they were most of what
+//! a large API's SDK cost to compile. Users call `.top(5)` on a builder either way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::resources::{null_setter_name, setter, ModuleContext};
+use super::{cfg_features, doc_attrs_raw, ident, ordered_uses, Emitted, Imports, Source, TypeIndex};
+use crate::ir::{Api, ClientParam, Input, Operation};
+use crate::naming::Namespace;
+
+/// Which operations' inputs take a shared setter, and the module that holds them.
+pub struct SharedSetters {
+    /// The module under `crate::resources` (`setters`, unless a resource takes that name).
+    pub module: String,
+    /// The trait of the shared setter of (operation pointer, input name).
+    by_input: BTreeMap<(String, String), String>,
+}
+
+impl SharedSetters {
+    /// No shared setters.
+    pub const NONE: SharedSetters = SharedSetters { module: String::new(), by_input: BTreeMap::new() };
+
+    /// The trait whose setter `op`'s builder takes for `input`, if it shares one.
+    pub fn trait_for(&self, op: &Operation, input: &Input) -> Option<&str> {
+        self.by_input.get(&(op.pointer.clone(), input.rust_name.clone())).map(String::as_str)
+    }
+}
+
+/// One setter as several operations have it.
+struct Group<'a> {
+    op: &'a Operation,
+    input: &'a Input,
+    /// The features of the operations that have it (`None`: one of them is always compiled).
+    features: Option<BTreeSet<String>>,
+    members: Vec<&'a Operation>,
+}
+
+/// Finds the setters operations share and writes their module; gives what the resource modules need
+/// to use them.
+pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables: &BTreeMap<String, Vec<String>>, files: &mut Emitted) -> SharedSetters {
+    let none = SharedSetters::NONE;
+    let mut scratch = ModuleContext::new(index, client_params, enables, &none);
+    // Every optional input's setter, by name, then by its code.
+    let mut by_code: BTreeMap<String, BTreeMap<String, Group>> = BTreeMap::new();
+    let mut visit = vec![&api.root];
+    while let Some(resource) = visit.pop() {
+        visit.extend(resource.children.iter().rev());
+        for op in &resource.operations {
+            for input in op.inputs.iter().filter(|i| !i.required) {
+                let code = setter(op, input, &mut scratch).to_string();
+                let group = by_code.entry(input.rust_name.clone()).or_default().entry(code).or_insert_with(|| Group { op, input, features: Some(BTreeSet::new()), members: Vec::new() });
+                group.members.push(op);
+                match (&mut group.features, &resource.feature) {
+                    (Some(features), Some(feature)) => {
+                        features.insert(feature.clone());
+                    }
+                    (features, _) => *features = None,
+                }
+            }
+        }
+    }
+    // Per name, the setter most operations have, if two or more do; the methods of two shared
+    // setters must not clash (a field `a` writes `a_null` too, which an input may be called).
+    let mut chosen: Vec<Group> = by_code
+        .into_values()
+        .filter_map(|groups| groups.into_values().filter(|g| g.members.len() > 1).max_by_key(|g| g.members.len()))
+        .collect();
+    chosen.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then_with(|| a.input.rust_name.cmp(&b.input.rust_name)));
+    let mut methods = BTreeSet::new();
+    chosen.retain(|group| {
+        let names = method_names(group);
+        let free = names.iter().all(|name| !methods.contains(name));
+        if free {
+            methods.extend(names);
+        }
+        free
+    });
+    if chosen.is_empty() {
+        return SharedSetters::NONE;
+    }
+    chosen.sort_by(|a, b| a.input.rust_name.cmp(&b.input.rust_name));
+
+    let taken: Vec<&str> = api.root.children.iter().filter_map(|c| c.module_path.last().map(String::as_str)).collect();
+    let module = ["setters", "shared_setters"].into_iter().find(|m| !taken.contains(m)).unwrap_or("shared_setters_");
+    let mut ctx = ModuleContext::new(index, client_params, enables, &none);
+    let mut traits = Namespace::default();
+    let mut by_input = BTreeMap::new();
+    let mut items = Vec::new();
+    for group in &chosen {
+        let name = traits.claim(&format!("{}Param", group.input.rust_name.to_upper_camel_case()));
+        for op in &group.members {
+            by_input.insert((op.pointer.clone(), group.input.rust_name.clone()), name.clone());
+        }
+        let gate = group.features.as_ref().map(|features| cfg_features(&features.iter().cloned().collect::<Vec<_>>())).unwrap_or_default();
+        let doc = doc_attrs_raw(&format!("The operations whose request builders take [`{}`](Request::{}) ({} `{}`).", group.input.rust_name, group.input.rust_name, location_words(group.input), group.input.wire_name));
+        let setter = setter(group.op, group.input, &mut ctx);
+        let name = ident(&name);
+        items.push(quote! {
+            #doc
+            #gate
+            pub trait #name {}
+
+            #gate
+            impl<O: #name> Request<O> {
+                #setter
+            }
+        });
+    }
+    ctx.runtime.insert("Request");
+    let mut uses = ctx.imports.std_tokens();
+    if ctx.bytes {
+        uses.extend(quote!(use bytes::Bytes;));
+    }
+    let runtime = ctx.runtime.iter().map(|n| ident(n));
+    uses.extend(quote!(use crate::runtime::{#(#runtime),*};));
+    let uses = ordered_uses(uses);
+    let type_uses = gated_type_imports(&ctx.imports, index);
+    let tokens = quote! {
+        //! Setters many operations' request builders share, each written once: see the crate's README.
+        // Which imports are used depends on the features enabled.
+        #![allow(unused_imports)]
+        #uses
+        #type_uses
+        #(#items)*
+    };
+    files.insert(format!("src/resources/{module}.rs"), Source::Rust(tokens));
+    SharedSetters { module: module.to_string(), by_input }
+}
+
+/// The methods a shared setter defines: the setter, and for a nullable body field its `_null` one.
+fn method_names(group: &Group) -> Vec<String> {
+    let mut names = vec![group.input.rust_name.clone()];
+    names.extend(null_setter_name(group.op, group.input));
+    names
+}
+
+fn location_words(input: &Input) -> &'static str {
+    use crate::ir::Location;
+    match input.location {
+        Location::Path => "the path parameter",
+        Location::Query => "the query parameter",
+        Location::Header => "the header",
+        Location::Cookie => "the cookie",
+        Location::Body => "the body field",
+        Location::Form | Location::FormFile => "the form field",
+    }
+}
+
+/// `use crate::types::{..}` for the types the setters name, each under its own features where it
+/// has some (a shared setter compiles when one of its operations does, and each of them reaches
+/// the type).
+fn gated_type_imports(imports: &Imports, index: &TypeIndex) -> TokenStream {
+    let mut by_gate: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
+    for name in &imports.named {
+        let features = index.get(name).map(|def| def.features.clone()).unwrap_or_default();
+        by_gate.entry(features).or_default().push(name);
+    }
+    by_gate
+        .into_iter()
+        .map(|(features, names)| {
+            let gate = cfg_features(&features);
+            let names = names.into_iter().map(ident);
+            quote!(#gate use crate::types::{#(#names),*};)
+        })
+        .collect()
+}
