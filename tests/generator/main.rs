@@ -160,3 +160,24 @@ fn discriminator_tags_come_from_const_and_one_value_enums_before_schema_names() 
     let tags: Vec<(&str, Vec<&str>)> = variants.iter().map(|v| (v.rust_name.as_str(), v.tags.iter().map(String::as_str).collect())).collect();
     assert_eq!(tags, [("Cat", vec!["cat"]), ("Dog", vec!["dog"]), ("Bird", vec!["bird"])]);
 }
+
+/// Setters operations have word for word are one generic impl over a marker trait the operations
+/// implement; alike but for the type of their value, the trait gives that type; the others stay the
+/// operation's own.
+#[test]
+fn setters_operations_share_are_written_once() {
+    let (name, path) = fixtures().into_iter().find(|(name, _)| name == "shared_setters").expect("fixture");
+    let files = generate_fixture(&name, &path);
+    let text = |file: &str| files.get(file).unwrap_or_else(|| panic!("{file} is generated")).clone();
+    let shared = text("src/resources/setters.rs");
+    assert!(shared.contains("pub trait LimitParam {}") && shared.contains("impl<O: LimitParam> Request<O>"), "{shared}");
+    assert!(shared.contains("pub trait FieldsParam {\n    type Value: fmt::Display + Serialize;"), "{shared}");
+    assert!(shared.contains("pub fn name(mut self") && shared.contains("pub fn name_null(mut self)"), "{shared}");
+    let cats = text("src/resources/cats.rs");
+    assert!(cats.contains("impl crate::resources::setters::LimitParam for CatsListCats {}"), "{cats}");
+    assert!(cats.contains("type Value = CatsListCatsField;"), "{cats}");
+    assert!(!cats.contains("pub fn limit("), "{cats}");
+    // The other `limit` says something else: /birds keeps its own.
+    let birds = text("src/resources/birds.rs");
+    assert!(birds.contains("pub fn limit(mut self, limit: i64) -> Self") && !birds.contains("LimitParam"), "{birds}");
+}

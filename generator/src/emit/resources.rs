@@ -419,10 +419,15 @@ fn builder(op: &Operation, resource: &Resource, ctx: &mut ModuleContext) -> Toke
     let mut setters = Vec::new();
     let mut shared_impls = Vec::new();
     for input in op.inputs.iter().filter(|i| !i.required) {
-        match ctx.shared.trait_for(op, input) {
+        match ctx.shared.shared(op, input) {
             Some(shared) => {
-                let (module, shared) = (ident(&ctx.shared.module), ident(shared));
-                shared_impls.push(quote!(impl crate::resources::#module::#shared for #operation {}));
+                let (module, name) = (ident(&ctx.shared.module), ident(&shared.name));
+                let value = shared.value.as_ref().map(|value| {
+                    ctx.imports.named.insert(value.clone());
+                    let value = ident(value);
+                    quote!(type Value = #value;)
+                });
+                shared_impls.push(quote!(impl crate::resources::#module::#name for #operation { #value }));
             }
             None => setters.push(setter(op, input, ctx)),
         }

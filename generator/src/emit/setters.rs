@@ -15,24 +15,31 @@ use quote::quote;
 
 use super::resources::{null_setter_name, setter, ModuleContext};
 use super::{cfg_features, doc_attrs_raw, ident, ordered_uses, Emitted, Imports, Source, TypeIndex};
-use crate::ir::{Api, ClientParam, Input, Operation};
+use crate::ir::{Api, ClientParam, Input, Operation, TypeRef};
 use crate::naming::Namespace;
 
 /// Which operations' inputs take a shared setter, and the module that holds them.
 pub struct SharedSetters {
     /// The module under `crate::resources` (`setters`, unless a resource takes that name).
     pub module: String,
-    /// The trait of the shared setter of (operation pointer, input name).
-    by_input: BTreeMap<(String, String), String>,
+    /// The shared setter of (operation pointer, input name).
+    by_input: BTreeMap<(String, String), Shared>,
+}
+
+/// The shared setter an operation's input takes: its trait, and the type the operation gives the
+/// trait's `Value` where the setter is alike across operations but for the type of its value.
+pub struct Shared {
+    pub name: String,
+    pub value: Option<String>,
 }
 
 impl SharedSetters {
     /// No shared setters.
     pub const NONE: SharedSetters = SharedSetters { module: String::new(), by_input: BTreeMap::new() };
 
-    /// The trait whose setter `op`'s builder takes for `input`, if it shares one.
-    pub fn trait_for(&self, op: &Operation, input: &Input) -> Option<&str> {
-        self.by_input.get(&(op.pointer.clone(), input.rust_name.clone())).map(String::as_str)
+    /// The shared setter `op`'s builder takes for `input`, if it takes one.
+    pub fn shared(&self, op: &Operation, input: &Input) -> Option<&Shared> {
+        self.by_input.get(&(op.pointer.clone(), input.rust_name.clone()))
     }
 }
 
@@ -42,8 +49,37 @@ struct Group<'a> {
     input: &'a Input,
     /// The features of the operations that have it (`None`: one of them is always compiled).
     features: Option<BTreeSet<String>>,
-    members: Vec<&'a Operation>,
+    /// The operations, each with the named type of its value where the setter is generic over it.
+    members: Vec<(&'a Operation, Option<String>)>,
 }
+
+impl Group<'_> {
+    /// Whether the setter is alike across its operations only but for the type of its value.
+    fn generic(&self) -> bool {
+        self.members.iter().any(|(_, value)| value.is_some() && *value != self.members[0].1)
+    }
+}
+
+/// The named type of an input's value (`T`, or `T` of a list of `T`), which operations' setters may
+/// differ by alone (Graph's `$select` takes each operation's own enum of property names).
+fn value_type(input: &Input) -> Option<&str> {
+    match &input.ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::List(item) => match item.as_ref() {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `code` with the whole-token occurrences of `name` replaced by `with`.
+fn replace_token(code: &str, name: &str, with: &str) -> String {
+    format!(" {code} ").replace(&format!(" {name} "), &format!(" {with} ")).trim().to_string()
+}
+
+/// What stands for the value's type in a shared setter's code.
+const VALUE: &str = "O :: Value";
 
 /// Finds the setters operations share and writes their module; gives what the resource modules need
 /// to use them.
@@ -57,9 +93,15 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
         visit.extend(resource.children.iter().rev());
         for op in &resource.operations {
             for input in op.inputs.iter().filter(|i| !i.required) {
-                let code = setter(op, input, &mut scratch).to_string();
+                let mut code = setter(op, input, &mut scratch).to_string();
+                // Alike but for the named type of the value is alike; whether that type is written as
+                // text or as JSON is part of the code.
+                let value = value_type(input);
+                if let Some(value) = value {
+                    code = format!("{} {}", replace_token(&code, value, VALUE), index.is_display(&TypeRef::Named(value.to_string())));
+                }
                 let group = by_code.entry(input.rust_name.clone()).or_default().entry(code).or_insert_with(|| Group { op, input, features: Some(BTreeSet::new()), members: Vec::new() });
-                group.members.push(op);
+                group.members.push((op, value.map(str::to_string)));
                 match (&mut group.features, &resource.feature) {
                     (Some(features), Some(feature)) => {
                         features.insert(feature.clone());
@@ -94,21 +136,40 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
     let module = ["setters", "shared_setters"].into_iter().find(|m| !taken.contains(m)).unwrap_or("shared_setters_");
     let mut ctx = ModuleContext::new(index, client_params, enables, &none);
     let mut traits = Namespace::default();
+    let (mut uses_fmt, mut uses_serialize) = (false, false);
     let mut by_input = BTreeMap::new();
     let mut items = Vec::new();
     for group in &chosen {
         let name = traits.claim(&format!("{}Param", group.input.rust_name.to_upper_camel_case()));
-        for op in &group.members {
-            by_input.insert((op.pointer.clone(), group.input.rust_name.clone()), name.clone());
+        let generic = group.generic();
+        for (op, value) in &group.members {
+            let value = value.clone().filter(|_| generic);
+            by_input.insert((op.pointer.clone(), group.input.rust_name.clone()), Shared { name: name.clone(), value });
         }
         let gate = group.features.as_ref().map(|features| cfg_features(&features.iter().cloned().collect::<Vec<_>>())).unwrap_or_default();
         let doc = doc_attrs_raw(&format!("The operations whose request builders take [`{}`](Request::{}) ({} `{}`).", group.input.rust_name, group.input.rust_name, location_words(group.input), group.input.wire_name));
-        let setter = setter(group.op, group.input, &mut ctx);
         let name = ident(&name);
+        let (setter, value) = match value_type(group.input).filter(|_| generic) {
+            Some(value) => {
+                // The setter of one operation, its value's type made the trait's.
+                let mut own = ModuleContext::new(index, client_params, enables, &none);
+                let code = replace_token(&setter(group.op, group.input, &mut own).to_string(), value, VALUE);
+                ctx.runtime.extend(own.runtime);
+                ctx.bytes |= own.bytes;
+                let code: TokenStream = code.parse().expect("a setter's code with a type replaced is still Rust");
+                let bound = if index.is_display(&TypeRef::Named(value.to_string())) { quote!(fmt::Display + Serialize) } else { quote!(Serialize) };
+                uses_fmt |= index.is_display(&TypeRef::Named(value.to_string()));
+                uses_serialize = true;
+                (code, quote!(type Value: #bound;))
+            }
+            None => (setter(group.op, group.input, &mut ctx), TokenStream::new()),
+        };
         items.push(quote! {
             #doc
             #gate
-            pub trait #name {}
+            pub trait #name {
+                #value
+            }
 
             #gate
             impl<O: #name> Request<O> {
@@ -118,6 +179,12 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
     }
     ctx.runtime.insert("Request");
     let mut uses = ctx.imports.std_tokens();
+    if uses_fmt {
+        uses.extend(quote!(use std::fmt;));
+    }
+    if uses_serialize {
+        uses.extend(quote!(use serde::Serialize;));
+    }
     if ctx.bytes {
         uses.extend(quote!(use bytes::Bytes;));
     }
