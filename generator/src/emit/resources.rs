@@ -391,7 +391,7 @@ fn operation_method(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
 fn conversion(input: &Input, name: &proc_macro2::Ident, ctx: &mut ModuleContext) -> (TokenStream, Option<TokenStream>) {
     let stored = ctx.stored_type(input);
     let (accepted, convert) = ctx.accepted(input, name);
-    let conversion = (convert.to_string() != name.to_string()).then(|| quote!(let #name: #stored = #convert;));
+    let conversion = (*name != convert.to_string()).then(|| quote!(let #name: #stored = #convert;));
     (accepted, conversion)
 }
 
