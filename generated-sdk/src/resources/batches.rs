@@ -37,18 +37,14 @@ impl BatchesResource {
         config: BatchConfig,
     ) -> BatchesCreateRequest {
         let source_directory_id: String = source_directory_id.into();
-        let mut request = RequestParts::new(
-            &self.client,
-            Method::POST,
-            "/api/v2/batches",
-        );
-        request
+        let mut parts = RequestParts::new(&self.client, Method::POST, "/api/v2/batches");
+        parts
             .json_object_body()
             .set_field("source_directory_id", &source_directory_id)
             .set_field("config", &config)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

@@ -370,10 +370,11 @@ fn operation_method(op: &Operation, ctx: &mut ModuleContext) -> TokenStream {
     let build = if writes.is_empty() {
         quote!(#new.build())
     } else {
+        // `parts`: a name no input takes (it is reserved for the builder's field).
         quote! {
-            let mut request = #new;
-            request #(#writes)*;
-            request.build()
+            let mut parts = #new;
+            parts #(#writes)*;
+            parts.build()
         }
     };
     quote! {

@@ -41,16 +41,16 @@ impl AgentDataResource {
     /// - `item_id`: ID of the item.
     pub fn get(&self, item_id: impl Into<String>) -> AgentDataGetRequest {
         let item_id: String = item_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/agent-data/{item_id}",
         );
-        request
+        parts
             .set_path("item_id", item_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Update Agent Data
@@ -69,18 +69,18 @@ impl AgentDataResource {
         data: Map<String, Value>,
     ) -> AgentDataUpdateRequest {
         let item_id: String = item_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::PUT,
             "/api/v1/beta/agent-data/{item_id}",
         );
-        request
+        parts
             .json_object_body()
             .set_path("item_id", item_id)
             .set_field("data", &data)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Agent Data
@@ -94,16 +94,16 @@ impl AgentDataResource {
     /// - `item_id`: ID of the item.
     pub fn delete(&self, item_id: impl Into<String>) -> AgentDataDeleteRequest {
         let item_id: String = item_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/beta/agent-data/{item_id}",
         );
-        request
+        parts
             .set_path("item_id", item_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Create Agent Data
@@ -122,18 +122,18 @@ impl AgentDataResource {
         data: Map<String, Value>,
     ) -> AgentDataCreateRequest {
         let deployment_name: String = deployment_name.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/agent-data",
         );
-        request
+        parts
             .json_object_body()
             .set_field("deployment_name", &deployment_name)
             .set_field("data", &data)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Search Agent Data
@@ -147,17 +147,17 @@ impl AgentDataResource {
     /// - `deployment_name`: The agent deployment's name to search within
     pub fn search(&self, deployment_name: impl Into<String>) -> AgentDataSearchRequest {
         let deployment_name: String = deployment_name.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/agent-data/:search",
         );
-        request
+        parts
             .json_object_body()
             .set_field("deployment_name", &deployment_name)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Aggregate Agent Data
@@ -174,17 +174,17 @@ impl AgentDataResource {
         deployment_name: impl Into<String>,
     ) -> AgentDataAggregateRequest {
         let deployment_name: String = deployment_name.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/agent-data/:aggregate",
         );
-        request
+        parts
             .json_object_body()
             .set_field("deployment_name", &deployment_name)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Agent Data By Query
@@ -201,17 +201,17 @@ impl AgentDataResource {
         deployment_name: impl Into<String>,
     ) -> AgentDataDeleteByQueryRequest {
         let deployment_name: String = deployment_name.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/agent-data/:delete",
         );
-        request
+        parts
             .json_object_body()
             .set_field("deployment_name", &deployment_name)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

@@ -58,13 +58,13 @@ impl BatchResource {
     ///
     /// `GET /api/v1/beta/batch-processing`
     pub fn list(&self) -> BatchListRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/batch-processing",
         );
-        request.default_query("organization_id").default_query("project_id");
-        request.build()
+        parts.default_query("organization_id").default_query("project_id");
+        parts.build()
     }
 
     /// Create Batch Job
@@ -84,17 +84,17 @@ impl BatchResource {
     ///
     /// - `job_config`: Job configuration — either a parse or classify config
     pub fn create(&self, job_config: BatchJobConfig) -> BatchCreateRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/batch-processing",
         );
-        request
+        parts
             .json_object_body()
             .set_field("job_config", &job_config)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Batch Job Status
@@ -111,17 +111,17 @@ impl BatchResource {
     /// - `job_id`: ID of the batch job.
     pub fn get(&self, job_id: impl Into<String>) -> BatchGetRequest {
         let job_id: String = job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/batch-processing/{job_id}",
         );
-        request
+        parts
             .set_job_id(&job_id)
             .set_path("job_id", job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Cancel Batch Job
@@ -138,17 +138,17 @@ impl BatchResource {
     /// - `job_id`: ID of the batch job.
     pub fn cancel(&self, job_id: impl Into<String>) -> BatchCancelRequest {
         let job_id: String = job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/batch-processing/{job_id}/cancel",
         );
-        request
+        parts
             .json_object_body()
             .set_path("job_id", job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `job.status` is `completed`, `failed` or `cancelled` and returns the job in its final state.

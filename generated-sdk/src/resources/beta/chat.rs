@@ -31,9 +31,9 @@ impl ChatResource {
     ///
     /// `GET /api/v1/chat`
     pub fn list(&self) -> ChatListRequest {
-        let mut request = RequestParts::new(&self.client, Method::GET, "/api/v1/chat");
-        request.default_query("organization_id").default_query("project_id");
-        request.build()
+        let mut parts = RequestParts::new(&self.client, Method::GET, "/api/v1/chat");
+        parts.default_query("organization_id").default_query("project_id");
+        parts.build()
     }
 
     /// Create Session
@@ -42,12 +42,12 @@ impl ChatResource {
     ///
     /// `POST /api/v1/chat`
     pub fn create(&self) -> ChatCreateRequest {
-        let mut request = RequestParts::new(&self.client, Method::POST, "/api/v1/chat");
-        request
+        let mut parts = RequestParts::new(&self.client, Method::POST, "/api/v1/chat");
+        parts
             .json_object_body()
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Full Session
@@ -61,16 +61,16 @@ impl ChatResource {
     /// - `session_id`: ID of the chat session.
     pub fn get(&self, session_id: impl Into<String>) -> ChatGetRequest {
         let session_id: String = session_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/chat/{session_id}",
         );
-        request
+        parts
             .set_path("session_id", session_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Session
@@ -84,16 +84,16 @@ impl ChatResource {
     /// - `session_id`: ID of the chat session.
     pub fn delete(&self, session_id: impl Into<String>) -> ChatDeleteRequest {
         let session_id: String = session_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/chat/{session_id}",
         );
-        request
+        parts
             .set_path("session_id", session_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Session Summary
@@ -107,16 +107,16 @@ impl ChatResource {
     /// - `session_id`: ID of the chat session.
     pub fn get_summary(&self, session_id: impl Into<String>) -> ChatGetSummaryRequest {
         let session_id: String = session_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/chat/{session_id}/summary",
         );
-        request
+        parts
             .set_path("session_id", session_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Generate Session Title
@@ -136,18 +136,18 @@ impl ChatResource {
     ) -> ChatSetTitleRequest {
         let session_id: String = session_id.into();
         let first_message: String = first_message.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/chat/{session_id}/title",
         );
-        request
+        parts
             .json_object_body()
             .set_path("session_id", session_id)
             .set_field("first_message", &first_message)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Stream Messages
@@ -170,19 +170,19 @@ impl ChatResource {
         let session_id: String = session_id.into();
         let index_ids: Vec<String> = index_ids.into_iter().map(Into::into).collect();
         let prompt: String = prompt.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/chat/{session_id}/messages/stream",
         );
-        request
+        parts
             .json_object_body()
             .set_path("session_id", session_id)
             .set_field("index_ids", &index_ids)
             .set_field("prompt", &prompt)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

@@ -49,13 +49,13 @@ impl DirectoriesResource {
     ///
     /// `GET /api/v1/beta/directories`
     pub fn list(&self) -> DirectoriesListRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/directories",
         );
-        request.default_query("organization_id").default_query("project_id");
-        request.build()
+        parts.default_query("organization_id").default_query("project_id");
+        parts.build()
     }
 
     /// Create Directory
@@ -69,17 +69,17 @@ impl DirectoriesResource {
     /// - `name`: Human-readable name for the directory.
     pub fn create(&self, name: impl Into<String>) -> DirectoriesCreateRequest {
         let name: String = name.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/directories",
         );
-        request
+        parts
             .json_object_body()
             .set_field("name", &name)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Directory
@@ -93,16 +93,16 @@ impl DirectoriesResource {
     /// - `directory_id`: ID of the directory.
     pub fn get(&self, directory_id: impl Into<String>) -> DirectoriesGetRequest {
         let directory_id: String = directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/directories/{directory_id}",
         );
-        request
+        parts
             .set_path("directory_id", directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Directory
@@ -116,16 +116,16 @@ impl DirectoriesResource {
     /// - `directory_id`: ID of the directory.
     pub fn delete(&self, directory_id: impl Into<String>) -> DirectoriesDeleteRequest {
         let directory_id: String = directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/beta/directories/{directory_id}",
         );
-        request
+        parts
             .set_path("directory_id", directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Update Directory
@@ -139,17 +139,17 @@ impl DirectoriesResource {
     /// - `directory_id`: ID of the directory.
     pub fn update(&self, directory_id: impl Into<String>) -> DirectoriesUpdateRequest {
         let directory_id: String = directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::PATCH,
             "/api/v1/beta/directories/{directory_id}",
         );
-        request
+        parts
             .json_object_body()
             .set_path("directory_id", directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

@@ -33,16 +33,16 @@ impl IndexesResource {
     /// - `index_id`: ID of the index.
     pub fn get(&self, index_id: impl Into<String>) -> IndexesGetRequest {
         let index_id: String = index_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/indexes/{index_id}",
         );
-        request
+        parts
             .set_path("index_id", index_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Index
@@ -56,16 +56,16 @@ impl IndexesResource {
     /// - `index_id`: ID of the index.
     pub fn delete(&self, index_id: impl Into<String>) -> IndexesDeleteRequest {
         let index_id: String = index_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/indexes/{index_id}",
         );
-        request
+        parts
             .set_path("index_id", index_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Create Index
@@ -82,17 +82,13 @@ impl IndexesResource {
         source_directory_id: impl Into<String>,
     ) -> IndexesCreateRequest {
         let source_directory_id: String = source_directory_id.into();
-        let mut request = RequestParts::new(
-            &self.client,
-            Method::POST,
-            "/api/v1/indexes",
-        );
-        request
+        let mut parts = RequestParts::new(&self.client, Method::POST, "/api/v1/indexes");
+        parts
             .json_object_body()
             .set_field("source_directory_id", &source_directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Sync Index
@@ -106,16 +102,16 @@ impl IndexesResource {
     /// - `index_id`: ID of the index.
     pub fn sync(&self, index_id: impl Into<String>) -> IndexesSyncRequest {
         let index_id: String = index_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/indexes/{index_id}/sync",
         );
-        request
+        parts
             .set_path("index_id", index_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

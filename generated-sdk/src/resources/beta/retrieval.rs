@@ -42,18 +42,18 @@ impl RetrievalResource {
     ) -> RetrievalRetrieveRequest {
         let index_id: String = index_id.into();
         let query: String = query.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/retrieval/retrieve",
         );
-        request
+        parts
             .json_object_body()
             .set_field("index_id", &index_id)
             .set_field("query", &query)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Search Files
@@ -67,17 +67,17 @@ impl RetrievalResource {
     /// - `index_id`: ID of the index to search within.
     pub fn search(&self, index_id: impl Into<String>) -> RetrievalSearchRequest {
         let index_id: String = index_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/retrieval/files/search",
         );
-        request
+        parts
             .json_object_body()
             .set_field("index_id", &index_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Grep File
@@ -100,19 +100,19 @@ impl RetrievalResource {
         let index_id: String = index_id.into();
         let file_id: String = file_id.into();
         let pattern: String = pattern.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/retrieval/files/grep",
         );
-        request
+        parts
             .json_object_body()
             .set_field("index_id", &index_id)
             .set_field("file_id", &file_id)
             .set_field("pattern", &pattern)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Read File
@@ -132,18 +132,18 @@ impl RetrievalResource {
     ) -> RetrievalReadRequest {
         let index_id: String = index_id.into();
         let file_id: String = file_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/retrieval/files/read",
         );
-        request
+        parts
             .json_object_body()
             .set_field("index_id", &index_id)
             .set_field("file_id", &file_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

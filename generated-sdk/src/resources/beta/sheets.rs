@@ -35,13 +35,13 @@ impl SheetsResource {
     ///
     /// `GET /api/v1/beta/sheets/jobs`
     pub fn list(&self) -> SheetsListRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/sheets/jobs",
         );
-        request.default_query("organization_id").default_query("project_id");
-        request.build()
+        parts.default_query("organization_id").default_query("project_id");
+        parts.build()
     }
 
     /// Create Spreadsheet Job
@@ -56,17 +56,17 @@ impl SheetsResource {
     /// - `file_id`: The ID of the file to parse
     pub fn create(&self, file_id: impl Into<String>) -> SheetsCreateRequest {
         let file_id: String = file_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/sheets/jobs",
         );
-        request
+        parts
             .json_object_body()
             .set_field("file_id", &file_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Spreadsheet Job
@@ -85,17 +85,17 @@ impl SheetsResource {
     /// - `spreadsheet_job_id`: ID of the spreadsheet parsing job.
     pub fn get(&self, spreadsheet_job_id: impl Into<String>) -> SheetsGetRequest {
         let spreadsheet_job_id: String = spreadsheet_job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
         );
-        request
+        parts
             .set_job_id(&spreadsheet_job_id)
             .set_path("spreadsheet_job_id", spreadsheet_job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Spreadsheet Job
@@ -113,16 +113,16 @@ impl SheetsResource {
         spreadsheet_job_id: impl Into<String>,
     ) -> SheetsDeleteJobRequest {
         let spreadsheet_job_id: String = spreadsheet_job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}",
         );
-        request
+        parts
             .set_path("spreadsheet_job_id", spreadsheet_job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Result Region
@@ -146,18 +146,18 @@ impl SheetsResource {
         let spreadsheet_job_id: String = spreadsheet_job_id.into();
         let region_id: String = region_id.into();
         let region_type: RegionType = region_type.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}",
         );
-        request
+        parts
             .set_path("spreadsheet_job_id", spreadsheet_job_id)
             .set_path("region_id", region_id)
             .set_path("region_type", region_type)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `status` is `SUCCESS`, `PARTIAL_SUCCESS`, `ERROR` or `CANCELLED` and returns the job in its final state.

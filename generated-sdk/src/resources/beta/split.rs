@@ -33,13 +33,13 @@ impl SplitResource {
     ///
     /// `GET /api/v1/beta/split/jobs`
     pub fn list(&self) -> SplitListRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/split/jobs",
         );
-        request.default_query("organization_id").default_query("project_id");
-        request.build()
+        parts.default_query("organization_id").default_query("project_id");
+        parts.build()
     }
 
     /// Create Split Job
@@ -52,17 +52,17 @@ impl SplitResource {
     ///
     /// - `document_input`: Document to be split.
     pub fn create(&self, document_input: SplitDocumentInput) -> SplitCreateRequest {
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/split/jobs",
         );
-        request
+        parts
             .json_object_body()
             .set_field("document_input", &document_input)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Split Job
@@ -76,17 +76,17 @@ impl SplitResource {
     /// - `split_job_id`: ID of the split job.
     pub fn get(&self, split_job_id: impl Into<String>) -> SplitGetRequest {
         let split_job_id: String = split_job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/split/jobs/{split_job_id}",
         );
-        request
+        parts
             .set_job_id(&split_job_id)
             .set_path("split_job_id", split_job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Waits for the job to end: polls [`get`](Self::get) until `status` is `completed`, `failed` or `cancelled` and returns the job in its final state.

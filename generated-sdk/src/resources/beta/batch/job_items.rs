@@ -41,16 +41,16 @@ impl JobItemsResource {
     /// - `job_id`: ID of the batch job.
     pub fn list(&self, job_id: impl Into<String>) -> JobItemsListRequest {
         let job_id: String = job_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/batch-processing/{job_id}/items",
         );
-        request
+        parts
             .set_path("job_id", job_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Item Processing Results
@@ -71,16 +71,16 @@ impl JobItemsResource {
         item_id: impl Into<String>,
     ) -> JobItemsGetProcessingResultsRequest {
         let item_id: String = item_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/batch-processing/items/{item_id}/processing-results",
         );
-        request
+        parts
             .set_path("item_id", item_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 

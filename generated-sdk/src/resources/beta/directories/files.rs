@@ -37,16 +37,16 @@ impl FilesResource {
     /// - `directory_id`: ID of the directory.
     pub fn list(&self, directory_id: impl Into<String>) -> FilesListRequest {
         let directory_id: String = directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/directories/{directory_id}/files",
         );
-        request
+        parts
             .set_path("directory_id", directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Add Directory File
@@ -69,18 +69,18 @@ impl FilesResource {
     ) -> FilesAddRequest {
         let directory_id: String = directory_id.into();
         let file_id: String = file_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/directories/{directory_id}/files",
         );
-        request
+        parts
             .json_object_body()
             .set_path("directory_id", directory_id)
             .set_field("file_id", &file_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Get Directory File
@@ -100,17 +100,17 @@ impl FilesResource {
     ) -> FilesGetRequest {
         let directory_id: String = directory_id.into();
         let directory_file_id: String = directory_file_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::GET,
             "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
         );
-        request
+        parts
             .set_path("directory_id", directory_id)
             .set_path("directory_file_id", directory_file_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Delete Directory File
@@ -132,17 +132,17 @@ impl FilesResource {
     ) -> FilesDeleteRequest {
         let directory_id: String = directory_id.into();
         let directory_file_id: String = directory_file_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::DELETE,
             "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
         );
-        request
+        parts
             .set_path("directory_id", directory_id)
             .set_path("directory_file_id", directory_file_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Update Directory File
@@ -169,19 +169,19 @@ impl FilesResource {
         let directory_id: String = directory_id.into();
         let directory_file_id: String = directory_file_id.into();
         let target_directory_id: String = target_directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::PATCH,
             "/api/v1/beta/directories/{directory_id}/files/{directory_file_id}",
         );
-        request
+        parts
             .json_object_body()
             .set_path("directory_id", directory_id)
             .set_path("directory_file_id", directory_file_id)
             .set_field("directory_id", &target_directory_id)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 
     /// Upload File To Directory
@@ -203,18 +203,18 @@ impl FilesResource {
         upload_file: Upload,
     ) -> FilesUploadRequest {
         let directory_id: String = directory_id.into();
-        let mut request = RequestParts::new(
+        let mut parts = RequestParts::new(
             &self.client,
             Method::POST,
             "/api/v1/beta/directories/{directory_id}/files/upload",
         );
-        request
+        parts
             .form_body(true)
             .set_path("directory_id", directory_id)
             .set_form_file("upload_file", upload_file)
             .default_query("organization_id")
             .default_query("project_id");
-        request.build()
+        parts.build()
     }
 }
 
