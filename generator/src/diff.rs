@@ -256,6 +256,13 @@ fn compare_operations(key: &str, old: &OperationSurface, new: &OperationSurface,
     if old.builder != new.builder {
         push(Level::Breaking, format!("its request builder `{}` is now `{}`", old.builder, new.builder));
     }
+    match (&old.operation_type, &new.operation_type) {
+        // Code that names the builder, calls its methods or awaits it compiles as before; the
+        // struct itself is gone, which cargo-semver-checks counts as breaking.
+        (None, Some(operation)) => push(Level::Breaking, format!("its request builder `{}` is now an alias of `Request<{operation}>`", new.builder)),
+        (Some(old_type), Some(new_type)) if old_type != new_type => push(Level::Breaking, format!("its operation type `{old_type}` is now `{new_type}`")),
+        _ => {}
+    }
 
     // Inputs that moved between the arguments and the setters.
     let old_args: BTreeMap<&str, &str> = old.arguments.iter().map(|p| (p.name.as_str(), p.ty.as_str())).collect();

@@ -45,6 +45,10 @@ pub struct OperationSurface {
     pub resource: String,
     /// Its request builder type (users can name it).
     pub builder: String,
+    /// The type naming the operation, whose `Request<O>` the builder is an alias of. Absent from
+    /// surfaces recorded when each builder was a struct of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
     /// `GET /path`: the wire, which Rust code does not see.
     pub http: String,
     /// Required inputs: the method's arguments, in order.
@@ -198,6 +202,7 @@ fn operation_surface(op: &Operation, resource: &str) -> OperationSurface {
         pointer: op.pointer.clone(),
         resource: resource.to_owned(),
         builder: op.builder_name.clone(),
+        operation_type: Some(op.operation_type.clone()),
         http: format!("{} {}", op.http_method.as_str(), op.path),
         arguments: op.inputs.iter().filter(|i| i.required).map(|i| Param { name: i.rust_name.clone(), ty: input_type(i) }).collect(),
         setters: op

@@ -200,3 +200,20 @@ fn splitting_a_namespace_into_features_breaks_no_build() {
     let report = diff(&split, &dropped);
     assert!(changes(&report).contains(&(Level::Breaking, "feature `store`".to_owned(), "no longer turns on `store-inventory`".to_owned())), "{}", report.to_text());
 }
+
+#[test]
+fn builders_that_became_aliases_of_request_are_breaking_once() {
+    let surface = |text: &str| Surface::of(&Generator::new().ir(text).expect("spec lowers"));
+    let now = surface(&base());
+    // A surface recorded when each builder was a struct of its own has no operation types.
+    let mut structs = now.clone();
+    for op in structs.operations.values_mut() {
+        op.operation_type = None;
+    }
+    let report = diff(&structs, &now);
+    let breaking: Vec<String> = changes(&report).into_iter().filter(|(level, _, _)| *level == Level::Breaking).map(|(_, _, what)| what).collect();
+    assert_eq!(breaking.len(), now.operations.len(), "{breaking:?}");
+    assert!(breaking.iter().all(|what| what.contains("is now an alias of `Request<")), "{breaking:?}");
+    // From then on the same builders are no change.
+    assert!(diff(&now, &now).changes.is_empty());
+}
