@@ -28,7 +28,7 @@ use crate::runtime::multipart::{MultipartForm, Upload};
 use crate::runtime::pagination::{ItemStream, Page, PageResponse, PageScheme};
 use crate::runtime::sse::EventStream;
 use crate::runtime::types::TaggedUnion;
-use crate::runtime::request::{path_param, styled_pairs, ApiRequest, Body, QueryStyle};
+use crate::runtime::request::{cookie_value, path_param, styled_pairs, ApiRequest, Body, QueryStyle};
 use crate::runtime::Method;
 
 /// One operation of the API: what awaiting its [`Request`] gives, and how its response is read.
@@ -430,20 +430,26 @@ impl RequestParts {
         }
     }
 
-    /// Cookie `name`.
+    /// Cookie `name`; text a cookie cannot hold is percent-encoded.
     pub(crate) fn set_cookie(&mut self, name: &'static str, value: impl fmt::Display) -> &mut Self {
-        self.set_param(Place::Cookie, name, vec![(name.to_owned(), value.to_string())])
+        self.set_param(Place::Cookie, name, vec![(name.to_owned(), cookie_value(value))])
     }
 
-    /// Cookie `name` once per value.
+    /// Cookie `name` holding every value, comma-separated (OpenAPI's form style for cookies).
     pub(crate) fn set_cookie_each<T: fmt::Display>(&mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> &mut Self {
-        let pairs = values.into_iter().map(|value| (name.to_owned(), value.to_string())).collect();
-        self.set_param(Place::Cookie, name, pairs)
+        let joined: Vec<String> = values.into_iter().map(cookie_value).collect();
+        self.set_param(Place::Cookie, name, vec![(name.to_owned(), joined.join(","))])
     }
 
     /// Cookie `name` holding a structured value as JSON text.
     pub(crate) fn set_cookie_json<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> &mut Self {
-        self.set_param_json(Place::Cookie, name, value)
+        match serde_json::to_string(value) {
+            Ok(text) => self.set_cookie(name, text),
+            Err(error) => {
+                self.record_error(Error::serialize(error));
+                self
+            }
+        }
     }
 
     /// Cookie `name` from the client's default for it, if it has one.

@@ -197,7 +197,7 @@ pub enum Body {
 const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
 /// `value` as a cookie can hold it: [`COOKIE_VALUE`] characters percent-encoded.
-fn cookie_value(value: impl fmt::Display) -> String {
+pub(crate) fn cookie_value(value: impl fmt::Display) -> String {
     utf8_percent_encode(&value.to_string(), COOKIE_VALUE).to_string()
 }
 
