@@ -9,13 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{Feature, Resource};
-use crate::layout::STANDALONE_FEATURE;
 
 /// crates.io's limit on the features of one crate.
 pub const MAX_FEATURES: usize = 300;
 
 /// The feature of the generated tests that need a mock server.
 pub const MOCK_SERVER_FEATURE: &str = "mock-server-tests";
+
+/// The cargo feature of types that no operation reaches.
+pub const STANDALONE_FEATURE: &str = "standalone-types";
 
 /// Features every crate may have besides its resources', which count towards the limit.
 const OTHER_FEATURES: [&str; 3] = ["default", MOCK_SERVER_FEATURE, STANDALONE_FEATURE];

@@ -6,11 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::features::STANDALONE_FEATURE;
 use crate::ir::{Resource, TypeDef, TypeKind, TypeRef};
 use crate::naming::snake_name;
-
-/// The cargo feature of types that no operation reaches.
-pub const STANDALONE_FEATURE: &str = "standalone-types";
 
 /// About how many lines one types file may hold before its larger groups move to files of their own.
 const FILE_LINE_BUDGET: usize = 1_200;

@@ -7,8 +7,7 @@ use quote::quote;
 use super::{doc_attrs, doc_text, ident, lit, Emitted, Source};
 use crate::error::Error;
 use crate::ir::{Api, AuthKind, Location, SecuritySchemeDef};
-use crate::features::MOCK_SERVER_FEATURE;
-use crate::layout::STANDALONE_FEATURE;
+use crate::features::{MOCK_SERVER_FEATURE, STANDALONE_FEATURE};
 use crate::templates::{RUNTIME_FILES, RUNTIME_MANIFEST};
 use crate::Settings;
 

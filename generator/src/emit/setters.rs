@@ -193,7 +193,8 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
     let uses = ordered_uses(uses);
     let type_uses = gated_type_imports(&ctx.imports, index);
     let tokens = quote! {
-        //! Setters many operations' request builders share, each written once: see the crate's README.
+        //! Setters many operations' request builders share, each written once: a marker trait the
+        //! operations implement and one generic impl of `Request` with the setter.
         // Which imports are used depends on the features enabled.
         #![allow(unused_imports)]
         #uses
