@@ -170,14 +170,18 @@ fn setters_operations_share_are_written_once() {
     let files = generate_fixture(&name, &path);
     let text = |file: &str| files.get(file).unwrap_or_else(|| panic!("{file} is generated")).clone();
     let shared = text("src/resources/setters.rs");
-    assert!(shared.contains("pub trait LimitParam {}") && shared.contains("impl<O: LimitParam> Request<O>"), "{shared}");
-    assert!(shared.contains("pub trait FieldsParam {\n    type Value: fmt::Display + Serialize;"), "{shared}");
+    assert!(shared.contains("pub trait TakesLimit {}") && shared.contains("impl<O: TakesLimit> Request<O>"), "{shared}");
+    // A type of the API holds the name `TakesFields`.
+    assert!(shared.contains("pub trait TakesFields2 {\n    type Value: fmt::Display + Serialize;"), "{shared}");
+    // Aliases are not a trait's `Value`: the two `cursor` setters differ, so each stays its
+    // operation's own.
+    assert!(!shared.contains("pub fn cursor("), "{shared}");
     assert!(shared.contains("pub fn name(mut self") && shared.contains("pub fn name_null(mut self)"), "{shared}");
     let cats = text("src/resources/cats.rs");
-    assert!(cats.contains("impl crate::resources::setters::LimitParam for CatsListCats {}"), "{cats}");
+    assert!(cats.contains("impl crate::resources::setters::TakesLimit for CatsListCats {}"), "{cats}");
     assert!(cats.contains("type Value = CatsListCatsField;"), "{cats}");
-    assert!(!cats.contains("pub fn limit("), "{cats}");
+    assert!(!cats.contains("pub fn limit(") && cats.contains("pub fn cursor("), "{cats}");
     // The other `limit` says something else: /birds keeps its own.
     let birds = text("src/resources/birds.rs");
-    assert!(birds.contains("pub fn limit(mut self, limit: i64) -> Self") && !birds.contains("LimitParam"), "{birds}");
+    assert!(birds.contains("pub fn limit(mut self, limit: i64) -> Self") && !birds.contains("TakesLimit"), "{birds}");
 }

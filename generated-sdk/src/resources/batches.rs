@@ -58,6 +58,6 @@ impl Operation for BatchesCreate {
     type Response = read::Json<Batch>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for BatchesCreate {}
+impl crate::resources::setters::TakesOrganizationId for BatchesCreate {}
 
-impl crate::resources::setters::ProjectIdParam for BatchesCreate {}
+impl crate::resources::setters::TakesProjectId for BatchesCreate {}

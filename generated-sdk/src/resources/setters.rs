@@ -12,10 +12,10 @@ use crate::types::AgentDataFilter;
 
 /// The operations whose request builders take [`created_at_on_or_after`](Request::created_at_on_or_after) (the query parameter `created_at_on_or_after`).
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-pub trait CreatedAtOnOrAfterParam {}
+pub trait TakesCreatedAtOnOrAfter {}
 
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-impl<O: CreatedAtOnOrAfterParam> Request<O> {
+impl<O: TakesCreatedAtOnOrAfter> Request<O> {
     /// Include items created at or after this timestamp (inclusive)
     pub fn created_at_on_or_after(
         mut self,
@@ -29,10 +29,10 @@ impl<O: CreatedAtOnOrAfterParam> Request<O> {
 
 /// The operations whose request builders take [`created_at_on_or_before`](Request::created_at_on_or_before) (the query parameter `created_at_on_or_before`).
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-pub trait CreatedAtOnOrBeforeParam {}
+pub trait TakesCreatedAtOnOrBefore {}
 
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-impl<O: CreatedAtOnOrBeforeParam> Request<O> {
+impl<O: TakesCreatedAtOnOrBefore> Request<O> {
     /// Include items created at or before this timestamp (inclusive)
     pub fn created_at_on_or_before(
         mut self,
@@ -46,10 +46,10 @@ impl<O: CreatedAtOnOrBeforeParam> Request<O> {
 
 /// The operations whose request builders take [`filter`](Request::filter) (the body field `filter`).
 #[cfg(feature = "beta-agent-data")]
-pub trait FilterParam {}
+pub trait TakesFilter {}
 
 #[cfg(feature = "beta-agent-data")]
-impl<O: FilterParam> Request<O> {
+impl<O: TakesFilter> Request<O> {
     /// A filter object or expression that filters resources listed in the response.
     pub fn filter(mut self, filter: BTreeMap<String, AgentDataFilter>) -> Self {
         self.parts.set_field("filter", &filter);
@@ -59,10 +59,10 @@ impl<O: FilterParam> Request<O> {
 
 /// The operations whose request builders take [`include_deleted`](Request::include_deleted) (the query parameter `include_deleted`).
 #[cfg(any(feature = "beta-directories", feature = "beta-directories-files"))]
-pub trait IncludeDeletedParam {}
+pub trait TakesIncludeDeleted {}
 
 #[cfg(any(feature = "beta-directories", feature = "beta-directories-files"))]
-impl<O: IncludeDeletedParam> Request<O> {
+impl<O: TakesIncludeDeleted> Request<O> {
     /// Sets the `include_deleted` query parameter.
     pub fn include_deleted(mut self, include_deleted: bool) -> Self {
         self.parts.set_query("include_deleted", include_deleted);
@@ -72,10 +72,10 @@ impl<O: IncludeDeletedParam> Request<O> {
 
 /// The operations whose request builders take [`job_ids`](Request::job_ids) (the query parameter `job_ids`).
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-pub trait JobIdsParam {}
+pub trait TakesJobIds {}
 
 #[cfg(any(feature = "beta-sheets", feature = "beta-split"))]
-impl<O: JobIdsParam> Request<O> {
+impl<O: TakesJobIds> Request<O> {
     /// Filter by specific job IDs
     pub fn job_ids(
         mut self,
@@ -89,10 +89,10 @@ impl<O: JobIdsParam> Request<O> {
 
 /// The operations whose request builders take [`offset`](Request::offset) (the body field `offset`).
 #[cfg(feature = "beta-agent-data")]
-pub trait OffsetParam {}
+pub trait TakesOffset {}
 
 #[cfg(feature = "beta-agent-data")]
-impl<O: OffsetParam> Request<O> {
+impl<O: TakesOffset> Request<O> {
     /// The offset to start from. If not provided, the first page is returned
     pub fn offset(mut self, offset: i64) -> Self {
         self.parts.set_field("offset", &offset);
@@ -102,10 +102,10 @@ impl<O: OffsetParam> Request<O> {
 
 /// The operations whose request builders take [`order_by`](Request::order_by) (the body field `order_by`).
 #[cfg(feature = "beta-agent-data")]
-pub trait OrderByParam {}
+pub trait TakesOrderBy {}
 
 #[cfg(feature = "beta-agent-data")]
-impl<O: OrderByParam> Request<O> {
+impl<O: TakesOrderBy> Request<O> {
     /// A comma-separated list of fields to order by, sorted in ascending order. Use 'field_name desc' to specify descending order.
     pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
@@ -130,7 +130,7 @@ impl<O: OrderByParam> Request<O> {
         feature = "beta-split"
     )
 )]
-pub trait OrganizationIdParam {}
+pub trait TakesOrganizationId {}
 
 #[cfg(
     any(
@@ -147,7 +147,7 @@ pub trait OrganizationIdParam {}
         feature = "beta-split"
     )
 )]
-impl<O: OrganizationIdParam> Request<O> {
+impl<O: TakesOrganizationId> Request<O> {
     /// ID of the organization the request is scoped to.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         let organization_id: String = organization_id.into();
@@ -166,7 +166,7 @@ impl<O: OrganizationIdParam> Request<O> {
         feature = "beta-split"
     )
 )]
-pub trait PageSizeParam {}
+pub trait TakesPageSize {}
 
 #[cfg(
     any(
@@ -177,7 +177,7 @@ pub trait PageSizeParam {}
         feature = "beta-split"
     )
 )]
-impl<O: PageSizeParam> Request<O> {
+impl<O: TakesPageSize> Request<O> {
     /// The maximum number of items to return. The service may return fewer than this value. If unspecified, a default page size will be used.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.parts.set_query("page_size", page_size);
@@ -195,7 +195,7 @@ impl<O: PageSizeParam> Request<O> {
         feature = "beta-split"
     )
 )]
-pub trait PageTokenParam {}
+pub trait TakesPageToken {}
 
 #[cfg(
     any(
@@ -206,7 +206,7 @@ pub trait PageTokenParam {}
         feature = "beta-split"
     )
 )]
-impl<O: PageTokenParam> Request<O> {
+impl<O: TakesPageToken> Request<O> {
     /// A page token, received from a previous list call. Provide this to retrieve the subsequent page.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         let page_token: String = page_token.into();
@@ -231,7 +231,7 @@ impl<O: PageTokenParam> Request<O> {
         feature = "beta-split"
     )
 )]
-pub trait ProjectIdParam {}
+pub trait TakesProjectId {}
 
 #[cfg(
     any(
@@ -248,7 +248,7 @@ pub trait ProjectIdParam {}
         feature = "beta-split"
     )
 )]
-impl<O: ProjectIdParam> Request<O> {
+impl<O: TakesProjectId> Request<O> {
     /// ID of the project the request is scoped to.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         let project_id: String = project_id.into();
@@ -259,10 +259,10 @@ impl<O: ProjectIdParam> Request<O> {
 
 /// The operations whose request builders take [`temporal_namespace`](Request::temporal_namespace) (the header `temporal-namespace`).
 #[cfg(feature = "beta-batch")]
-pub trait TemporalNamespaceParam {}
+pub trait TakesTemporalNamespace {}
 
 #[cfg(feature = "beta-batch")]
-impl<O: TemporalNamespaceParam> Request<O> {
+impl<O: TakesTemporalNamespace> Request<O> {
     /// Temporal namespace to run the workflow in.
     pub fn temporal_namespace(mut self, temporal_namespace: impl Into<String>) -> Self {
         let temporal_namespace: String = temporal_namespace.into();

@@ -15,7 +15,7 @@ use quote::quote;
 
 use super::resources::{null_setter_name, setter, ModuleContext};
 use super::{cfg_features, doc_attrs_raw, ident, ordered_uses, Emitted, Imports, Source, TypeIndex};
-use crate::ir::{Api, ClientParam, Input, Operation, TypeRef};
+use crate::ir::{Api, ClientParam, Input, Operation, TypeKind, TypeRef};
 use crate::naming::Namespace;
 
 /// Which operations' inputs take a shared setter, and the module that holds them.
@@ -61,16 +61,19 @@ impl Group<'_> {
 }
 
 /// The named type of an input's value (`T`, or `T` of a list of `T`), which operations' setters may
-/// differ by alone (Graph's `$select` takes each operation's own enum of property names).
-fn value_type(input: &Input) -> Option<&str> {
-    match &input.ty {
-        TypeRef::Named(name) => Some(name),
+/// differ by alone (Graph's `$select` takes each operation's own enum of property names). Not an
+/// alias: a setter takes what an alias names (`impl Into<String>`), which the trait cannot stand for.
+fn value_type<'i>(input: &'i Input, index: &TypeIndex) -> Option<&'i str> {
+    let name = match &input.ty {
         TypeRef::List(item) => match item.as_ref() {
-            TypeRef::Named(name) => Some(name),
-            _ => None,
+            TypeRef::Named(name) => name,
+            _ => return None,
         },
-        _ => None,
-    }
+        TypeRef::Named(name) => name,
+        _ => return None,
+    };
+    let alias = index.get(name).is_some_and(|def| matches!(def.kind, TypeKind::Alias { .. }));
+    (!alias).then_some(name.as_str())
 }
 
 /// `code` with the whole-token occurrences of `name` replaced by `with`.
@@ -96,7 +99,7 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
                 let mut code = setter(op, input, &mut scratch).to_string();
                 // Alike but for the named type of the value is alike; whether that type is written as
                 // text or as JSON is part of the code.
-                let value = value_type(input);
+                let value = value_type(input, index);
                 if let Some(value) = value {
                     code = format!("{} {}", replace_token(&code, value, VALUE), index.is_display(&TypeRef::Named(value.to_string())));
                 }
@@ -135,12 +138,16 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
     let taken: Vec<&str> = api.root.children.iter().filter_map(|c| c.module_path.last().map(String::as_str)).collect();
     let module = ["setters", "shared_setters"].into_iter().find(|m| !taken.contains(m)).unwrap_or("shared_setters_");
     let mut ctx = ModuleContext::new(index, client_params, enables, &none);
+    // Trait names must not clash with the API's types or the runtime's, which the module imports.
     let mut traits = Namespace::default();
+    for name in api.types.iter().map(|t| t.name.as_str()).chain(["Request", "Timestamp", "QueryStyle", "Nullable", "Upload", "Bytes", "Value", "Map", "BTreeMap"]) {
+        traits.claim_exact(name);
+    }
     let (mut uses_fmt, mut uses_serialize) = (false, false);
     let mut by_input = BTreeMap::new();
     let mut items = Vec::new();
     for group in &chosen {
-        let name = traits.claim(&format!("{}Param", group.input.rust_name.to_upper_camel_case()));
+        let name = traits.claim(&format!("Takes{}", group.input.rust_name.to_upper_camel_case()));
         let generic = group.generic();
         for (op, value) in &group.members {
             let value = value.clone().filter(|_| generic);
@@ -149,7 +156,7 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
         let gate = group.features.as_ref().map(|features| cfg_features(&features.iter().cloned().collect::<Vec<_>>())).unwrap_or_default();
         let doc = doc_attrs_raw(&format!("The operations whose request builders take [`{}`](Request::{}) ({} `{}`).", group.input.rust_name, group.input.rust_name, location_words(group.input), group.input.wire_name));
         let name = ident(&name);
-        let (setter, value) = match value_type(group.input).filter(|_| generic) {
+        let (setter, value) = match value_type(group.input, index).filter(|_| generic) {
             Some(value) => {
                 // The setter of one operation, its value's type made the trait's.
                 let mut own = ModuleContext::new(index, client_params, enables, &none);

@@ -225,9 +225,9 @@ impl Operation for AgentDataGet {
     type Response = read::Json<AgentData>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataGet {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataGet {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataGet {}
+impl crate::resources::setters::TakesProjectId for AgentDataGet {}
 
 /// Request builder for `PUT /api/v1/beta/agent-data/{item_id}` (Update Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 pub type AgentDataUpdateRequest = Request<AgentDataUpdate>;
@@ -239,9 +239,9 @@ impl Operation for AgentDataUpdate {
     type Response = read::Json<AgentData>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataUpdate {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataUpdate {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataUpdate {}
+impl crate::resources::setters::TakesProjectId for AgentDataUpdate {}
 
 /// Request builder for `DELETE /api/v1/beta/agent-data/{item_id}` (Delete Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 pub type AgentDataDeleteRequest = Request<AgentDataDelete>;
@@ -253,9 +253,9 @@ impl Operation for AgentDataDelete {
     type Response = read::Json<BTreeMap<String, String>>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataDelete {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataDelete {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataDelete {}
+impl crate::resources::setters::TakesProjectId for AgentDataDelete {}
 
 /// Request builder for `POST /api/v1/beta/agent-data` (Create Agent Data). Await it to send the request; optional inputs and per-request options are its methods.
 pub type AgentDataCreateRequest = Request<AgentDataCreate>;
@@ -267,9 +267,9 @@ impl Operation for AgentDataCreate {
     type Response = read::Json<AgentData>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataCreate {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataCreate {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataCreate {}
+impl crate::resources::setters::TakesProjectId for AgentDataCreate {}
 
 impl AgentDataCreateRequest {
     /// Sets the `collection` body field.
@@ -297,15 +297,15 @@ impl PagedOperation for AgentDataSearch {
     };
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataSearch {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataSearch {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataSearch {}
+impl crate::resources::setters::TakesProjectId for AgentDataSearch {}
 
-impl crate::resources::setters::FilterParam for AgentDataSearch {}
+impl crate::resources::setters::TakesFilter for AgentDataSearch {}
 
-impl crate::resources::setters::OffsetParam for AgentDataSearch {}
+impl crate::resources::setters::TakesOffset for AgentDataSearch {}
 
-impl crate::resources::setters::OrderByParam for AgentDataSearch {}
+impl crate::resources::setters::TakesOrderBy for AgentDataSearch {}
 
 impl AgentDataSearchRequest {
     /// The logical agent data collection to search within
@@ -352,15 +352,15 @@ impl PagedOperation for AgentDataAggregate {
     };
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataAggregate {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataAggregate {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataAggregate {}
+impl crate::resources::setters::TakesProjectId for AgentDataAggregate {}
 
-impl crate::resources::setters::FilterParam for AgentDataAggregate {}
+impl crate::resources::setters::TakesFilter for AgentDataAggregate {}
 
-impl crate::resources::setters::OffsetParam for AgentDataAggregate {}
+impl crate::resources::setters::TakesOffset for AgentDataAggregate {}
 
-impl crate::resources::setters::OrderByParam for AgentDataAggregate {}
+impl crate::resources::setters::TakesOrderBy for AgentDataAggregate {}
 
 impl AgentDataAggregateRequest {
     /// The logical agent data collection to aggregate data for
@@ -416,9 +416,9 @@ impl Operation for AgentDataDeleteByQuery {
     type Response = read::Json<AgentDataDeleteByQueryResponse>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for AgentDataDeleteByQuery {}
+impl crate::resources::setters::TakesOrganizationId for AgentDataDeleteByQuery {}
 
-impl crate::resources::setters::ProjectIdParam for AgentDataDeleteByQuery {}
+impl crate::resources::setters::TakesProjectId for AgentDataDeleteByQuery {}
 
 impl AgentDataDeleteByQueryRequest {
     /// The logical agent data collection to delete from

@@ -202,10 +202,10 @@ impl PagedOperation for BatchList {
 }
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::OrganizationIdParam for BatchList {}
+impl crate::resources::setters::TakesOrganizationId for BatchList {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::ProjectIdParam for BatchList {}
+impl crate::resources::setters::TakesProjectId for BatchList {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchListRequest {
@@ -257,13 +257,13 @@ impl Operation for BatchCreate {
 }
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::OrganizationIdParam for BatchCreate {}
+impl crate::resources::setters::TakesOrganizationId for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::ProjectIdParam for BatchCreate {}
+impl crate::resources::setters::TakesProjectId for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::TemporalNamespaceParam for BatchCreate {}
+impl crate::resources::setters::TakesTemporalNamespace for BatchCreate {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchCreateRequest {
@@ -326,10 +326,10 @@ impl Operation for BatchGet {
 }
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::OrganizationIdParam for BatchGet {}
+impl crate::resources::setters::TakesOrganizationId for BatchGet {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::ProjectIdParam for BatchGet {}
+impl crate::resources::setters::TakesProjectId for BatchGet {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchGetRequest {
@@ -355,13 +355,13 @@ impl Operation for BatchCancel {
 }
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::OrganizationIdParam for BatchCancel {}
+impl crate::resources::setters::TakesOrganizationId for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::ProjectIdParam for BatchCancel {}
+impl crate::resources::setters::TakesProjectId for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
-impl crate::resources::setters::TemporalNamespaceParam for BatchCancel {}
+impl crate::resources::setters::TakesTemporalNamespace for BatchCancel {}
 
 #[cfg(feature = "beta-batch")]
 impl BatchCancelRequest {

@@ -203,13 +203,13 @@ impl PagedOperation for ChatList {
     };
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatList {}
+impl crate::resources::setters::TakesOrganizationId for ChatList {}
 
-impl crate::resources::setters::PageSizeParam for ChatList {}
+impl crate::resources::setters::TakesPageSize for ChatList {}
 
-impl crate::resources::setters::PageTokenParam for ChatList {}
+impl crate::resources::setters::TakesPageToken for ChatList {}
 
-impl crate::resources::setters::ProjectIdParam for ChatList {}
+impl crate::resources::setters::TakesProjectId for ChatList {}
 
 /// Request builder for `POST /api/v1/chat` (Create Session). Await it to send the request; optional inputs and per-request options are its methods.
 pub type ChatCreateRequest = Request<ChatCreate>;
@@ -221,9 +221,9 @@ impl Operation for ChatCreate {
     type Response = read::Json<ChatSession>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatCreate {}
+impl crate::resources::setters::TakesOrganizationId for ChatCreate {}
 
-impl crate::resources::setters::ProjectIdParam for ChatCreate {}
+impl crate::resources::setters::TakesProjectId for ChatCreate {}
 
 impl ChatCreateRequest {
     /// Indexes this session will retrieve from. Once set and the first message has been sent, the source set is locked for the session's lifetime. Leave null to create an unbound session.
@@ -247,9 +247,9 @@ impl Operation for ChatGet {
     type Response = read::Json<ChatSessionDetail>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatGet {}
+impl crate::resources::setters::TakesOrganizationId for ChatGet {}
 
-impl crate::resources::setters::ProjectIdParam for ChatGet {}
+impl crate::resources::setters::TakesProjectId for ChatGet {}
 
 /// Request builder for `DELETE /api/v1/chat/{session_id}` (Delete Session). Await it to send the request; optional inputs and per-request options are its methods.
 pub type ChatDeleteRequest = Request<ChatDelete>;
@@ -261,9 +261,9 @@ impl Operation for ChatDelete {
     type Response = read::Empty;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatDelete {}
+impl crate::resources::setters::TakesOrganizationId for ChatDelete {}
 
-impl crate::resources::setters::ProjectIdParam for ChatDelete {}
+impl crate::resources::setters::TakesProjectId for ChatDelete {}
 
 /// Request builder for `GET /api/v1/chat/{session_id}/summary` (Get Session Summary). Await it to send the request; optional inputs and per-request options are its methods.
 pub type ChatGetSummaryRequest = Request<ChatGetSummary>;
@@ -275,9 +275,9 @@ impl Operation for ChatGetSummary {
     type Response = read::Json<ChatSession>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatGetSummary {}
+impl crate::resources::setters::TakesOrganizationId for ChatGetSummary {}
 
-impl crate::resources::setters::ProjectIdParam for ChatGetSummary {}
+impl crate::resources::setters::TakesProjectId for ChatGetSummary {}
 
 /// Request builder for `POST /api/v1/chat/{session_id}/title` (Generate Session Title). Await it to send the request; optional inputs and per-request options are its methods.
 pub type ChatSetTitleRequest = Request<ChatSetTitle>;
@@ -289,9 +289,9 @@ impl Operation for ChatSetTitle {
     type Response = read::Json<ChatSession>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatSetTitle {}
+impl crate::resources::setters::TakesOrganizationId for ChatSetTitle {}
 
-impl crate::resources::setters::ProjectIdParam for ChatSetTitle {}
+impl crate::resources::setters::TakesProjectId for ChatSetTitle {}
 
 /// Request builder for `POST /api/v1/chat/{session_id}/messages/stream` (Stream Messages). Await it to send the request; optional inputs and per-request options are its methods.
 pub type ChatStreamRequest = Request<ChatStream>;
@@ -303,6 +303,6 @@ impl Operation for ChatStream {
     type Response = read::TaggedEventStream<ChatEvent>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for ChatStream {}
+impl crate::resources::setters::TakesOrganizationId for ChatStream {}
 
-impl crate::resources::setters::ProjectIdParam for ChatStream {}
+impl crate::resources::setters::TakesProjectId for ChatStream {}

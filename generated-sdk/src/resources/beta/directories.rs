@@ -175,19 +175,19 @@ impl PagedOperation for DirectoriesList {
 }
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::IncludeDeletedParam for DirectoriesList {}
+impl crate::resources::setters::TakesIncludeDeleted for DirectoriesList {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::OrganizationIdParam for DirectoriesList {}
+impl crate::resources::setters::TakesOrganizationId for DirectoriesList {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::PageSizeParam for DirectoriesList {}
+impl crate::resources::setters::TakesPageSize for DirectoriesList {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::PageTokenParam for DirectoriesList {}
+impl crate::resources::setters::TakesPageToken for DirectoriesList {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::ProjectIdParam for DirectoriesList {}
+impl crate::resources::setters::TakesProjectId for DirectoriesList {}
 
 #[cfg(feature = "beta-directories")]
 impl DirectoriesListRequest {
@@ -220,10 +220,10 @@ impl Operation for DirectoriesCreate {
 }
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::OrganizationIdParam for DirectoriesCreate {}
+impl crate::resources::setters::TakesOrganizationId for DirectoriesCreate {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::ProjectIdParam for DirectoriesCreate {}
+impl crate::resources::setters::TakesProjectId for DirectoriesCreate {}
 
 #[cfg(feature = "beta-directories")]
 impl DirectoriesCreateRequest {
@@ -249,10 +249,10 @@ impl Operation for DirectoriesGet {
 }
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::OrganizationIdParam for DirectoriesGet {}
+impl crate::resources::setters::TakesOrganizationId for DirectoriesGet {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::ProjectIdParam for DirectoriesGet {}
+impl crate::resources::setters::TakesProjectId for DirectoriesGet {}
 
 /// Request builder for `DELETE /api/v1/beta/directories/{directory_id}` (Delete Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
@@ -268,10 +268,10 @@ impl Operation for DirectoriesDelete {
 }
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::OrganizationIdParam for DirectoriesDelete {}
+impl crate::resources::setters::TakesOrganizationId for DirectoriesDelete {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::ProjectIdParam for DirectoriesDelete {}
+impl crate::resources::setters::TakesProjectId for DirectoriesDelete {}
 
 /// Request builder for `PATCH /api/v1/beta/directories/{directory_id}` (Update Directory). Await it to send the request; optional inputs and per-request options are its methods.
 #[cfg(feature = "beta-directories")]
@@ -287,10 +287,10 @@ impl Operation for DirectoriesUpdate {
 }
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::OrganizationIdParam for DirectoriesUpdate {}
+impl crate::resources::setters::TakesOrganizationId for DirectoriesUpdate {}
 
 #[cfg(feature = "beta-directories")]
-impl crate::resources::setters::ProjectIdParam for DirectoriesUpdate {}
+impl crate::resources::setters::TakesProjectId for DirectoriesUpdate {}
 
 #[cfg(feature = "beta-directories")]
 impl DirectoriesUpdateRequest {

@@ -125,9 +125,9 @@ impl Operation for IndexesGet {
     type Response = read::Json<Index>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for IndexesGet {}
+impl crate::resources::setters::TakesOrganizationId for IndexesGet {}
 
-impl crate::resources::setters::ProjectIdParam for IndexesGet {}
+impl crate::resources::setters::TakesProjectId for IndexesGet {}
 
 /// Request builder for `DELETE /api/v1/indexes/{index_id}` (Delete Index). Await it to send the request; optional inputs and per-request options are its methods.
 pub type IndexesDeleteRequest = Request<IndexesDelete>;
@@ -139,9 +139,9 @@ impl Operation for IndexesDelete {
     type Response = read::Empty;
 }
 
-impl crate::resources::setters::OrganizationIdParam for IndexesDelete {}
+impl crate::resources::setters::TakesOrganizationId for IndexesDelete {}
 
-impl crate::resources::setters::ProjectIdParam for IndexesDelete {}
+impl crate::resources::setters::TakesProjectId for IndexesDelete {}
 
 /// Request builder for `POST /api/v1/indexes` (Create Index). Await it to send the request; optional inputs and per-request options are its methods.
 pub type IndexesCreateRequest = Request<IndexesCreate>;
@@ -153,9 +153,9 @@ impl Operation for IndexesCreate {
     type Response = read::Json<Index>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for IndexesCreate {}
+impl crate::resources::setters::TakesOrganizationId for IndexesCreate {}
 
-impl crate::resources::setters::ProjectIdParam for IndexesCreate {}
+impl crate::resources::setters::TakesProjectId for IndexesCreate {}
 
 impl IndexesCreateRequest {
     /// Optional description of the index.
@@ -183,6 +183,6 @@ impl Operation for IndexesSync {
     type Response = read::Json<Map<String, Value>>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for IndexesSync {}
+impl crate::resources::setters::TakesOrganizationId for IndexesSync {}
 
-impl crate::resources::setters::ProjectIdParam for IndexesSync {}
+impl crate::resources::setters::TakesProjectId for IndexesSync {}

@@ -157,9 +157,9 @@ impl Operation for RetrievalRetrieve {
     type Response = read::Json<RetrievalRetrieveResponse>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for RetrievalRetrieve {}
+impl crate::resources::setters::TakesOrganizationId for RetrievalRetrieve {}
 
-impl crate::resources::setters::ProjectIdParam for RetrievalRetrieve {}
+impl crate::resources::setters::TakesProjectId for RetrievalRetrieve {}
 
 impl RetrievalRetrieveRequest {
     /// Filters on user-defined metadata fields, by field name.
@@ -224,9 +224,9 @@ impl Operation for RetrievalSearch {
     type Response = read::Json<RetrievalSearchResponse>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for RetrievalSearch {}
+impl crate::resources::setters::TakesOrganizationId for RetrievalSearch {}
 
-impl crate::resources::setters::ProjectIdParam for RetrievalSearch {}
+impl crate::resources::setters::TakesProjectId for RetrievalSearch {}
 
 impl RetrievalSearchRequest {
     /// Exact file name to match.
@@ -260,9 +260,9 @@ impl Operation for RetrievalGrep {
     type Response = read::Json<RetrievalGrepResponse>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for RetrievalGrep {}
+impl crate::resources::setters::TakesOrganizationId for RetrievalGrep {}
 
-impl crate::resources::setters::ProjectIdParam for RetrievalGrep {}
+impl crate::resources::setters::TakesProjectId for RetrievalGrep {}
 
 impl RetrievalGrepRequest {
     /// Number of characters of context to include before and after the matched pattern in the content field of the response
@@ -288,9 +288,9 @@ impl Operation for RetrievalRead {
     type Response = read::Json<RetrievalReadResponse>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for RetrievalRead {}
+impl crate::resources::setters::TakesOrganizationId for RetrievalRead {}
 
-impl crate::resources::setters::ProjectIdParam for RetrievalRead {}
+impl crate::resources::setters::TakesProjectId for RetrievalRead {}
 
 impl RetrievalReadRequest {
     /// Maximum number of characters to read from the offset.

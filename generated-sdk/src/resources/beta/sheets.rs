@@ -205,19 +205,19 @@ impl PagedOperation for SheetsList {
     };
 }
 
-impl crate::resources::setters::CreatedAtOnOrAfterParam for SheetsList {}
+impl crate::resources::setters::TakesCreatedAtOnOrAfter for SheetsList {}
 
-impl crate::resources::setters::CreatedAtOnOrBeforeParam for SheetsList {}
+impl crate::resources::setters::TakesCreatedAtOnOrBefore for SheetsList {}
 
-impl crate::resources::setters::JobIdsParam for SheetsList {}
+impl crate::resources::setters::TakesJobIds for SheetsList {}
 
-impl crate::resources::setters::OrganizationIdParam for SheetsList {}
+impl crate::resources::setters::TakesOrganizationId for SheetsList {}
 
-impl crate::resources::setters::PageSizeParam for SheetsList {}
+impl crate::resources::setters::TakesPageSize for SheetsList {}
 
-impl crate::resources::setters::PageTokenParam for SheetsList {}
+impl crate::resources::setters::TakesPageToken for SheetsList {}
 
-impl crate::resources::setters::ProjectIdParam for SheetsList {}
+impl crate::resources::setters::TakesProjectId for SheetsList {}
 
 impl SheetsListRequest {
     /// Sets the `include_results` query parameter.
@@ -244,9 +244,9 @@ impl Operation for SheetsCreate {
     type Response = read::Json<SheetsJob>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SheetsCreate {}
+impl crate::resources::setters::TakesOrganizationId for SheetsCreate {}
 
-impl crate::resources::setters::ProjectIdParam for SheetsCreate {}
+impl crate::resources::setters::TakesProjectId for SheetsCreate {}
 
 impl SheetsCreateRequest {
     /// Configuration for the parsing job
@@ -281,9 +281,9 @@ impl Operation for SheetsGet {
     type Response = read::Json<SheetsJob>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SheetsGet {}
+impl crate::resources::setters::TakesOrganizationId for SheetsGet {}
 
-impl crate::resources::setters::ProjectIdParam for SheetsGet {}
+impl crate::resources::setters::TakesProjectId for SheetsGet {}
 
 impl SheetsGetRequest {
     /// When true (the default), the response includes the extracted regions and results if the job is complete, eliminating the need for a separate /results call.
@@ -310,9 +310,9 @@ impl Operation for SheetsDeleteJob {
     type Response = read::Json<Map<String, Value>>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SheetsDeleteJob {}
+impl crate::resources::setters::TakesOrganizationId for SheetsDeleteJob {}
 
-impl crate::resources::setters::ProjectIdParam for SheetsDeleteJob {}
+impl crate::resources::setters::TakesProjectId for SheetsDeleteJob {}
 
 /// Request builder for `GET /api/v1/beta/sheets/jobs/{spreadsheet_job_id}/regions/{region_id}/result/{region_type}` (Get Result Region). Await it to send the request; optional inputs and per-request options are its methods.
 pub type SheetsGetResultTableRequest = Request<SheetsGetResultTable>;
@@ -324,9 +324,9 @@ impl Operation for SheetsGetResultTable {
     type Response = read::Json<PresignedUrl>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SheetsGetResultTable {}
+impl crate::resources::setters::TakesOrganizationId for SheetsGetResultTable {}
 
-impl crate::resources::setters::ProjectIdParam for SheetsGetResultTable {}
+impl crate::resources::setters::TakesProjectId for SheetsGetResultTable {}
 
 impl SheetsGetResultTableRequest {
     /// Sets the `expires_at_seconds` query parameter.

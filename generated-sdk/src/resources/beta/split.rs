@@ -134,19 +134,19 @@ impl PagedOperation for SplitList {
     };
 }
 
-impl crate::resources::setters::CreatedAtOnOrAfterParam for SplitList {}
+impl crate::resources::setters::TakesCreatedAtOnOrAfter for SplitList {}
 
-impl crate::resources::setters::CreatedAtOnOrBeforeParam for SplitList {}
+impl crate::resources::setters::TakesCreatedAtOnOrBefore for SplitList {}
 
-impl crate::resources::setters::JobIdsParam for SplitList {}
+impl crate::resources::setters::TakesJobIds for SplitList {}
 
-impl crate::resources::setters::OrganizationIdParam for SplitList {}
+impl crate::resources::setters::TakesOrganizationId for SplitList {}
 
-impl crate::resources::setters::PageSizeParam for SplitList {}
+impl crate::resources::setters::TakesPageSize for SplitList {}
 
-impl crate::resources::setters::PageTokenParam for SplitList {}
+impl crate::resources::setters::TakesPageToken for SplitList {}
 
-impl crate::resources::setters::ProjectIdParam for SplitList {}
+impl crate::resources::setters::TakesProjectId for SplitList {}
 
 impl SplitListRequest {
     /// Filter by job status (pending, processing, completed, failed, cancelled)
@@ -167,9 +167,9 @@ impl Operation for SplitCreate {
     type Response = read::Json<SplitJob>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SplitCreate {}
+impl crate::resources::setters::TakesOrganizationId for SplitCreate {}
 
-impl crate::resources::setters::ProjectIdParam for SplitCreate {}
+impl crate::resources::setters::TakesProjectId for SplitCreate {}
 
 impl SplitCreateRequest {
     /// Split configuration with categories and splitting strategy.
@@ -211,9 +211,9 @@ impl Operation for SplitGet {
     type Response = read::Json<SplitJob>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for SplitGet {}
+impl crate::resources::setters::TakesOrganizationId for SplitGet {}
 
-impl crate::resources::setters::ProjectIdParam for SplitGet {}
+impl crate::resources::setters::TakesProjectId for SplitGet {}
 
 impl SplitGetRequest {
     /// Polls this request until the job ends; see [`SplitResource::wait`].

@@ -101,9 +101,9 @@ impl PagedOperation for JobItemsList {
     };
 }
 
-impl crate::resources::setters::OrganizationIdParam for JobItemsList {}
+impl crate::resources::setters::TakesOrganizationId for JobItemsList {}
 
-impl crate::resources::setters::ProjectIdParam for JobItemsList {}
+impl crate::resources::setters::TakesProjectId for JobItemsList {}
 
 impl JobItemsListRequest {
     /// Maximum number of items to return
@@ -136,9 +136,9 @@ impl Operation for JobItemsGetProcessingResults {
     type Response = read::Json<BatchItemProcessingResults>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for JobItemsGetProcessingResults {}
+impl crate::resources::setters::TakesOrganizationId for JobItemsGetProcessingResults {}
 
-impl crate::resources::setters::ProjectIdParam for JobItemsGetProcessingResults {}
+impl crate::resources::setters::TakesProjectId for JobItemsGetProcessingResults {}
 
 impl JobItemsGetProcessingResultsRequest {
     /// Filter results by job type

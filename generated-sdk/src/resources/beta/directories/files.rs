@@ -235,15 +235,15 @@ impl PagedOperation for FilesList {
     };
 }
 
-impl crate::resources::setters::IncludeDeletedParam for FilesList {}
+impl crate::resources::setters::TakesIncludeDeleted for FilesList {}
 
-impl crate::resources::setters::OrganizationIdParam for FilesList {}
+impl crate::resources::setters::TakesOrganizationId for FilesList {}
 
-impl crate::resources::setters::PageSizeParam for FilesList {}
+impl crate::resources::setters::TakesPageSize for FilesList {}
 
-impl crate::resources::setters::PageTokenParam for FilesList {}
+impl crate::resources::setters::TakesPageToken for FilesList {}
 
-impl crate::resources::setters::ProjectIdParam for FilesList {}
+impl crate::resources::setters::TakesProjectId for FilesList {}
 
 impl FilesListRequest {
     /// Sets the `display_name` query parameter.
@@ -318,9 +318,9 @@ impl Operation for FilesAdd {
     type Response = read::Json<DirectoryFile>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for FilesAdd {}
+impl crate::resources::setters::TakesOrganizationId for FilesAdd {}
 
-impl crate::resources::setters::ProjectIdParam for FilesAdd {}
+impl crate::resources::setters::TakesProjectId for FilesAdd {}
 
 impl FilesAddRequest {
     /// Display name for the file. If not provided, will use the file's name.
@@ -354,9 +354,9 @@ impl Operation for FilesGet {
     type Response = read::Json<DirectoryFile>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for FilesGet {}
+impl crate::resources::setters::TakesOrganizationId for FilesGet {}
 
-impl crate::resources::setters::ProjectIdParam for FilesGet {}
+impl crate::resources::setters::TakesProjectId for FilesGet {}
 
 impl FilesGetRequest {
     /// Fields to expand.
@@ -380,9 +380,9 @@ impl Operation for FilesDelete {
     type Response = read::Empty;
 }
 
-impl crate::resources::setters::OrganizationIdParam for FilesDelete {}
+impl crate::resources::setters::TakesOrganizationId for FilesDelete {}
 
-impl crate::resources::setters::ProjectIdParam for FilesDelete {}
+impl crate::resources::setters::TakesProjectId for FilesDelete {}
 
 /// Request builder for `PATCH /api/v1/beta/directories/{directory_id}/files/{directory_file_id}` (Update Directory File). Await it to send the request; optional inputs and per-request options are its methods.
 pub type FilesUpdateRequest = Request<FilesUpdate>;
@@ -394,9 +394,9 @@ impl Operation for FilesUpdate {
     type Response = read::Json<DirectoryFile>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for FilesUpdate {}
+impl crate::resources::setters::TakesOrganizationId for FilesUpdate {}
 
-impl crate::resources::setters::ProjectIdParam for FilesUpdate {}
+impl crate::resources::setters::TakesProjectId for FilesUpdate {}
 
 impl FilesUpdateRequest {
     /// Updated display name.
@@ -448,9 +448,9 @@ impl Operation for FilesUpload {
     type Response = read::Json<DirectoryFile>;
 }
 
-impl crate::resources::setters::OrganizationIdParam for FilesUpload {}
+impl crate::resources::setters::TakesOrganizationId for FilesUpload {}
 
-impl crate::resources::setters::ProjectIdParam for FilesUpload {}
+impl crate::resources::setters::TakesProjectId for FilesUpload {}
 
 impl FilesUploadRequest {
     /// Display name for the file. If not provided, it is derived from the file metadata.
