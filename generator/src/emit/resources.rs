@@ -396,7 +396,7 @@ fn conversion(input: &Input, name: &proc_macro2::Ident, ctx: &mut ModuleContext)
     (accepted, conversion)
 }
 
-fn location_noun(location: Location) -> &'static str {
+pub(super) fn location_noun(location: Location) -> &'static str {
     match location {
         Location::Path => "path parameter",
         Location::Query => "query parameter",

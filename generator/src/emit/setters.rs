@@ -13,8 +13,9 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::resources::{null_setter_name, setter, ModuleContext};
-use super::{cfg_features, doc_attrs_raw, ident, ordered_uses, Emitted, Imports, Source, TypeIndex};
+use super::resources::{location_noun, null_setter_name, setter, ModuleContext};
+use super::types::type_imports;
+use super::{cfg_features, doc_attrs_raw, ident, ordered_uses, Emitted, Source, TypeIndex};
 use crate::ir::{Api, ClientParam, Input, Operation, TypeKind, TypeRef};
 use crate::naming::Namespace;
 
@@ -154,7 +155,7 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
             by_input.insert((op.pointer.clone(), group.input.rust_name.clone()), Shared { name: name.clone(), value });
         }
         let gate = group.features.as_ref().map(|features| cfg_features(&features.iter().cloned().collect::<Vec<_>>())).unwrap_or_default();
-        let doc = doc_attrs_raw(&format!("The operations whose request builders take [`{}`](Request::{}) ({} `{}`).", group.input.rust_name, group.input.rust_name, location_words(group.input), group.input.wire_name));
+        let doc = doc_attrs_raw(&format!("The operations whose request builders take [`{}`](Request::{}) (the {} `{}`).", group.input.rust_name, group.input.rust_name, location_noun(group.input.location), group.input.wire_name));
         let name = ident(&name);
         let (setter, value) = match value_type(group.input, index).filter(|_| generic) {
             Some(value) => {
@@ -198,7 +199,9 @@ pub fn emit(api: &Api, index: &TypeIndex, client_params: &[ClientParam], enables
     let runtime = ctx.runtime.iter().map(|n| ident(n));
     uses.extend(quote!(use crate::runtime::{#(#runtime),*};));
     let uses = ordered_uses(uses);
-    let type_uses = gated_type_imports(&ctx.imports, index);
+    // Each type the setters name is imported under its own features: a shared setter compiles when
+    // one of its operations does, and each of them reaches the type.
+    let type_uses = type_imports(&ctx.imports, &[], &BTreeSet::new(), index, &None);
     let tokens = quote! {
         //! Setters many operations' request builders share, each written once: a marker trait the
         //! operations implement and one generic impl of `Request` with the setter.
@@ -217,35 +220,4 @@ fn method_names(group: &Group) -> Vec<String> {
     let mut names = vec![group.input.rust_name.clone()];
     names.extend(null_setter_name(group.op, group.input));
     names
-}
-
-fn location_words(input: &Input) -> &'static str {
-    use crate::ir::Location;
-    match input.location {
-        Location::Path => "the path parameter",
-        Location::Query => "the query parameter",
-        Location::Header => "the header",
-        Location::Cookie => "the cookie",
-        Location::Body => "the body field",
-        Location::Form | Location::FormFile => "the form field",
-    }
-}
-
-/// `use crate::types::{..}` for the types the setters name, each under its own features where it
-/// has some (a shared setter compiles when one of its operations does, and each of them reaches
-/// the type).
-fn gated_type_imports(imports: &Imports, index: &TypeIndex) -> TokenStream {
-    let mut by_gate: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
-    for name in &imports.named {
-        let features = index.get(name).map(|def| def.features.clone()).unwrap_or_default();
-        by_gate.entry(features).or_default().push(name);
-    }
-    by_gate
-        .into_iter()
-        .map(|(features, names)| {
-            let gate = cfg_features(&features);
-            let names = names.into_iter().map(ident);
-            quote!(#gate use crate::types::{#(#names),*};)
-        })
-        .collect()
 }

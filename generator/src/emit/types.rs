@@ -201,7 +201,7 @@ fn module_items(defs: &[&TypeDef], below: &BTreeSet<&str>, pages: &[&PageImpl], 
 /// rustc's resolver a binding per type per module: a gigabyte for Microsoft Graph's 1,466 modules).
 /// A type that may be missing while this module compiles (its features are not all of the
 /// module's) is imported under its own features.
-fn type_imports(imports: &Imports, defs: &[&TypeDef], below: &BTreeSet<&str>, index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
+pub(super) fn type_imports(imports: &Imports, defs: &[&TypeDef], below: &BTreeSet<&str>, index: &TypeIndex, module_gate: &Option<BTreeSet<&str>>) -> TokenStream {
     let mut by_gate: BTreeMap<Option<BTreeSet<&str>>, Vec<&str>> = BTreeMap::new();
     for name in &imports.named {
         if defs.iter().any(|d| &d.name == name) || below.contains(name.as_str()) {
